@@ -1,0 +1,57 @@
+//! Every environment variable agov reads, in one place.
+//!
+//! Vault's standard variables keep their names so that an operator's existing
+//! shell set-up works unchanged; agov's own start with `AGOV_`.
+
+/// Puts the config file and the data folder under one directory
+/// (`$AGOV_HOME/config.toml`, `$AGOV_HOME/data/`).
+pub const AGOV_HOME: &str = "AGOV_HOME";
+/// The config file to read instead of the default one (same as `--config`).
+pub const AGOV_CONFIG: &str = "AGOV_CONFIG";
+/// The data folder (databases, keys, seals) instead of the default one.
+pub const AGOV_DATA_DIR: &str = "AGOV_DATA_DIR";
+/// The tenant every command acts for (same as `--tenant`).
+pub const AGOV_TENANT: &str = "AGOV_TENANT";
+/// The runtime store: `embedded` (default), `redis://…` or `rediss://…`.
+pub const AGOV_RUNTIME_URL: &str = "AGOV_RUNTIME_URL";
+/// The ledger database file instead of `<data>/agov.db`.
+pub const AGOV_LEDGER_PATH: &str = "AGOV_LEDGER_PATH";
+/// AppRole role id agov logs in to Vault with when `VAULT_TOKEN` is not set.
+pub const AGOV_VAULT_ROLE_ID: &str = "AGOV_VAULT_ROLE_ID";
+/// AppRole secret id that goes with `AGOV_VAULT_ROLE_ID`.
+pub const AGOV_VAULT_SECRET_ID: &str = "AGOV_VAULT_SECRET_ID";
+/// Vault's address; setting it switches tokens, the HMAC key and seals to Vault.
+pub const VAULT_ADDR: &str = "VAULT_ADDR";
+/// A Vault token for agov itself (otherwise AppRole is used).
+pub const VAULT_TOKEN: &str = "VAULT_TOKEN";
+/// A PEM file with the CA that signed Vault's TLS certificate.
+pub const VAULT_CACERT: &str = "VAULT_CACERT";
+/// The Vault Enterprise / OpenBao namespace, if any.
+pub const VAULT_NAMESPACE: &str = "VAULT_NAMESPACE";
+/// Disables colour when set to anything (`--color` wins over it).
+pub const NO_COLOR: &str = "NO_COLOR";
+/// XDG base directory for configuration (default `~/.config`).
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+/// XDG base directory for data (default `~/.local/share`).
+pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+/// The home directory, for the XDG defaults.
+pub const HOME: &str = "HOME";
+
+/// Every variable with a one-line description, for `--help` and the README.
+pub const ALL: &[(&str, &str)] = &[
+    (AGOV_HOME, "put config.toml and data/ under this one folder"),
+    (AGOV_CONFIG, "config file to read (same as --config)"),
+    (AGOV_DATA_DIR, "data folder: databases, HMAC key, seals"),
+    (AGOV_TENANT, "tenant to act for (same as --tenant; default `default`)"),
+    (AGOV_RUNTIME_URL, "runtime store: embedded | redis://… | rediss://…"),
+    (AGOV_LEDGER_PATH, "ledger database file (default <data>/agov.db)"),
+    (AGOV_VAULT_ROLE_ID, "AppRole role id for agov's own Vault login"),
+    (AGOV_VAULT_SECRET_ID, "AppRole secret id for agov's own Vault login"),
+    (VAULT_ADDR, "Vault/OpenBao address; setting it switches tokens, HMAC key and seals to Vault"),
+    (VAULT_TOKEN, "Vault token for agov itself (else AppRole login)"),
+    (VAULT_CACERT, "CA certificate (PEM) for Vault's TLS"),
+    (VAULT_NAMESPACE, "Vault namespace"),
+    (NO_COLOR, "disable colour (--color wins)"),
+    (XDG_CONFIG_HOME, "config base folder (default ~/.config)"),
+    (XDG_DATA_HOME, "data base folder (default ~/.local/share)"),
+];

@@ -1,0 +1,494 @@
+//! Resolving the effective settings: flag > environment > config file > default.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use agov_core::{Classify, FailureClass, Secret};
+
+use crate::env;
+use crate::file::{ConfigFile, FileError};
+use crate::paths::Paths;
+
+/// A snapshot of the environment. Empty values count as unset, as in most
+/// tools, so `VAULT_ADDR=` switches Vault off.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+}
+
+impl Env {
+    /// The current process's environment (variables that are not UTF-8 are ignored).
+    pub fn from_process() -> Env {
+        Env { vars: std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect() }
+    }
+
+    /// An environment made of the given pairs (for tests).
+    pub fn from_pairs<I, K, V>(pairs: I) -> Env
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+    }
+
+    /// The variable's value, if set and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+}
+
+/// Values given on the command line, which win over everything else.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--config PATH`.
+    pub config: Option<PathBuf>,
+    /// `--tenant NAME`.
+    pub tenant: Option<String>,
+}
+
+/// Where a setting's value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag(&'static str),
+    /// An environment variable.
+    Env(&'static str),
+    /// The config file.
+    File(PathBuf),
+    /// Built-in default.
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag(flag) => write!(f, "flag {flag}"),
+            Source::Env(name) => write!(f, "environment {name}"),
+            Source::File(path) => write!(f, "config file {}", path.display()),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A resolved value and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting<T> {
+    /// The value.
+    pub value: T,
+    /// Which layer supplied it.
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, source: Source) -> Self {
+        Setting { value, source }
+    }
+}
+
+/// Picks the first layer that has a value.
+fn layered<T>(
+    flag: Option<(T, &'static str)>,
+    env: Option<(T, &'static str)>,
+    file: Option<(T, &PathBuf)>,
+    default: impl FnOnce() -> T,
+) -> Setting<T> {
+    if let Some((v, name)) = flag {
+        return Setting::new(v, Source::Flag(name));
+    }
+    if let Some((v, name)) = env {
+        return Setting::new(v, Source::Env(name));
+    }
+    if let Some((v, path)) = file {
+        return Setting::new(v, Source::File(path.clone()));
+    }
+    Setting::new(default(), Source::Default)
+}
+
+/// Which runtime store to use.
+#[derive(Clone, PartialEq, Eq)]
+pub enum RuntimeTarget {
+    /// The SQLite file in the data folder.
+    Embedded,
+    /// A Redis or DragonflyDB server (`redis://` or `rediss://`).
+    Redis(String),
+}
+
+impl RuntimeTarget {
+    /// Parses `embedded`, `redis://…` or `rediss://…`.
+    pub fn parse(url: &str) -> Result<RuntimeTarget, String> {
+        let url = url.trim();
+        if url.eq_ignore_ascii_case("embedded") {
+            Ok(RuntimeTarget::Embedded)
+        } else if url.starts_with("redis://") || url.starts_with("rediss://") {
+            Ok(RuntimeTarget::Redis(url.to_string()))
+        } else {
+            Err(format!("`{}` is not a runtime URL: use `embedded`, `redis://host:port/db` or `rediss://…`", redact_url(url)))
+        }
+    }
+}
+
+impl fmt::Debug for RuntimeTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for RuntimeTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuntimeTarget::Embedded => f.write_str("embedded"),
+            RuntimeTarget::Redis(url) => f.write_str(&redact_url(url)),
+        }
+    }
+}
+
+/// Replaces the password in `scheme://user:password@host` with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    match tail {
+        Some(t) => format!("{scheme}://{authority}/{t}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
+/// How agov authenticates to Vault.
+#[derive(Clone, Debug)]
+pub enum VaultAuth {
+    /// A token given by `VAULT_TOKEN`.
+    Token(Secret),
+    /// AppRole login.
+    AppRole {
+        /// Auth mount, default `approle`.
+        mount: String,
+        /// Role id.
+        role_id: String,
+        /// Where the secret id comes from.
+        secret_id: SecretIdSource,
+    },
+    /// Nothing configured: Vault calls will fail with a hint.
+    Missing,
+}
+
+/// Where an AppRole secret id comes from.
+#[derive(Clone, Debug)]
+pub enum SecretIdSource {
+    /// `AGOV_VAULT_SECRET_ID`.
+    Value(Secret),
+    /// `vault.secret_id_file`, read when needed.
+    File(PathBuf),
+}
+
+/// Vault connection settings; present only when an address is configured.
+#[derive(Clone, Debug)]
+pub struct VaultSettings {
+    /// The address (`http(s)://host:port`).
+    pub addr: Setting<String>,
+    /// Authentication.
+    pub auth: VaultAuth,
+    /// CA certificate for TLS.
+    pub cacert: Option<PathBuf>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// KV v2 mount for agov's own secrets.
+    pub kv_mount: String,
+    /// Request timeout.
+    pub timeout: Duration,
+}
+
+/// Everything a command needs to know about where things are.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The config file consulted (it may not exist).
+    pub config_file: Setting<PathBuf>,
+    /// Whether the config file existed and was read.
+    pub config_loaded: bool,
+    /// The tenant commands act for.
+    pub tenant: Setting<String>,
+    /// The data folder.
+    pub data_dir: Setting<PathBuf>,
+    /// The ledger database.
+    pub ledger_path: Setting<PathBuf>,
+    /// The runtime store.
+    pub runtime: Setting<RuntimeTarget>,
+    /// Prefix of every runtime key.
+    pub runtime_namespace: String,
+    /// Vault KV path holding the runtime store's password.
+    pub runtime_password_secret: Option<String>,
+    /// Vault, when configured.
+    pub vault: Option<VaultSettings>,
+}
+
+/// Why settings could not be resolved. Always the user's to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file is unreadable or invalid.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A value is invalid.
+    #[error("invalid {key} ({source_desc}): {message}")]
+    Invalid {
+        /// The setting's key.
+        key: &'static str,
+        /// Where the bad value came from.
+        source_desc: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No home directory to put files in.
+    #[error("{0}")]
+    NoHome(String),
+}
+
+impl Classify for ConfigError {
+    fn class(&self) -> FailureClass {
+        FailureClass::Usage
+    }
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ConfigError::File(FileError::Parse { .. }) => {
+                "fix that line; the keys agov accepts are listed in the README (Configuration)".into()
+            }
+            ConfigError::File(FileError::Read { .. }) => "check the path given by --config or AGOV_CONFIG".into(),
+            ConfigError::Invalid { .. } => "correct the value where it was set, as named above".into(),
+            ConfigError::NoHome(_) => "set AGOV_HOME to the folder agov should use".into(),
+        })
+    }
+}
+
+impl Settings {
+    /// Resolves every setting from the flags, the environment and the config file.
+    pub fn resolve(overrides: &Overrides, env: &Env) -> Result<Settings, ConfigError> {
+        let paths = Paths::resolve(env).map_err(ConfigError::NoHome)?;
+        let config_file = layered(
+            overrides.config.clone().map(|p| (p, "--config")),
+            env.get(env::AGOV_CONFIG).map(|p| (PathBuf::from(p), env::AGOV_CONFIG)),
+            None,
+            || paths.config_file.clone(),
+        );
+        let explicit = config_file.source != Source::Default;
+        let config_loaded = explicit || config_file.value.exists();
+        let file = ConfigFile::load(&config_file.value, explicit)?;
+        let fpath = &config_file.value;
+
+        let tenant = layered(
+            overrides.tenant.clone().map(|t| (t, "--tenant")),
+            env.get(env::AGOV_TENANT).map(|t| (t.to_string(), env::AGOV_TENANT)),
+            file.tenant.clone().map(|t| (t, fpath)),
+            || "default".to_string(),
+        );
+        validate_tenant(&tenant.value).map_err(|message| ConfigError::Invalid {
+            key: "tenant",
+            source_desc: tenant.source.to_string(),
+            message,
+        })?;
+
+        let data_dir = layered(
+            None,
+            env.get(env::AGOV_DATA_DIR).map(|p| (PathBuf::from(p), env::AGOV_DATA_DIR)),
+            file.data_dir.clone().map(|p| (p, fpath)),
+            || paths.data_dir.clone(),
+        );
+        let ledger_path = layered(
+            None,
+            env.get(env::AGOV_LEDGER_PATH).map(|p| (PathBuf::from(p), env::AGOV_LEDGER_PATH)),
+            file.ledger.path.clone().map(|p| (p, fpath)),
+            || data_dir.value.join("agov.db"),
+        );
+
+        let runtime_raw = layered(
+            None,
+            env.get(env::AGOV_RUNTIME_URL).map(|u| (u.to_string(), env::AGOV_RUNTIME_URL)),
+            file.runtime.url.clone().map(|u| (u, fpath)),
+            || "embedded".to_string(),
+        );
+        let runtime_value = RuntimeTarget::parse(&runtime_raw.value).map_err(|message| ConfigError::Invalid {
+            key: "runtime.url",
+            source_desc: runtime_raw.source.to_string(),
+            message,
+        })?;
+        let runtime = Setting::new(runtime_value, runtime_raw.source);
+
+        let vault = resolve_vault(env, &file, fpath)?;
+
+        Ok(Settings {
+            config_file,
+            config_loaded,
+            tenant,
+            data_dir,
+            ledger_path,
+            runtime,
+            runtime_namespace: file.runtime.namespace.clone().unwrap_or_else(|| "agov:".into()),
+            runtime_password_secret: file.runtime.password_secret.clone(),
+            vault,
+        })
+    }
+
+    /// One line per setting and its source, for `-v`. Never shows a secret.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = vec![
+            format!(
+                "config file: {} ({}{})",
+                self.config_file.value.display(),
+                self.config_file.source,
+                if self.config_loaded { "" } else { ", not present" }
+            ),
+            format!("tenant: {} ({})", self.tenant.value, self.tenant.source),
+            format!("data dir: {} ({})", self.data_dir.value.display(), self.data_dir.source),
+            format!("ledger: {} ({})", self.ledger_path.value.display(), self.ledger_path.source),
+            format!("runtime: {} ({})", self.runtime.value, self.runtime.source),
+        ];
+        match &self.vault {
+            Some(v) => lines.push(format!("vault: {} ({})", v.addr.value, v.addr.source)),
+            None => lines.push("vault: not configured (embedded token authority)".into()),
+        }
+        lines
+    }
+}
+
+fn resolve_vault(env: &Env, file: &ConfigFile, fpath: &PathBuf) -> Result<Option<VaultSettings>, ConfigError> {
+    let addr = match (env.get(env::VAULT_ADDR), &file.vault.addr) {
+        (Some(a), _) => Setting::new(a.to_string(), Source::Env(env::VAULT_ADDR)),
+        (None, Some(a)) => Setting::new(a.clone(), Source::File(fpath.clone())),
+        (None, None) => return Ok(None),
+    };
+    if !(addr.value.starts_with("http://") || addr.value.starts_with("https://")) {
+        return Err(ConfigError::Invalid {
+            key: "vault.addr",
+            source_desc: addr.source.to_string(),
+            message: format!("`{}` must start with http:// or https://", addr.value),
+        });
+    }
+    let mount = file.vault.approle_mount.clone().unwrap_or_else(|| "approle".into());
+    let role_id = env.get(env::AGOV_VAULT_ROLE_ID).map(str::to_string).or_else(|| file.vault.role_id.clone());
+    let auth = if let Some(token) = env.get(env::VAULT_TOKEN) {
+        VaultAuth::Token(Secret::new(token))
+    } else if let Some(role_id) = role_id {
+        let secret_id = match (env.get(env::AGOV_VAULT_SECRET_ID), &file.vault.secret_id_file) {
+            (Some(s), _) => SecretIdSource::Value(Secret::new(s)),
+            (None, Some(p)) => SecretIdSource::File(p.clone()),
+            (None, None) => {
+                return Err(ConfigError::Invalid {
+                    key: "vault.secret_id_file",
+                    source_desc: "AppRole login".into(),
+                    message: "a role id is set but no secret id: set AGOV_VAULT_SECRET_ID or vault.secret_id_file".into(),
+                })
+            }
+        };
+        VaultAuth::AppRole { mount, role_id, secret_id }
+    } else {
+        VaultAuth::Missing
+    };
+    let timeout = match &file.vault.timeout {
+        Some(t) => agov_core::time::parse_duration(t).map_err(|message| ConfigError::Invalid {
+            key: "vault.timeout",
+            source_desc: format!("config file {}", fpath.display()),
+            message,
+        })?,
+        None => Duration::from_secs(10),
+    };
+    Ok(Some(VaultSettings {
+        addr,
+        auth,
+        cacert: env.get(env::VAULT_CACERT).map(PathBuf::from).or_else(|| file.vault.cacert.clone()),
+        namespace: env.get(env::VAULT_NAMESPACE).map(str::to_string).or_else(|| file.vault.namespace.clone()),
+        kv_mount: file.vault.kv_mount.clone().unwrap_or_else(|| "secret".into()),
+        timeout,
+    }))
+}
+
+/// Tenant names end up in keys and file names: 1-64 of `a-z 0-9 - _`.
+pub fn validate_tenant(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{name}` is not a tenant name: use 1-64 characters of a-z, 0-9, - and _"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn env_with_home(dir: &std::path::Path, extra: &[(&str, &str)]) -> Env {
+        let mut pairs = vec![("AGOV_HOME".to_string(), dir.display().to_string())];
+        pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Env::from_pairs(pairs)
+    }
+
+    #[test]
+    fn precedence_is_flag_env_file_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = std::fs::File::create(dir.path().join("config.toml")).unwrap();
+        writeln!(f, "tenant = \"fromfile\"\n[runtime]\nurl = \"redis://file:1\"").unwrap();
+
+        let s = Settings::resolve(&Overrides::default(), &env_with_home(dir.path(), &[])).unwrap();
+        assert_eq!(s.tenant.value, "fromfile");
+        assert!(matches!(s.tenant.source, Source::File(_)));
+        assert_eq!(s.runtime.value, RuntimeTarget::Redis("redis://file:1".into()));
+
+        let e = env_with_home(dir.path(), &[("AGOV_TENANT", "fromenv"), ("AGOV_RUNTIME_URL", "embedded")]);
+        let s = Settings::resolve(&Overrides::default(), &e).unwrap();
+        assert_eq!(s.tenant.value, "fromenv");
+        assert_eq!(s.runtime.value, RuntimeTarget::Embedded);
+
+        let o = Overrides { tenant: Some("fromflag".into()), ..Default::default() };
+        let s = Settings::resolve(&o, &e).unwrap();
+        assert_eq!(s.tenant.value, "fromflag");
+        assert_eq!(s.tenant.source, Source::Flag("--tenant"));
+        assert_eq!(s.ledger_path.value, dir.path().join("data/agov.db"));
+    }
+
+    #[test]
+    fn explicit_missing_config_is_an_error_default_missing_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Settings::resolve(&Overrides::default(), &env_with_home(dir.path(), &[])).is_ok());
+        let o = Overrides { config: Some(dir.path().join("nope.toml")), ..Default::default() };
+        let err = Settings::resolve(&o, &env_with_home(dir.path(), &[])).unwrap_err();
+        assert!(err.to_string().contains("nope.toml"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_rejected_with_their_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = env_with_home(dir.path(), &[("AGOV_RUNTIME_URL", "mysql://x")]);
+        let err = Settings::resolve(&Overrides::default(), &e).unwrap_err().to_string();
+        assert!(err.contains("AGOV_RUNTIME_URL"), "{err}");
+        let o = Overrides { tenant: Some("Bad Name".into()), ..Default::default() };
+        let err = Settings::resolve(&o, &env_with_home(dir.path(), &[])).unwrap_err().to_string();
+        assert!(err.contains("--tenant"), "{err}");
+    }
+
+    #[test]
+    fn vault_needs_an_address_and_takes_token_from_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::resolve(&Overrides::default(), &env_with_home(dir.path(), &[])).unwrap();
+        assert!(s.vault.is_none());
+        let e = env_with_home(dir.path(), &[("VAULT_ADDR", "http://127.0.0.1:8200"), ("VAULT_TOKEN", "root")]);
+        let s = Settings::resolve(&Overrides::default(), &e).unwrap();
+        let v = s.vault.unwrap();
+        assert!(matches!(v.auth, VaultAuth::Token(_)));
+        assert_eq!(v.kv_mount, "secret");
+    }
+
+    #[test]
+    fn redaction_hides_passwords() {
+        assert_eq!(redact_url("redis://:pw@h:1/0"), "redis://:***@h:1/0");
+        assert_eq!(redact_url("redis://u:pw@h:1"), "redis://u:***@h:1");
+        assert_eq!(redact_url("redis://h:1/0"), "redis://h:1/0");
+    }
+}
