@@ -1,0 +1,51 @@
+//! Ledger errors.
+
+use std::path::PathBuf;
+
+use agov_core::{Classify, FailureClass};
+use agov_sqlite::DbError;
+
+/// What can go wrong with the ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// Opening or using the database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// No event has this sequence number.
+    #[error("no ledger event #{0}")]
+    NoSuchEvent(u64),
+    /// The HMAC key file or seal file could not be used.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl LedgerError {
+    pub(crate) fn db(path: &std::path::Path, e: rusqlite::Error) -> LedgerError {
+        LedgerError::Db(DbError::sqlite(path, e))
+    }
+}
+
+impl Classify for LedgerError {
+    fn class(&self) -> FailureClass {
+        match self {
+            LedgerError::Db(e) => e.class(),
+            LedgerError::NoSuchEvent(_) => FailureClass::NotFound,
+            LedgerError::File { .. } => FailureClass::Failed,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            LedgerError::Db(e) => e.hint(),
+            LedgerError::NoSuchEvent(_) => Some("`ledger tail` shows the latest sequence numbers".into()),
+            LedgerError::File { .. } => {
+                Some("check the file's permissions (it should be 0600 and owned by you)".into())
+            }
+        }
+    }
+}

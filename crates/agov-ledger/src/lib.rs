@@ -1,0 +1,34 @@
+//! The audit ledger.
+//!
+//! Every action agov takes lands here as an [`Event`] in an append-only SQLite
+//! table (triggers refuse UPDATE and DELETE). Each event's hash covers the
+//! previous event's hash and a canonical encoding of its own fields
+//! ([`chain`]), so changing, removing or reordering any row breaks every hash
+//! after it; [`Ledger::verify`] walks the chain and names the first bad row.
+//! A [`Seal`] kept outside the database (a file, or Vault KV) records the head
+//! at a point in time, which also catches a rewrite of the whole chain.
+//! Secret values are never stored: only their HMAC ([`HmacKey`]).
+
+pub mod chain;
+mod error;
+mod event;
+pub mod hmac;
+pub mod seal;
+mod store;
+mod verify;
+
+pub use error::LedgerError;
+pub use event::{Event, NewEvent, Query};
+pub use hmac::HmacKey;
+pub use seal::Seal;
+pub use store::{Ledger, append_in};
+pub use verify::{Problem, VerifyReport};
+
+use agov_sqlite::Migration;
+
+/// The ledger database's migrations, from `schema/migrations/ledger/`.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_events.sql",
+    sql: include_str!("../../../schema/migrations/ledger/0001_events.sql"),
+}];

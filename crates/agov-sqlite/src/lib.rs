@@ -1,0 +1,271 @@
+//! Opening agov's SQLite databases one safe way.
+//!
+//! Every database agov keeps (the ledger, the embedded runtime store, the
+//! embedded token authority) is opened here: WAL journal, a 10 s busy timeout,
+//! migrations applied in order from `schema/migrations/<db>/` and tracked by
+//! `PRAGMA user_version`, files created mode 0600 in a 0700 folder, and every
+//! write in a `BEGIN IMMEDIATE` transaction ([`write_tx`]) so that concurrent
+//! writers queue on the busy timeout instead of failing with "database is
+//! locked" halfway through.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use agov_core::{Classify, FailureClass};
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+
+/// One migration: an SQL file applied once, in version order.
+#[derive(Clone, Copy, Debug)]
+pub struct Migration {
+    /// 1-based, contiguous.
+    pub version: u32,
+    /// The file's name, for messages.
+    pub name: &'static str,
+    /// The SQL.
+    pub sql: &'static str,
+}
+
+/// How much a commit must survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit is on disk before it returns (`synchronous=FULL`): the ledger.
+    Full,
+    /// Commits survive a crash of the process but may be lost on power loss
+    /// (`synchronous=NORMAL`): runtime state, which lives on TTLs anyway.
+    Normal,
+}
+
+/// Whether opening may create the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (and its folder) when missing.
+    Create,
+    /// The file must exist.
+    Existing,
+}
+
+/// Why a database could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The file exists but is not an SQLite database.
+    #[error("{path} is not an SQLite database")]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file does not exist and may not be created here.
+    #[error("{path} does not exist")]
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The database was written by a newer agov.
+    #[error("{path} has schema version {found}, newer than the {known} this agov knows")]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Its user_version.
+        found: u32,
+        /// The latest migration known here.
+        known: u32,
+    },
+    /// The folder or file could not be created.
+    #[error("cannot create {path}: {source}")]
+    Create {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A migration failed.
+    #[error("migration {name} on {path} failed: {source}")]
+    Migration {
+        /// The database.
+        path: PathBuf,
+        /// The migration.
+        name: &'static str,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// Any other SQLite error.
+    #[error("database {path}: {source}")]
+    Sqlite {
+        /// The database.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+}
+
+impl DbError {
+    /// Wraps an SQLite error that happened on `path`, recognising "not a database".
+    pub fn sqlite(path: &Path, source: rusqlite::Error) -> DbError {
+        match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => DbError::NotADatabase { path: path.to_path_buf() },
+            _ => DbError::Sqlite { path: path.to_path_buf(), source },
+        }
+    }
+
+    /// True when SQLite gave up waiting for another writer.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, DbError::Sqlite { source, .. }
+            if matches!(source.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)))
+    }
+}
+
+impl Classify for DbError {
+    fn class(&self) -> FailureClass {
+        match self {
+            DbError::Missing { .. } => FailureClass::NotFound,
+            DbError::Sqlite { .. } if self.is_busy() => FailureClass::Unavailable,
+            _ => FailureClass::Failed,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            DbError::NotADatabase { .. } => Some(
+                "the path points at some other file: check AGOV_HOME, AGOV_DATA_DIR or ledger.path; agov left the file untouched"
+                    .into(),
+            ),
+            DbError::TooNew { .. } => Some("upgrade agov to the version that wrote this database".into()),
+            DbError::Create { .. } => Some("check that the data folder is writable, or set AGOV_HOME".into()),
+            DbError::Sqlite { .. } if self.is_busy() => {
+                Some("another process held the database for over 10 s; retry".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Opens `path`, applying `migrations` that have not run yet.
+pub fn open(
+    path: &Path,
+    migrations: &[Migration],
+    mode: OpenMode,
+    durability: Durability,
+) -> Result<Connection, DbError> {
+    if !path.exists() {
+        match mode {
+            OpenMode::Existing => return Err(DbError::Missing { path: path.to_path_buf() }),
+            OpenMode::Create => create_private_file(path)?,
+        }
+    }
+    let conn = Connection::open(path).map_err(|e| DbError::sqlite(path, e))?;
+    configure(&conn, durability).map_err(|e| DbError::sqlite(path, e))?;
+    migrate(&conn, path, migrations)?;
+    Ok(conn)
+}
+
+fn create_private_file(path: &Path) -> Result<(), DbError> {
+    let create_err = |source| DbError::Create { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        agov_core::fsutil::create_private_dir(dir).map_err(create_err)?;
+    }
+    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(create_err(e)),
+    }
+}
+
+fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // Reading the journal mode touches the header first, so a file that is not a
+    // database fails here, before anything is written next to it.
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))?;
+    }
+    let sync = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.execute_batch(&format!("PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON;"))
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+fn migrate(conn: &Connection, path: &Path, migrations: &[Migration]) -> Result<(), DbError> {
+    let known = migrations.last().map_or(0, |m| m.version);
+    let current = user_version(conn).map_err(|e| DbError::sqlite(path, e))?;
+    if current == known {
+        return Ok(());
+    }
+    if current > known {
+        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known });
+    }
+    // Another process may be migrating too: take the write lock, then look again.
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(|e| DbError::sqlite(path, e))?;
+    let current = user_version(&tx).map_err(|e| DbError::sqlite(path, e))?;
+    for m in migrations.iter().filter(|m| m.version > current) {
+        tx.execute_batch(m.sql)
+            .and_then(|()| tx.execute_batch(&format!("PRAGMA user_version = {}", m.version)))
+            .map_err(|source| DbError::Migration { path: path.to_path_buf(), name: m.name, source })?;
+    }
+    tx.commit().map_err(|e| DbError::sqlite(path, e))
+}
+
+/// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`).
+pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: &[Migration] = &[
+        Migration { version: 1, name: "0001", sql: "CREATE TABLE a(x INTEGER);" },
+        Migration { version: 2, name: "0002", sql: "CREATE TABLE b(y INTEGER);" },
+    ];
+
+    #[test]
+    fn creates_private_file_and_migrates_once() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/db.sqlite");
+        let conn = open(&p, M, OpenMode::Create, Durability::Full).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), 2);
+        drop(conn);
+        assert_eq!(std::fs::metadata(&p).unwrap().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(p.parent().unwrap()).unwrap().mode() & 0o777, 0o700);
+        let conn = open(&p, M, OpenMode::Existing, Durability::Full).unwrap();
+        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_master WHERE type='table'", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn refuses_a_file_that_is_not_sqlite_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("notes.txt");
+        std::fs::write(&p, "this is not a database, it is a shopping list\n".repeat(20)).unwrap();
+        let before = std::fs::read(&p).unwrap();
+        let err = open(&p, M, OpenMode::Create, Durability::Full).unwrap_err();
+        assert!(matches!(err, DbError::NotADatabase { .. }), "{err:?}");
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no -wal or -shm file");
+    }
+
+    #[test]
+    fn missing_file_in_existing_mode_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("nope.db");
+        assert!(matches!(open(&p, M, OpenMode::Existing, Durability::Full), Err(DbError::Missing { .. })));
+        assert!(!p.exists());
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("db");
+        open(&p, M, OpenMode::Create, Durability::Full).unwrap();
+        let err = open(&p, &M[..1], OpenMode::Existing, Durability::Full).unwrap_err();
+        assert!(matches!(err, DbError::TooNew { found: 2, known: 1, .. }), "{err:?}");
+    }
+}
