@@ -42,13 +42,34 @@ pub const ALL: &[(&str, &str)] = &[
     (AGOV_HOME, "put config.toml and data/ under this one folder"),
     (AGOV_CONFIG, "config file to read (same as --config)"),
     (AGOV_DATA_DIR, "data folder: databases, HMAC key, seals"),
-    (AGOV_TENANT, "tenant to act for (same as --tenant; default `default`)"),
-    (AGOV_RUNTIME_URL, "runtime store: embedded | redis://… | rediss://…"),
-    (AGOV_LEDGER_PATH, "ledger database file (default <data>/agov.db)"),
-    (AGOV_VAULT_ROLE_ID, "AppRole role id for agov's own Vault login"),
-    (AGOV_VAULT_SECRET_ID, "AppRole secret id for agov's own Vault login"),
-    (VAULT_ADDR, "Vault/OpenBao address; setting it switches tokens, HMAC key and seals to Vault"),
-    (VAULT_TOKEN, "Vault token for agov itself (else AppRole login)"),
+    (
+        AGOV_TENANT,
+        "tenant to act for (same as --tenant; default `default`)",
+    ),
+    (
+        AGOV_RUNTIME_URL,
+        "runtime store: embedded | redis://… | rediss://…",
+    ),
+    (
+        AGOV_LEDGER_PATH,
+        "ledger database file (default <data>/agov.db)",
+    ),
+    (
+        AGOV_VAULT_ROLE_ID,
+        "AppRole role id for agov's own Vault login",
+    ),
+    (
+        AGOV_VAULT_SECRET_ID,
+        "AppRole secret id for agov's own Vault login",
+    ),
+    (
+        VAULT_ADDR,
+        "Vault/OpenBao address; setting it switches tokens, HMAC key and seals to Vault",
+    ),
+    (
+        VAULT_TOKEN,
+        "Vault token for agov itself (else AppRole login)",
+    ),
     (VAULT_CACERT, "CA certificate (PEM) for Vault's TLS"),
     (VAULT_NAMESPACE, "Vault namespace"),
     (NO_COLOR, "disable colour (--color wins)"),

@@ -117,8 +117,13 @@ impl ConfigFile {
     pub fn load(path: &Path, required: bool) -> Result<ConfigFile, FileError> {
         match std::fs::read_to_string(path) {
             Ok(text) => ConfigFile::parse(path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(ConfigFile::default()),
-            Err(source) => Err(FileError::Read { path: path.to_path_buf(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(ConfigFile::default())
+            }
+            Err(source) => Err(FileError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 

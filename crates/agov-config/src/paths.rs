@@ -21,7 +21,10 @@ impl Paths {
     pub fn resolve(env: &Env) -> Result<Paths, String> {
         if let Some(home) = env.get(env::AGOV_HOME) {
             let home = PathBuf::from(home);
-            return Ok(Paths { config_file: home.join("config.toml"), data_dir: home.join("data") });
+            return Ok(Paths {
+                config_file: home.join("config.toml"),
+                data_dir: home.join("data"),
+            });
         }
         let user_home = || {
             env.get(env::HOME).map(PathBuf::from).ok_or_else(|| {

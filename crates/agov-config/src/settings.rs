@@ -21,7 +21,11 @@ pub struct Env {
 impl Env {
     /// The current process's environment (variables that are not UTF-8 are ignored).
     pub fn from_process() -> Env {
-        Env { vars: std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect() }
+        Env {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
     }
 
     /// An environment made of the given pairs (for tests).
@@ -31,12 +35,20 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 
     /// The variable's value, if set and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -125,7 +137,10 @@ impl RuntimeTarget {
         } else if url.starts_with("redis://") || url.starts_with("rediss://") {
             Ok(RuntimeTarget::Redis(url.to_string()))
         } else {
-            Err(format!("`{}` is not a runtime URL: use `embedded`, `redis://host:port/db` or `rediss://…`", redact_url(url)))
+            Err(format!(
+                "`{}` is not a runtime URL: use `embedded`, `redis://host:port/db` or `rediss://…`",
+                redact_url(url)
+            ))
         }
     }
 }
@@ -147,8 +162,12 @@ impl fmt::Display for RuntimeTarget {
 
 /// Replaces the password in `scheme://user:password@host` with `***`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, t)| (a, Some(t)));
     let authority = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
             Some((user, _)) => format!("{user}:***@{host}"),
@@ -257,10 +276,15 @@ impl Classify for ConfigError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             ConfigError::File(FileError::Parse { .. }) => {
-                "fix that line; the keys agov accepts are listed in the README (Configuration)".into()
+                "fix that line; the keys agov accepts are listed in the README (Configuration)"
+                    .into()
             }
-            ConfigError::File(FileError::Read { .. }) => "check the path given by --config or AGOV_CONFIG".into(),
-            ConfigError::Invalid { .. } => "correct the value where it was set, as named above".into(),
+            ConfigError::File(FileError::Read { .. }) => {
+                "check the path given by --config or AGOV_CONFIG".into()
+            }
+            ConfigError::Invalid { .. } => {
+                "correct the value where it was set, as named above".into()
+            }
             ConfigError::NoHome(_) => "set AGOV_HOME to the folder agov should use".into(),
         })
     }
@@ -272,7 +296,8 @@ impl Settings {
         let paths = Paths::resolve(env).map_err(ConfigError::NoHome)?;
         let config_file = layered(
             overrides.config.clone().map(|p| (p, "--config")),
-            env.get(env::AGOV_CONFIG).map(|p| (PathBuf::from(p), env::AGOV_CONFIG)),
+            env.get(env::AGOV_CONFIG)
+                .map(|p| (PathBuf::from(p), env::AGOV_CONFIG)),
             None,
             || paths.config_file.clone(),
         );
@@ -283,7 +308,8 @@ impl Settings {
 
         let tenant = layered(
             overrides.tenant.clone().map(|t| (t, "--tenant")),
-            env.get(env::AGOV_TENANT).map(|t| (t.to_string(), env::AGOV_TENANT)),
+            env.get(env::AGOV_TENANT)
+                .map(|t| (t.to_string(), env::AGOV_TENANT)),
             file.tenant.clone().map(|t| (t, fpath)),
             || "default".to_string(),
         );
@@ -295,28 +321,32 @@ impl Settings {
 
         let data_dir = layered(
             None,
-            env.get(env::AGOV_DATA_DIR).map(|p| (PathBuf::from(p), env::AGOV_DATA_DIR)),
+            env.get(env::AGOV_DATA_DIR)
+                .map(|p| (PathBuf::from(p), env::AGOV_DATA_DIR)),
             file.data_dir.clone().map(|p| (p, fpath)),
             || paths.data_dir.clone(),
         );
         let ledger_path = layered(
             None,
-            env.get(env::AGOV_LEDGER_PATH).map(|p| (PathBuf::from(p), env::AGOV_LEDGER_PATH)),
+            env.get(env::AGOV_LEDGER_PATH)
+                .map(|p| (PathBuf::from(p), env::AGOV_LEDGER_PATH)),
             file.ledger.path.clone().map(|p| (p, fpath)),
             || data_dir.value.join("agov.db"),
         );
 
         let runtime_raw = layered(
             None,
-            env.get(env::AGOV_RUNTIME_URL).map(|u| (u.to_string(), env::AGOV_RUNTIME_URL)),
+            env.get(env::AGOV_RUNTIME_URL)
+                .map(|u| (u.to_string(), env::AGOV_RUNTIME_URL)),
             file.runtime.url.clone().map(|u| (u, fpath)),
             || "embedded".to_string(),
         );
-        let runtime_value = RuntimeTarget::parse(&runtime_raw.value).map_err(|message| ConfigError::Invalid {
-            key: "runtime.url",
-            source_desc: runtime_raw.source.to_string(),
-            message,
-        })?;
+        let runtime_value =
+            RuntimeTarget::parse(&runtime_raw.value).map_err(|message| ConfigError::Invalid {
+                key: "runtime.url",
+                source_desc: runtime_raw.source.to_string(),
+                message,
+            })?;
         let runtime = Setting::new(runtime_value, runtime_raw.source);
 
         let vault = resolve_vault(env, &file, fpath)?;
@@ -328,7 +358,11 @@ impl Settings {
             data_dir,
             ledger_path,
             runtime,
-            runtime_namespace: file.runtime.namespace.clone().unwrap_or_else(|| "agov:".into()),
+            runtime_namespace: file
+                .runtime
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "agov:".into()),
             runtime_password_secret: file.runtime.password_secret.clone(),
             vault,
         })
@@ -341,11 +375,23 @@ impl Settings {
                 "config file: {} ({}{})",
                 self.config_file.value.display(),
                 self.config_file.source,
-                if self.config_loaded { "" } else { ", not present" }
+                if self.config_loaded {
+                    ""
+                } else {
+                    ", not present"
+                }
             ),
             format!("tenant: {} ({})", self.tenant.value, self.tenant.source),
-            format!("data dir: {} ({})", self.data_dir.value.display(), self.data_dir.source),
-            format!("ledger: {} ({})", self.ledger_path.value.display(), self.ledger_path.source),
+            format!(
+                "data dir: {} ({})",
+                self.data_dir.value.display(),
+                self.data_dir.source
+            ),
+            format!(
+                "ledger: {} ({})",
+                self.ledger_path.value.display(),
+                self.ledger_path.source
+            ),
             format!("runtime: {} ({})", self.runtime.value, self.runtime.source),
         ];
         match &self.vault {
@@ -356,7 +402,11 @@ impl Settings {
     }
 }
 
-fn resolve_vault(env: &Env, file: &ConfigFile, fpath: &PathBuf) -> Result<Option<VaultSettings>, ConfigError> {
+fn resolve_vault(
+    env: &Env,
+    file: &ConfigFile,
+    fpath: &PathBuf,
+) -> Result<Option<VaultSettings>, ConfigError> {
     let addr = match (env.get(env::VAULT_ADDR), &file.vault.addr) {
         (Some(a), _) => Setting::new(a.to_string(), Source::Env(env::VAULT_ADDR)),
         (None, Some(a)) => Setting::new(a.clone(), Source::File(fpath.clone())),
@@ -369,8 +419,15 @@ fn resolve_vault(env: &Env, file: &ConfigFile, fpath: &PathBuf) -> Result<Option
             message: format!("`{}` must start with http:// or https://", addr.value),
         });
     }
-    let mount = file.vault.approle_mount.clone().unwrap_or_else(|| "approle".into());
-    let role_id = env.get(env::AGOV_VAULT_ROLE_ID).map(str::to_string).or_else(|| file.vault.role_id.clone());
+    let mount = file
+        .vault
+        .approle_mount
+        .clone()
+        .unwrap_or_else(|| "approle".into());
+    let role_id = env
+        .get(env::AGOV_VAULT_ROLE_ID)
+        .map(str::to_string)
+        .or_else(|| file.vault.role_id.clone());
     let auth = if let Some(token) = env.get(env::VAULT_TOKEN) {
         VaultAuth::Token(Secret::new(token))
     } else if let Some(role_id) = role_id {
@@ -385,7 +442,11 @@ fn resolve_vault(env: &Env, file: &ConfigFile, fpath: &PathBuf) -> Result<Option
                 })
             }
         };
-        VaultAuth::AppRole { mount, role_id, secret_id }
+        VaultAuth::AppRole {
+            mount,
+            role_id,
+            secret_id,
+        }
     } else {
         VaultAuth::Missing
     };
@@ -400,9 +461,19 @@ fn resolve_vault(env: &Env, file: &ConfigFile, fpath: &PathBuf) -> Result<Option
     Ok(Some(VaultSettings {
         addr,
         auth,
-        cacert: env.get(env::VAULT_CACERT).map(PathBuf::from).or_else(|| file.vault.cacert.clone()),
-        namespace: env.get(env::VAULT_NAMESPACE).map(str::to_string).or_else(|| file.vault.namespace.clone()),
-        kv_mount: file.vault.kv_mount.clone().unwrap_or_else(|| "secret".into()),
+        cacert: env
+            .get(env::VAULT_CACERT)
+            .map(PathBuf::from)
+            .or_else(|| file.vault.cacert.clone()),
+        namespace: env
+            .get(env::VAULT_NAMESPACE)
+            .map(str::to_string)
+            .or_else(|| file.vault.namespace.clone()),
+        kv_mount: file
+            .vault
+            .kv_mount
+            .clone()
+            .unwrap_or_else(|| "secret".into()),
         timeout,
     }))
 }
@@ -411,11 +482,15 @@ fn resolve_vault(env: &Env, file: &ConfigFile, fpath: &PathBuf) -> Result<Option
 pub fn validate_tenant(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(format!("`{name}` is not a tenant name: use 1-64 characters of a-z, 0-9, - and _"))
+        Err(format!(
+            "`{name}` is not a tenant name: use 1-64 characters of a-z, 0-9, - and _"
+        ))
     }
 }
 
@@ -434,19 +509,32 @@ mod tests {
     fn precedence_is_flag_env_file_default() {
         let dir = tempfile::tempdir().unwrap();
         let mut f = std::fs::File::create(dir.path().join("config.toml")).unwrap();
-        writeln!(f, "tenant = \"fromfile\"\n[runtime]\nurl = \"redis://file:1\"").unwrap();
+        writeln!(
+            f,
+            "tenant = \"fromfile\"\n[runtime]\nurl = \"redis://file:1\""
+        )
+        .unwrap();
 
         let s = Settings::resolve(&Overrides::default(), &env_with_home(dir.path(), &[])).unwrap();
         assert_eq!(s.tenant.value, "fromfile");
         assert!(matches!(s.tenant.source, Source::File(_)));
-        assert_eq!(s.runtime.value, RuntimeTarget::Redis("redis://file:1".into()));
+        assert_eq!(
+            s.runtime.value,
+            RuntimeTarget::Redis("redis://file:1".into())
+        );
 
-        let e = env_with_home(dir.path(), &[("AGOV_TENANT", "fromenv"), ("AGOV_RUNTIME_URL", "embedded")]);
+        let e = env_with_home(
+            dir.path(),
+            &[("AGOV_TENANT", "fromenv"), ("AGOV_RUNTIME_URL", "embedded")],
+        );
         let s = Settings::resolve(&Overrides::default(), &e).unwrap();
         assert_eq!(s.tenant.value, "fromenv");
         assert_eq!(s.runtime.value, RuntimeTarget::Embedded);
 
-        let o = Overrides { tenant: Some("fromflag".into()), ..Default::default() };
+        let o = Overrides {
+            tenant: Some("fromflag".into()),
+            ..Default::default()
+        };
         let s = Settings::resolve(&o, &e).unwrap();
         assert_eq!(s.tenant.value, "fromflag");
         assert_eq!(s.tenant.source, Source::Flag("--tenant"));
@@ -457,7 +545,10 @@ mod tests {
     fn explicit_missing_config_is_an_error_default_missing_is_not() {
         let dir = tempfile::tempdir().unwrap();
         assert!(Settings::resolve(&Overrides::default(), &env_with_home(dir.path(), &[])).is_ok());
-        let o = Overrides { config: Some(dir.path().join("nope.toml")), ..Default::default() };
+        let o = Overrides {
+            config: Some(dir.path().join("nope.toml")),
+            ..Default::default()
+        };
         let err = Settings::resolve(&o, &env_with_home(dir.path(), &[])).unwrap_err();
         assert!(err.to_string().contains("nope.toml"), "{err}");
     }
@@ -466,10 +557,17 @@ mod tests {
     fn bad_values_are_rejected_with_their_source() {
         let dir = tempfile::tempdir().unwrap();
         let e = env_with_home(dir.path(), &[("AGOV_RUNTIME_URL", "mysql://x")]);
-        let err = Settings::resolve(&Overrides::default(), &e).unwrap_err().to_string();
+        let err = Settings::resolve(&Overrides::default(), &e)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("AGOV_RUNTIME_URL"), "{err}");
-        let o = Overrides { tenant: Some("Bad Name".into()), ..Default::default() };
-        let err = Settings::resolve(&o, &env_with_home(dir.path(), &[])).unwrap_err().to_string();
+        let o = Overrides {
+            tenant: Some("Bad Name".into()),
+            ..Default::default()
+        };
+        let err = Settings::resolve(&o, &env_with_home(dir.path(), &[]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--tenant"), "{err}");
     }
 
@@ -478,7 +576,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Settings::resolve(&Overrides::default(), &env_with_home(dir.path(), &[])).unwrap();
         assert!(s.vault.is_none());
-        let e = env_with_home(dir.path(), &[("VAULT_ADDR", "http://127.0.0.1:8200"), ("VAULT_TOKEN", "root")]);
+        let e = env_with_home(
+            dir.path(),
+            &[
+                ("VAULT_ADDR", "http://127.0.0.1:8200"),
+                ("VAULT_TOKEN", "root"),
+            ],
+        );
         let s = Settings::resolve(&Overrides::default(), &e).unwrap();
         let v = s.vault.unwrap();
         assert!(matches!(v.auth, VaultAuth::Token(_)));

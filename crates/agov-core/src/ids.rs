@@ -12,3 +12,37 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 pub fn random_hex<const N: usize>() -> String {
     hex::encode(random_bytes::<N>())
 }
+
+/// The name of the OS user running this process, for the ledger's actor
+/// `user:NAME`: `USER` or `LOGNAME`, else the uid's name in /etc/passwd, else
+/// `uidN`.
+pub fn os_user() -> String {
+    for var in ["USER", "LOGNAME"] {
+        if let Ok(name) = std::env::var(var) {
+            if !name.is_empty() {
+                return name;
+            }
+        }
+    }
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("Uid:")
+                    .and_then(|r| r.split_whitespace().next().map(str::to_string))
+            })
+        });
+    let Some(uid) = uid else {
+        return "unknown".to_string();
+    };
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|l| {
+                let mut f = l.split(':');
+                let name = f.next()?;
+                (f.nth(1)? == uid).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid{uid}"))
+}

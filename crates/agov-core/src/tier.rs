@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// A trust tier, from T0 Observer (least trusted) to T4 Architect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(into = "u8", try_from = "u8")]
 pub enum Tier {
     /// T0: read and plan only.

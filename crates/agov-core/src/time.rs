@@ -5,7 +5,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Now, in microseconds since the Unix epoch.
 pub fn now_us() -> i64 {
-    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
@@ -34,7 +36,9 @@ pub fn parse_point(input: &str, now_us: i64) -> Result<i64, String> {
         .or_else(|_| humantime::parse_rfc3339(&candidate));
     match parsed {
         Ok(t) => {
-            let d = t.duration_since(UNIX_EPOCH).map_err(|_| format!("`{s}` is before 1970"))?;
+            let d = t
+                .duration_since(UNIX_EPOCH)
+                .map_err(|_| format!("`{s}` is before 1970"))?;
             Ok(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
         }
         Err(_) => Err(format!(
@@ -58,14 +62,8 @@ mod tests {
         let now = 1_800_000_000_000_000;
         assert_eq!(parse_point("10m", now).unwrap(), now - 600_000_000);
         assert_eq!(parse_point("1970-01-02", now).unwrap(), 86_400_000_000);
-        assert_eq!(
-            parse_point("1970-01-01T00:00:01Z", now).unwrap(),
-            1_000_000
-        );
-        assert_eq!(
-            parse_point("1970-01-01 00:00:02", now).unwrap(),
-            2_000_000
-        );
+        assert_eq!(parse_point("1970-01-01T00:00:01Z", now).unwrap(), 1_000_000);
+        assert_eq!(parse_point("1970-01-01 00:00:02", now).unwrap(), 2_000_000);
         assert!(parse_point("yesterday-ish", now).is_err());
     }
 

@@ -86,10 +86,21 @@ mod tests {
     #[test]
     fn absent_differs_from_empty_and_fields_do_not_run_together() {
         let a = base();
-        let b = Fields { agent: Some(""), ..base() };
+        let b = Fields {
+            agent: Some(""),
+            ..base()
+        };
         assert_ne!(hash(&GENESIS, &a), hash(&GENESIS, &b));
-        let c = Fields { tenant: "ta", actor: "", ..base() };
-        let d = Fields { tenant: "t", actor: "a", ..base() };
+        let c = Fields {
+            tenant: "ta",
+            actor: "",
+            ..base()
+        };
+        let d = Fields {
+            tenant: "t",
+            actor: "a",
+            ..base()
+        };
         assert_ne!(hash(&GENESIS, &c), hash(&GENESIS, &d));
     }
 

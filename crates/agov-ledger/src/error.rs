@@ -42,7 +42,9 @@ impl Classify for LedgerError {
     fn hint(&self) -> Option<String> {
         match self {
             LedgerError::Db(e) => e.hint(),
-            LedgerError::NoSuchEvent(_) => Some("`ledger tail` shows the latest sequence numbers".into()),
+            LedgerError::NoSuchEvent(_) => {
+                Some("`ledger tail` shows the latest sequence numbers".into())
+            }
             LedgerError::File { .. } => {
                 Some("check the file's permissions (it should be 0600 and owned by you)".into())
             }

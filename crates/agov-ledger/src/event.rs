@@ -23,7 +23,11 @@ pub struct NewEvent {
 
 impl NewEvent {
     /// An event with no agent, pipeline or subject and an empty detail object.
-    pub fn new(tenant: impl Into<String>, actor: impl Into<String>, action: impl Into<String>) -> NewEvent {
+    pub fn new(
+        tenant: impl Into<String>,
+        actor: impl Into<String>,
+        action: impl Into<String>,
+    ) -> NewEvent {
         NewEvent {
             tenant: tenant.into(),
             actor: actor.into(),

@@ -28,7 +28,9 @@ impl HmacKey {
     /// A key from 64 hex characters.
     pub fn from_hex(s: &str) -> Result<HmacKey, String> {
         let bytes = hex::decode(s.trim()).map_err(|e| format!("the HMAC key is not hex: {e}"))?;
-        let arr: [u8; 32] = bytes.try_into().map_err(|_| "the HMAC key must be 32 bytes (64 hex characters)".to_string())?;
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "the HMAC key must be 32 bytes (64 hex characters)".to_string())?;
         Ok(HmacKey(arr))
     }
 
@@ -40,7 +42,10 @@ impl HmacKey {
     /// Reads the key from `path`, or creates it there (mode 0600) if missing.
     /// Concurrent first calls agree on one key.
     pub fn load_or_create_file(path: &Path) -> Result<HmacKey, LedgerError> {
-        let file_err = |message: String| LedgerError::File { path: path.to_path_buf(), message };
+        let file_err = |message: String| LedgerError::File {
+            path: path.to_path_buf(),
+            message,
+        };
         if !path.exists() {
             if let Some(dir) = path.parent() {
                 agov_core::fsutil::create_private_dir(dir).map_err(|e| file_err(e.to_string()))?;

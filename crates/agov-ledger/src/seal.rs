@@ -43,7 +43,12 @@ pub fn read_file(path: &Path) -> Result<Vec<Seal>, LedgerError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(LedgerError::File { path: path.to_path_buf(), message: e.to_string() }),
+        Err(e) => {
+            return Err(LedgerError::File {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            });
+        }
     };
     text.lines()
         .enumerate()
@@ -60,6 +65,8 @@ pub fn read_file(path: &Path) -> Result<Vec<Seal>, LedgerError> {
 /// Appends a seal to a seal file (created mode 0600) and flushes it to disk.
 pub fn append_file(path: &Path, seal: &Seal) -> Result<(), LedgerError> {
     let line = serde_json::to_string(seal).expect("a seal always serialises");
-    agov_core::fsutil::append_line(path, &line, 0o600)
-        .map_err(|e| LedgerError::File { path: path.to_path_buf(), message: e.to_string() })
+    agov_core::fsutil::append_line(path, &line, 0o600).map_err(|e| LedgerError::File {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }

@@ -21,9 +21,16 @@ const COLUMNS: &str = "seq, ts_us, tenant, actor, action, agent, pipeline, subje
 impl Ledger {
     /// Opens the ledger at `path`, creating it (mode 0600) when `create` is true.
     pub fn open(path: &Path, create: bool) -> Result<Ledger, LedgerError> {
-        let mode = if create { OpenMode::Create } else { OpenMode::Existing };
+        let mode = if create {
+            OpenMode::Create
+        } else {
+            OpenMode::Existing
+        };
         let conn = agov_sqlite::open(path, crate::MIGRATIONS, mode, Durability::Full)?;
-        Ok(Ledger { conn, path: path.to_path_buf() })
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The database file.
@@ -88,7 +95,12 @@ impl Ledger {
 
     /// The newest `n` events of `tenant` (all tenants when `None`), oldest first.
     pub fn tail(&self, tenant: Option<&str>, n: u64) -> Result<Vec<Event>, LedgerError> {
-        let q = Query { tenant: tenant.map(str::to_string), limit: Some(n), newest_first: true, ..Query::default() };
+        let q = Query {
+            tenant: tenant.map(str::to_string),
+            limit: Some(n),
+            newest_first: true,
+            ..Query::default()
+        };
         let mut events = self.query(&q)?;
         events.reverse();
         Ok(events)
@@ -184,7 +196,10 @@ fn build_query(q: &Query) -> (String, Vec<Value>) {
     }
     if let Some(action) = &q.action {
         match action.strip_suffix('*') {
-            Some(prefix) => push("action GLOB ?", Value::Text(format!("{}*", glob_escape(prefix)))),
+            Some(prefix) => push(
+                "action GLOB ?",
+                Value::Text(format!("{}*", glob_escape(prefix))),
+            ),
             None => push("action = ?", Value::Text(action.clone())),
         }
     }
@@ -202,7 +217,11 @@ fn build_query(q: &Query) -> (String, Vec<Value>) {
         sql.push_str(" WHERE ");
         sql.push_str(&clauses.join(" AND "));
     }
-    sql.push_str(if q.newest_first { " ORDER BY seq DESC" } else { " ORDER BY seq" });
+    sql.push_str(if q.newest_first {
+        " ORDER BY seq DESC"
+    } else {
+        " ORDER BY seq"
+    });
     if let Some(limit) = q.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }

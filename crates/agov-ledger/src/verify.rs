@@ -41,7 +41,11 @@ impl Ledger {
     /// Recomputes every hash from the first event and compares each with the
     /// stored one and with the seals. Stops at the first problem.
     /// `progress(done, total)` is called every 65,536 events.
-    pub fn verify(&self, seals: &[Seal], mut progress: impl FnMut(u64, u64)) -> Result<VerifyReport, LedgerError> {
+    pub fn verify(
+        &self,
+        seals: &[Seal],
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<VerifyReport, LedgerError> {
         let mut sealed: BTreeMap<u64, &Seal> = BTreeMap::new();
         for s in seals {
             sealed.insert(s.seq, s);
@@ -57,7 +61,10 @@ impl Ledger {
         };
         let mut prev = chain::GENESIS;
         let mut expected: u64 = 1;
-        let mut walk = |report: &mut VerifyReport, prev: &mut [u8; 32], expected: &mut u64| -> rusqlite::Result<Option<Problem>> {
+        let mut walk = |report: &mut VerifyReport,
+                        prev: &mut [u8; 32],
+                        expected: &mut u64|
+         -> rusqlite::Result<Option<Problem>> {
             let mut stmt = self.conn().prepare(
                 "SELECT seq, ts_us, tenant, actor, action, agent, pipeline, subject, detail, hash FROM events ORDER BY seq",
             )?;
@@ -67,11 +74,19 @@ impl Ledger {
                 if seq != *expected {
                     return Ok(Some(Problem {
                         seq: *expected,
-                        reason: format!("event #{expected} is missing (the next one is #{seq}): events were removed"),
+                        reason: format!(
+                            "event #{expected} is missing (the next one is #{seq}): events were removed"
+                        ),
                     }));
                 }
                 let text = |i: usize| -> rusqlite::Result<Option<&str>> {
-                    Ok(row.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?)
+                    Ok(row.get_ref(i)?.as_str_or_null().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            i,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?)
                 };
                 let fields = Fields {
                     seq,
@@ -113,7 +128,8 @@ impl Ledger {
             }
             Ok(None)
         };
-        let mut problem = walk(&mut report, &mut prev, &mut expected).map_err(|e| LedgerError::db(self.path(), e))?;
+        let mut problem = walk(&mut report, &mut prev, &mut expected)
+            .map_err(|e| LedgerError::db(self.path(), e))?;
         report.head_seq = expected - 1;
         if report.head_seq > 0 {
             report.head_hash = Some(hex::encode(prev));

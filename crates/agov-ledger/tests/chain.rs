@@ -13,7 +13,11 @@ fn ledger_with(n: usize) -> (tempfile::TempDir, std::path::PathBuf) {
     let path = dir.path().join("agov.db");
     let mut l = Ledger::open(&path, true).unwrap();
     for i in 0..n {
-        l.append(&note(if i % 2 == 0 { "a" } else { "b" }, &format!("note {i}"))).unwrap();
+        l.append(&note(
+            if i % 2 == 0 { "a" } else { "b" },
+            &format!("note {i}"),
+        ))
+        .unwrap();
     }
     (dir, path)
 }
@@ -34,7 +38,12 @@ fn appended_events_verify_and_read_back() {
     let r = l.verify(&[], |_, _| {}).unwrap();
     assert!(r.ok, "{r:?}");
     assert_eq!((r.events, r.head_seq), (10, 10));
-    let a = l.query(&Query { tenant: Some("a".into()), ..Query::default() }).unwrap();
+    let a = l
+        .query(&Query {
+            tenant: Some("a".into()),
+            ..Query::default()
+        })
+        .unwrap();
     assert_eq!(a.len(), 5);
     assert_eq!(a[0].detail["text"], "note 0");
     let tail = l.tail(Some("b"), 2).unwrap();
@@ -47,17 +56,27 @@ fn appended_events_verify_and_read_back() {
 fn triggers_refuse_update_and_delete() {
     let (_d, path) = ledger_with(3);
     let c = Connection::open(&path).unwrap();
-    let e = c.execute("UPDATE events SET actor = 'x' WHERE seq = 2", []).unwrap_err();
+    let e = c
+        .execute("UPDATE events SET actor = 'x' WHERE seq = 2", [])
+        .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
-    let e = c.execute("DELETE FROM events WHERE seq = 3", []).unwrap_err();
+    let e = c
+        .execute("DELETE FROM events WHERE seq = 3", [])
+        .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
 }
 
 #[test]
 fn an_altered_row_is_named() {
     let (_d, path) = ledger_with(20);
-    tamper(&path, "UPDATE events SET detail = '{\"text\":\"forged\"}' WHERE seq = 7");
-    let r = Ledger::open(&path, false).unwrap().verify(&[], |_, _| {}).unwrap();
+    tamper(
+        &path,
+        "UPDATE events SET detail = '{\"text\":\"forged\"}' WHERE seq = 7",
+    );
+    let r = Ledger::open(&path, false)
+        .unwrap()
+        .verify(&[], |_, _| {})
+        .unwrap();
     assert!(!r.ok);
     assert_eq!(r.problem.unwrap().seq, 7);
     assert_eq!(r.events, 6);
@@ -67,7 +86,10 @@ fn an_altered_row_is_named() {
 fn a_removed_row_is_named() {
     let (_d, path) = ledger_with(20);
     tamper(&path, "DELETE FROM events WHERE seq = 12");
-    let r = Ledger::open(&path, false).unwrap().verify(&[], |_, _| {}).unwrap();
+    let r = Ledger::open(&path, false)
+        .unwrap()
+        .verify(&[], |_, _| {})
+        .unwrap();
     let p = r.problem.unwrap();
     assert_eq!(p.seq, 12);
     assert!(p.reason.contains("missing"), "{}", p.reason);
@@ -86,8 +108,16 @@ fn seals_catch_a_rewritten_chain_and_a_truncated_one() {
     let forged_dir = tempfile::tempdir().unwrap();
     let forged = forged_dir.path().join("agov.db");
     let mut f = Ledger::open(&forged, true).unwrap();
-    for e in Ledger::open(&path, false).unwrap().query(&Query::default()).unwrap() {
-        let text = if e.seq == 4 { "rewritten".to_string() } else { e.detail["text"].as_str().unwrap().to_string() };
+    for e in Ledger::open(&path, false)
+        .unwrap()
+        .query(&Query::default())
+        .unwrap()
+    {
+        let text = if e.seq == 4 {
+            "rewritten".to_string()
+        } else {
+            e.detail["text"].as_str().unwrap().to_string()
+        };
         f.append(&note(&e.tenant, &text)).unwrap();
     }
     let seal_list = seal::read_file(&seals).unwrap();
@@ -102,8 +132,16 @@ fn seals_catch_a_rewritten_chain_and_a_truncated_one() {
     let short_dir = tempfile::tempdir().unwrap();
     let short = short_dir.path().join("agov.db");
     let mut s = Ledger::open(&short, true).unwrap();
-    for e in Ledger::open(&path, false).unwrap().query(&Query { limit: Some(8), ..Query::default() }).unwrap() {
-        s.append(&note(&e.tenant, e.detail["text"].as_str().unwrap())).unwrap();
+    for e in Ledger::open(&path, false)
+        .unwrap()
+        .query(&Query {
+            limit: Some(8),
+            ..Query::default()
+        })
+        .unwrap()
+    {
+        s.append(&note(&e.tenant, e.detail["text"].as_str().unwrap()))
+            .unwrap();
     }
     let r = s.verify(&seal_list, |_, _| {}).unwrap();
     assert!(r.problem.unwrap().reason.contains("sealed at #10"));
@@ -128,7 +166,10 @@ fn concurrent_writers_lose_nothing() {
     for t in threads {
         t.join().unwrap();
     }
-    let r = Ledger::open(&path, false).unwrap().verify(&[], |_, _| {}).unwrap();
+    let r = Ledger::open(&path, false)
+        .unwrap()
+        .verify(&[], |_, _| {})
+        .unwrap();
     assert!(r.ok, "{r:?}");
     assert_eq!(r.events, 400);
 }
@@ -142,10 +183,28 @@ fn action_prefix_and_time_filters() {
     l.append(&NewEvent::new("a", "u", "bug.update")).unwrap();
     let mid = agov_core::time::now_us();
     l.append(&NewEvent::new("a", "u", "token.issue")).unwrap();
-    let bugs = l.query(&Query { action: Some("bug.*".into()), ..Query::default() }).unwrap();
+    let bugs = l
+        .query(&Query {
+            action: Some("bug.*".into()),
+            ..Query::default()
+        })
+        .unwrap();
     assert_eq!(bugs.len(), 2);
-    let late = l.query(&Query { since_us: Some(mid), ..Query::default() }).unwrap();
-    assert_eq!(late.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["token.issue"]);
-    let none = l.query(&Query { action: Some("bug".into()), ..Query::default() }).unwrap();
+    let late = l
+        .query(&Query {
+            since_us: Some(mid),
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(
+        late.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        vec!["token.issue"]
+    );
+    let none = l
+        .query(&Query {
+            action: Some("bug".into()),
+            ..Query::default()
+        })
+        .unwrap();
     assert!(none.is_empty());
 }

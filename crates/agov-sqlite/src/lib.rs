@@ -103,8 +103,13 @@ impl DbError {
     /// Wraps an SQLite error that happened on `path`, recognising "not a database".
     pub fn sqlite(path: &Path, source: rusqlite::Error) -> DbError {
         match source.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => DbError::NotADatabase { path: path.to_path_buf() },
-            _ => DbError::Sqlite { path: path.to_path_buf(), source },
+            Some(ErrorCode::NotADatabase) => DbError::NotADatabase {
+                path: path.to_path_buf(),
+            },
+            _ => DbError::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            },
         }
     }
 
@@ -149,7 +154,11 @@ pub fn open(
 ) -> Result<Connection, DbError> {
     if !path.exists() {
         match mode {
-            OpenMode::Existing => return Err(DbError::Missing { path: path.to_path_buf() }),
+            OpenMode::Existing => {
+                return Err(DbError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
             OpenMode::Create => create_private_file(path)?,
         }
     }
@@ -160,11 +169,19 @@ pub fn open(
 }
 
 fn create_private_file(path: &Path) -> Result<(), DbError> {
-    let create_err = |source| DbError::Create { path: path.to_path_buf(), source };
+    let create_err = |source| DbError::Create {
+        path: path.to_path_buf(),
+        source,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         agov_core::fsutil::create_private_dir(dir).map_err(create_err)?;
     }
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(create_err(e)),
@@ -183,7 +200,9 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
     };
-    conn.execute_batch(&format!("PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON;"))
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON;"
+    ))
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -197,7 +216,11 @@ fn migrate(conn: &Connection, path: &Path, migrations: &[Migration]) -> Result<(
         return Ok(());
     }
     if current > known {
-        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known });
+        return Err(DbError::TooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known,
+        });
     }
     // Another process may be migrating too: take the write lock, then look again.
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
@@ -206,7 +229,11 @@ fn migrate(conn: &Connection, path: &Path, migrations: &[Migration]) -> Result<(
     for m in migrations.iter().filter(|m| m.version > current) {
         tx.execute_batch(m.sql)
             .and_then(|()| tx.execute_batch(&format!("PRAGMA user_version = {}", m.version)))
-            .map_err(|source| DbError::Migration { path: path.to_path_buf(), name: m.name, source })?;
+            .map_err(|source| DbError::Migration {
+                path: path.to_path_buf(),
+                name: m.name,
+                source,
+            })?;
     }
     tx.commit().map_err(|e| DbError::sqlite(path, e))
 }
@@ -221,8 +248,16 @@ mod tests {
     use super::*;
 
     const M: &[Migration] = &[
-        Migration { version: 1, name: "0001", sql: "CREATE TABLE a(x INTEGER);" },
-        Migration { version: 2, name: "0002", sql: "CREATE TABLE b(y INTEGER);" },
+        Migration {
+            version: 1,
+            name: "0001",
+            sql: "CREATE TABLE a(x INTEGER);",
+        },
+        Migration {
+            version: 2,
+            name: "0002",
+            sql: "CREATE TABLE b(y INTEGER);",
+        },
     ];
 
     #[test]
@@ -234,9 +269,18 @@ mod tests {
         assert_eq!(user_version(&conn).unwrap(), 2);
         drop(conn);
         assert_eq!(std::fs::metadata(&p).unwrap().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::metadata(p.parent().unwrap()).unwrap().mode() & 0o777, 0o700);
+        assert_eq!(
+            std::fs::metadata(p.parent().unwrap()).unwrap().mode() & 0o777,
+            0o700
+        );
         let conn = open(&p, M, OpenMode::Existing, Durability::Full).unwrap();
-        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_master WHERE type='table'", [], |r| r.get(0)).unwrap();
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(n, 2);
     }
 
@@ -244,19 +288,30 @@ mod tests {
     fn refuses_a_file_that_is_not_sqlite_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("notes.txt");
-        std::fs::write(&p, "this is not a database, it is a shopping list\n".repeat(20)).unwrap();
+        std::fs::write(
+            &p,
+            "this is not a database, it is a shopping list\n".repeat(20),
+        )
+        .unwrap();
         let before = std::fs::read(&p).unwrap();
         let err = open(&p, M, OpenMode::Create, Durability::Full).unwrap_err();
         assert!(matches!(err, DbError::NotADatabase { .. }), "{err:?}");
         assert_eq!(std::fs::read(&p).unwrap(), before);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no -wal or -shm file");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no -wal or -shm file"
+        );
     }
 
     #[test]
     fn missing_file_in_existing_mode_is_not_created() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("nope.db");
-        assert!(matches!(open(&p, M, OpenMode::Existing, Durability::Full), Err(DbError::Missing { .. })));
+        assert!(matches!(
+            open(&p, M, OpenMode::Existing, Durability::Full),
+            Err(DbError::Missing { .. })
+        ));
         assert!(!p.exists());
     }
 
@@ -266,6 +321,16 @@ mod tests {
         let p = dir.path().join("db");
         open(&p, M, OpenMode::Create, Durability::Full).unwrap();
         let err = open(&p, &M[..1], OpenMode::Existing, Durability::Full).unwrap_err();
-        assert!(matches!(err, DbError::TooNew { found: 2, known: 1, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                DbError::TooNew {
+                    found: 2,
+                    known: 1,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -1,0 +1,115 @@
+//! What a command gets to work with: the global flags, the environment,
+//! stdout, and the stderr channel for notes, hints and errors.
+
+use std::io::Write;
+
+use agov_config::{Env, Overrides, Settings};
+
+use crate::args::GlobalArgs;
+use crate::error::CliError;
+use crate::output::Output;
+use crate::style::Style;
+
+/// The context of one command invocation.
+pub struct Ctx {
+    /// The global flags.
+    pub global: GlobalArgs,
+    /// The environment snapshot.
+    pub env: Env,
+    /// Standard output, for data only.
+    pub out: Output,
+    style: Style,
+    settings: Option<Settings>,
+}
+
+impl Ctx {
+    /// A context for these flags and this environment.
+    pub fn new(global: GlobalArgs, env: Env) -> Ctx {
+        let style = Style::for_stderr(global.color, env.get(agov_config::env::NO_COLOR).is_some());
+        let out = Output::stdout(global.json);
+        Ctx {
+            global,
+            env,
+            out,
+            style,
+            settings: None,
+        }
+    }
+
+    /// True with `--json`.
+    pub fn json(&self) -> bool {
+        self.global.json
+    }
+
+    /// The resolved settings (resolved once; `-v` prints where each came from).
+    pub fn settings(&mut self) -> Result<Settings, CliError> {
+        if let Some(s) = &self.settings {
+            return Ok(s.clone());
+        }
+        let overrides = Overrides {
+            config: self.global.config.clone(),
+            tenant: self.global.tenant.clone(),
+        };
+        let s = Settings::resolve(&overrides, &self.env)?;
+        for line in s.describe() {
+            self.debug(1, &line);
+        }
+        self.settings = Some(s.clone());
+        Ok(s)
+    }
+
+    /// The stderr style.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// A `note:` on stderr, unless `-q`.
+    pub fn note(&self, msg: &str) {
+        if !self.global.quiet {
+            self.stderr_line(&format!("note: {msg}"));
+        }
+    }
+
+    /// A `hint:` on stderr, unless `-q`.
+    pub fn hint(&self, msg: &str) {
+        if !self.global.quiet {
+            self.stderr_line(&format!("{} {msg}", self.style.hint("hint:")));
+        }
+    }
+
+    /// A `warning:` on stderr (shown even with `-q`).
+    pub fn warn(&self, msg: &str) {
+        self.stderr_line(&format!("{} {msg}", self.style.warn("warning:")));
+    }
+
+    /// A debug line on stderr when `-v` was given at least `level` times.
+    pub fn debug(&self, level: u8, msg: &str) {
+        if self.global.verbose >= level && !self.global.quiet {
+            self.stderr_line(&format!("debug: {msg}"));
+        }
+    }
+
+    /// Prints a failure: `error:`/`hint:` lines, or one JSON object with `--json`.
+    pub fn report_error(&self, e: &CliError) {
+        if self.global.json {
+            let doc = serde_json::json!({
+                "error": {
+                    "message": e.message(),
+                    "hint": e.hint(),
+                    "exit_code": e.exit() as u8,
+                }
+            });
+            self.stderr_line(&doc.to_string());
+            return;
+        }
+        self.stderr_line(&format!("{} {}", self.style.error("error:"), e.message()));
+        if let Some(h) = e.hint() {
+            self.stderr_line(&format!("{} {h}", self.style.hint("hint:")));
+        }
+    }
+
+    fn stderr_line(&self, line: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
+    }
+}

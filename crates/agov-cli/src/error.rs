@@ -1,0 +1,89 @@
+//! The error a command returns: what failed, why, and what to do next.
+
+use agov_core::{Classify, FailureClass};
+
+use crate::exit::Exit;
+
+/// A command's failure, ready to print.
+#[derive(Debug)]
+pub struct CliError {
+    class: FailureClass,
+    message: String,
+    hint: Option<String>,
+    broken_pipe: bool,
+}
+
+impl CliError {
+    /// A failure of the given class.
+    pub fn new(class: FailureClass, message: impl Into<String>) -> CliError {
+        CliError {
+            class,
+            message: message.into(),
+            hint: None,
+            broken_pipe: false,
+        }
+    }
+
+    /// The user's input was wrong (exit 64).
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError::new(FailureClass::Usage, message)
+    }
+
+    /// A plain failure (exit 1).
+    pub fn failed(message: impl Into<String>) -> CliError {
+        CliError::new(FailureClass::Failed, message)
+    }
+
+    /// Adds or replaces the hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// An I/O error while doing `what`. A broken pipe is marked so it exits quietly.
+    pub fn io(what: &str, e: std::io::Error) -> CliError {
+        let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        CliError {
+            class: FailureClass::Failed,
+            message: format!("{what}: {e}"),
+            hint: None,
+            broken_pipe,
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The hint, if any.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
+    /// The failure class.
+    pub fn class(&self) -> FailureClass {
+        self.class
+    }
+
+    /// The exit code for this failure.
+    pub fn exit(&self) -> Exit {
+        self.class.into()
+    }
+
+    /// True when stdout was closed by the reader: not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.broken_pipe
+    }
+}
+
+impl<E: Classify> From<E> for CliError {
+    fn from(e: E) -> CliError {
+        CliError {
+            class: e.class(),
+            message: e.to_string(),
+            hint: e.hint(),
+            broken_pipe: false,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! `ledger export`: every event of the tenant, as JSON Lines.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use agov_cli::{CliError, Ctx};
+use agov_ledger::Query;
+
+use crate::backends;
+
+/// Export the tenant's events as JSON Lines (to stdout or a file)
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Output format
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: Format,
+
+    /// Write to this file (atomically: all of it or nothing) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Only events at or after this time (RFC 3339, a date, or 2h, 7d …)
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Format {
+    /// One JSON object per line, the shape of schema/json/ledger-event.schema.json
+    Jsonl,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let Format::Jsonl = args.format;
+    let since_us = args
+        .since
+        .as_deref()
+        .map(|s| {
+            agov_core::time::parse_point(s, agov_core::time::now_us())
+                .map_err(|e| CliError::usage(format!("--since: {e}")))
+        })
+        .transpose()?;
+    let settings = ctx.settings()?;
+    let q = Query {
+        tenant: Some(settings.tenant.value.clone()),
+        since_us,
+        ..Query::default()
+    };
+    let ledger = backends::ledger_for_read(ctx, &settings)?;
+    let Some(path) = args.output else {
+        if let Some(l) = ledger {
+            let mut err = None;
+            l.for_each(&q, |e| match ctx.out.json_line(&e) {
+                Ok(()) => true,
+                Err(e) => {
+                    err = Some(e);
+                    false
+                }
+            })?;
+            if let Some(e) = err {
+                return Err(e);
+            }
+        }
+        return Ok(());
+    };
+    let mut buf = Vec::new();
+    let mut count = 0u64;
+    if let Some(l) = ledger {
+        l.for_each(&q, |e| {
+            count += 1;
+            serde_json::to_writer(&mut buf, &e).is_ok() && buf.write_all(b"\n").is_ok()
+        })?;
+    }
+    agov_core::fsutil::write_atomic(&path, &buf, 0o600)
+        .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
+    ctx.note(&format!("exported {count} events to {}", path.display()));
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! `ledger`: query, tail, export and verify the audit ledger.
+
+mod export;
+mod note;
+mod query;
+mod render;
+mod seal;
+mod show;
+mod tail;
+mod verify;
+
+use std::process::ExitCode;
+
+use agov_cli::{GlobalArgs, HasGlobalArgs};
+use clap::{Parser, Subcommand};
+
+const EXAMPLES: &str = "\
+Examples:
+  ledger note -m \"rotated the staging credentials\"
+  ledger tail -n 50 --follow
+  ledger query --action 'token.*' --since 2h --json
+  ledger export --format jsonl --output audit.jsonl
+  ledger seal && ledger verify
+
+Every agov tool appends here; each event's hash covers the one before it, so
+`ledger verify` finds any change. Seal the head (e.g. hourly from cron) to
+also catch a rewrite of the whole chain.";
+
+/// Query, tail, export and verify agov's hash-chained audit ledger.
+#[derive(Debug, Parser)]
+#[command(name = "ledger", version, after_long_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+impl HasGlobalArgs for Cli {
+    fn global_args(&self) -> &GlobalArgs {
+        &self.global
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Note(note::Args),
+    Tail(tail::Args),
+    Query(query::Args),
+    Show(show::Args),
+    Export(export::Args),
+    Verify(verify::Args),
+    Seal(seal::Args),
+}
+
+/// Runs the `ledger` binary.
+pub fn main() -> ExitCode {
+    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+        Command::Note(a) => note::run(a, ctx),
+        Command::Tail(a) => tail::run(a, ctx),
+        Command::Query(a) => query::run(a, ctx),
+        Command::Show(a) => show::run(a, ctx),
+        Command::Export(a) => export::run(a, ctx),
+        Command::Verify(a) => verify::run(a, ctx),
+        Command::Seal(a) => seal::run(a, ctx),
+    })
+}

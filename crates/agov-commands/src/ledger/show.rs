@@ -1,0 +1,34 @@
+//! `ledger show`: one event in full.
+
+use agov_cli::{CliError, Ctx};
+
+use super::render;
+use crate::backends;
+
+/// Show one event by its sequence number
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The event's sequence number (as in `ledger tail`, with or without #)
+    #[arg(value_name = "SEQ")]
+    seq: String,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let seq: u64 = args.seq.trim_start_matches('#').parse().map_err(|_| {
+        CliError::usage(format!("`{}` is not an event number", args.seq))
+            .with_hint("use the number from `ledger tail`, e.g. 42")
+    })?;
+    let settings = ctx.settings()?;
+    let tenant = settings.tenant.value.clone();
+    let not_found = || agov_ledger::LedgerError::NoSuchEvent(seq);
+    let ledger = backends::ledger_for_read(ctx, &settings)?.ok_or_else(not_found)?;
+    let event = ledger.get(seq)?;
+    if event.tenant != tenant {
+        // Another tenant's event is reported exactly like a missing one.
+        return Err(not_found().into());
+    }
+    ctx.out.record(&event, |out| {
+        out.line(&render::line(&event))?;
+        out.line(&format!("hash {}", event.hash))
+    })
+}

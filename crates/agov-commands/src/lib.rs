@@ -1,0 +1,15 @@
+//! The subcommands of every agov tool.
+//!
+//! Each tool is a module (`ledger`, …) with its `Cli` definition and `main`;
+//! each subcommand is one file holding its `Args` and its `run` function.
+//! [`backends`] opens whatever the configuration selects (embedded files or
+//! Vault), so commands never choose a backend themselves.
+
+pub mod backends;
+pub mod ledger;
+
+/// Every tool's clap definition, for completions and man pages.
+pub fn commands() -> Vec<clap::Command> {
+    use clap::CommandFactory;
+    vec![ledger::Cli::command()]
+}
