@@ -1,0 +1,320 @@
+//! The blocking Vault client.
+
+use std::future::Future;
+
+use agov_config::{SecretIdSource, VaultAuth, VaultSettings};
+use agov_core::Secret;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use vaultrs::client::{Client, VaultClient, VaultClientSettingsBuilder};
+use vaultrs::error::ClientError;
+
+use crate::error::{VaultError, error_chain};
+
+/// A logged-in connection to Vault.
+pub struct Vault {
+    rt: tokio::runtime::Runtime,
+    client: VaultClient,
+    addr: String,
+    kv_mount: String,
+    namespace: Option<String>,
+    token: Secret,
+}
+
+/// `GET /v1/sys/health`, as far as agov cares.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Health {
+    /// Initialised.
+    pub initialized: bool,
+    /// Sealed.
+    pub sealed: bool,
+    /// A standby node.
+    #[serde(default)]
+    pub standby: bool,
+    /// Server version.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// A KV v2 secret and its version.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KvEntry {
+    /// The secret's fields.
+    pub data: serde_json::Map<String, Value>,
+    /// Its current version (for check-and-set).
+    pub version: u64,
+}
+
+impl Vault {
+    /// Connects with the configured credentials (AppRole logs in now).
+    pub fn connect(s: &VaultSettings) -> Result<Vault, VaultError> {
+        let addr = s.addr.value.trim_end_matches('/').to_string();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| VaultError::Setup(format!("cannot start the async runtime: {e}")))?;
+        let mut vault = Vault {
+            rt,
+            client: build_client(s, &addr, "")?,
+            addr: addr.clone(),
+            kv_mount: s.kv_mount.clone(),
+            namespace: s.namespace.clone(),
+            token: Secret::new(""),
+        };
+        let token = match &s.auth {
+            VaultAuth::Token(t) => t.clone(),
+            VaultAuth::AppRole {
+                mount,
+                role_id,
+                secret_id,
+            } => {
+                let secret_id = match secret_id {
+                    SecretIdSource::Value(v) => v.clone(),
+                    SecretIdSource::File(p) => Secret::new(
+                        std::fs::read_to_string(p)
+                            .map_err(|e| {
+                                VaultError::Setup(format!(
+                                    "cannot read the AppRole secret id from {}: {e}",
+                                    p.display()
+                                ))
+                            })?
+                            .trim()
+                            .to_string(),
+                    ),
+                };
+                let auth = vault.call("AppRole login", |c| async move {
+                    vaultrs::auth::approle::login(c, mount, role_id, secret_id.expose()).await
+                })?;
+                Secret::new(auth.client_token)
+            }
+            VaultAuth::Missing => return Err(VaultError::NoCredentials { addr }),
+        };
+        vault.client.set_token(token.expose());
+        vault.token = token;
+        Ok(vault)
+    }
+
+    /// The address.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// The KV v2 mount agov uses.
+    pub fn kv_mount(&self) -> &str {
+        &self.kv_mount
+    }
+
+    /// agov's own token.
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// Runs `f` with agov's own client and classifies its error.
+    pub fn call<'a, T, F, Fut>(&'a self, what: &str, f: F) -> Result<T, VaultError>
+    where
+        F: FnOnce(&'a VaultClient) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        self.rt
+            .block_on(f(&self.client))
+            .map_err(|e| VaultError::from_client(&self.addr, what, e))
+    }
+
+    /// Runs `f` with a client that presents `token` instead of agov's own
+    /// (e.g. a pipeline token issuing its children).
+    pub fn call_as<T, F, Fut>(&self, token: &Secret, what: &str, f: F) -> Result<T, VaultError>
+    where
+        F: FnOnce(VaultClient) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        let mut middle = self.client.middle.clone();
+        middle.token = token.expose().to_string();
+        let mut settings = self.client.settings.clone();
+        settings.token = token.expose().to_string();
+        let other = VaultClient {
+            http: rustify::clients::reqwest::Client::new(
+                &self.client.http.base,
+                self.client.http.http.clone(),
+            ),
+            middle,
+            settings,
+        };
+        self.rt
+            .block_on(f(other))
+            .map_err(|e| VaultError::from_client(&self.addr, what, e))
+    }
+
+    /// Health, without a token. A sealed Vault is an error here.
+    pub fn health(&self) -> Result<Health, VaultError> {
+        let (code, body) = self.raw(
+            reqwest::Method::GET,
+            "sys/health?standbyok=true&perfstandbyok=true",
+            None,
+            false,
+        )?;
+        let health: Health = serde_json::from_value(body).map_err(|e| VaultError::Api {
+            what: "health".into(),
+            code,
+            detail: format!("unexpected answer: {e}"),
+        })?;
+        if health.sealed {
+            return Err(VaultError::Sealed {
+                addr: self.addr.clone(),
+            });
+        }
+        Ok(health)
+    }
+
+    /// Reads a KV v2 secret at `path` (relative to the mount), or `None`.
+    pub fn kv_read(&self, path: &str) -> Result<Option<KvEntry>, VaultError> {
+        let what = format!("reading {}/{path}", self.kv_mount);
+        let read = self
+            .raw(
+                reqwest::Method::GET,
+                &format!("{}/data/{path}", self.kv_mount),
+                None,
+                true,
+            )
+            .map_err(|e| rename(e, &what))
+            .and_then(|(_, body)| parse_kv(&what, body));
+        match read {
+            Ok(entry) => Ok(Some(entry)),
+            Err(VaultError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes a KV v2 secret; with `cas`, only if its current version is `cas`
+    /// (0: only if it does not exist). Returns the new version.
+    pub fn kv_write(&self, path: &str, data: &Value, cas: Option<u64>) -> Result<u64, VaultError> {
+        let mut body = json!({ "data": data });
+        if let Some(cas) = cas {
+            body["options"] = json!({ "cas": cas });
+        }
+        let what = format!("writing {}/{path}", self.kv_mount);
+        let (code, resp) = self
+            .raw(
+                reqwest::Method::POST,
+                &format!("{}/data/{path}", self.kv_mount),
+                Some(body),
+                true,
+            )
+            .map_err(|e| rename(e, &what))?;
+        resp.pointer("/data/version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| VaultError::Api {
+                what,
+                code,
+                detail: "no version in the answer".into(),
+            })
+    }
+
+    /// One HTTP call to `/v1/{path}`; returns the status and the JSON body.
+    /// Non-2xx statuses become classified errors.
+    pub(crate) fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        auth: bool,
+    ) -> Result<(u16, Value), VaultError> {
+        let url = format!("{}/v1/{path}", self.addr);
+        let mut req = self.client.http.http.request(method, &url);
+        if auth {
+            req = req.header("X-Vault-Token", self.token.expose());
+        }
+        if let Some(ns) = &self.namespace {
+            req = req.header("X-Vault-Namespace", ns);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let addr = self.addr.clone();
+        let what = path.split('?').next().unwrap_or(path).to_string();
+        self.rt.block_on(async move {
+            let resp = req.send().await.map_err(|e| VaultError::Unreachable {
+                addr: addr.clone(),
+                detail: error_chain(&e),
+            })?;
+            let code = resp.status().as_u16();
+            let text = resp.text().await.unwrap_or_default();
+            let body: Value = if text.trim().is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
+            };
+            if (200..300).contains(&code)
+                || (what == "sys/health"
+                    && matches!(code, 429 | 472 | 473 | 501 | 503)
+                    && body.is_object())
+            {
+                return Ok((code, body));
+            }
+            let errors = body
+                .get("errors")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            Err(VaultError::from_status(&addr, &what, code, &errors))
+        })
+    }
+}
+
+fn rename(e: VaultError, what: &str) -> VaultError {
+    match e {
+        VaultError::Denied { detail, .. } => VaultError::Denied {
+            what: what.to_string(),
+            detail,
+        },
+        VaultError::NotFound { .. } => VaultError::NotFound {
+            what: what.to_string(),
+        },
+        VaultError::Api { code, detail, .. } => VaultError::Api {
+            what: what.to_string(),
+            code,
+            detail,
+        },
+        other => other,
+    }
+}
+
+fn parse_kv(what: &str, body: Value) -> Result<KvEntry, VaultError> {
+    let data = body
+        .pointer("/data/data")
+        .and_then(Value::as_object)
+        .cloned();
+    let version = body
+        .pointer("/data/metadata/version")
+        .and_then(Value::as_u64);
+    match (data, version) {
+        (Some(data), Some(version)) => Ok(KvEntry { data, version }),
+        // A deleted version reads as data: null.
+        (None, Some(_)) => Err(VaultError::NotFound {
+            what: what.to_string(),
+        }),
+        _ => Err(VaultError::Api {
+            what: what.to_string(),
+            code: 200,
+            detail: "not a KV v2 answer: is the mount KV version 2?".into(),
+        }),
+    }
+}
+
+fn build_client(s: &VaultSettings, addr: &str, token: &str) -> Result<VaultClient, VaultError> {
+    let mut b = VaultClientSettingsBuilder::default();
+    b.address(addr)
+        .token(token)
+        .timeout(Some(s.timeout))
+        .verify(true)
+        .namespace(s.namespace.clone());
+    b.ca_certs(s.cacert.iter().map(|p| p.display().to_string()).collect());
+    let settings = b
+        .build()
+        .map_err(|e| VaultError::Setup(format!("{addr}: {e}")))?;
+    VaultClient::new(settings).map_err(|e| VaultError::Setup(error_chain(&e)))
+}

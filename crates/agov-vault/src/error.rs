@@ -1,0 +1,156 @@
+//! Vault errors, classified for exit codes and hints.
+
+use agov_core::{Classify, FailureClass};
+use vaultrs::error::ClientError;
+
+/// What went wrong talking to Vault.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// Vault is configured without credentials.
+    #[error("Vault at {addr} is configured but agov has no credentials for it")]
+    NoCredentials {
+        /// The address.
+        addr: String,
+    },
+    /// The client could not be set up (bad CA file, bad address).
+    #[error("cannot set up the Vault client: {0}")]
+    Setup(String),
+    /// Nothing answered, or the connection failed.
+    #[error("Vault at {addr} is unreachable: {detail}")]
+    Unreachable {
+        /// The address.
+        addr: String,
+        /// The cause.
+        detail: String,
+    },
+    /// Vault answered that it is sealed.
+    #[error("Vault at {addr} is sealed")]
+    Sealed {
+        /// The address.
+        addr: String,
+    },
+    /// The token was refused or lacks the capability.
+    #[error("Vault refused {what}: {detail}")]
+    Denied {
+        /// The operation.
+        what: String,
+        /// Vault's message.
+        detail: String,
+    },
+    /// The path or object does not exist.
+    #[error("Vault has no {what}")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// Any other answer from Vault.
+    #[error("Vault failed {what} (HTTP {code}): {detail}")]
+    Api {
+        /// The operation.
+        what: String,
+        /// HTTP status.
+        code: u16,
+        /// Vault's messages.
+        detail: String,
+    },
+}
+
+impl VaultError {
+    /// Classifies a vaultrs error that happened while doing `what`.
+    pub fn from_client(addr: &str, what: &str, e: ClientError) -> VaultError {
+        match e {
+            ClientError::APIError { code, errors } => {
+                VaultError::from_status(addr, what, code, &errors.join("; "))
+            }
+            ClientError::RestClientError { source } => VaultError::Unreachable {
+                addr: addr.to_string(),
+                detail: error_chain(&source),
+            },
+            other => VaultError::Api {
+                what: what.to_string(),
+                code: 0,
+                detail: error_chain(&other),
+            },
+        }
+    }
+
+    /// Classifies an HTTP status and Vault's error text.
+    pub fn from_status(addr: &str, what: &str, code: u16, detail: &str) -> VaultError {
+        let lower = detail.to_ascii_lowercase();
+        match code {
+            503 if lower.contains("sealed") => VaultError::Sealed {
+                addr: addr.to_string(),
+            },
+            503 => VaultError::Unreachable {
+                addr: addr.to_string(),
+                detail: format!("HTTP 503: {detail}"),
+            },
+            401 | 403 => VaultError::Denied {
+                what: what.to_string(),
+                detail: detail.to_string(),
+            },
+            400 if lower.contains("bad token")
+                || lower.contains("invalid token")
+                || lower.contains("invalid accessor") =>
+            {
+                VaultError::Denied {
+                    what: what.to_string(),
+                    detail: detail.to_string(),
+                }
+            }
+            404 => VaultError::NotFound {
+                what: what.to_string(),
+            },
+            _ => VaultError::Api {
+                what: what.to_string(),
+                code,
+                detail: detail.to_string(),
+            },
+        }
+    }
+}
+
+/// An error and its causes on one line.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+impl Classify for VaultError {
+    fn class(&self) -> FailureClass {
+        match self {
+            VaultError::NoCredentials { .. } | VaultError::Setup(_) => FailureClass::Usage,
+            VaultError::Unreachable { .. } | VaultError::Sealed { .. } => FailureClass::Unavailable,
+            VaultError::Denied { .. } => FailureClass::Denied,
+            VaultError::NotFound { .. } => FailureClass::NotFound,
+            VaultError::Api { .. } => FailureClass::Failed,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            VaultError::NoCredentials { .. } => {
+                "set VAULT_TOKEN, or AGOV_VAULT_ROLE_ID with AGOV_VAULT_SECRET_ID (or vault.role_id and vault.secret_id_file in the config)".into()
+            }
+            VaultError::Setup(_) => "check VAULT_ADDR and VAULT_CACERT".into(),
+            VaultError::Unreachable { .. } => {
+                "is Vault running at that address? Check VAULT_ADDR, or unset it to use the embedded token authority".into()
+            }
+            VaultError::Sealed { .. } => "unseal it (`bao operator unseal` / `vault operator unseal`) and retry".into(),
+            VaultError::Denied { .. } => {
+                "the token is revoked or expired, or its policy lacks this path; `validate-phases --apply` installs agov's policies".into()
+            }
+            VaultError::NotFound { .. } => return None,
+            VaultError::Api { .. } => "see Vault's message above; Vault's own log has the details".into(),
+        })
+    }
+}

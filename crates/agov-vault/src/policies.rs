@@ -1,0 +1,100 @@
+//! The Vault policies agov installs, compiled in from `policies/*.hcl`.
+
+use agov_core::Tier;
+
+/// One policy: its name in Vault and its HCL.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Name in Vault, e.g. `agov-t0-observer`.
+    pub name: &'static str,
+    /// The HCL text.
+    pub hcl: &'static str,
+}
+
+/// Policy of agov's own AppRole identity.
+pub const GOVERNOR: Policy = Policy {
+    name: "agov-governor",
+    hcl: include_str!("../../../policies/governor.hcl"),
+};
+
+/// Policy added to pipeline tokens so they can issue their agents' tokens.
+pub const PIPELINE: Policy = Policy {
+    name: "agov-pipeline",
+    hcl: include_str!("../../../policies/pipeline.hcl"),
+};
+
+/// The tier policies, T0 first.
+pub const TIERS: [Policy; 5] = [
+    Policy {
+        name: "agov-t0-observer",
+        hcl: include_str!("../../../policies/t0-observer.hcl"),
+    },
+    Policy {
+        name: "agov-t1-operator",
+        hcl: include_str!("../../../policies/t1-operator.hcl"),
+    },
+    Policy {
+        name: "agov-t2-builder",
+        hcl: include_str!("../../../policies/t2-builder.hcl"),
+    },
+    Policy {
+        name: "agov-t3-executor",
+        hcl: include_str!("../../../policies/t3-executor.hcl"),
+    },
+    Policy {
+        name: "agov-t4-architect",
+        hcl: include_str!("../../../policies/t4-architect.hcl"),
+    },
+];
+
+/// Every policy agov installs.
+pub fn all() -> Vec<Policy> {
+    let mut v = TIERS.to_vec();
+    v.push(PIPELINE);
+    v.push(GOVERNOR);
+    v
+}
+
+/// The policy of a tier.
+pub fn tier_policy(tier: Tier) -> Policy {
+    TIERS[usize::from(tier.number())]
+}
+
+/// Token role for top-level (orphan) tokens of a tier: `agov-tN`.
+pub fn tier_role(tier: Tier) -> String {
+    format!("agov-t{}", tier.number())
+}
+
+/// Token role for child tokens of a tier, issued by a pipeline token: `agov-child-tN`.
+pub fn child_role(tier: Tier) -> String {
+    format!("agov-child-t{}", tier.number())
+}
+
+/// The HCL with the KV mount `secret/` replaced by `mount/` when agov is
+/// configured with another KV mount.
+pub fn for_mount(hcl: &str, mount: &str) -> String {
+    if mount == "secret" {
+        hcl.to_string()
+    } else {
+        hcl.replace("\"secret/", &format!("\"{mount}/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_tiers_and_files() {
+        for tier in Tier::ALL {
+            assert_eq!(
+                tier_policy(tier).name,
+                format!("agov-{}", tier.policy_stem())
+            );
+            assert!(tier_policy(tier).hcl.contains("auth/token/lookup-self"));
+        }
+        assert!(!tier_policy(Tier::Observer).hcl.contains("agov/sandbox"));
+        assert!(tier_policy(Tier::Operator).hcl.contains("agov/sandbox"));
+        assert!(for_mount(GOVERNOR.hcl, "kv").contains("\"kv/data/agov/ledger/*\""));
+    }
+}

@@ -1,0 +1,234 @@
+//! Bringing a Vault to the state agov needs, idempotently: the policies of
+//! `policies/`, one orphan token role and one child token role per tier,
+//! the KV v2 mount, and the AppRole identity `agov` with the governor
+//! policy. Each step reads first and writes only what differs, so a second
+//! run reports no changes.
+
+use agov_core::{Secret, Tier};
+use serde_json::{Value, json};
+
+use crate::client::Vault;
+use crate::error::VaultError;
+use crate::policies::{self, Policy};
+
+/// The AppRole role agov logs in as.
+pub const APPROLE_ROLE: &str = "agov";
+
+/// Longest life of any agov token, renewals included.
+pub const TOKEN_MAX_TTL_SECS: u64 = 24 * 3600;
+
+/// Installs everything; returns one line per change made (empty when none).
+pub fn provision(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, VaultError> {
+    let mut changes = Vec::new();
+    ensure_kv_mount(vault, &mut changes)?;
+    for p in policies::all() {
+        ensure_policy(vault, p, &mut changes)?;
+    }
+    for tier in Tier::ALL {
+        let tier_policy = policies::tier_policy(tier).name;
+        ensure_token_role(
+            vault,
+            &policies::tier_role(tier),
+            &[tier_policy, policies::PIPELINE.name],
+            true,
+            &mut changes,
+        )?;
+        ensure_token_role(
+            vault,
+            &policies::child_role(tier),
+            &[tier_policy],
+            false,
+            &mut changes,
+        )?;
+    }
+    ensure_approle(vault, approle_mount, &mut changes)?;
+    Ok(changes)
+}
+
+/// A fresh AppRole secret id for the `agov` role, with its role id, so an
+/// operator (or a test) can log in as agov.
+pub fn approle_credentials(vault: &Vault, mount: &str) -> Result<(String, Secret), VaultError> {
+    let role_id = vault.call("reading agov's AppRole role id", |c| async move {
+        vaultrs::auth::approle::role::read_id(c, mount, APPROLE_ROLE).await
+    })?;
+    let secret = vault.call("generating an AppRole secret id", |c| async move {
+        vaultrs::auth::approle::role::secret::generate(c, mount, APPROLE_ROLE, None).await
+    })?;
+    Ok((role_id.role_id, Secret::new(secret.secret_id)))
+}
+
+/// GET that maps 404 to `None`.
+fn read(vault: &Vault, path: &str) -> Result<Option<Value>, VaultError> {
+    match vault.raw(reqwest::Method::GET, path, None, true) {
+        Ok((_, body)) => Ok(Some(body)),
+        Err(VaultError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn write(vault: &Vault, path: &str, body: Value) -> Result<(), VaultError> {
+    vault
+        .raw(reqwest::Method::POST, path, Some(body), true)
+        .map(|_| ())
+}
+
+fn ensure_kv_mount(vault: &Vault, changes: &mut Vec<String>) -> Result<(), VaultError> {
+    let mount = vault.kv_mount();
+    let mounts = read(vault, "sys/mounts")?.unwrap_or(Value::Null);
+    let entry = mounts
+        .get("data")
+        .unwrap_or(&mounts)
+        .get(format!("{mount}/"));
+    match entry {
+        Some(m)
+            if m["type"] == "kv"
+                && m.pointer("/options/version").and_then(Value::as_str) == Some("2") =>
+        {
+            Ok(())
+        }
+        Some(m) => Err(VaultError::Api {
+            what: format!("checking the mount {mount}/"),
+            code: 200,
+            detail: format!(
+                "it is a `{}` engine, not KV version 2: set vault.kv_mount to a KV v2 mount",
+                m["type"]
+            ),
+        }),
+        None => {
+            write(
+                vault,
+                &format!("sys/mounts/{mount}"),
+                json!({ "type": "kv", "options": { "version": "2" } }),
+            )?;
+            changes.push(format!("enabled the KV v2 engine at {mount}/"));
+            Ok(())
+        }
+    }
+}
+
+fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Vec<String>) -> Result<(), VaultError> {
+    let wanted = policies::for_mount(p.hcl, vault.kv_mount());
+    let current = read(vault, &format!("sys/policies/acl/{}", p.name))?;
+    let current_text = current
+        .as_ref()
+        .and_then(|b| b.pointer("/data/policy").or_else(|| b.get("policy")))
+        .and_then(Value::as_str);
+    if current_text.map(str::trim) == Some(wanted.trim()) {
+        return Ok(());
+    }
+    let (name, hcl) = (p.name, wanted.clone());
+    vault.call(&format!("writing policy {name}"), |c| async move {
+        vaultrs::sys::policy::set(c, name, &hcl).await
+    })?;
+    changes.push(format!(
+        "{} policy {}",
+        if current.is_some() {
+            "updated"
+        } else {
+            "wrote"
+        },
+        p.name
+    ));
+    Ok(())
+}
+
+fn ensure_token_role(
+    vault: &Vault,
+    role: &str,
+    allowed: &[&str],
+    orphan: bool,
+    changes: &mut Vec<String>,
+) -> Result<(), VaultError> {
+    let current = read(vault, &format!("auth/token/roles/{role}"))?;
+    let mut want_policies: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+    want_policies.sort();
+    let matches = current
+        .as_ref()
+        .and_then(|b| b.get("data"))
+        .is_some_and(|d| {
+            let mut have: Vec<String> = d["allowed_policies"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            have.sort();
+            have == want_policies
+                && d["orphan"] == orphan
+                && d["renewable"] == true
+                && d["token_explicit_max_ttl"].as_u64() == Some(TOKEN_MAX_TTL_SECS)
+                && d["token_no_default_policy"] == true
+        });
+    if matches {
+        return Ok(());
+    }
+    let body = json!({
+        "allowed_policies": want_policies,
+        "orphan": orphan,
+        "renewable": true,
+        "token_explicit_max_ttl": TOKEN_MAX_TTL_SECS,
+        "token_no_default_policy": true,
+        "token_type": "service",
+    });
+    write(vault, &format!("auth/token/roles/{role}"), body)?;
+    changes.push(format!(
+        "{} token role {role}",
+        if current.is_some() {
+            "updated"
+        } else {
+            "wrote"
+        }
+    ));
+    Ok(())
+}
+
+fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Vec<String>) -> Result<(), VaultError> {
+    let auths = read(vault, "sys/auth")?.unwrap_or(Value::Null);
+    let enabled = auths
+        .get("data")
+        .unwrap_or(&auths)
+        .get(format!("{mount}/"))
+        .is_some();
+    if !enabled {
+        write(
+            vault,
+            &format!("sys/auth/{mount}"),
+            json!({ "type": "approle" }),
+        )?;
+        changes.push(format!("enabled AppRole at auth/{mount}/"));
+    }
+    let path = format!("auth/{mount}/role/{APPROLE_ROLE}");
+    let current = read(vault, &path)?;
+    let matches = current
+        .as_ref()
+        .and_then(|b| b.get("data"))
+        .is_some_and(|d| {
+            d["token_policies"]
+                .as_array()
+                .is_some_and(|a| a.len() == 1 && a[0] == policies::GOVERNOR.name)
+                && d["token_ttl"].as_u64() == Some(3600)
+                && d["token_max_ttl"].as_u64() == Some(TOKEN_MAX_TTL_SECS)
+                && d["token_no_default_policy"] == true
+        });
+    if !matches {
+        let body = json!({
+            "token_policies": [policies::GOVERNOR.name],
+            "token_ttl": 3600,
+            "token_max_ttl": TOKEN_MAX_TTL_SECS,
+            "token_no_default_policy": true,
+        });
+        write(vault, &path, body)?;
+        changes.push(format!(
+            "{} AppRole role {APPROLE_ROLE}",
+            if current.is_some() {
+                "updated"
+            } else {
+                "wrote"
+            }
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! agov-vault against a real OpenBao dev server.
+
+use agov_config::{SecretIdSource, Setting, Source, VaultAuth, VaultSettings};
+use agov_core::Secret;
+use agov_testkit::{Bao, shared_bao};
+use agov_vault::{Vault, VaultError, provision};
+use serde_json::json;
+
+fn settings(addr: String, auth: VaultAuth) -> VaultSettings {
+    VaultSettings {
+        addr: Setting {
+            value: addr,
+            source: Source::Default,
+        },
+        auth,
+        cacert: None,
+        namespace: None,
+        kv_mount: "secret".into(),
+        timeout: std::time::Duration::from_secs(5),
+    }
+}
+
+fn root(bao: &Bao) -> Vault {
+    Vault::connect(&settings(
+        bao.addr(),
+        VaultAuth::Token(Secret::new(Bao::ROOT_TOKEN)),
+    ))
+    .unwrap()
+}
+
+#[test]
+fn provisioning_is_idempotent_and_approle_login_works() {
+    let bao = shared_bao();
+    let v = root(bao);
+    let first = provision::provision(&v, "approle").unwrap();
+    assert!(
+        first.iter().any(|c| c.contains("agov-t0-observer")),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|c| c.contains("token role agov-child-t4")),
+        "{first:?}"
+    );
+    let second = provision::provision(&v, "approle").unwrap();
+    assert!(second.is_empty(), "second run changed {second:?}");
+
+    let (role_id, secret_id) = provision::approle_credentials(&v, "approle").unwrap();
+    let auth = VaultAuth::AppRole {
+        mount: "approle".into(),
+        role_id,
+        secret_id: SecretIdSource::Value(secret_id),
+    };
+    let governor = Vault::connect(&settings(bao.addr(), auth)).unwrap();
+    // The governor may keep ledger material in KV but not read tier secrets.
+    governor
+        .kv_write("agov/ledger/test-probe", &json!({"x": "1"}), None)
+        .unwrap();
+    let err = governor.kv_read("agov/sandbox/anything").unwrap_err();
+    assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
+}
+
+#[test]
+fn kv_round_trip_with_check_and_set() {
+    let v = root(shared_bao());
+    let path = agov_testkit::unique("agov/ledger/kv-");
+    assert_eq!(v.kv_read(&path).unwrap(), None);
+    let v1 = v.kv_write(&path, &json!({"a": "1"}), Some(0)).unwrap();
+    assert_eq!(v1, 1);
+    let err = v.kv_write(&path, &json!({"a": "2"}), Some(0)).unwrap_err();
+    assert!(err.to_string().contains("check-and-set"), "{err}");
+    let v2 = v.kv_write(&path, &json!({"a": "2"}), Some(1)).unwrap();
+    assert_eq!(v2, 2);
+    let e = v.kv_read(&path).unwrap().unwrap();
+    assert_eq!((e.version, e.data["a"].as_str()), (2, Some("2")));
+}
+
+#[test]
+fn health_reports_version_and_unreachable_is_classified() {
+    let v = root(shared_bao());
+    assert!(!v.health().unwrap().sealed);
+    let dead = Vault::connect(&settings(
+        "http://127.0.0.1:9".into(),
+        VaultAuth::Token(Secret::new("x")),
+    ))
+    .unwrap();
+    let err = dead.health().unwrap_err();
+    assert!(matches!(err, VaultError::Unreachable { .. }), "{err:?}");
+    use agov_core::Classify;
+    assert_eq!(err.class(), agov_core::FailureClass::Unavailable);
+}
+
+#[test]
+fn a_sealed_vault_is_unavailable_with_an_unseal_hint() {
+    let bao = Bao::start();
+    let v = root(&bao);
+    v.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+        .unwrap();
+    let err = v.kv_read("agov/ledger/x").unwrap_err();
+    assert!(matches!(err, VaultError::Sealed { .. }), "{err:?}");
+    use agov_core::Classify;
+    assert!(err.hint().unwrap().contains("unseal"));
+}
+
+#[test]
+fn missing_credentials_are_a_usage_error() {
+    let err = Vault::connect(&settings(shared_bao().addr(), VaultAuth::Missing))
+        .err()
+        .unwrap();
+    assert!(matches!(err, VaultError::NoCredentials { .. }));
+}

@@ -1,0 +1,40 @@
+# agov's own identity (the AppRole `agov`): issues, renews, looks up and
+# revokes tier tokens, and keeps its ledger HMAC key and seals in KV.
+# It cannot read any tier's secrets.
+
+path "auth/token/create/agov-t*" {
+  capabilities = ["update"]
+}
+path "auth/token/lookup" {
+  capabilities = ["update"]
+}
+path "auth/token/lookup-accessor" {
+  capabilities = ["update"]
+}
+path "auth/token/renew" {
+  capabilities = ["update"]
+}
+path "auth/token/revoke" {
+  capabilities = ["update"]
+}
+path "auth/token/revoke-accessor" {
+  capabilities = ["update"]
+}
+path "auth/token/lookup-self" {
+  capabilities = ["read"]
+}
+path "auth/token/renew-self" {
+  capabilities = ["update"]
+}
+
+path "secret/data/agov/ledger/*" {
+  capabilities = ["create", "read", "update"]
+}
+path "secret/metadata/agov/ledger/*" {
+  capabilities = ["read"]
+}
+
+# Credentials of the services agov uses, e.g. the runtime store's password.
+path "secret/data/services/*" {
+  capabilities = ["read"]
+}

@@ -1,0 +1,25 @@
+# agov tier 1, Operator: everything T0 may, plus act inside the sandbox. Token TTL 30m.
+
+path "secret/data/agov/observe/*" {
+  capabilities = ["read"]
+}
+path "secret/metadata/agov/observe/*" {
+  capabilities = ["read", "list"]
+}
+
+path "secret/data/agov/sandbox/*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+path "secret/metadata/agov/sandbox/*" {
+  capabilities = ["read", "list"]
+}
+
+path "auth/token/lookup-self" {
+  capabilities = ["read"]
+}
+path "auth/token/renew-self" {
+  capabilities = ["update"]
+}
+path "auth/token/revoke-self" {
+  capabilities = ["update"]
+}
