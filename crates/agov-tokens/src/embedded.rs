@@ -1,0 +1,237 @@
+//! The embedded token authority: a SQLite file in the data folder.
+//!
+//! Tokens are `agov.` plus 64 random hex digits; only their SHA-256 is
+//! stored, so the file cannot be used to recover a token. A child is valid
+//! only while every ancestor is, as in Vault.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use agov_core::{Secret, Tier};
+use agov_sqlite::{DbError, Durability, Migration, OpenMode};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::{IssueRequest, IssuedToken, TokenAuthority, TokenError, TokenInfo, validate};
+
+/// Migrations of the embedded token database.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_tokens.sql",
+    sql: include_str!("../../../schema/migrations/tokens/0001_tokens.sql"),
+}];
+
+/// Longest life of a token, renewals included (as Vault's explicit max TTL).
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// Tokens in a local SQLite file.
+pub struct EmbeddedAuthority {
+    conn: Mutex<Connection>,
+    path: std::path::PathBuf,
+}
+
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+struct Row {
+    accessor: String,
+    tier: u8,
+    display_name: String,
+    metadata: String,
+    delegate: bool,
+    expires_us: i64,
+    max_expires_us: i64,
+}
+
+impl EmbeddedAuthority {
+    /// Opens (creating) the authority's database at `path`.
+    pub fn open(path: &Path) -> Result<EmbeddedAuthority, TokenError> {
+        let conn = agov_sqlite::open(path, MIGRATIONS, OpenMode::Create, Durability::Full)?;
+        Ok(EmbeddedAuthority {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<Result<T, TokenError>>,
+    ) -> Result<T, TokenError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut conn).map_err(|e| TokenError::Db(DbError::sqlite(&self.path, e)))?
+    }
+}
+
+/// The live row for `column = key`: not revoked, not expired, and no ancestor revoked or expired.
+fn live(
+    conn: &Connection,
+    column: &str,
+    key: &dyn rusqlite::ToSql,
+    now: i64,
+) -> rusqlite::Result<Option<Row>> {
+    let sql = format!(
+        "WITH RECURSIVE chain(accessor, parent_accessor, revoked_us, expires_us) AS (
+             SELECT accessor, parent_accessor, revoked_us, expires_us FROM tokens WHERE {column} = ?1
+             UNION ALL
+             SELECT t.accessor, t.parent_accessor, t.revoked_us, t.expires_us
+             FROM tokens t JOIN chain c ON t.accessor = c.parent_accessor)
+         SELECT count(*), sum(revoked_us IS NOT NULL OR expires_us <= ?2) FROM chain"
+    );
+    let (found, dead): (i64, Option<i64>) = conn
+        .prepare_cached(&sql)?
+        .query_row(params![key, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if found == 0 || dead.unwrap_or(0) > 0 {
+        return Ok(None);
+    }
+    conn.prepare_cached(&format!(
+        "SELECT accessor, tier, display_name, metadata, delegate, expires_us, max_expires_us FROM tokens WHERE {column} = ?1"
+    ))?
+    .query_row([key], |r| {
+        Ok(Row {
+            accessor: r.get(0)?,
+            tier: r.get(1)?,
+            display_name: r.get(2)?,
+            metadata: r.get(3)?,
+            delegate: r.get(4)?,
+            expires_us: r.get(5)?,
+            max_expires_us: r.get(6)?,
+        })
+    })
+    .optional()
+}
+
+fn info(row: &Row, now: i64) -> TokenInfo {
+    TokenInfo {
+        accessor: row.accessor.clone(),
+        tier: Tier::from_number(row.tier).unwrap_or(Tier::Observer),
+        display_name: row.display_name.clone(),
+        metadata: serde_json::from_str::<BTreeMap<String, String>>(&row.metadata)
+            .unwrap_or_default(),
+        ttl_secs: u64::try_from((row.expires_us - now) / 1_000_000).unwrap_or(0),
+        delegate: row.delegate,
+    }
+}
+
+fn revoke_tree(conn: &mut Connection, accessor: &str) -> rusqlite::Result<()> {
+    let tx = agov_sqlite::write_tx(conn)?;
+    tx.execute(
+        "WITH RECURSIVE tree(accessor) AS (
+             SELECT ?1
+             UNION ALL
+             SELECT t.accessor FROM tokens t JOIN tree ON t.parent_accessor = tree.accessor)
+         UPDATE tokens SET revoked_us = ?2 WHERE accessor IN tree AND revoked_us IS NULL",
+        params![accessor, agov_core::time::now_us()],
+    )?;
+    tx.commit()
+}
+
+impl TokenAuthority for EmbeddedAuthority {
+    fn backend(&self) -> &'static str {
+        "embedded"
+    }
+
+    fn issue(&self, req: &IssueRequest) -> Result<IssuedToken, TokenError> {
+        let ttl = validate(req)?.min(MAX_LIFETIME);
+        let token = format!("agov.{}", agov_core::ids::random_hex::<32>());
+        let accessor = agov_core::ids::random_hex::<12>();
+        let metadata = serde_json::to_string(&req.metadata).unwrap_or_else(|_| "{}".into());
+        self.with(|conn| {
+            let tx = agov_sqlite::write_tx(conn)?;
+            let now = agov_core::time::now_us();
+            let parent = match &req.parent {
+                None => None,
+                Some(p) => match live(&tx, "token_hash", &&hash(p.expose())[..], now)? {
+                    None => return Ok(Err(TokenError::Invalid)),
+                    Some(p) if !p.delegate => {
+                        return Ok(Err(TokenError::Refused("the parent token may not issue tokens".into())));
+                    }
+                    Some(p) if req.tier.number() > p.tier => {
+                        return Ok(Err(TokenError::Refused(format!(
+                            "a T{} token cannot issue a {} token",
+                            p.tier, req.tier
+                        ))));
+                    }
+                    Some(p) => Some(p.accessor),
+                },
+            };
+            tx.execute(
+                "INSERT INTO tokens (accessor, token_hash, parent_accessor, tier, display_name, metadata, delegate,
+                                     created_us, ttl_s, expires_us, max_expires_us)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    accessor,
+                    &hash(&token)[..],
+                    parent,
+                    req.tier.number(),
+                    req.display_name,
+                    metadata,
+                    req.delegate,
+                    now,
+                    ttl.as_secs() as i64,
+                    now + ttl.as_micros() as i64,
+                    now + MAX_LIFETIME.as_micros() as i64,
+                ],
+            )?;
+            tx.commit()?;
+            Ok(Ok(IssuedToken { token: Secret::new(token), accessor, tier: req.tier, ttl }))
+        })
+    }
+
+    fn renew(&self, token: &Secret, increment: Duration) -> Result<TokenInfo, TokenError> {
+        self.with(|conn| {
+            let tx = agov_sqlite::write_tx(conn)?;
+            let now = agov_core::time::now_us();
+            let Some(mut row) = live(&tx, "token_hash", &&hash(token.expose())[..], now)? else {
+                return Ok(Err(TokenError::Invalid));
+            };
+            row.expires_us = (now + increment.as_micros() as i64).min(row.max_expires_us);
+            tx.execute(
+                "UPDATE tokens SET expires_us = ?1, renewals = renewals + 1 WHERE accessor = ?2",
+                params![row.expires_us, row.accessor],
+            )?;
+            tx.commit()?;
+            Ok(Ok(info(&row, now)))
+        })
+    }
+
+    fn revoke(&self, token: &Secret) -> Result<(), TokenError> {
+        self.with(|conn| {
+            let accessor: Option<String> = conn
+                .prepare_cached("SELECT accessor FROM tokens WHERE token_hash = ?1")?
+                .query_row([&hash(token.expose())[..]], |r| r.get(0))
+                .optional()?;
+            if let Some(a) = accessor {
+                revoke_tree(conn, &a)?;
+            }
+            Ok(Ok(()))
+        })
+    }
+
+    fn revoke_accessor(&self, accessor: &str) -> Result<(), TokenError> {
+        self.with(|conn| {
+            revoke_tree(conn, accessor)?;
+            Ok(Ok(()))
+        })
+    }
+
+    fn lookup(&self, token: &Secret) -> Result<TokenInfo, TokenError> {
+        self.with(|conn| {
+            let now = agov_core::time::now_us();
+            Ok(live(conn, "token_hash", &&hash(token.expose())[..], now)?
+                .map(|r| info(&r, now))
+                .ok_or(TokenError::Invalid))
+        })
+    }
+
+    fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError> {
+        self.with(|conn| {
+            let now = agov_core::time::now_us();
+            Ok(live(conn, "accessor", &accessor, now)?
+                .map(|r| info(&r, now))
+                .ok_or(TokenError::Invalid))
+        })
+    }
+}

@@ -1,0 +1,189 @@
+//! The Vault/OpenBao token authority.
+//!
+//! Top-level tokens come from the orphan role `agov-tN`; a pipeline's token
+//! (issued with `delegate`) also carries the `agov-pipeline` policy and issues
+//! its agents' tokens from the child role `agov-child-tN` as itself, so they
+//! are its children and die with it. The tier and the delegate flag travel in
+//! the token's metadata (`agov_tier`, `agov_delegate`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use agov_core::{Secret, Tier};
+use agov_vault::{Vault, VaultError, policies};
+use vaultrs::api::token::requests::CreateRoleTokenRequestBuilder;
+use vaultrs::api::token::responses::LookupTokenResponse;
+
+use crate::{IssueRequest, IssuedToken, TokenAuthority, TokenError, TokenInfo, validate};
+
+/// Tokens from Vault or OpenBao.
+pub struct VaultAuthority {
+    vault: Vault,
+}
+
+impl VaultAuthority {
+    /// Uses `vault` (logged in as agov's governor identity, or root).
+    pub fn new(vault: Vault) -> VaultAuthority {
+        VaultAuthority { vault }
+    }
+
+    /// The underlying client.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+}
+
+/// Vault says "bad token" (or "invalid accessor") for tokens that are gone.
+fn gone(e: VaultError) -> TokenError {
+    match &e {
+        VaultError::Denied { detail, .. } | VaultError::Api { detail, .. }
+            if [
+                "bad token",
+                "invalid token",
+                "invalid accessor",
+                "token not found",
+            ]
+            .iter()
+            .any(|m| detail.contains(m)) =>
+        {
+            TokenError::Invalid
+        }
+        _ => TokenError::Vault(e),
+    }
+}
+
+fn to_info(r: LookupTokenResponse) -> TokenInfo {
+    let mut metadata: BTreeMap<String, String> = r.meta.unwrap_or_default().into_iter().collect();
+    let tier = metadata
+        .remove("agov_tier")
+        .and_then(|t| t.parse::<Tier>().ok())
+        .unwrap_or(Tier::Observer);
+    let delegate = metadata.remove("agov_delegate").as_deref() == Some("true");
+    TokenInfo {
+        accessor: r.accessor,
+        tier,
+        display_name: r
+            .display_name
+            .strip_prefix("token-")
+            .unwrap_or(&r.display_name)
+            .to_string(),
+        metadata,
+        ttl_secs: r.ttl,
+        delegate,
+    }
+}
+
+impl TokenAuthority for VaultAuthority {
+    fn backend(&self) -> &'static str {
+        "vault"
+    }
+
+    fn issue(&self, req: &IssueRequest) -> Result<IssuedToken, TokenError> {
+        let ttl = validate(req)?;
+        let mut meta: HashMap<String, String> = req.metadata.clone().into_iter().collect();
+        meta.insert("agov_tier".into(), req.tier.number().to_string());
+        meta.insert("agov_delegate".into(), req.delegate.to_string());
+        let mut policy_names = vec![policies::tier_policy(req.tier).name.to_string()];
+        if req.delegate {
+            policy_names.push(policies::PIPELINE.name.to_string());
+        }
+        let mut opts = CreateRoleTokenRequestBuilder::default();
+        opts.policies(policy_names)
+            .meta(meta)
+            .ttl(format!("{}s", ttl.as_secs()))
+            .display_name(req.display_name.clone())
+            .renewable(true);
+        let auth = match &req.parent {
+            None => {
+                let role = policies::tier_role(req.tier);
+                self.vault
+                    .call(&format!("issuing a {} token", req.tier), |c| async move {
+                        vaultrs::token::new_role(c, &role, Some(&mut opts)).await
+                    })?
+            }
+            Some(parent) => {
+                let p = self.lookup(parent)?;
+                if !p.delegate {
+                    return Err(TokenError::Refused(
+                        "the parent token may not issue tokens".into(),
+                    ));
+                }
+                if req.tier > p.tier {
+                    return Err(TokenError::Refused(format!(
+                        "a {} token cannot issue a {} token",
+                        p.tier, req.tier
+                    )));
+                }
+                let role = policies::child_role(req.tier);
+                self.vault
+                    .call_as(parent, &format!("issuing a child {} token", req.tier), |c| async move {
+                        vaultrs::token::new_role(&c, &role, Some(&mut opts)).await
+                    })
+                    .map_err(gone)?
+            }
+        };
+        Ok(IssuedToken {
+            token: Secret::new(auth.client_token),
+            accessor: auth.accessor,
+            tier: req.tier,
+            ttl: Duration::from_secs(auth.lease_duration),
+        })
+    }
+
+    fn renew(&self, token: &Secret, increment: Duration) -> Result<TokenInfo, TokenError> {
+        let inc = format!("{}s", increment.as_secs());
+        let t = token.expose();
+        self.vault
+            .call("renewing a token", |c| async move {
+                vaultrs::token::renew(c, t, Some(&inc)).await
+            })
+            .map_err(gone)?;
+        self.lookup(token)
+    }
+
+    fn revoke(&self, token: &Secret) -> Result<(), TokenError> {
+        let t = token.expose();
+        match self
+            .vault
+            .call("revoking a token", |c| async move {
+                vaultrs::token::revoke(c, t).await
+            })
+            .map_err(gone)
+        {
+            Err(TokenError::Invalid) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn revoke_accessor(&self, accessor: &str) -> Result<(), TokenError> {
+        match self
+            .vault
+            .call("revoking a token by accessor", |c| async move {
+                vaultrs::token::revoke_accessor(c, accessor).await
+            })
+            .map_err(gone)
+        {
+            Err(TokenError::Invalid) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn lookup(&self, token: &Secret) -> Result<TokenInfo, TokenError> {
+        let t = token.expose();
+        self.vault
+            .call("looking up a token", |c| async move {
+                vaultrs::token::lookup(c, t).await
+            })
+            .map(to_info)
+            .map_err(gone)
+    }
+
+    fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError> {
+        self.vault
+            .call("looking up a token by accessor", |c| async move {
+                vaultrs::token::lookup_accessor(c, accessor).await
+            })
+            .map(to_info)
+            .map_err(gone)
+    }
+}

@@ -1,0 +1,304 @@
+//! One set of cases, run against both token authorities: the embedded one and
+//! Vault (a real OpenBao dev server, with agov logged in as its AppRole
+//! identity, so the governor policy is exercised too).
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use agov_config::{SecretIdSource, Setting, Source, VaultAuth, VaultSettings};
+use agov_core::{Secret, Tier};
+use agov_tokens::{EmbeddedAuthority, IssueRequest, TokenAuthority, TokenError, VaultAuthority};
+use agov_vault::{Vault, VaultError, provision};
+
+fn vault_settings(addr: String, auth: VaultAuth) -> VaultSettings {
+    VaultSettings {
+        addr: Setting {
+            value: addr,
+            source: Source::Default,
+        },
+        auth,
+        cacert: None,
+        namespace: None,
+        kv_mount: "secret".into(),
+        timeout: Duration::from_secs(5),
+    }
+}
+
+fn root_vault() -> Vault {
+    let bao = agov_testkit::shared_bao();
+    Vault::connect(&vault_settings(
+        bao.addr(),
+        VaultAuth::Token(Secret::new(agov_testkit::Bao::ROOT_TOKEN)),
+    ))
+    .unwrap()
+}
+
+/// agov's AppRole credentials on the shared server, provisioned once.
+fn governor_auth() -> VaultAuth {
+    static CREDS: OnceLock<(String, Secret)> = OnceLock::new();
+    let (role_id, secret_id) = CREDS
+        .get_or_init(|| {
+            let root = root_vault();
+            provision::provision(&root, "approle").unwrap();
+            provision::approle_credentials(&root, "approle").unwrap()
+        })
+        .clone();
+    VaultAuth::AppRole {
+        mount: "approle".into(),
+        role_id,
+        secret_id: SecretIdSource::Value(secret_id),
+    }
+}
+
+fn openbao() -> Box<dyn TokenAuthority> {
+    let bao = agov_testkit::shared_bao();
+    Box::new(VaultAuthority::new(
+        Vault::connect(&vault_settings(bao.addr(), governor_auth())).unwrap(),
+    ))
+}
+
+fn embedded() -> Box<dyn TokenAuthority> {
+    let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+    Box::new(EmbeddedAuthority::open(&dir.path().join("tokens.db")).unwrap())
+}
+
+fn req(tier: Tier) -> IssueRequest {
+    let mut r = IssueRequest::new(tier, "agent-test");
+    r.metadata.insert("agent".into(), "alpha".into());
+    r
+}
+
+fn is_invalid<T: std::fmt::Debug>(r: Result<T, TokenError>) -> bool {
+    matches!(r, Err(TokenError::Invalid))
+}
+
+mod cases {
+    use super::*;
+
+    pub fn issue_and_lookup(a: &dyn TokenAuthority) {
+        let t = a.issue(&req(Tier::Builder)).unwrap();
+        assert_eq!(t.tier, Tier::Builder);
+        assert_eq!(t.ttl, Duration::from_secs(1800), "T2's default TTL is 30m");
+        let by_token = a.lookup(&t.token).unwrap();
+        let by_accessor = a.lookup_accessor(&t.accessor).unwrap();
+        assert_eq!(by_token.accessor, t.accessor);
+        assert_eq!(by_token.tier, Tier::Builder);
+        assert_eq!(
+            by_token.metadata.get("agent").map(String::as_str),
+            Some("alpha")
+        );
+        assert!(
+            !by_token.metadata.contains_key("agov_tier"),
+            "reserved keys are not shown as metadata"
+        );
+        assert!(
+            by_token.ttl_secs > 1700 && by_token.ttl_secs <= 1800,
+            "{}",
+            by_token.ttl_secs
+        );
+        assert_eq!(by_accessor.tier, by_token.tier);
+        assert!(!t.token.expose().is_empty() && t.token.expose() != t.accessor);
+    }
+
+    pub fn renew_extends_the_ttl(a: &dyn TokenAuthority) {
+        let mut r = req(Tier::Observer);
+        r.ttl = Some(Duration::from_secs(60));
+        let t = a.issue(&r).unwrap();
+        let renewed = a.renew(&t.token, Duration::from_secs(600)).unwrap();
+        assert!(
+            renewed.ttl_secs > 500 && renewed.ttl_secs <= 600,
+            "{}",
+            renewed.ttl_secs
+        );
+        let capped = a.renew(&t.token, Duration::from_secs(48 * 3600)).unwrap();
+        assert!(
+            capped.ttl_secs <= 24 * 3600,
+            "renewal stops at the 24h maximum: {}",
+            capped.ttl_secs
+        );
+    }
+
+    pub fn revoked_tokens_no_longer_look_up(a: &dyn TokenAuthority) {
+        let t = a.issue(&req(Tier::Operator)).unwrap();
+        a.revoke(&t.token).unwrap();
+        assert!(is_invalid(a.lookup(&t.token)));
+        assert!(is_invalid(a.lookup_accessor(&t.accessor)));
+        assert!(is_invalid(a.renew(&t.token, Duration::from_secs(60))));
+        a.revoke(&t.token).expect("revoking twice is fine");
+
+        let u = a.issue(&req(Tier::Operator)).unwrap();
+        a.revoke_accessor(&u.accessor).unwrap();
+        assert!(is_invalid(a.lookup(&u.token)));
+    }
+
+    pub fn revoking_a_pipeline_revokes_its_agents(a: &dyn TokenAuthority) {
+        let mut p = req(Tier::Builder);
+        p.delegate = true;
+        let pipeline = a.issue(&p).unwrap();
+        let mut children = Vec::new();
+        for tier in [Tier::Observer, Tier::Builder] {
+            let mut c = req(tier);
+            c.parent = Some(pipeline.token.clone());
+            children.push(a.issue(&c).unwrap());
+        }
+        let standalone = a.issue(&req(Tier::Observer)).unwrap();
+        for c in &children {
+            a.lookup(&c.token).unwrap();
+        }
+        a.revoke(&pipeline.token).unwrap();
+        for c in &children {
+            assert!(
+                is_invalid(a.lookup(&c.token)),
+                "child {} survived its pipeline",
+                c.tier
+            );
+        }
+        a.lookup(&standalone.token)
+            .expect("an unrelated token survives");
+    }
+
+    pub fn children_cannot_outrank_or_outlive_their_rules(a: &dyn TokenAuthority) {
+        let mut p = req(Tier::Operator);
+        p.delegate = true;
+        let pipeline = a.issue(&p).unwrap();
+        let mut too_high = req(Tier::Executor);
+        too_high.parent = Some(pipeline.token.clone());
+        assert!(matches!(a.issue(&too_high), Err(TokenError::Refused(_))));
+
+        let plain = a.issue(&req(Tier::Architect)).unwrap();
+        let mut c = req(Tier::Observer);
+        c.parent = Some(plain.token.clone());
+        assert!(
+            matches!(a.issue(&c), Err(TokenError::Refused(_))),
+            "a non-delegating token cannot issue"
+        );
+
+        let mut under_revoked = req(Tier::Observer);
+        a.revoke(&pipeline.token).unwrap();
+        under_revoked.parent = Some(pipeline.token.clone());
+        assert!(is_invalid(a.issue(&under_revoked)));
+    }
+
+    pub fn forged_and_unknown_tokens_are_invalid(a: &dyn TokenAuthority) {
+        assert!(is_invalid(a.lookup(&Secret::new(
+            "agov.0000000000000000000000000000000000000000000000000000000000000000"
+        ))));
+        assert!(is_invalid(a.lookup(&Secret::new(
+            "hvs.CAESIforgedforgedforgedforgedforgedforgedforged"
+        ))));
+        assert!(is_invalid(a.lookup_accessor("nosuchaccessor0000")));
+        a.revoke_accessor("nosuchaccessor0000")
+            .expect("revoking an unknown accessor is a harmless no-op");
+    }
+
+    pub fn tokens_expire_on_schedule(a: &dyn TokenAuthority) {
+        let mut r = req(Tier::Observer);
+        r.ttl = Some(Duration::from_secs(1));
+        let t = a.issue(&r).unwrap();
+        a.lookup(&t.token).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while a.lookup(&t.token).is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "a 1s token was still valid after 10s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn reserved_metadata_is_refused(a: &dyn TokenAuthority) {
+        let mut r = req(Tier::Observer);
+        r.metadata.insert("agov_tier".into(), "4".into());
+        assert!(matches!(a.issue(&r), Err(TokenError::BadRequest(_))));
+    }
+}
+
+macro_rules! conformance {
+    ($backend:ident) => {
+        mod $backend {
+            #[test]
+            fn issue_and_lookup() {
+                super::cases::issue_and_lookup(&*super::$backend());
+            }
+            #[test]
+            fn renew_extends_the_ttl() {
+                super::cases::renew_extends_the_ttl(&*super::$backend());
+            }
+            #[test]
+            fn revoked_tokens_no_longer_look_up() {
+                super::cases::revoked_tokens_no_longer_look_up(&*super::$backend());
+            }
+            #[test]
+            fn revoking_a_pipeline_revokes_its_agents() {
+                super::cases::revoking_a_pipeline_revokes_its_agents(&*super::$backend());
+            }
+            #[test]
+            fn children_cannot_outrank_or_outlive_their_rules() {
+                super::cases::children_cannot_outrank_or_outlive_their_rules(&*super::$backend());
+            }
+            #[test]
+            fn forged_and_unknown_tokens_are_invalid() {
+                super::cases::forged_and_unknown_tokens_are_invalid(&*super::$backend());
+            }
+            #[test]
+            fn tokens_expire_on_schedule() {
+                super::cases::tokens_expire_on_schedule(&*super::$backend());
+            }
+            #[test]
+            fn reserved_metadata_is_refused() {
+                super::cases::reserved_metadata_is_refused(&*super::$backend());
+            }
+        }
+    };
+}
+
+conformance!(embedded);
+conformance!(openbao);
+
+/// Tier enforcement is Vault's job: a T0 token cannot read what only T1+ may.
+#[test]
+fn openbao_enforces_tiers_a_t0_token_cannot_read_a_t1_path() {
+    let root = root_vault();
+    governor_auth();
+    root.kv_write(
+        "agov/sandbox/probe",
+        &serde_json::json!({"v": "sandbox"}),
+        None,
+    )
+    .unwrap();
+    root.kv_write(
+        "agov/observe/probe",
+        &serde_json::json!({"v": "observe"}),
+        None,
+    )
+    .unwrap();
+    let authority = openbao();
+    let as_tier = |tier| {
+        let t = authority.issue(&req(tier)).unwrap();
+        Vault::connect(&vault_settings(
+            agov_testkit::shared_bao().addr(),
+            VaultAuth::Token(t.token),
+        ))
+        .unwrap()
+    };
+    let t0 = as_tier(Tier::Observer);
+    let t1 = as_tier(Tier::Operator);
+    assert_eq!(
+        t0.kv_read("agov/observe/probe").unwrap().unwrap().data["v"],
+        "observe"
+    );
+    let err = t0.kv_read("agov/sandbox/probe").unwrap_err();
+    assert!(
+        matches!(err, VaultError::Denied { .. }),
+        "T0 read a T1 path: {err:?}"
+    );
+    assert_eq!(
+        t1.kv_read("agov/sandbox/probe").unwrap().unwrap().data["v"],
+        "sandbox"
+    );
+    let err = t1.kv_read("agov/staging/probe").unwrap_err();
+    assert!(
+        matches!(err, VaultError::Denied { .. }),
+        "T1 read a T3 path: {err:?}"
+    );
+}
