@@ -1,10 +1,25 @@
 //! Opening the backends the configuration selects.
+//!
+//! Nothing else chooses a backend: a Vault address switches tokens, the
+//! ledger's HMAC key and its seals to Vault; a `redis://` runtime URL switches
+//! runtime state to Redis/Dragonfly. Without either, everything is embedded
+//! in the data folder.
 
 use std::path::PathBuf;
 
 use agov_cli::{CliError, Ctx};
-use agov_config::Settings;
-use agov_ledger::{Ledger, Seal};
+use agov_config::{RuntimeTarget, Settings};
+use agov_core::Secret;
+use agov_ledger::{HmacKey, Ledger, Seal};
+use agov_runtime::{EmbeddedStore, RedisStore, RuntimeStore};
+use agov_tokens::{EmbeddedAuthority, TokenAuthority, VaultAuthority};
+use agov_vault::Vault;
+use serde_json::json;
+
+/// KV path (under the mount) of the ledger's HMAC key.
+pub const HMAC_KEY_PATH: &str = "agov/ledger/hmac-key";
+/// KV path of the ledger's latest seal.
+pub const SEAL_PATH: &str = "agov/ledger/seal";
 
 /// The actor recorded for commands run by a person: `user:NAME`.
 pub fn actor() -> String {
@@ -29,36 +44,100 @@ pub fn ledger_for_read(ctx: &Ctx, settings: &Settings) -> Result<Option<Ledger>,
     Ok(Some(Ledger::open(path, false)?))
 }
 
+/// Vault, logged in, when an address is configured.
+pub fn vault(settings: &Settings) -> Result<Option<Vault>, CliError> {
+    settings
+        .vault
+        .as_ref()
+        .map(|v| Vault::connect(v).map_err(CliError::from))
+        .transpose()
+}
+
+/// The ledger's HMAC key: in Vault KV when Vault is configured (created there
+/// with check-and-set, so concurrent first uses agree), else in a 0600 file in
+/// the data folder.
+pub fn hmac_key(settings: &Settings, vault: Option<&Vault>) -> Result<HmacKey, CliError> {
+    let Some(v) = vault else {
+        return Ok(HmacKey::load_or_create_file(
+            &settings.data_dir.value.join("ledger-hmac.key"),
+        )?);
+    };
+    for _ in 0..3 {
+        if let Some(entry) = v.kv_read(HMAC_KEY_PATH)? {
+            let hex = entry
+                .data
+                .get("key")
+                .and_then(|k| k.as_str())
+                .unwrap_or_default();
+            return HmacKey::from_hex(hex).map_err(|e| {
+                CliError::failed(format!(
+                    "the HMAC key in Vault at {HMAC_KEY_PATH} is unusable: {e}"
+                ))
+            });
+        }
+        let fresh = HmacKey::generate();
+        match v.kv_write(
+            HMAC_KEY_PATH,
+            &json!({ "key": fresh.to_hex().expose() }),
+            Some(0),
+        ) {
+            Ok(_) => return Ok(fresh),
+            // Another process created it first: read theirs.
+            Err(agov_vault::VaultError::Api { detail, .. }) if detail.contains("check-and-set") => {
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CliError::failed("could not agree on the ledger's HMAC key in Vault").with_hint("retry"))
+}
+
 /// Where seals are kept.
 pub enum SealStore {
-    /// A JSON Lines file.
+    /// A JSON Lines file, one seal per line.
     File(PathBuf),
+    /// Vault KV v2: the latest seal, its history in KV versions.
+    Vault(Box<Vault>),
 }
 
 impl SealStore {
     /// The store the configuration selects.
-    pub fn configured(settings: &Settings) -> SealStore {
-        SealStore::File(settings.data_dir.value.join("ledger.seals"))
+    pub fn configured(settings: &Settings) -> Result<SealStore, CliError> {
+        Ok(match vault(settings)? {
+            Some(v) => SealStore::Vault(Box::new(v)),
+            None => SealStore::File(settings.data_dir.value.join("ledger.seals")),
+        })
     }
 
-    /// Human description of where seals go.
+    /// Where seals go, for people.
     pub fn describe(&self) -> String {
         match self {
             SealStore::File(p) => format!("file {}", p.display()),
+            SealStore::Vault(v) => format!("Vault {}/{}/{SEAL_PATH}", v.addr(), v.kv_mount()),
         }
     }
 
-    /// Every seal recorded.
+    /// Every seal recorded (Vault keeps the latest).
     pub fn load(&self) -> Result<Vec<Seal>, CliError> {
         match self {
             SealStore::File(p) => Ok(agov_ledger::seal::read_file(p)?),
+            SealStore::Vault(v) => Ok(read_vault_seal(v)?
+                .map(|(seal, _)| vec![seal])
+                .unwrap_or_default()),
         }
     }
 
-    /// Records a seal.
+    /// Records a seal. Refuses one older than the latest recorded: a ledger
+    /// that went backwards has been tampered with.
     pub fn store(&self, seal: &Seal) -> Result<(), CliError> {
         match self {
             SealStore::File(p) => {
+                if let Some(last) = agov_ledger::seal::read_file(p)?
+                    .into_iter()
+                    .max_by_key(|s| s.seq)
+                {
+                    refuse_backwards(&last, seal)?;
+                }
                 if let Some(dir) = p.parent() {
                     agov_core::fsutil::create_private_dir(dir).map_err(|e| {
                         CliError::io(&format!("cannot create {}", dir.display()), e)
@@ -66,6 +145,93 @@ impl SealStore {
                 }
                 Ok(agov_ledger::seal::append_file(p, seal)?)
             }
+            SealStore::Vault(v) => {
+                let current = read_vault_seal(v)?;
+                if let Some((last, _)) = &current {
+                    refuse_backwards(last, seal)?;
+                }
+                let cas = current.map_or(0, |(_, version)| version);
+                let doc = serde_json::to_value(seal).expect("a seal serialises");
+                v.kv_write(SEAL_PATH, &doc, Some(cas))?;
+                Ok(())
+            }
         }
     }
+}
+
+fn read_vault_seal(v: &Vault) -> Result<Option<(Seal, u64)>, CliError> {
+    let Some(entry) = v.kv_read(SEAL_PATH)? else {
+        return Ok(None);
+    };
+    let seal: Seal =
+        serde_json::from_value(serde_json::Value::Object(entry.data)).map_err(|e| {
+            CliError::failed(format!(
+                "the seal in Vault at {SEAL_PATH} is malformed: {e}"
+            ))
+        })?;
+    Ok(Some((seal, entry.version)))
+}
+
+fn refuse_backwards(last: &Seal, new: &Seal) -> Result<(), CliError> {
+    if new.seq < last.seq {
+        return Err(CliError::failed(format!(
+            "the ledger's head is #{} but it was sealed at #{} ({}): events were removed",
+            new.seq, last.seq, last.sealed_at
+        ))
+        .with_hint("run `ledger verify` and restore the ledger from a backup"));
+    }
+    Ok(())
+}
+
+/// The token authority: Vault when configured, else the embedded one.
+pub fn token_authority(settings: &Settings) -> Result<Box<dyn TokenAuthority>, CliError> {
+    Ok(match vault(settings)? {
+        Some(v) => Box::new(VaultAuthority::new(v)),
+        None => Box::new(EmbeddedAuthority::open(
+            &settings.data_dir.value.join("tokens.db"),
+        )?),
+    })
+}
+
+/// The runtime store: Redis/Dragonfly for a `redis://` URL (its password from
+/// Vault KV `runtime.password_secret` when set), else the embedded one.
+pub fn runtime_store(settings: &Settings) -> Result<Box<dyn RuntimeStore>, CliError> {
+    let ns = &settings.runtime_namespace;
+    Ok(match &settings.runtime.value {
+        RuntimeTarget::Embedded => Box::new(EmbeddedStore::open(
+            &settings.data_dir.value.join("runtime.db"),
+            ns,
+        )?),
+        RuntimeTarget::Redis(url) => {
+            let password = match (&settings.runtime_password_secret, vault(settings)?) {
+                (Some(path), Some(v)) => Some(runtime_password(&v, path)?),
+                (Some(path), None) => {
+                    return Err(CliError::usage(format!(
+                        "runtime.password_secret is `{path}` but Vault is not configured"
+                    ))
+                    .with_hint("set VAULT_ADDR, or put the password in AGOV_RUNTIME_URL"));
+                }
+                (None, _) => None,
+            };
+            Box::new(RedisStore::connect(url, password, ns)?)
+        }
+    })
+}
+
+fn runtime_password(v: &Vault, path: &str) -> Result<Secret, CliError> {
+    let entry = v.kv_read(path)?.ok_or_else(|| {
+        CliError::usage(format!("Vault has no secret at {}/{path}", v.kv_mount()))
+            .with_hint("write it with `bao kv put secret/services/dragonfly password=…`")
+    })?;
+    entry
+        .data
+        .get("password")
+        .and_then(|p| p.as_str())
+        .map(Secret::new)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "the secret {}/{path} has no `password` field",
+                v.kv_mount()
+            ))
+        })
 }

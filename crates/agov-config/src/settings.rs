@@ -405,11 +405,11 @@ impl Settings {
 fn resolve_vault(
     env: &Env,
     file: &ConfigFile,
-    fpath: &PathBuf,
+    fpath: &std::path::Path,
 ) -> Result<Option<VaultSettings>, ConfigError> {
     let addr = match (env.get(env::VAULT_ADDR), &file.vault.addr) {
         (Some(a), _) => Setting::new(a.to_string(), Source::Env(env::VAULT_ADDR)),
-        (None, Some(a)) => Setting::new(a.clone(), Source::File(fpath.clone())),
+        (None, Some(a)) => Setting::new(a.clone(), Source::File(fpath.to_path_buf())),
         (None, None) => return Ok(None),
     };
     if !(addr.value.starts_with("http://") || addr.value.starts_with("https://")) {

@@ -18,10 +18,10 @@ pub fn random_hex<const N: usize>() -> String {
 /// `uidN`.
 pub fn os_user() -> String {
     for var in ["USER", "LOGNAME"] {
-        if let Ok(name) = std::env::var(var) {
-            if !name.is_empty() {
-                return name;
-            }
+        if let Ok(name) = std::env::var(var)
+            && !name.is_empty()
+        {
+            return name;
         }
     }
     let uid = std::fs::read_to_string("/proc/self/status")

@@ -107,10 +107,10 @@ fn workspace_root() -> PathBuf {
 }
 
 fn find_binary(env_var: &str, name: &str, extra: &[PathBuf], install_hint: &str) -> PathBuf {
-    if let Ok(p) = std::env::var(env_var) {
-        if !p.is_empty() {
-            return PathBuf::from(p);
-        }
+    if let Ok(p) = std::env::var(env_var)
+        && !p.is_empty()
+    {
+        return PathBuf::from(p);
     }
     let on_path = std::env::var_os("PATH")
         .into_iter()

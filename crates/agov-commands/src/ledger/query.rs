@@ -46,10 +46,10 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let since_us = when("--since", &args.since)?;
     let until_us = when("--until", &args.until)?;
-    if let (Some(s), Some(u)) = (since_us, until_us) {
-        if s >= u {
-            return Err(CliError::usage("--since is not before --until"));
-        }
+    if let (Some(s), Some(u)) = (since_us, until_us)
+        && s >= u
+    {
+        return Err(CliError::usage("--since is not before --until"));
     }
     let settings = ctx.settings()?;
     let Some(ledger) = backends::ledger_for_read(ctx, &settings)? else {

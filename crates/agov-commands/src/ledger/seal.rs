@@ -28,7 +28,7 @@ pub(super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
                 .with_hint("seal after the first event, e.g. `ledger note -m \"installed agov\"`"),
         );
     };
-    let store = SealStore::configured(&settings);
+    let store = SealStore::configured(&settings)?;
     store.store(&seal)?;
     let sealed = Sealed {
         stored_in: store.describe(),

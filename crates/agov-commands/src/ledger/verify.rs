@@ -23,7 +23,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let seals = match (&args.seals, &args.db) {
         (Some(file), _) => agov_ledger::seal::read_file(file)?,
         (None, Some(_)) => Vec::new(),
-        (None, None) => SealStore::configured(&ctx.settings()?).load()?,
+        (None, None) => SealStore::configured(&ctx.settings()?)?.load()?,
     };
     let ledger = match &args.db {
         Some(path) => Some(Ledger::open(path, false)?),

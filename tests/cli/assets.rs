@@ -1,0 +1,60 @@
+//! Shell completions and man pages are generated from the clap definitions
+//! and committed; this test fails when they are stale.
+//! Refresh them with: `UPDATE_ASSETS=1 cargo test -p agov --test cli assets`
+
+use std::path::{Path, PathBuf};
+
+use clap_complete::Shell;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for cmd in agov_commands::commands() {
+        let name = cmd.get_name().to_string();
+        for (shell, file) in [
+            (Shell::Bash, format!("bash/{name}")),
+            (Shell::Zsh, format!("zsh/_{name}")),
+            (Shell::Fish, format!("fish/{name}.fish")),
+        ] {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd.clone(), &name, &mut buf);
+            files.push((root().join("completions").join(file), buf));
+        }
+        let mut pages = vec![(name.clone(), cmd.clone())];
+        for sub in cmd.get_subcommands() {
+            let page: &'static str =
+                Box::leak(format!("{name}-{}", sub.get_name()).into_boxed_str());
+            pages.push((page.to_string(), sub.clone().name(page)));
+        }
+        for (page, c) in pages {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(c).render(&mut buf).unwrap();
+            files.push((root().join("man").join(format!("{page}.1")), buf));
+        }
+    }
+    files
+}
+
+#[test]
+fn completions_and_man_pages_are_current() {
+    let update = std::env::var("UPDATE_ASSETS").is_ok_and(|v| v == "1");
+    let mut stale = Vec::new();
+    for (path, content) in generated() {
+        if std::fs::read(&path).ok().as_deref() == Some(&content[..]) {
+            continue;
+        }
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &content).unwrap();
+        } else {
+            stale.push(path.strip_prefix(root()).unwrap().display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale or missing generated files: {stale:?}\nhint: run `UPDATE_ASSETS=1 cargo test -p agov --test cli assets` and commit the result"
+    );
+}

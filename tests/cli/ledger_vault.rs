@@ -1,0 +1,140 @@
+//! The `ledger` tool with Vault configured (a real OpenBao dev server): seals
+//! kept in KV v2 under agov's own AppRole identity, and Vault faults reported
+//! as exit 69 or 64 with a hint.
+
+use std::sync::OnceLock;
+
+use agov_config::{Setting, Source, VaultAuth, VaultSettings};
+use agov_core::Secret;
+use agov_testkit::Bao;
+use agov_vault::Vault;
+
+use crate::common::TestEnv;
+
+pub fn root_settings(addr: String) -> VaultSettings {
+    VaultSettings {
+        addr: Setting {
+            value: addr,
+            source: Source::Default,
+        },
+        auth: VaultAuth::Token(Secret::new(Bao::ROOT_TOKEN)),
+        cacert: None,
+        namespace: None,
+        kv_mount: "secret".into(),
+        timeout: std::time::Duration::from_secs(5),
+    }
+}
+
+/// agov's AppRole credentials on the shared server, provisioned once.
+pub fn governor() -> &'static (String, Secret) {
+    static CREDS: OnceLock<(String, Secret)> = OnceLock::new();
+    CREDS.get_or_init(|| {
+        let root = Vault::connect(&root_settings(agov_testkit::shared_bao().addr())).unwrap();
+        agov_vault::provision::provision(&root, "approle").unwrap();
+        agov_vault::provision::approle_credentials(&root, "approle").unwrap()
+    })
+}
+
+/// An environment logged in to the shared OpenBao as agov's AppRole identity.
+pub fn vault_env() -> TestEnv {
+    let (role_id, secret_id) = governor();
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &agov_testkit::shared_bao().addr())
+        .set("AGOV_VAULT_ROLE_ID", role_id)
+        .set("AGOV_VAULT_SECRET_ID", secret_id.expose());
+    env
+}
+
+#[test]
+fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
+    let env = vault_env();
+    for i in 0..3 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    assert!(
+        sealed["stored_in"]
+            .as_str()
+            .unwrap()
+            .contains("secret/agov/ledger/seal"),
+        "{sealed}"
+    );
+    let v = env.run("ledger", &["verify", "--json"]).expect(0).json();
+    assert_eq!(v["seals_checked"], 1);
+
+    // Someone replaces the whole database with a fresh, self-consistent chain.
+    std::fs::remove_file(env.data().join("agov.db")).unwrap();
+    let _ = std::fs::remove_file(env.data().join("agov.db-wal"));
+    let _ = std::fs::remove_file(env.data().join("agov.db-shm"));
+    env.run("ledger", &["note", "-m", "forged history"])
+        .expect(0);
+    let r = env.run("ledger", &["verify"]).expect(1);
+    assert!(r.stderr.contains("sealed at #3"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unreachable_vault_exits_69_with_a_hint() {
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", "http://127.0.0.1:9")
+        .set("VAULT_TOKEN", "whatever");
+    env.run("ledger", &["note", "-m", "notes do not need Vault"])
+        .expect(0);
+    let r = env.run("ledger", &["seal"]).expect(69);
+    assert!(
+        r.stderr.contains("unreachable") && r.stderr.contains("VAULT_ADDR"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("whatever"), "the token is never printed");
+}
+
+#[test]
+fn a_sealed_vault_exits_69_and_says_to_unseal() {
+    let bao = Bao::start();
+    let root = Vault::connect(&root_settings(bao.addr())).unwrap();
+    root.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+        .unwrap();
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &bao.addr())
+        .set("VAULT_TOKEN", Bao::ROOT_TOKEN);
+    env.run("ledger", &["note", "-m", "x"]).expect(0);
+    let r = env.run("ledger", &["seal"]).expect(69);
+    assert!(
+        r.stderr.contains("sealed") && r.stderr.contains("unseal"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn vault_without_credentials_is_a_usage_error() {
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &agov_testkit::shared_bao().addr());
+    env.run("ledger", &["note", "-m", "x"]).expect(0);
+    let r = env.run("ledger", &["seal"]).expect(64);
+    assert!(r.stderr.contains("VAULT_TOKEN"), "{}", r.stderr);
+}
+
+#[test]
+fn a_revoked_vault_token_is_denied_with_exit_3() {
+    let root = Vault::connect(&root_settings(agov_testkit::shared_bao().addr())).unwrap();
+    let t = root
+        .call(
+            "token",
+            |c| async move { vaultrs::token::new(c, None).await },
+        )
+        .unwrap()
+        .client_token;
+    let tok = t.clone();
+    root.call("revoke", |c| async move {
+        vaultrs::token::revoke(c, &tok).await
+    })
+    .unwrap();
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &agov_testkit::shared_bao().addr())
+        .set("VAULT_TOKEN", &t);
+    env.run("ledger", &["note", "-m", "x"]).expect(0);
+    let r = env.run("ledger", &["seal"]).expect(3);
+    assert!(!r.stderr.contains(&t), "the token is never printed");
+}

@@ -1,0 +1,8 @@
+//! Integration tests against the built binaries, with real services where
+//! they need them. One test binary, one module per tool or concern.
+
+mod assets;
+mod backends;
+mod common;
+mod ledger;
+mod ledger_vault;
