@@ -6,3 +6,5 @@ mod backends;
 mod common;
 mod ledger;
 mod ledger_vault;
+mod readme;
+mod schemas;

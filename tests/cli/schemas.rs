@@ -1,0 +1,153 @@
+//! Every `--json` output matches its documented shape in schema/json/.
+//! A small validator covers what the schemas use: type, required,
+//! properties, additionalProperties: false, items, enum, minimum and $ref to
+//! a sibling file.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::TestEnv;
+
+fn load(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../schema/json")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn type_ok(v: &Value, t: &str) -> bool {
+    match t {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        other => panic!("schema uses unknown type {other}"),
+    }
+}
+
+/// Returns the first mismatch, as `path: problem`.
+fn check(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return check(&load(r), v, at);
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => panic!("bad type in schema"),
+        };
+        if !types.iter().any(|t| type_ok(v, t)) {
+            return Err(format!("{at}: {v} is not {types:?}"));
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array)
+        && !e.contains(v)
+    {
+        return Err(format!("{at}: {v} not in {e:?}"));
+    }
+    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64())
+        && n < min
+    {
+        return Err(format!("{at}: {n} < {min}"));
+    }
+    if let Value::Object(obj) = v {
+        let props = schema.get("properties").and_then(Value::as_object);
+        for req in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let k = req.as_str().unwrap();
+            if !obj.contains_key(k) {
+                return Err(format!("{at}: missing `{k}`"));
+            }
+        }
+        for (k, val) in obj {
+            match props.and_then(|p| p.get(k)) {
+                Some(s) => check(s, val, &format!("{at}.{k}"))?,
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    return Err(format!("{at}: undocumented `{k}`"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Value::Array(items), Some(s)) = (v, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            check(s, item, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+#[track_caller]
+fn assert_shape(schema: &str, v: &Value) {
+    if let Err(e) = check(&load(schema), v, "$") {
+        panic!("output does not match {schema}: {e}\n{v:#}");
+    }
+}
+
+#[test]
+fn the_validator_rejects_what_it_should() {
+    let event = load("ledger-event.schema.json");
+    assert!(check(&event, &serde_json::json!({"seq": 1}), "$").is_err());
+    let verify = load("ledger-verify.schema.json");
+    let good = serde_json::json!({"ok": true, "events": 0, "head_seq": 0, "head_hash": null, "seals_checked": 0, "problem": null});
+    assert!(check(&verify, &good, "$").is_ok());
+    let mut extra = good.clone();
+    extra["surprise"] = Value::Bool(true);
+    assert!(check(&verify, &extra, "$").is_err());
+    let mut wrong = good;
+    wrong["events"] = Value::String("3".into());
+    assert!(check(&verify, &wrong, "$").is_err());
+}
+
+#[test]
+fn ledger_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let noted = env
+        .run(
+            "ledger",
+            &["note", "-m", "shape", "--subject", "s1", "--json"],
+        )
+        .expect(0)
+        .json();
+    assert_shape("ledger-event.schema.json", &noted);
+    assert_shape(
+        "ledger-event.schema.json",
+        &env.run("ledger", &["show", "1", "--json"]).expect(0).json(),
+    );
+    assert_shape(
+        "ledger-events.schema.json",
+        &env.run("ledger", &["query", "--json"]).expect(0).json(),
+    );
+    for line in env
+        .run("ledger", &["tail", "--json"])
+        .expect(0)
+        .json_lines()
+    {
+        assert_shape("ledger-event.schema.json", &line);
+    }
+    for line in env.run("ledger", &["export"]).expect(0).json_lines() {
+        assert_shape("ledger-event.schema.json", &line);
+    }
+    assert_shape(
+        "ledger-seal.schema.json",
+        &env.run("ledger", &["seal", "--json"]).expect(0).json(),
+    );
+    assert_shape(
+        "ledger-verify.schema.json",
+        &env.run("ledger", &["verify", "--json"]).expect(0).json(),
+    );
+    let err = env.run("ledger", &["show", "9", "--json"]).expect(1);
+    assert_shape(
+        "error.schema.json",
+        &serde_json::from_str(err.stderr.trim()).unwrap(),
+    );
+}

