@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use agov_config::{Setting, Source, VaultAuth, VaultSettings};
+use agov_config::VaultSettings;
 use agov_core::Secret;
 use agov_testkit::Bao;
 use agov_vault::Vault;
@@ -12,17 +12,7 @@ use agov_vault::Vault;
 use crate::common::TestEnv;
 
 pub fn root_settings(addr: String) -> VaultSettings {
-    VaultSettings {
-        addr: Setting {
-            value: addr,
-            source: Source::Default,
-        },
-        auth: VaultAuth::Token(Secret::new(Bao::ROOT_TOKEN)),
-        cacert: None,
-        namespace: None,
-        kv_mount: "secret".into(),
-        timeout: std::time::Duration::from_secs(5),
-    }
+    VaultSettings::with_token(addr, Secret::new(Bao::ROOT_TOKEN))
 }
 
 /// agov's AppRole credentials on the shared server, provisioned once.

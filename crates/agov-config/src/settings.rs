@@ -225,6 +225,22 @@ pub struct VaultSettings {
     pub timeout: Duration,
 }
 
+impl VaultSettings {
+    /// Settings for `addr` with a token and every other value at its default
+    /// (KV mount `secret`, 10 s timeout): for tools and tests that are handed a
+    /// token rather than reading the configuration.
+    pub fn with_token(addr: impl Into<String>, token: Secret) -> VaultSettings {
+        VaultSettings {
+            addr: Setting::new(addr.into(), Source::Default),
+            auth: VaultAuth::Token(token),
+            cacert: None,
+            namespace: None,
+            kv_mount: "secret".into(),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Everything a command needs to know about where things are.
 #[derive(Clone, Debug)]
 pub struct Settings {

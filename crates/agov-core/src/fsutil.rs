@@ -19,17 +19,10 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// content, never a mix. The file gets `mode`.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let tmp = temp_sibling(path);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+    let result = write_synced(&tmp, bytes, mode).and_then(|()| {
         fs::rename(&tmp, path)?;
         sync_parent(path)
-    })();
+    });
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -41,23 +34,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
 /// `false` when the file already existed (its content is left untouched).
 pub fn create_once(path: &Path, bytes: &[u8], mode: u32) -> io::Result<bool> {
     let tmp = temp_sibling(path);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        match fs::hard_link(&tmp, path) {
-            Ok(()) => {
-                sync_parent(path)?;
-                Ok(true)
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(e),
-        }
-    })();
+    let result = write_synced(&tmp, bytes, mode).and_then(|()| match fs::hard_link(&tmp, path) {
+        Ok(()) => sync_parent(path).map(|()| true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    });
     let _ = fs::remove_file(&tmp);
     result
 }
@@ -79,6 +60,17 @@ pub fn append_line(path: &Path, line: &str, mode: u32) -> io::Result<()> {
 /// Tightens an existing file to `mode` (used on files that must stay private).
 pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
+}
+
+/// Creates `path` (which must not exist) with `bytes` and `mode`, flushed to disk.
+fn write_synced(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 fn temp_sibling(path: &Path) -> std::path::PathBuf {

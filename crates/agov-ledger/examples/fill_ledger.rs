@@ -26,7 +26,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for _ in 0..10_000.min(n - done) {
             let i = done as usize;
             let mut e = NewEvent::new(
-                if i % 3 == 0 { "acme" } else { "default" },
+                if i.is_multiple_of(3) {
+                    "acme"
+                } else {
+                    "default"
+                },
                 format!("agent-{}", i % 17),
                 actions[i % 5],
             )

@@ -99,28 +99,6 @@ impl EmbeddedStore {
         let r = f(&conn, now_ms());
         self.finish(r)
     }
-
-    fn prefixed(&self, op: Op) -> Op {
-        let mut op = op;
-        let key = match &mut op {
-            Op::Set { key, .. }
-            | Op::SetNx { key, .. }
-            | Op::Del { key }
-            | Op::Expire { key, .. }
-            | Op::Incr { key, .. }
-            | Op::CompareAndSet { key, .. }
-            | Op::HSet { key, .. }
-            | Op::HDel { key, .. }
-            | Op::HIncr { key, .. }
-            | Op::RPush { key, .. }
-            | Op::LockAcquire { key, .. }
-            | Op::LockExtend { key, .. }
-            | Op::LockRelease { key, .. }
-            | Op::XAdd { key, .. } => key,
-        };
-        *key = self.k(key);
-        op
-    }
 }
 
 /// The live kind of `key` (reads only; an expired key is `None`).
@@ -403,12 +381,15 @@ impl RuntimeStore for EmbeddedStore {
     }
 
     fn apply(&self, op: Op) -> Result<Reply, RuntimeError> {
-        let op = self.prefixed(op);
+        let op = op.prefixed(&self.namespace);
         self.write(|c, now| apply_one(c, &op, now))
     }
 
     fn batch(&self, ops: Vec<Op>) -> Result<Vec<Reply>, RuntimeError> {
-        let ops: Vec<Op> = ops.into_iter().map(|o| self.prefixed(o)).collect();
+        let ops: Vec<Op> = ops
+            .into_iter()
+            .map(|o| o.prefixed(&self.namespace))
+            .collect();
         self.write(|c, now| ops.iter().map(|op| apply_one(c, op, now)).collect())
     }
 

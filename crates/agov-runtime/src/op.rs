@@ -126,8 +126,34 @@ pub enum Op {
 }
 
 impl Op {
+    /// The same op on `namespace` + its key.
+    pub fn prefixed(mut self, namespace: &str) -> Op {
+        let key = self.key_mut();
+        key.insert_str(0, namespace);
+        self
+    }
+
     /// The key the op writes.
     pub fn key(&self) -> &str {
+        match self {
+            Op::Set { key, .. }
+            | Op::SetNx { key, .. }
+            | Op::Del { key }
+            | Op::Expire { key, .. }
+            | Op::Incr { key, .. }
+            | Op::CompareAndSet { key, .. }
+            | Op::HSet { key, .. }
+            | Op::HDel { key, .. }
+            | Op::HIncr { key, .. }
+            | Op::RPush { key, .. }
+            | Op::LockAcquire { key, .. }
+            | Op::LockExtend { key, .. }
+            | Op::LockRelease { key, .. }
+            | Op::XAdd { key, .. } => key,
+        }
+    }
+
+    fn key_mut(&mut self) -> &mut String {
         match self {
             Op::Set { key, .. }
             | Op::SetNx { key, .. }

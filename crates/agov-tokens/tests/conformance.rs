@@ -5,22 +5,15 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use agov_config::{SecretIdSource, Setting, Source, VaultAuth, VaultSettings};
+use agov_config::{SecretIdSource, VaultAuth, VaultSettings};
 use agov_core::{Secret, Tier};
 use agov_tokens::{EmbeddedAuthority, IssueRequest, TokenAuthority, TokenError, VaultAuthority};
 use agov_vault::{Vault, VaultError, provision};
 
 fn vault_settings(addr: String, auth: VaultAuth) -> VaultSettings {
     VaultSettings {
-        addr: Setting {
-            value: addr,
-            source: Source::Default,
-        },
         auth,
-        cacert: None,
-        namespace: None,
-        kv_mount: "secret".into(),
-        timeout: Duration::from_secs(5),
+        ..VaultSettings::with_token(addr, Secret::new(""))
     }
 }
 

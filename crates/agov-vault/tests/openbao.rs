@@ -1,6 +1,6 @@
 //! agov-vault against a real OpenBao dev server.
 
-use agov_config::{SecretIdSource, Setting, Source, VaultAuth, VaultSettings};
+use agov_config::{SecretIdSource, VaultAuth, VaultSettings};
 use agov_core::Secret;
 use agov_testkit::{Bao, shared_bao};
 use agov_vault::{Vault, VaultError, provision};
@@ -8,15 +8,8 @@ use serde_json::json;
 
 fn settings(addr: String, auth: VaultAuth) -> VaultSettings {
     VaultSettings {
-        addr: Setting {
-            value: addr,
-            source: Source::Default,
-        },
         auth,
-        cacert: None,
-        namespace: None,
-        kv_mount: "secret".into(),
-        timeout: std::time::Duration::from_secs(5),
+        ..VaultSettings::with_token(addr, Secret::new(""))
     }
 }
 
