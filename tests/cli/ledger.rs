@@ -416,3 +416,57 @@ fn eight_writer_processes_lose_nothing() {
     let v = env.run("ledger", &["verify", "--json"]).expect(0).json();
     assert_eq!(v["events"], 321);
 }
+
+#[test]
+fn tail_follow_prints_events_as_they_are_appended() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let env = TestEnv::new();
+    note(&env, "before");
+    let mut child = Command::new(crate::common::bin("ledger"))
+        .args(["tail", "-n", "1", "--follow", "--json"])
+        .env_clear()
+        .env("AGOV_HOME", env.home())
+        .env("USER", "tester")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(10);
+    let first: serde_json::Value = serde_json::from_str(&rx.recv_timeout(wait).unwrap()).unwrap();
+    assert_eq!(first["detail"]["text"], "before");
+    note(&env, "after");
+    let second: serde_json::Value =
+        serde_json::from_str(&rx.recv_timeout(wait).expect("followed event")).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(second["detail"]["text"], "after");
+    assert_eq!(second["seq"], 2);
+}
+
+#[test]
+fn quiet_keeps_stderr_for_errors_only() {
+    let env = TestEnv::new();
+    let loud = env.run("ledger", &["tail"]).expect(0);
+    assert!(
+        loud.stderr.contains("hint: there is no ledger"),
+        "{}",
+        loud.stderr
+    );
+    let quiet = env.run("ledger", &["-q", "tail"]).expect(0);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    let failing = env.run("ledger", &["-q", "show", "1"]).expect(1);
+    assert!(
+        failing.stderr.contains("error:"),
+        "errors still show with -q"
+    );
+}
