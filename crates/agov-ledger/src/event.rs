@@ -92,6 +92,8 @@ pub struct Query {
     pub agent: Option<String>,
     /// Only this action; a trailing `*` matches a prefix (`bug.*`).
     pub action: Option<String>,
+    /// Only events about this subject (a bug id, …).
+    pub subject: Option<String>,
     /// Only events at or after this time (µs).
     pub since_us: Option<i64>,
     /// Only events before this time (µs).

@@ -26,9 +26,18 @@ pub use verify::{Problem, VerifyReport};
 
 use agov_sqlite::Migration;
 
-/// The ledger database's migrations, from `schema/migrations/ledger/`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_events.sql",
-    sql: include_str!("../../../schema/migrations/ledger/0001_events.sql"),
-}];
+/// Migrations of the governance database (`agov.db`), from
+/// `schema/migrations/ledger/`. It holds the ledger and the records whose
+/// every change must be ledgered in the same transaction (bugs, …).
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_events.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0001_events.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_bugs.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0002_bugs.sql"),
+    },
+];

@@ -111,7 +111,8 @@ impl Ledger {
         Ok(self.head()?.map_or(0, |(seq, _)| seq))
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    /// The connection, for reading tables that live beside the ledger.
+    pub fn conn(&self) -> &Connection {
         &self.conn
     }
 }
@@ -202,6 +203,9 @@ fn build_query(q: &Query) -> (String, Vec<Value>) {
             ),
             None => push("action = ?", Value::Text(action.clone())),
         }
+    }
+    if let Some(subject) = &q.subject {
+        push("subject = ?", Value::Text(subject.clone()));
     }
     if let Some(s) = q.since_us {
         push("ts_us >= ?", Value::Integer(s));

@@ -59,6 +59,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         tenant: Some(settings.tenant.value.clone()),
         agent: args.agent,
         action: args.action,
+        subject: None,
         since_us,
         until_us,
         after_seq: None,
