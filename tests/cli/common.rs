@@ -51,6 +51,7 @@ impl Run {
 
 pub fn bin(name: &str) -> PathBuf {
     match name {
+        "bugs" => PathBuf::from(env!("CARGO_BIN_EXE_bugs")),
         "ledger" => PathBuf::from(env!("CARGO_BIN_EXE_ledger")),
         other => panic!("unknown binary {other}"),
     }
@@ -128,6 +129,7 @@ impl TestEnv {
             .env_clear()
             .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .env("LEDGER", bin("ledger"))
+            .env("BUGS", bin("bugs"))
             .output()
             .unwrap();
         Run {

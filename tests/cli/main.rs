@@ -3,6 +3,7 @@
 
 mod assets;
 mod backends;
+mod bugs;
 mod common;
 mod ledger;
 mod ledger_vault;

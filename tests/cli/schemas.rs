@@ -151,3 +151,60 @@ fn ledger_outputs_match_their_schemas() {
         &serde_json::from_str(err.stderr.trim()).unwrap(),
     );
 }
+
+#[test]
+fn bugs_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let logged = env
+        .run("bugs", &["log", "-m", "shape", "--tag", "t", "--json"])
+        .expect(0)
+        .json();
+    assert_shape("bug.schema.json", &logged);
+    env.run("bugs", &["log", "-m", "Shape", "--json"]).expect(0);
+    assert_shape(
+        "bug.schema.json",
+        &env.run("bugs", &["get", "b1", "--json"]).expect(0).json(),
+    );
+    assert_shape(
+        "bug.schema.json",
+        &env.run("bugs", &["update", "b1", "--severity", "high", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "bug.schema.json",
+        &env.run("bugs", &["claim", "b1", "--agent", "a", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "bugs.schema.json",
+        &env.run("bugs", &["list", "--json"]).expect(0).json(),
+    );
+    assert_shape(
+        "bug-hits.schema.json",
+        &env.run("bugs", &["search", "shape", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "ledger-events.schema.json",
+        &env.run("bugs", &["history", "b1", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "bug-counts.schema.json",
+        &env.run("bugs", &["status", "--json"]).expect(0).json(),
+    );
+    let scan = env
+        .run("bugs", &["scan", "--apply", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(
+        scan["anomalies"].as_array().unwrap().len(),
+        1,
+        "the two `shape` bugs are duplicates"
+    );
+    assert_shape("bug-scan.schema.json", &scan);
+}

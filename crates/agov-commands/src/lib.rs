@@ -6,10 +6,12 @@
 //! Vault), so commands never choose a backend themselves.
 
 pub mod backends;
+pub mod bugs;
 pub mod ledger;
+pub mod render;
 
 /// Every tool's clap definition, for completions and man pages.
 pub fn commands() -> Vec<clap::Command> {
     use clap::CommandFactory;
-    vec![ledger::Cli::command()]
+    vec![bugs::Cli::command(), ledger::Cli::command()]
 }

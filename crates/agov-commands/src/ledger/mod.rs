@@ -3,7 +3,6 @@
 mod export;
 mod note;
 mod query;
-mod render;
 mod seal;
 mod show;
 mod tail;

@@ -3,8 +3,8 @@
 use agov_cli::{CliError, Ctx};
 use agov_ledger::Query;
 
-use super::render::EventRow;
 use crate::backends;
+use crate::render::EventRow;
 
 /// Find events by agent, action and time (a JSON array with --json)
 #[derive(Debug, clap::Args)]

@@ -2,8 +2,8 @@
 
 use agov_cli::{CliError, Ctx};
 
-use super::render;
 use crate::backends;
+use crate::render;
 
 /// Show one event by its sequence number
 #[derive(Debug, clap::Args)]

@@ -5,8 +5,8 @@ use std::time::Duration;
 use agov_cli::{CliError, Ctx};
 use agov_ledger::Query;
 
-use super::render;
 use crate::backends;
+use crate::render;
 
 /// Show the newest events (JSON Lines with --json)
 #[derive(Debug, clap::Args)]

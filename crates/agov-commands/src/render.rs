@@ -1,4 +1,5 @@
-//! How events look to a person.
+//! How records look to a person: ledger events as table rows and stream
+//! lines, detail objects as `key=value`, ages as `3d`.
 
 use agov_cli::Tabular;
 use agov_ledger::Event;
@@ -7,7 +8,7 @@ use serde::Serialize;
 /// An event as a table row; serialises exactly like [`Event`].
 #[derive(Serialize)]
 #[serde(transparent)]
-pub(super) struct EventRow(pub Event);
+pub struct EventRow(pub Event);
 
 impl Tabular for EventRow {
     fn headers() -> &'static [&'static str] {
@@ -28,7 +29,7 @@ impl Tabular for EventRow {
 }
 
 /// One line per event, for streams: `#12 2026-11-22T10:00:00Z user:ana ledger.note text="…"`.
-pub(super) fn line(e: &Event) -> String {
+pub fn line(e: &Event) -> String {
     let mut s = format!("#{} {} {} {}", e.seq, short_time(&e.ts), e.actor, e.action);
     for (label, v) in [
         ("agent", &e.agent),
@@ -48,7 +49,7 @@ pub(super) fn line(e: &Event) -> String {
 }
 
 /// `key=value` pairs of the detail object, strings quoted when they need it.
-pub(super) fn detail(v: &serde_json::Value) -> String {
+pub fn detail(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Object(map) => map
             .iter()
@@ -70,4 +71,15 @@ pub(super) fn detail(v: &serde_json::Value) -> String {
 fn short_time(ts: &str) -> &str {
     ts.get(..19)
         .map_or(ts, |s| if ts.ends_with('Z') { &ts[..19] } else { s })
+}
+
+/// How long ago `us` was, in the largest whole unit: `45s`, `12m`, `5h`, `3d`.
+pub fn age(us: i64, now_us: i64) -> String {
+    let s = (now_us - us).max(0) / 1_000_000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
 }

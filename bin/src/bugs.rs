@@ -1,0 +1,5 @@
+//! `bugs`: the bug log.
+
+fn main() -> std::process::ExitCode {
+    agov_commands::bugs::main()
+}

@@ -1,0 +1,62 @@
+//! `bugs log`: report a bug.
+
+use std::io::Read;
+
+use agov_bugs::{NewBug, Severity};
+use agov_cli::{CliError, Ctx};
+
+use super::with_bugs;
+
+/// Report a bug and print its id
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// One line saying what is wrong
+    #[arg(short, long, value_name = "TEXT")]
+    message: String,
+
+    /// How bad it is
+    #[arg(long, default_value = "medium", value_parser = parse_severity)]
+    severity: Severity,
+
+    /// The component it is in
+    #[arg(long, value_name = "NAME")]
+    component: Option<String>,
+
+    /// The directory it concerns
+    #[arg(long, value_name = "PATH")]
+    dir: Option<String>,
+
+    /// A tag (repeat for more)
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+
+    /// Read a longer description from standard input
+    #[arg(long)]
+    stdin: bool,
+}
+
+pub(super) fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let mut new = NewBug::new(args.message);
+    if args.stdin {
+        let mut buf = String::new();
+        std::io::stdin()
+            .take((1 << 20) + 1)
+            .read_to_string(&mut buf)
+            .map_err(|e| {
+                CliError::usage(format!(
+                    "cannot read the description from standard input: {e}"
+                ))
+            })?;
+        new.description = buf.trim_end().to_string();
+    }
+    new.severity = args.severity;
+    new.component = args.component;
+    new.dir = args.dir;
+    new.tags = args.tags;
+    let (bug, _) = with_bugs(ctx, None, |bugs| Ok(bugs.log(&new)?))?;
+    ctx.out.record(&bug, |out| out.line(&bug.id))
+}
