@@ -18,9 +18,10 @@ fi
 
 echo "building the release binaries…" >&2
 cargo build -q --release -p agov --bins
-cargo build -q --release -p agov-ledger --example fill_ledger
+cargo build -q --release -p agov-ledger --example fill_ledger -p agov-bugs --example fill_bugs
 BIN=$ROOT/target/release
 LEDGER=$BIN/ledger
+BUGS=$BIN/bugs
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -28,6 +29,7 @@ export AGOV_HOME=$WORK/home
 unset VAULT_ADDR VAULT_TOKEN AGOV_RUNTIME_URL AGOV_LEDGER_PATH AGOV_TENANT || true
 
 ROWS=()
+INFO=()
 # row TARGET MEASURED LIMIT UNIT  (pass when MEASURED <= LIMIT)
 row() {
   local verdict
@@ -65,10 +67,79 @@ row "\`ledger verify\` of ${EVENTS} events (median of 3)" "$(median_ms "$LEDGER 
 row "\`ledger tail -n 20\` on ${EVENTS} events (median of 50)" "$(median_ms "$LEDGER tail -n 20" 50)" 10 ms
 row "\`ledger query --action bug.log --limit 50\` on ${EVENTS} events (median of 50)" "$(median_ms "$LEDGER query --action bug.log --limit 50" 50)" 10 ms
 
+echo "bugs at 100,000…" >&2
+unset AGOV_LEDGER_PATH
+export AGOV_HOME=$WORK/bugs100k
+mkdir -p "$AGOV_HOME/data"
+"$BIN/examples/fill_bugs" "$AGOV_HOME/data/agov.db" 100000 2>/dev/null
+row "\`bugs log\` at 100,000 bugs (durable, with its ledger event; median of 50)" "$(median_ms "$BUGS log -m 'lock never released after a crash' --severity high" 50)" 6 ms
+row "\`bugs update\` at 100,000 bugs (median of 50)" "$(median_ms "$BUGS update b500 --severity high" 50)" 6 ms
+row "\`bugs list --status open --limit 50\` at 100,000 bugs" "$(median_ms "$BUGS list --status open --limit 50" 50)" 5 ms
+row "\`bugs get\` at 100,000 bugs" "$(median_ms "$BUGS get b777" 50)" 5 ms
+row "\`bugs search renewal\` at 100,000 bugs (2,462 matches)" "$(median_ms "$BUGS search renewal" 50)" 15 ms
+INFO+=("| \`bugs search error\` at 100,000 bugs (54,148 matches, the densest word; no target) | $(median_ms "$BUGS search error" 20) ms |")
+export AGOV_HOME=$WORK/bugs10k
+mkdir -p "$AGOV_HOME/data"
+"$BIN/examples/fill_bugs" "$AGOV_HOME/data/agov.db" 10000 --export-task "$WORK/tasks.json" 2>/dev/null
+row "\`bugs list --status all --limit 10000 --json\` of 10,000 bugs" "$(median_ms "$BUGS list --status all --limit 10000 --json" 30)" 40 ms
+
+INFO+=("| \`bugs log\` at 10,000 bugs (compare with 100,000 above: flat) | $(median_ms "$BUGS log -m 'lock never released after a crash'" 50) ms |")
+
+# Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
+echo "peers…" >&2
+SIDE=()
+BR=${BEADS_RUST:-/opt/bench-tools/bin/br}
+if ! command -v task >/dev/null; then
+  (apt-get update -qq && apt-get install -y -qq taskwarrior) >/dev/null 2>&1 || true
+fi
+if command -v task >/dev/null; then
+  export TASKRC=$WORK/taskrc TASKDATA=$WORK/taskdata
+  mkdir -p "$TASKDATA"
+  printf 'data.location=%s\nconfirmation=off\nverbose=nothing\njson.array=on\n' "$TASKDATA" >"$TASKRC"
+  task import "$WORK/tasks.json" >/dev/null 2>&1
+fi
+have_br=false
+if [ -x "$BR" ]; then
+  have_br=true
+  mkdir -p "$WORK/beads" && (cd "$WORK/beads" && "$BR" init >/dev/null 2>&1)
+  python3 - "$WORK/tasks.json" "$WORK/beads/import.jsonl" <<'PY'
+import json, sys
+tasks = json.load(open(sys.argv[1]))
+with open(sys.argv[2], "w") as out:
+    for i, t in enumerate(tasks):
+        out.write(json.dumps({"id": f"bd-{i+1}", "title": t["description"], "status": "open", "priority": 2, "issue_type": "bug",
+                              "created_at": "2026-11-22T00:00:00Z", "updated_at": "2026-11-22T00:00:00Z"}) + "\n")
+PY
+  (cd "$WORK/beads" && "$BR" import import.jsonl >/dev/null 2>&1) || (cd "$WORK/beads" && "$BR" sync --import-only >/dev/null 2>&1) || true
+fi
+side() { # side WORKLOAD AGOV_CMD TASK_CMD BR_CMD
+  local a t="-" b="-"
+  a=$(median_ms "$2" 20)
+  if command -v task >/dev/null; then t=$(median_ms "$3" 10); fi
+  if $have_br; then b=$( (cd "$WORK/beads" && median_ms "$4" 10) ); fi
+  SIDE+=("| $1 | $a ms | $t ms | $b ms |")
+}
+side "add one bug at 10,000" "$BUGS log -m 'lock never released after a crash'" "task add lock never released after a crash" "$BR create 'lock never released after a crash'"
+side "list all 10,000 (table)" "$BUGS list --status all --limit 100000" "task rc.report.list.filter:status:pending list" "$BR list --limit 0"
+side "list all 10,000 (JSON)" "$BUGS list --status all --limit 100000 --json" "task export" "$BR list --limit 0 --json"
+side "search a word" "$BUGS search renewal" "task description.has:renewal list" "$BR search renewal"
+side "show one" "$BUGS get b777" "task 777 info" "$BR show bd-777"
+
 echo
 echo "agov benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), release build"
 echo
 echo "| target | measured (median) | limit | verdict |"
 echo "|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "| same workload, 10,000 bugs | agov | taskwarrior $(task --version 2>/dev/null || echo absent) | beads_rust $($have_br && "$BR" --version 2>/dev/null | head -n1 || echo absent) |"
+echo "|---|---|---|---|"
+printf '%s\n' "${SIDE[@]}"
+$have_br || echo "(beads_rust not found at $BR: build it once outside the repo with RUSTC_BOOTSTRAP=1 cargo install beads_rust --no-default-features --locked --ignore-rust-version --root /opt/bench-tools, ~12 min)"
+if [ ${#INFO[@]} -gt 0 ]; then
+  echo
+  echo "| measured, no target | median |"
+  echo "|---|---|"
+  printf '%s\n' "${INFO[@]}"
+fi
 if printf '%s\n' "${ROWS[@]}" | grep -q FAIL; then exit 1; fi

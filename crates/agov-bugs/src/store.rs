@@ -172,6 +172,57 @@ fn check_text(what: &str, s: &str, max: usize) -> Result<(), BugError> {
     Ok(())
 }
 
+/// The user's search words, lower-cased; a trailing `*` marks a prefix.
+fn search_terms(q: &str) -> Vec<(String, bool)> {
+    q.split_whitespace()
+        .map(|w| match w.strip_suffix('*') {
+            Some(p) => (p.to_lowercase(), true),
+            None => (w.to_lowercase(), false),
+        })
+        .filter(|(w, _)| !w.is_empty())
+        .collect()
+}
+
+/// About a dozen words of `text` around the first search word, each matching
+/// word in [brackets]; `None` if no word of `text` matches.
+fn snippet(text: &str, terms: &[(String, bool)]) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let matches = |w: &str| {
+        let core: String = w
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        terms.iter().any(|(t, prefix)| {
+            if *prefix {
+                core.starts_with(t.as_str())
+            } else {
+                core == *t
+            }
+        })
+    };
+    let first = words.iter().position(|w| matches(w))?;
+    let start = first.saturating_sub(4);
+    let end = (start + 12).min(words.len());
+    let mut out: Vec<String> = words[start..end]
+        .iter()
+        .map(|w| {
+            if matches(w) {
+                format!("[{w}]")
+            } else {
+                (*w).to_string()
+            }
+        })
+        .collect();
+    if start > 0 {
+        out.insert(0, "…".into());
+    }
+    if end < words.len() {
+        out.push("…".into());
+    }
+    Some(out.join(" "))
+}
+
 /// Escapes a user's words for FTS5: each word quoted, a trailing `*` kept as a prefix match.
 fn fts_query(q: &str) -> Option<String> {
     let terms: Vec<String> = q
@@ -477,25 +528,32 @@ impl<'a> Bugs<'a> {
     }
 
     /// Full-text search over titles and descriptions, best match first.
+    /// Only the best `limit` matches are read back in full.
     pub fn search(&self, query: &str, limit: u64) -> Result<Vec<Hit>, BugError> {
         let Some(fts) = fts_query(query) else {
             return Err(BugError::BadInput("the search query is empty".into()));
         };
         let sql = format!(
-            "SELECT {COLUMNS}, bm25(bugs_fts) AS rank,
-                    snippet(bugs_fts, -1, '[', ']', '…', 12)
-             FROM bugs_fts JOIN bugs ON bugs.num = bugs_fts.rowid
-             WHERE bugs_fts MATCH ?1 AND bugs.tenant = ?2
-             ORDER BY rank LIMIT ?3"
+            "SELECT {COLUMNS}, top.rank FROM (
+                 SELECT bugs_fts.rowid AS num, bugs_fts.rank AS rank
+                 FROM bugs_fts JOIN bugs b ON b.num = bugs_fts.rowid
+                 WHERE bugs_fts MATCH ?1 AND b.tenant = ?2
+                 ORDER BY bugs_fts.rank LIMIT ?3) AS top
+             JOIN bugs ON bugs.num = top.num
+             ORDER BY top.rank"
         );
+        let terms = search_terms(query);
         let run = || -> rusqlite::Result<Vec<Hit>> {
             let mut stmt = self.ledger.conn().prepare_cached(&sql)?;
             let rows = stmt.query_map(params![fts, self.tenant, limit as i64], |r| {
                 let (_, bug) = read_bug(r)?;
+                let snippet = snippet(&bug.title, &terms)
+                    .or_else(|| snippet(&bug.description, &terms))
+                    .unwrap_or_else(|| bug.title.clone());
                 Ok(Hit {
                     bug,
                     rank: r.get(14)?,
-                    snippet: r.get(15)?,
+                    snippet,
                 })
             })?;
             rows.collect()
@@ -560,6 +618,17 @@ impl<'a> Bugs<'a> {
 #[cfg(test)]
 mod tests {
     use super::fts_query;
+
+    #[test]
+    fn snippets_bracket_matches_around_the_first_one() {
+        let terms = super::search_terms("Lock renew*");
+        let text = "one two three four five six seven the lock was never renewed after the crash of the node";
+        assert_eq!(
+            super::snippet(text, &terms).unwrap(),
+            "… five six seven the [lock] was never [renewed] after the crash of …"
+        );
+        assert!(super::snippet("nothing here", &terms).is_none());
+    }
 
     #[test]
     fn fts_queries_quote_every_word() {
