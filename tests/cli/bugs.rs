@@ -264,3 +264,47 @@ fn reading_an_empty_log_creates_nothing_surprising() {
         "{files:?}"
     );
 }
+
+#[test]
+fn kill_9_mid_write_leaves_no_partial_bug() {
+    let env = TestEnv::new();
+    log(&env, &["-m", "seed"]);
+    // Writers that get SIGKILLed at random moments, over and over. Each runs in
+    // its own process group, so only this test's processes are killed.
+    let r = env.sh(
+        "for round in $(seq 1 12); do pids=(); \
+           for w in 1 2 3; do setsid bash -c 'while true; do \"$BUGS\" log -m \"w r\" --tag a --tag b >/dev/null 2>&1; \
+             \"$BUGS\" update b1 --note x >/dev/null 2>&1; done' & pids+=($!); done; \
+           sleep 0.$((RANDOM % 3 + 1)); for p in \"${pids[@]}\"; do kill -9 -- -$p 2>/dev/null; done; wait 2>/dev/null; \
+         done; echo done",
+    );
+    assert!(r.stdout.contains("done"), "{r:?}");
+    let verify = env.run("ledger", &["verify", "--json"]).expect(0).json();
+    assert_eq!(verify["ok"], true);
+    let db = rusqlite::Connection::open(env.data().join("agov.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let bugs = count("SELECT count(*) FROM bugs");
+    assert!(bugs > 1, "some writes landed");
+    assert_eq!(
+        bugs,
+        count("SELECT count(*) FROM events WHERE action = 'bug.log'"),
+        "every bug has its ledger event"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM bug_tags WHERE num NOT IN (SELECT num FROM bugs)"),
+        0,
+        "no orphan tags"
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM bugs b WHERE (SELECT count(*) FROM bug_tags t WHERE t.num = b.num) NOT IN (0, 2)"
+        ),
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM bugs_fts"),
+        bugs,
+        "the search index matches the table"
+    );
+    env.run("bugs", &["log", "-m", "still works"]).expect(0);
+}
