@@ -85,6 +85,21 @@ row "\`bugs list --status all --limit 10000 --json\` of 10,000 bugs" "$(median_m
 
 INFO+=("| \`bugs log\` at 10,000 bugs (compare with 100,000 above: flat) | $(median_ms "$BUGS log -m 'lock never released after a crash'" 50) ms |")
 
+echo "status sweep of 10,000 directories…" >&2
+TREE=$WORK/tree
+python3 - "$TREE" <<'PY'
+import os, sys
+root = sys.argv[1]
+for i in range(100):
+    for j in range(100):
+        d = os.path.join(root, f"svc{i:03}", f"mod{j:03}")
+        os.makedirs(d)
+        if j % 10 == 0:
+            with open(os.path.join(d, "STATUS.md"), "w") as f:
+                f.write(f"---\nphase: in_progress\nupdated: 2026-11-01T00:00:00Z\nowner: o{i}\n---\n## Tasks\n- [x] a\n- [ ] b\n")
+PY
+row "\`status sweep\` over 10,000 directories (1,000 STATUS.md files)" "$(median_ms "$BIN/status sweep $TREE" 10)" 500 ms
+
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2
 SIDE=()

@@ -53,6 +53,7 @@ pub fn bin(name: &str) -> PathBuf {
     match name {
         "bugs" => PathBuf::from(env!("CARGO_BIN_EXE_bugs")),
         "ledger" => PathBuf::from(env!("CARGO_BIN_EXE_ledger")),
+        "status" => PathBuf::from(env!("CARGO_BIN_EXE_status")),
         other => panic!("unknown binary {other}"),
     }
 }
@@ -130,6 +131,7 @@ impl TestEnv {
             .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .env("LEDGER", bin("ledger"))
             .env("BUGS", bin("bugs"))
+            .env("STATUS", bin("status"))
             .output()
             .unwrap();
         Run {

@@ -9,3 +9,4 @@ mod ledger;
 mod ledger_vault;
 mod readme;
 mod schemas;
+mod status;

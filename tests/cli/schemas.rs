@@ -208,3 +208,24 @@ fn bugs_outputs_match_their_schemas() {
     );
     assert_shape("bug-scan.schema.json", &scan);
 }
+
+#[test]
+fn status_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let root = env.dir.path().join("tree");
+    std::fs::create_dir_all(root.join("a")).unwrap();
+    let run = |args: &str| env.sh(&format!("cd '{}' && \"$STATUS\" {args}", root.display()));
+    let updated = run("update a --phase in_progress --task t --json");
+    assert_shape(
+        "status-dir.schema.json",
+        &serde_json::from_str(&updated.stdout).unwrap(),
+    );
+    assert_shape(
+        "status-sweep.schema.json",
+        &serde_json::from_str(&run("sweep --json").stdout).unwrap(),
+    );
+    assert_shape(
+        "status-dashboard.schema.json",
+        &serde_json::from_str(&run("dashboard --json").stdout).unwrap(),
+    );
+}

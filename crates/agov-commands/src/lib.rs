@@ -9,9 +9,14 @@ pub mod backends;
 pub mod bugs;
 pub mod ledger;
 pub mod render;
+pub mod status;
 
 /// Every tool's clap definition, for completions and man pages.
 pub fn commands() -> Vec<clap::Command> {
     use clap::CommandFactory;
-    vec![bugs::Cli::command(), ledger::Cli::command()]
+    vec![
+        bugs::Cli::command(),
+        ledger::Cli::command(),
+        status::Cli::command(),
+    ]
 }
