@@ -28,7 +28,7 @@ use agov_sqlite::Migration;
 
 /// Migrations of the governance database (`agov.db`), from
 /// `schema/migrations/ledger/`. It holds the ledger and the records whose
-/// every change must be ledgered in the same transaction (bugs, …).
+/// every change must be ledgered in the same transaction (bugs, checkpoints).
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -39,5 +39,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         name: "0002_bugs.sql",
         sql: include_str!("../../../schema/migrations/ledger/0002_bugs.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_checkpoints.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0003_checkpoints.sql"),
     },
 ];

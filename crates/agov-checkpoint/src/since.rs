@@ -1,0 +1,152 @@
+//! What happened after a point in the ledger, grouped the way a person
+//! resuming work asks about it.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use agov_ledger::{Event, Ledger, LedgerError, Query};
+use serde::{Deserialize, Serialize};
+
+/// One event, in a sentence.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Item {
+    /// Ledger sequence number.
+    pub seq: u64,
+    /// When, RFC 3339.
+    pub ts: String,
+    /// Who.
+    pub actor: String,
+    /// What action.
+    pub action: String,
+    /// About what.
+    pub subject: Option<String>,
+    /// In words.
+    pub summary: String,
+}
+
+/// Everything after a ledger sequence number, grouped.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Since {
+    /// Events after this sequence number…
+    pub after_seq: u64,
+    /// …up to this one.
+    pub head_seq: u64,
+    /// How many.
+    pub events: u64,
+    /// Counts by action.
+    pub by_action: BTreeMap<String, u64>,
+    /// Bugs logged.
+    pub new_bugs: Vec<Item>,
+    /// Bugs that changed or were claimed.
+    pub bug_changes: Vec<Item>,
+    /// Revocations of agents or tokens.
+    pub revocations: Vec<Item>,
+    /// STATUS.md changes.
+    pub status_changes: Vec<Item>,
+    /// Pipeline events.
+    pub pipelines: Vec<Item>,
+    /// Operator notes.
+    pub notes: Vec<Item>,
+    /// True when some groups hold only their newest items.
+    pub truncated: bool,
+}
+
+fn text(e: &Event, key: &str) -> Option<String> {
+    e.detail
+        .get(key)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// One event as a sentence.
+pub fn describe(e: &Event) -> Item {
+    let subject = e.subject.clone().unwrap_or_default();
+    let summary = match e.action.as_str() {
+        "bug.log" => format!("{subject} logged: {}", text(e, "title").unwrap_or_default()),
+        "bug.update" => match (text(e, "from"), text(e, "to")) {
+            (Some(f), Some(t)) => format!("{subject} {f} → {t}"),
+            _ => format!("{subject} updated"),
+        },
+        "bug.claim" => format!(
+            "{subject} claimed by {}",
+            text(e, "agent").unwrap_or_default()
+        ),
+        "status.update" => format!(
+            "{subject}: {} → {}",
+            text(e, "from").unwrap_or_else(|| "new".into()),
+            text(e, "to").unwrap_or_default()
+        ),
+        "ledger.note" => text(e, "text").unwrap_or_default(),
+        _ => {
+            let who = e
+                .agent
+                .clone()
+                .or_else(|| e.pipeline.clone())
+                .or_else(|| e.subject.clone())
+                .unwrap_or_default();
+            let reason = text(e, "reason")
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            format!("{} {who}{reason}", e.action)
+        }
+    };
+    Item {
+        seq: e.seq,
+        ts: e.ts.clone(),
+        actor: e.actor.clone(),
+        action: e.action.clone(),
+        subject: e.subject.clone(),
+        summary,
+    }
+}
+
+/// Summarises the tenant's events after `after_seq`, keeping the newest
+/// `per_group` items of each group.
+pub fn since(
+    ledger: &Ledger,
+    tenant: &str,
+    after_seq: u64,
+    per_group: usize,
+) -> Result<Since, LedgerError> {
+    let mut s = Since {
+        after_seq,
+        head_seq: ledger.head()?.map_or(0, |(seq, _)| seq),
+        ..Since::default()
+    };
+    let mut groups: [VecDeque<Item>; 6] = Default::default();
+    let q = Query {
+        tenant: Some(tenant.to_string()),
+        after_seq: Some(after_seq),
+        ..Query::default()
+    };
+    ledger.for_each(&q, |e| {
+        s.events += 1;
+        *s.by_action.entry(e.action.clone()).or_default() += 1;
+        let group = match e.action.as_str() {
+            "bug.log" => Some(0),
+            "bug.update" | "bug.claim" => Some(1),
+            a if a.ends_with(".revoke") || a.ends_with(".revoked") => Some(2),
+            "status.update" => Some(3),
+            a if a.starts_with("pipeline.") => Some(4),
+            "ledger.note" => Some(5),
+            _ => None,
+        };
+        if let Some(g) = group {
+            groups[g].push_back(describe(&e));
+            if groups[g].len() > per_group {
+                groups[g].pop_front();
+                s.truncated = true;
+            }
+        }
+        true
+    })?;
+    let [a, b, c, d, e, f] = groups.map(Vec::from);
+    (
+        s.new_bugs,
+        s.bug_changes,
+        s.revocations,
+        s.status_changes,
+        s.pipelines,
+        s.notes,
+    ) = (a, b, c, d, e, f);
+    Ok(s)
+}
