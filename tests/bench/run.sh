@@ -100,6 +100,24 @@ for i in range(100):
 PY
 row "\`status sweep\` over 10,000 directories (1,000 STATUS.md files)" "$(median_ms "$BIN/status sweep $TREE" 10)" 500 ms
 
+echo "checkpoint load with 10,000 checkpoints…" >&2
+export AGOV_HOME=$WORK/checkpoints
+mkdir -p "$AGOV_HOME/data" && cd "$WORK"
+"$BIN/checkpoint" now --notes seed --no-sweep >/dev/null
+python3 - "$AGOV_HOME/data/agov.db" <<'PY'
+import sqlite3, sys, json
+db = sqlite3.connect(sys.argv[1])
+snap = db.execute("SELECT snapshot FROM checkpoints LIMIT 1").fetchone()[0]
+db.executemany("INSERT INTO checkpoints (tenant, created_us, actor, notes, head_seq, snapshot) VALUES ('default', ?, 'user:bench', 'n', 1, ?)",
+               [(i, snap) for i in range(1, 10000)])
+db.commit()
+PY
+"$BIN/bugs" log -m "after the checkpoints" >/dev/null
+"$BIN/checkpoint" now --notes latest --no-sweep >/dev/null
+for i in $(seq 1 20); do "$BIN/ledger" note -m "since $i" >/dev/null; done
+row "\`checkpoint load\` with 10,000 checkpoints (20 events since)" "$(median_ms "$BIN/checkpoint load" 50)" 15 ms
+cd "$ROOT"
+
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2
 SIDE=()

@@ -52,6 +52,7 @@ impl Run {
 pub fn bin(name: &str) -> PathBuf {
     match name {
         "bugs" => PathBuf::from(env!("CARGO_BIN_EXE_bugs")),
+        "checkpoint" => PathBuf::from(env!("CARGO_BIN_EXE_checkpoint")),
         "ledger" => PathBuf::from(env!("CARGO_BIN_EXE_ledger")),
         "status" => PathBuf::from(env!("CARGO_BIN_EXE_status")),
         other => panic!("unknown binary {other}"),
@@ -132,6 +133,7 @@ impl TestEnv {
             .env("LEDGER", bin("ledger"))
             .env("BUGS", bin("bugs"))
             .env("STATUS", bin("status"))
+            .env("CHECKPOINT", bin("checkpoint"))
             .output()
             .unwrap();
         Run {

@@ -4,6 +4,7 @@
 mod assets;
 mod backends;
 mod bugs;
+mod checkpoint;
 mod common;
 mod ledger;
 mod ledger_vault;

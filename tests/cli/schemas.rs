@@ -229,3 +229,33 @@ fn status_outputs_match_their_schemas() {
         &serde_json::from_str(&run("dashboard --json").stdout).unwrap(),
     );
 }
+
+#[test]
+fn checkpoint_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    env.run("bugs", &["log", "-m", "x", "--severity", "high"])
+        .expect(0);
+    env.run("bugs", &["claim", "b1", "--agent", "a"]).expect(0);
+    env.run("bugs", &["log", "-m", "y", "--severity", "critical"])
+        .expect(0);
+    assert_shape(
+        "checkpoint.schema.json",
+        &env.run("checkpoint", &["now", "--json"]).expect(0).json(),
+    );
+    assert_shape(
+        "checkpoint.schema.json",
+        &env.run("checkpoint", &["show", "c1", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "checkpoint-snapshot.schema.json",
+        &env.run("checkpoint", &["report", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "checkpoint-load.schema.json",
+        &env.run("checkpoint", &["load", "--json"]).expect(0).json(),
+    );
+}

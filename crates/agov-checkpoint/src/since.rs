@@ -76,6 +76,10 @@ pub fn describe(e: &Event) -> Item {
             text(e, "to").unwrap_or_default()
         ),
         "ledger.note" => text(e, "text").unwrap_or_default(),
+        "checkpoint.create" => match text(e, "notes").filter(|n| !n.is_empty()) {
+            Some(n) => format!("{subject} taken: {n}"),
+            None => format!("{subject} taken"),
+        },
         _ => {
             let who = e
                 .agent

@@ -7,6 +7,7 @@
 
 pub mod backends;
 pub mod bugs;
+pub mod checkpoint;
 pub mod ledger;
 pub mod render;
 pub mod status;

@@ -1,0 +1,205 @@
+//! Gathering a snapshot of the governance state as it is now.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use agov_bugs::{Bugs, ListQuery, Severity, Status};
+use agov_checkpoint::{
+    BugBrief, BugsPart, DirBrief, Git, RuntimeEntry, RuntimePart, Snapshot, StatusPart, Workdir,
+};
+use agov_cli::{CliError, Ctx};
+use agov_config::Settings;
+use agov_ledger::Ledger;
+use agov_runtime::{RuntimeError, RuntimeStore, keys::Keyspace};
+use agov_status::SweepOptions;
+
+use crate::backends;
+
+/// Most items kept per list in a snapshot.
+const CAP: usize = 50;
+
+/// What to leave out.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Options {
+    /// Do not sweep STATUS.md files.
+    pub no_sweep: bool,
+}
+
+/// Collects a snapshot. Parts whose backend is unavailable are recorded as such, not fatal.
+pub(super) fn snapshot(
+    ctx: &Ctx,
+    settings: &Settings,
+    ledger: &mut Ledger,
+    opts: Options,
+) -> Result<Snapshot, CliError> {
+    let tenant = settings.tenant.value.clone();
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::io("cannot read the current directory", e))?;
+    let bugs = bugs_part(&mut Bugs::new(ledger, tenant.clone(), backends::actor()))?;
+    let recent = ledger
+        .tail(Some(&tenant), 10)?
+        .iter()
+        .map(agov_checkpoint::describe)
+        .collect();
+    Ok(Snapshot {
+        workdir: Some(Workdir {
+            path: cwd.display().to_string(),
+            git: git(&cwd),
+        }),
+        bugs,
+        status: if opts.no_sweep {
+            None
+        } else {
+            status_part(ctx, &cwd)
+        },
+        runtime: runtime_part(settings),
+        recent,
+    })
+}
+
+fn run_git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
+
+fn git(dir: &Path) -> Option<Git> {
+    let head = run_git(dir, &["rev-parse", "HEAD"])?;
+    Some(Git {
+        branch: run_git(dir, &["rev-parse", "--abbrev-ref", "HEAD"]).unwrap_or_default(),
+        head,
+        changed_files: run_git(dir, &["status", "--porcelain"])
+            .map_or(0, |s| s.lines().count() as u64),
+    })
+}
+
+pub(super) fn bugs_part(bugs: &mut Bugs<'_>) -> Result<BugsPart, CliError> {
+    let active = bugs.list(&ListQuery {
+        statuses: vec![Status::Open, Status::InProgress],
+        ..ListQuery::default()
+    })?;
+    let brief = |b: &agov_bugs::Bug| BugBrief {
+        id: b.id.clone(),
+        severity: b.severity.to_string(),
+        title: b.title.clone(),
+        assignee: b.assignee.clone(),
+    };
+    let mut open_by_severity: BTreeMap<String, u64> =
+        Severity::ALL.iter().map(|s| (s.to_string(), 0)).collect();
+    for b in active.iter().filter(|b| b.status == Status::Open) {
+        *open_by_severity.entry(b.severity.to_string()).or_default() += 1;
+    }
+    Ok(BugsPart {
+        active: active.len() as u64,
+        open_by_severity,
+        in_progress: active
+            .iter()
+            .filter(|b| b.status == Status::InProgress)
+            .take(CAP)
+            .map(brief)
+            .collect(),
+        urgent: active
+            .iter()
+            .filter(|b| b.status == Status::Open && b.severity >= Severity::High)
+            .take(CAP)
+            .map(brief)
+            .collect(),
+    })
+}
+
+fn status_part(ctx: &Ctx, cwd: &Path) -> Option<StatusPart> {
+    let opts = SweepOptions {
+        stale_after: Duration::from_secs(7 * 86_400),
+        now_us: agov_core::time::now_us(),
+    };
+    let sweep = match agov_status::sweep(cwd, opts) {
+        Ok(s) => s,
+        Err(e) => {
+            ctx.warn(&format!("status sweep skipped: {e}"));
+            return None;
+        }
+    };
+    let dirs: Vec<DirBrief> = sweep
+        .dirs
+        .into_iter()
+        .filter(|d| d.state != "missing")
+        .take(CAP * 10)
+        .map(|d| DirBrief {
+            path: d.path,
+            phase: d.phase.map(|p| p.to_string()),
+            state: d.state,
+            tasks_done: d.tasks_done as u64,
+            tasks_total: d.tasks_total as u64,
+        })
+        .collect();
+    (!dirs.is_empty()).then(|| StatusPart {
+        root: cwd.display().to_string(),
+        dirs,
+    })
+}
+
+fn runtime_part(settings: &Settings) -> RuntimePart {
+    let mut part = RuntimePart {
+        backend: settings.runtime.value.to_string(),
+        ..RuntimePart::default()
+    };
+    let store = match backends::runtime_store(settings) {
+        Ok(s) => s,
+        Err(e) => {
+            part.error = Some(e.message().to_string());
+            return part;
+        }
+    };
+    part.backend = store.backend().to_string();
+    let ks = Keyspace::new(&settings.tenant.value);
+    let read = |kind: &str| -> Result<Vec<RuntimeEntry>, RuntimeError> {
+        let prefix = format!("{}{kind}:", ks.prefix());
+        let mut out = Vec::new();
+        for key in store
+            .scan(&prefix)?
+            .into_iter()
+            .filter(|k| k.ends_with(":state"))
+            .take(CAP)
+        {
+            let id = key[prefix.len()..key.len() - ":state".len()].to_string();
+            out.push(RuntimeEntry {
+                id,
+                fields: state_fields(store.as_ref(), &key)?,
+            });
+        }
+        Ok(out)
+    };
+    match (read("agent"), read("pipeline")) {
+        (Ok(a), Ok(p)) => (part.agents, part.pipelines) = (a, p),
+        (Err(e), _) | (_, Err(e)) => part.error = Some(e.to_string()),
+    }
+    part
+}
+
+fn state_fields(
+    store: &dyn RuntimeStore,
+    key: &str,
+) -> Result<BTreeMap<String, String>, RuntimeError> {
+    match store.hgetall(key) {
+        Ok(h) => Ok(h
+            .into_iter()
+            .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
+            .collect()),
+        Err(RuntimeError::WrongType { .. }) => {
+            let v = store.get(key)?.unwrap_or_default();
+            Ok(BTreeMap::from([(
+                "value".to_string(),
+                String::from_utf8_lossy(&v).into_owned(),
+            )]))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,76 @@
+//! `checkpoint load`: the briefing after a reset.
+
+use agov_checkpoint::{BugsPart, Checkpoint, Since};
+use agov_cli::{CliError, Ctx};
+use serde::Serialize;
+
+use super::{checkpoint_id, collect, render, with_checkpoints};
+
+/// The last checkpoint (or ID) and everything that changed since: the briefing after a reset
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Which checkpoint [default: the newest]
+    id: Option<String>,
+
+    /// Items to show per group of changes
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    per_group: usize,
+}
+
+#[derive(Serialize)]
+struct Briefing {
+    checkpoint: Option<Checkpoint>,
+    since: Since,
+    now: BugsPart,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let id = args.id.as_deref().map(checkpoint_id).transpose()?;
+    let briefing = with_checkpoints(ctx, |cps| {
+        let checkpoint = match id {
+            Some(id) => Some(cps.get(id)?),
+            None => cps.latest()?,
+        };
+        let after = checkpoint.as_ref().map_or_else(
+            || cps.ledger().count().map(|n| n.saturating_sub(20)),
+            |c| Ok(c.summary.head_seq),
+        )?;
+        let since = agov_checkpoint::since(cps.ledger(), cps.tenant(), after, args.per_group)?;
+        Ok((checkpoint, since))
+    })?;
+    let (checkpoint, since) = briefing;
+    let settings = ctx.settings()?;
+    let mut ledger = crate::backends::ledger_for_write(&settings)?;
+    let now = collect::bugs_part(&mut agov_bugs::Bugs::new(
+        &mut ledger,
+        settings.tenant.value.clone(),
+        "reader",
+    ))?;
+    let briefing = Briefing {
+        checkpoint,
+        since,
+        now,
+    };
+    if ctx.json() {
+        return ctx.out.json(&briefing);
+    }
+    match &briefing.checkpoint {
+        Some(c) => {
+            render::header(&mut ctx.out, &c.summary)?;
+            render::snapshot(&mut ctx.out, &c.snapshot)?;
+        }
+        None => {
+            ctx.out
+                .line("no checkpoint yet: the latest ledger activity follows")?;
+            ctx.hint("`checkpoint now --notes \"…\"` takes one");
+        }
+    }
+    ctx.out.line("")?;
+    render::since(&mut ctx.out, &briefing.since)?;
+    let now_snapshot = agov_checkpoint::Snapshot {
+        bugs: briefing.now.clone(),
+        ..Default::default()
+    };
+    ctx.out
+        .line(&format!("now: bugs {}", render::bugs_line(&now_snapshot)))
+}

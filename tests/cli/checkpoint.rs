@@ -1,0 +1,197 @@
+//! The `checkpoint` tool: taking checkpoints and the briefing after a reset.
+
+use crate::common::TestEnv;
+
+fn in_dir(env: &TestEnv, dir: &std::path::Path, cmd: &str) -> crate::common::Run {
+    env.sh(&format!("cd '{}' && {cmd}", dir.display()))
+}
+
+#[test]
+fn load_briefs_on_the_checkpoint_and_everything_since() {
+    let env = TestEnv::new();
+    let work = env.dir.path().join("work");
+    std::fs::create_dir_all(work.join("api")).unwrap();
+    let r = in_dir(
+        &env,
+        &work,
+        "\"$BUGS\" log -m 'lock leak' --severity critical && \"$STATUS\" update api --phase in_progress --task t1",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let c1 = in_dir(
+        &env,
+        &work,
+        "\"$CHECKPOINT\" now --notes 'parser done; next: recovery' --json",
+    );
+    let c1: serde_json::Value = serde_json::from_str(&c1.stdout).unwrap();
+    assert_eq!(c1["id"], "c1");
+    assert_eq!(c1["snapshot"]["bugs"]["open_by_severity"]["critical"], 1);
+    assert_eq!(c1["snapshot"]["status"]["dirs"][0]["path"], "api");
+    assert!(
+        c1["snapshot"]["workdir"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("work")
+    );
+
+    let r = in_dir(
+        &env,
+        &work,
+        "\"$BUGS\" log -m 'token renewal fails' --severity high && \"$BUGS\" claim b1 --agent alpha && \
+         \"$STATUS\" update api --phase complete --done t1 && \"$LEDGER\" note -m 'handing over to beta'",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let load = env.run("checkpoint", &["load", "--json"]).expect(0).json();
+    assert_eq!(load["checkpoint"]["id"], "c1");
+    assert_eq!(load["since"]["events"], 4);
+    assert_eq!(
+        load["since"]["new_bugs"][0]["summary"],
+        "b2 logged: token renewal fails"
+    );
+    assert_eq!(
+        load["since"]["bug_changes"][0]["summary"],
+        "b1 claimed by alpha"
+    );
+    assert!(
+        load["since"]["status_changes"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("in_progress → complete")
+    );
+    assert_eq!(load["since"]["notes"][0]["summary"], "handing over to beta");
+    assert_eq!(load["now"]["open_by_severity"]["high"], 1);
+    assert_eq!(load["now"]["in_progress"][0]["assignee"], "alpha");
+
+    let human = env.run("checkpoint", &["load"]).expect(0).stdout;
+    for line in [
+        "notes: parser done; next: recovery",
+        "since then: 4 event(s)",
+        "b1 claimed by alpha",
+        "now: bugs 2 active",
+    ] {
+        assert!(human.contains(line), "missing `{line}` in:\n{human}");
+    }
+}
+
+#[test]
+fn timeline_show_diff_prune() {
+    let env = TestEnv::new();
+    env.run("checkpoint", &["now", "-n", "one", "--no-sweep"])
+        .expect(0);
+    env.run("bugs", &["log", "-m", "x", "--severity", "high"])
+        .expect(0);
+    env.run("checkpoint", &["now", "-n", "two", "--no-sweep"])
+        .expect(0);
+    let t = env
+        .run("checkpoint", &["timeline", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(
+        t.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["c2", "c1"]
+    );
+    assert_eq!(
+        env.run("checkpoint", &["show", "c1", "--json"])
+            .expect(0)
+            .json()["notes"],
+        "one"
+    );
+    let d = env
+        .run("checkpoint", &["diff", "c1", "c2", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(d["bugs_active"], serde_json::json!([0, 1]));
+    assert_eq!(d["open_by_severity"]["high"], serde_json::json!([0, 1]));
+    assert_eq!(
+        env.run("checkpoint", &["prune", "--keep", "1", "--json"])
+            .expect(0)
+            .json()["deleted"],
+        1
+    );
+    env.run("checkpoint", &["show", "c1"]).expect(1);
+    env.run("checkpoint", &["prune"]).expect(64);
+    env.run("checkpoint", &["prune", "--older-than", "soon"])
+        .expect(64);
+    env.run("checkpoint", &["show", "x1"]).expect(64);
+    let v = env.run("ledger", &["verify", "--json"]).expect(0).json();
+    assert_eq!(v["ok"], true, "pruning keeps the ledger verifiable");
+}
+
+#[test]
+fn load_without_a_checkpoint_still_briefs() {
+    let env = TestEnv::new();
+    env.run("ledger", &["note", "-m", "first day"]).expect(0);
+    let r = env.run("checkpoint", &["load"]).expect(0);
+    assert!(
+        r.stdout.contains("no checkpoint yet") && r.stdout.contains("first day"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("checkpoint now"), "{}", r.stderr);
+    let j = env.run("checkpoint", &["load", "--json"]).expect(0).json();
+    assert!(j["checkpoint"].is_null());
+}
+
+#[test]
+fn an_unavailable_runtime_store_degrades_the_snapshot_instead_of_failing() {
+    let mut env = TestEnv::new();
+    env.set("AGOV_RUNTIME_URL", "redis://127.0.0.1:9/0");
+    let cp = env
+        .run("checkpoint", &["now", "--no-sweep", "--json"])
+        .expect(0)
+        .json();
+    assert!(
+        cp["snapshot"]["runtime"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("unavailable"),
+        "{cp}"
+    );
+}
+
+#[test]
+fn runtime_agents_and_pipelines_are_captured_from_redis() {
+    use agov_runtime::RuntimeStore;
+    let server = agov_testkit::shared_redis();
+    let ns = agov_testkit::unique("cp:");
+    let store = agov_runtime::RedisStore::connect(&server.url(), None, &ns).unwrap();
+    store
+        .hset("t:default:agent:alpha:state", "phase", b"EXECUTE")
+        .unwrap();
+    store
+        .hset("t:default:agent:alpha:state", "tier", b"2")
+        .unwrap();
+    store
+        .hset("t:default:pipeline:p1:state", "state", b"RUNNING")
+        .unwrap();
+    store
+        .hset("t:other:agent:mallory:state", "phase", b"PLAN")
+        .unwrap();
+    let mut env = TestEnv::new();
+    env.set("AGOV_RUNTIME_URL", &server.url());
+    std::fs::create_dir_all(env.home()).unwrap();
+    std::fs::write(
+        env.home().join("config.toml"),
+        format!("[runtime]\nnamespace = \"{ns}\"\n"),
+    )
+    .unwrap();
+    let snap = env
+        .run("checkpoint", &["report", "--no-sweep", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(snap["runtime"]["backend"], "redis");
+    assert_eq!(snap["runtime"]["agents"][0]["id"], "alpha");
+    assert_eq!(snap["runtime"]["agents"][0]["fields"]["phase"], "EXECUTE");
+    assert_eq!(
+        snap["runtime"]["pipelines"][0]["fields"]["state"],
+        "RUNNING"
+    );
+    assert_eq!(
+        snap["runtime"]["agents"].as_array().unwrap().len(),
+        1,
+        "another tenant's agent is not shown"
+    );
+}
