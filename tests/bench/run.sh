@@ -134,29 +134,32 @@ fi
 have_br=false
 if [ -x "$BR" ]; then
   have_br=true
-  mkdir -p "$WORK/beads" && (cd "$WORK/beads" && "$BR" init >/dev/null 2>&1)
-  python3 - "$WORK/tasks.json" "$WORK/beads/import.jsonl" <<'PY'
+  BEADS=$WORK/bench   # beads names issues after its folder: bench-1, bench-2 …
+  mkdir -p "$BEADS" && (cd "$BEADS" && "$BR" init >/dev/null 2>&1)
+  python3 - "$WORK/tasks.json" "$BEADS/.beads/issues.jsonl" <<'PY'
 import json, sys
 tasks = json.load(open(sys.argv[1]))
 with open(sys.argv[2], "w") as out:
     for i, t in enumerate(tasks):
-        out.write(json.dumps({"id": f"bd-{i+1}", "title": t["description"], "status": "open", "priority": 2, "issue_type": "bug",
-                              "created_at": "2026-11-22T00:00:00Z", "updated_at": "2026-11-22T00:00:00Z"}) + "\n")
+        out.write(json.dumps({"id": f"bench-{i+1}", "title": t["description"], "status": "open", "priority": 2,
+                              "issue_type": "bug", "created_at": "2026-11-22T00:00:00Z", "created_by": "bench",
+                              "updated_at": "2026-11-22T00:00:00Z", "source_repo": "bench", "compaction_level": 0,
+                              "original_size": 0}) + "\n")
 PY
-  (cd "$WORK/beads" && "$BR" import import.jsonl >/dev/null 2>&1) || (cd "$WORK/beads" && "$BR" sync --import-only >/dev/null 2>&1) || true
+  (cd "$BEADS" && "$BR" sync --import-only >/dev/null 2>&1) || { echo "beads_rust import failed; skipping its column" >&2; have_br=false; }
 fi
 side() { # side WORKLOAD AGOV_CMD TASK_CMD BR_CMD
   local a t="-" b="-"
   a=$(median_ms "$2" 20)
   if command -v task >/dev/null; then t=$(median_ms "$3" 10); fi
-  if $have_br; then b=$( (cd "$WORK/beads" && median_ms "$4" 10) ); fi
+  if $have_br; then b=$( (cd "$BEADS" && median_ms "$4" 10) ); fi
   SIDE+=("| $1 | $a ms | $t ms | $b ms |")
 }
 side "add one bug at 10,000" "$BUGS log -m 'lock never released after a crash'" "task add lock never released after a crash" "$BR create 'lock never released after a crash'"
 side "list all 10,000 (table)" "$BUGS list --status all --limit 100000" "task rc.report.list.filter:status:pending list" "$BR list --limit 0"
 side "list all 10,000 (JSON)" "$BUGS list --status all --limit 100000 --json" "task export" "$BR list --limit 0 --json"
 side "search a word" "$BUGS search renewal" "task description.has:renewal list" "$BR search renewal"
-side "show one" "$BUGS get b777" "task 777 info" "$BR show bd-777"
+side "show one" "$BUGS get b777" "task 777 info" "$BR show bench-777"
 
 echo
 echo "agov benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), release build"
