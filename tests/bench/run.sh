@@ -33,12 +33,19 @@ INFO=()
 # row TARGET MEASURED LIMIT UNIT  (pass when MEASURED <= LIMIT)
 row() {
   local verdict
-  verdict=$(python3 -c "import sys; print('pass' if float(sys.argv[1]) <= float(sys.argv[2]) else 'FAIL')" "$2" "$3")
+  verdict=$(python3 -c "import sys; print('pass' if sys.argv[1] != 'failed' and float(sys.argv[1]) <= float(sys.argv[2]) else 'FAIL')" "$2" "$3")
   ROWS+=("| $1 | $2 $4 | ≤ $3 $4 | $verdict |")
 }
-# median_ms COMMAND RUNS: hyperfine's median in milliseconds
+# median_ms COMMAND RUNS: hyperfine's median in milliseconds, or `failed`
+# (with the command's error on stderr) when the command does not succeed.
 median_ms() {
-  hyperfine -N --warmup 3 --runs "$2" --export-json "$WORK/h.json" "$1" >/dev/null 2>&1
+  rm -f "$WORK/h.json"
+  if ! hyperfine -N --warmup 3 --runs "$2" --export-json "$WORK/h.json" "$1" >/dev/null 2>"$WORK/h.err"; then
+    echo "benchmark failed: $1" >&2
+    tail -n 3 "$WORK/h.err" >&2
+    echo failed
+    return
+  fi
   python3 -c "import json; print(round(json.load(open('$WORK/h.json'))['results'][0]['median'] * 1000, 2))"
 }
 
@@ -120,6 +127,7 @@ cd "$ROOT"
 
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2
+export AGOV_HOME=$WORK/bugs10k
 SIDE=()
 BR=${BEADS_RUST:-/opt/bench-tools/bin/br}
 if ! command -v task >/dev/null; then
