@@ -45,4 +45,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_checkpoints.sql",
         sql: include_str!("../../../schema/migrations/ledger/0003_checkpoints.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_bugs_severity_order.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0004_bugs_severity_order.sql"),
+    },
 ];
