@@ -58,3 +58,31 @@ fn completions_and_man_pages_are_current() {
         "stale or missing generated files: {stale:?}\nhint: run `UPDATE_ASSETS=1 cargo test -p agov --test cli assets` and commit the result"
     );
 }
+
+#[test]
+fn every_binary_has_its_completions_and_man_pages_generated() {
+    let manifest = std::fs::read_to_string(root().join("bin/Cargo.toml")).unwrap();
+    let mut bins: Vec<String> = manifest
+        .split("[[bin]]")
+        .skip(1)
+        .filter_map(|section| {
+            section
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("name = \"")
+                        .and_then(|r| r.strip_suffix('"'))
+                })
+                .map(str::to_string)
+        })
+        .collect();
+    bins.sort();
+    let mut listed: Vec<String> = agov_commands::commands()
+        .iter()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(
+        bins, listed,
+        "agov_commands::commands() must list every [[bin]] of bin/Cargo.toml"
+    );
+}

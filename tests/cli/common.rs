@@ -55,6 +55,7 @@ pub fn bin(name: &str) -> PathBuf {
         "checkpoint" => PathBuf::from(env!("CARGO_BIN_EXE_checkpoint")),
         "ledger" => PathBuf::from(env!("CARGO_BIN_EXE_ledger")),
         "status" => PathBuf::from(env!("CARGO_BIN_EXE_status")),
+        "validate-phases" => PathBuf::from(env!("CARGO_BIN_EXE_validate-phases")),
         other => panic!("unknown binary {other}"),
     }
 }

@@ -11,3 +11,4 @@ mod ledger_vault;
 mod readme;
 mod schemas;
 mod status;
+mod validate;

@@ -259,3 +259,16 @@ fn checkpoint_outputs_match_their_schemas() {
         &env.run("checkpoint", &["load", "--json"]).expect(0).json(),
     );
 }
+
+#[test]
+fn validate_phases_output_matches_its_schema() {
+    let env = TestEnv::new();
+    let failing = env.run("validate-phases", &["--json"]).expect(1).json();
+    assert_shape("validate-phases.schema.json", &failing);
+    assert_shape(
+        "validate-phases.schema.json",
+        &env.run("validate-phases", &["--apply", "--json"])
+            .expect(0)
+            .json(),
+    );
+}

@@ -11,13 +11,16 @@ pub mod checkpoint;
 pub mod ledger;
 pub mod render;
 pub mod status;
+pub mod validate;
 
 /// Every tool's clap definition, for completions and man pages.
 pub fn commands() -> Vec<clap::Command> {
     use clap::CommandFactory;
     vec![
         bugs::Cli::command(),
+        checkpoint::Cli::command(),
         ledger::Cli::command(),
         status::Cli::command(),
+        validate::Cli::command(),
     ]
 }

@@ -19,10 +19,22 @@ pub const TOKEN_MAX_TTL_SECS: u64 = 24 * 3600;
 
 /// Installs everything; returns one line per change made (empty when none).
 pub fn provision(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, VaultError> {
-    let mut changes = Vec::new();
-    ensure_kv_mount(vault, &mut changes)?;
+    run(vault, approle_mount, true)
+}
+
+/// What [`provision`] would change, without changing anything (empty when in sync).
+pub fn plan(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, VaultError> {
+    run(vault, approle_mount, false)
+}
+
+fn run(vault: &Vault, approle_mount: &str, apply: bool) -> Result<Vec<String>, VaultError> {
+    let mut c = Changes {
+        list: Vec::new(),
+        apply,
+    };
+    ensure_kv_mount(vault, &mut c)?;
     for p in policies::all() {
-        ensure_policy(vault, p, &mut changes)?;
+        ensure_policy(vault, p, &mut c)?;
     }
     for tier in Tier::ALL {
         let tier_policy = policies::tier_policy(tier).name;
@@ -31,18 +43,35 @@ pub fn provision(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, Vaul
             &policies::tier_role(tier),
             &[tier_policy, policies::PIPELINE.name],
             true,
-            &mut changes,
+            &mut c,
         )?;
         ensure_token_role(
             vault,
             &policies::child_role(tier),
             &[tier_policy],
             false,
-            &mut changes,
+            &mut c,
         )?;
     }
-    ensure_approle(vault, approle_mount, &mut changes)?;
-    Ok(changes)
+    ensure_approle(vault, approle_mount, &mut c)?;
+    Ok(c.list)
+}
+
+/// The changes found, and whether to make them.
+struct Changes {
+    list: Vec<String>,
+    apply: bool,
+}
+
+impl Changes {
+    /// Records a change (made, or that would be made in a dry run).
+    fn push(&mut self, done: String) {
+        self.list.push(if self.apply {
+            done
+        } else {
+            format!("would have {done}")
+        });
+    }
 }
 
 /// A fresh AppRole secret id for the `agov` role, with its role id, so an
@@ -66,13 +95,17 @@ fn read(vault: &Vault, path: &str) -> Result<Option<Value>, VaultError> {
     }
 }
 
-fn write(vault: &Vault, path: &str, body: Value) -> Result<(), VaultError> {
+/// POSTs `body` to `path`, except in a dry run.
+fn write(vault: &Vault, changes: &Changes, path: &str, body: Value) -> Result<(), VaultError> {
+    if !changes.apply {
+        return Ok(());
+    }
     vault
         .raw(reqwest::Method::POST, path, Some(body), true)
         .map(|_| ())
 }
 
-fn ensure_kv_mount(vault: &Vault, changes: &mut Vec<String>) -> Result<(), VaultError> {
+fn ensure_kv_mount(vault: &Vault, changes: &mut Changes) -> Result<(), VaultError> {
     let mount = vault.kv_mount();
     let mounts = read(vault, "sys/mounts")?.unwrap_or(Value::Null);
     let entry = mounts
@@ -97,6 +130,7 @@ fn ensure_kv_mount(vault: &Vault, changes: &mut Vec<String>) -> Result<(), Vault
         None => {
             write(
                 vault,
+                changes,
                 &format!("sys/mounts/{mount}"),
                 json!({ "type": "kv", "options": { "version": "2" } }),
             )?;
@@ -106,7 +140,7 @@ fn ensure_kv_mount(vault: &Vault, changes: &mut Vec<String>) -> Result<(), Vault
     }
 }
 
-fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Vec<String>) -> Result<(), VaultError> {
+fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Changes) -> Result<(), VaultError> {
     let wanted = policies::for_mount(p.hcl, vault.kv_mount());
     let current = read(vault, &format!("sys/policies/acl/{}", p.name))?;
     let current_text = current
@@ -116,16 +150,18 @@ fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Vec<String>) -> Result<
     if current_text.map(str::trim) == Some(wanted.trim()) {
         return Ok(());
     }
-    let (name, hcl) = (p.name, wanted.clone());
-    vault.call(&format!("writing policy {name}"), |c| async move {
-        vaultrs::sys::policy::set(c, name, &hcl).await
-    })?;
+    if changes.apply {
+        let (name, hcl) = (p.name, wanted.clone());
+        vault.call(&format!("writing policy {name}"), |c| async move {
+            vaultrs::sys::policy::set(c, name, &hcl).await
+        })?;
+    }
     changes.push(format!(
         "{} policy {}",
         if current.is_some() {
             "updated"
         } else {
-            "wrote"
+            "written"
         },
         p.name
     ));
@@ -137,7 +173,7 @@ fn ensure_token_role(
     role: &str,
     allowed: &[&str],
     orphan: bool,
-    changes: &mut Vec<String>,
+    changes: &mut Changes,
 ) -> Result<(), VaultError> {
     let current = read(vault, &format!("auth/token/roles/{role}"))?;
     let mut want_policies: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
@@ -173,19 +209,19 @@ fn ensure_token_role(
         "token_no_default_policy": true,
         "token_type": "service",
     });
-    write(vault, &format!("auth/token/roles/{role}"), body)?;
+    write(vault, changes, &format!("auth/token/roles/{role}"), body)?;
     changes.push(format!(
         "{} token role {role}",
         if current.is_some() {
             "updated"
         } else {
-            "wrote"
+            "written"
         }
     ));
     Ok(())
 }
 
-fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Vec<String>) -> Result<(), VaultError> {
+fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Changes) -> Result<(), VaultError> {
     let auths = read(vault, "sys/auth")?.unwrap_or(Value::Null);
     let enabled = auths
         .get("data")
@@ -195,6 +231,7 @@ fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Vec<String>) -> Resu
     if !enabled {
         write(
             vault,
+            changes,
             &format!("sys/auth/{mount}"),
             json!({ "type": "approle" }),
         )?;
@@ -220,13 +257,13 @@ fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Vec<String>) -> Resu
             "token_max_ttl": TOKEN_MAX_TTL_SECS,
             "token_no_default_policy": true,
         });
-        write(vault, &path, body)?;
+        write(vault, changes, &path, body)?;
         changes.push(format!(
             "{} AppRole role {APPROLE_ROLE}",
             if current.is_some() {
                 "updated"
             } else {
-                "wrote"
+                "written"
             }
         ));
     }

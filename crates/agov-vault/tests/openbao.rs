@@ -101,3 +101,26 @@ fn missing_credentials_are_a_usage_error() {
         .unwrap();
     assert!(matches!(err, VaultError::NoCredentials { .. }));
 }
+
+#[test]
+fn plan_reports_without_writing_and_is_empty_once_provisioned() {
+    let bao = Bao::start();
+    let v = root(&bao);
+    let before = provision::plan(&v, "approle").unwrap();
+    assert!(
+        before.iter().all(|c| c.starts_with("would have ")),
+        "{before:?}"
+    );
+    assert!(
+        before.iter().any(|c| c.contains("agov-t3-executor")),
+        "{before:?}"
+    );
+    assert_eq!(
+        provision::plan(&v, "approle").unwrap(),
+        before,
+        "a plan changes nothing"
+    );
+    let done = provision::provision(&v, "approle").unwrap();
+    assert_eq!(done.len(), before.len());
+    assert!(provision::plan(&v, "approle").unwrap().is_empty());
+}

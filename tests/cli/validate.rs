@@ -1,0 +1,158 @@
+//! `validate-phases` on the embedded default and against a real OpenBao.
+
+use agov_testkit::Bao;
+
+use crate::common::TestEnv;
+
+#[test]
+fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
+    let env = TestEnv::new();
+    let r = env.run("validate-phases", &[]).expect(1);
+    assert!(
+        r.stdout.contains("no ledger at") && r.stdout.contains("run with --apply"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.trim_end().ends_with("passed, 2 failed"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !env.data().join("agov.db").exists(),
+        "checking creates nothing"
+    );
+    let applied = env
+        .run("validate-phases", &["--apply", "--json"])
+        .expect(0)
+        .json();
+    assert!(
+        applied["applied"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("created the ledger")
+    );
+    assert_eq!(applied["failed"], 0);
+    assert!(applied["passed"].as_u64().unwrap() >= 8);
+    let again = env
+        .run("validate-phases", &["--apply", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(
+        again["applied"],
+        serde_json::json!([]),
+        "the second --apply changes nothing"
+    );
+    let one = env
+        .run("validate-phases", &["--phase", "5", "--json"])
+        .expect(0)
+        .json();
+    assert!(
+        one["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["phase"] == 5)
+    );
+    env.run("validate-phases", &["--phase", "13"]).expect(64);
+    let cps = env
+        .run("checkpoint", &["--tenant", "default", "timeline", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(
+        cps,
+        serde_json::json!([]),
+        "scratch checkpoints do not land in the real tenant"
+    );
+}
+
+#[test]
+fn a_tampered_ledger_fails_phase_1() {
+    let env = TestEnv::new();
+    env.run("ledger", &["note", "-m", "a"]).expect(0);
+    env.run("ledger", &["note", "-m", "b"]).expect(0);
+    let db = rusqlite::Connection::open(env.data().join("agov.db")).unwrap();
+    db.execute_batch("DROP TRIGGER events_no_update; UPDATE events SET actor = 'x' WHERE seq = 1;")
+        .unwrap();
+    let r = env.run("validate-phases", &["--phase", "1"]).expect(1);
+    assert!(r.stdout.contains("1 of 2 triggers present"), "{}", r.stdout);
+    assert!(r.stdout.contains("event #1"), "{}", r.stdout);
+}
+
+#[test]
+fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
+    let bao = Bao::start();
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &bao.addr())
+        .set("VAULT_TOKEN", Bao::ROOT_TOKEN);
+    env.run("validate-phases", &["--apply", "--phase", "1"])
+        .expect(0);
+    let before = env.run("validate-phases", &["--phase", "2"]).expect(1);
+    assert!(
+        before
+            .stdout
+            .contains("would have written policy agov-t0-observer"),
+        "{}",
+        before.stdout
+    );
+    let applied = env
+        .run("validate-phases", &["--apply", "--json"])
+        .expect(0)
+        .json();
+    assert!(
+        applied["applied"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().contains("token role agov-child-t4"))
+    );
+    let checks = applied["checks"].as_array().unwrap();
+    let t0 = checks
+        .iter()
+        .find(|c| c["name"] == "a T0 token is denied a T1 path")
+        .unwrap();
+    assert_eq!(t0["outcome"], "passed");
+    assert_eq!(
+        env.run("validate-phases", &["--apply", "--json"])
+            .expect(0)
+            .json()["applied"],
+        serde_json::json!([])
+    );
+
+    // agov's own AppRole identity may check but not provision: with a policy
+    // gone, its --apply is refused (exit 3) with a hint.
+    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
+    let (role_id, secret_id) =
+        agov_vault::provision::approle_credentials(&root, "approle").unwrap();
+    root.call("deleting a policy", |c| async move {
+        vaultrs::sys::policy::delete(c, "agov-t4-architect").await
+    })
+    .unwrap();
+    let mut governor = TestEnv::new();
+    governor
+        .set("VAULT_ADDR", &bao.addr())
+        .set("AGOV_VAULT_ROLE_ID", &role_id)
+        .set("AGOV_VAULT_SECRET_ID", secret_id.expose());
+    let r = governor
+        .run("validate-phases", &["--apply", "--phase", "2"])
+        .expect(3);
+    assert!(
+        r.stderr
+            .contains("--apply needs a Vault token allowed to write policies"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_unreachable_vault_fails_phase_2_with_the_reason() {
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", "http://127.0.0.1:9")
+        .set("VAULT_TOKEN", "t");
+    let r = env
+        .run("validate-phases", &["--phase", "2", "--json"])
+        .expect(1)
+        .json();
+    let detail = r["checks"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("unreachable"), "{detail}");
+}
