@@ -5,6 +5,7 @@
 //! [`backends`] opens whatever the configuration selects (embedded files or
 //! Vault), so commands never choose a backend themselves.
 
+pub mod args;
 pub mod backends;
 pub mod bugs;
 pub mod checkpoint;

@@ -124,8 +124,8 @@ fn kind_is(c: &Connection, key: &str, wanted: &'static str, now: i64) -> R<bool>
     }
 }
 
-/// In a write: drops `key` entirely if it has expired, then returns its kind.
-fn kind_for_write(c: &Connection, key: &str, wanted: &'static str, now: i64) -> R<bool> {
+/// In a write: drops `key` entirely if it has expired.
+fn purge_if_expired(c: &Connection, key: &str, now: i64) -> R<()> {
     let expired: bool = c
         .prepare_cached(
             "SELECT expires_ms <= ?2 FROM entries WHERE key = ?1 AND expires_ms IS NOT NULL",
@@ -136,6 +136,12 @@ fn kind_for_write(c: &Connection, key: &str, wanted: &'static str, now: i64) -> 
     if expired {
         purge(c, key)?;
     }
+    Ok(())
+}
+
+/// In a write: purges an expired `key`, then returns its kind as [`kind_is`] does.
+fn kind_for_write(c: &Connection, key: &str, wanted: &'static str, now: i64) -> R<bool> {
+    purge_if_expired(c, key, now)?;
     kind_is(c, key, wanted, now)
 }
 
@@ -358,16 +364,7 @@ fn apply_one(c: &Connection, op: &Op, now: i64) -> R<Reply> {
 }
 
 fn set_nx(c: &Connection, key: &str, value: &[u8], ttl: Option<Duration>, now: i64) -> R<bool> {
-    let expired: bool = c
-        .prepare_cached(
-            "SELECT expires_ms <= ?2 FROM entries WHERE key = ?1 AND expires_ms IS NOT NULL",
-        )?
-        .query_row(params![key, now], |r| r.get(0))
-        .optional()?
-        .unwrap_or(false);
-    if expired {
-        purge(c, key)?;
-    }
+    purge_if_expired(c, key, now)?;
     if live_kind(c, key, now)?.is_some() {
         return Ok(false);
     }

@@ -62,14 +62,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         None => Vec::new(),
         Some(s) => list_of("--severity", s, str::parse::<Severity>)?,
     };
-    let since_us = args
-        .since
-        .as_deref()
-        .map(|s| {
-            agov_core::time::parse_point(s, agov_core::time::now_us())
-                .map_err(|e| CliError::usage(format!("--since: {e}")))
-        })
-        .transpose()?;
+    let since_us = crate::args::time_arg("--since", args.since.as_deref())?;
     let q = ListQuery {
         statuses,
         severities,

@@ -49,8 +49,7 @@ struct Report {
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let now_us = agov_core::time::now_us();
-    let since_us = agov_core::time::parse_point(&args.since, now_us)
-        .map_err(|e| CliError::usage(format!("--since: {e}")))?;
+    let since_us = crate::args::time_arg("--since", Some(&args.since))?.unwrap_or(now_us);
     let stuck = agov_core::time::parse_duration(&args.stuck_after)
         .map_err(|e| CliError::usage(format!("--stuck-after: {e}")))?;
     let opts = ScanOptions {

@@ -27,6 +27,17 @@ pub(super) struct Options {
     pub no_sweep: bool,
 }
 
+/// Opens the ledger and collects a snapshot of the state now, for `now` and `report`.
+pub(super) fn current(
+    ctx: &mut Ctx,
+    opts: Options,
+) -> Result<(Settings, Ledger, Snapshot), CliError> {
+    let settings = ctx.settings()?;
+    let mut ledger = backends::ledger_for_write(&settings)?;
+    let snapshot = snapshot(ctx, &settings, &mut ledger, opts)?;
+    Ok((settings, ledger, snapshot))
+}
+
 /// Collects a snapshot. Parts whose backend is unavailable are recorded as such, not fatal.
 pub(super) fn snapshot(
     ctx: &Ctx,

@@ -19,12 +19,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let settings = ctx.settings()?;
-    let mut ledger = backends::ledger_for_write(&settings)?;
-    let snapshot = collect::snapshot(
+    let (settings, mut ledger, snapshot) = collect::current(
         ctx,
-        &settings,
-        &mut ledger,
         collect::Options {
             no_sweep: args.no_sweep,
         },

@@ -3,7 +3,6 @@
 use agov_cli::{CliError, Ctx};
 
 use super::{collect, render};
-use crate::backends;
 
 /// Where things stand right now: workdir, bugs, STATUS.md files, runtime, latest events
 #[derive(Debug, clap::Args)]
@@ -14,12 +13,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let settings = ctx.settings()?;
-    let mut ledger = backends::ledger_for_write(&settings)?;
-    let snapshot = collect::snapshot(
+    let (_settings, _ledger, snapshot) = collect::current(
         ctx,
-        &settings,
-        &mut ledger,
         collect::Options {
             no_sweep: args.no_sweep,
         },

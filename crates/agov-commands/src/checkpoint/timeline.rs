@@ -39,14 +39,7 @@ impl Tabular for Row {
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| {
-            agov_core::time::parse_point(s, agov_core::time::now_us())
-                .map_err(|e| CliError::usage(format!("--since: {e}")))
-        })
-        .transpose()?;
+    let since = crate::args::time_arg("--since", args.since.as_deref())?;
     let rows: Vec<Row> = with_checkpoints(ctx, |cps| Ok(cps.list(since, args.limit)?))?
         .into_iter()
         .map(Row)

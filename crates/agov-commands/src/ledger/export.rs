@@ -32,14 +32,7 @@ enum Format {
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let Format::Jsonl = args.format;
-    let since_us = args
-        .since
-        .as_deref()
-        .map(|s| {
-            agov_core::time::parse_point(s, agov_core::time::now_us())
-                .map_err(|e| CliError::usage(format!("--since: {e}")))
-        })
-        .transpose()?;
+    let since_us = crate::args::time_arg("--since", args.since.as_deref())?;
     let settings = ctx.settings()?;
     let q = Query {
         tenant: Some(settings.tenant.value.clone()),

@@ -35,17 +35,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let now = agov_core::time::now_us();
-    let when = |flag: &str, v: &Option<String>| -> Result<Option<i64>, CliError> {
-        v.as_deref()
-            .map(|s| {
-                agov_core::time::parse_point(s, now)
-                    .map_err(|e| CliError::usage(format!("{flag}: {e}")))
-            })
-            .transpose()
-    };
-    let since_us = when("--since", &args.since)?;
-    let until_us = when("--until", &args.until)?;
+    let since_us = crate::args::time_arg("--since", args.since.as_deref())?;
+    let until_us = crate::args::time_arg("--until", args.until.as_deref())?;
     if let (Some(s), Some(u)) = (since_us, until_us)
         && s >= u
     {
