@@ -172,70 +172,6 @@ fn check_text(what: &str, s: &str, max: usize) -> Result<(), BugError> {
     Ok(())
 }
 
-/// The user's search words, lower-cased; a trailing `*` marks a prefix.
-fn search_terms(q: &str) -> Vec<(String, bool)> {
-    q.split_whitespace()
-        .map(|w| match w.strip_suffix('*') {
-            Some(p) => (p.to_lowercase(), true),
-            None => (w.to_lowercase(), false),
-        })
-        .filter(|(w, _)| !w.is_empty())
-        .collect()
-}
-
-/// About a dozen words of `text` around the first search word, each matching
-/// word in [brackets]; `None` if no word of `text` matches.
-fn snippet(text: &str, terms: &[(String, bool)]) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let matches = |w: &str| {
-        let core: String = w
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
-        terms.iter().any(|(t, prefix)| {
-            if *prefix {
-                core.starts_with(t.as_str())
-            } else {
-                core == *t
-            }
-        })
-    };
-    let first = words.iter().position(|w| matches(w))?;
-    let start = first.saturating_sub(4);
-    let end = (start + 12).min(words.len());
-    let mut out: Vec<String> = words[start..end]
-        .iter()
-        .map(|w| {
-            if matches(w) {
-                format!("[{w}]")
-            } else {
-                (*w).to_string()
-            }
-        })
-        .collect();
-    if start > 0 {
-        out.insert(0, "…".into());
-    }
-    if end < words.len() {
-        out.push("…".into());
-    }
-    Some(out.join(" "))
-}
-
-/// Escapes a user's words for FTS5: each word quoted, a trailing `*` kept as a prefix match.
-fn fts_query(q: &str) -> Option<String> {
-    let terms: Vec<String> = q
-        .split_whitespace()
-        .map(|w| {
-            let (word, prefix) = w.strip_suffix('*').map_or((w, ""), |s| (s, "*"));
-            format!("\"{}\"{prefix}", word.replace('"', "\"\""))
-        })
-        .filter(|t| !t.starts_with("\"\""))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
 impl<'a> Bugs<'a> {
     /// The bug log of `tenant`, recording changes as made by `actor`.
     pub fn new(
@@ -530,7 +466,7 @@ impl<'a> Bugs<'a> {
     /// Full-text search over titles and descriptions, best match first.
     /// Only the best `limit` matches are read back in full.
     pub fn search(&self, query: &str, limit: u64) -> Result<Vec<Hit>, BugError> {
-        let Some(fts) = fts_query(query) else {
+        let Some(fts) = agov_sqlite::fts::match_expression(query) else {
             return Err(BugError::BadInput("the search query is empty".into()));
         };
         let sql = format!(
@@ -542,13 +478,14 @@ impl<'a> Bugs<'a> {
              JOIN bugs ON bugs.num = top.num
              ORDER BY top.rank"
         );
-        let terms = search_terms(query);
+        let terms = agov_sqlite::fts::Terms::new(query);
         let run = || -> rusqlite::Result<Vec<Hit>> {
             let mut stmt = self.ledger.conn().prepare_cached(&sql)?;
             let rows = stmt.query_map(params![fts, self.tenant, limit as i64], |r| {
                 let (_, bug) = read_bug(r)?;
-                let snippet = snippet(&bug.title, &terms)
-                    .or_else(|| snippet(&bug.description, &terms))
+                let snippet = terms
+                    .snippet(&bug.title)
+                    .or_else(|| terms.snippet(&bug.description))
                     .unwrap_or_else(|| bug.title.clone());
                 Ok(Hit {
                     bug,
@@ -612,32 +549,5 @@ impl<'a> Bugs<'a> {
     /// The ledger, for scans that read events.
     pub fn ledger(&self) -> &Ledger {
         self.ledger
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fts_query;
-
-    #[test]
-    fn snippets_bracket_matches_around_the_first_one() {
-        let terms = super::search_terms("Lock renew*");
-        let text = "one two three four five six seven the lock was never renewed after the crash of the node";
-        assert_eq!(
-            super::snippet(text, &terms).unwrap(),
-            "… five six seven the [lock] was never [renewed] after the crash of …"
-        );
-        assert!(super::snippet("nothing here", &terms).is_none());
-    }
-
-    #[test]
-    fn fts_queries_quote_every_word() {
-        assert_eq!(fts_query("lock timeout").unwrap(), "\"lock\" \"timeout\"");
-        assert_eq!(fts_query("time*").unwrap(), "\"time\"*");
-        assert_eq!(
-            fts_query("a\"b OR drop").unwrap(),
-            "\"a\"\"b\" \"OR\" \"drop\""
-        );
-        assert!(fts_query("   ").is_none());
     }
 }

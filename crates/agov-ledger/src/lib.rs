@@ -28,7 +28,7 @@ use agov_sqlite::Migration;
 
 /// Migrations of the governance database (`agov.db`), from
 /// `schema/migrations/ledger/`. It holds the ledger and the records whose
-/// every change must be ledgered in the same transaction (bugs, checkpoints).
+/// every change must be ledgered in the same transaction (bugs, checkpoints, memory entries).
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -49,5 +49,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         name: "0004_bugs_severity_order.sql",
         sql: include_str!("../../../schema/migrations/ledger/0004_bugs_severity_order.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_memory.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0005_memory.sql"),
     },
 ];

@@ -8,6 +8,8 @@
 //! writers queue on the busy timeout instead of failing with "database is
 //! locked" halfway through.
 
+pub mod fts;
+
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
