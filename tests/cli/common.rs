@@ -54,6 +54,7 @@ pub fn bin(name: &str) -> PathBuf {
         "bugs" => PathBuf::from(env!("CARGO_BIN_EXE_bugs")),
         "checkpoint" => PathBuf::from(env!("CARGO_BIN_EXE_checkpoint")),
         "ledger" => PathBuf::from(env!("CARGO_BIN_EXE_ledger")),
+        "memory" => PathBuf::from(env!("CARGO_BIN_EXE_memory")),
         "status" => PathBuf::from(env!("CARGO_BIN_EXE_status")),
         "validate-phases" => PathBuf::from(env!("CARGO_BIN_EXE_validate-phases")),
         other => panic!("unknown binary {other}"),
@@ -124,17 +125,20 @@ impl TestEnv {
         }
     }
 
-    /// A shell command with this environment (for pipes).
+    /// A shell command with this environment (for pipes), run in the
+    /// environment's temporary folder.
     pub fn sh(&self, script: &str) -> Run {
         let out = Command::new("bash")
             .arg("-c")
             .arg(script)
+            .current_dir(self.dir.path())
             .env_clear()
             .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .env("LEDGER", bin("ledger"))
             .env("BUGS", bin("bugs"))
             .env("STATUS", bin("status"))
             .env("CHECKPOINT", bin("checkpoint"))
+            .env("MEMORY", bin("memory"))
             .output()
             .unwrap();
         Run {

@@ -8,6 +8,7 @@ mod checkpoint;
 mod common;
 mod ledger;
 mod ledger_vault;
+mod memory;
 mod readme;
 mod schemas;
 mod status;

@@ -272,3 +272,60 @@ fn validate_phases_output_matches_its_schema() {
             .json(),
     );
 }
+
+#[test]
+fn memory_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let logged = env
+        .run_with_stdin(
+            "memory",
+            &["log", "--tag", "t", "--json"],
+            Some(b"# Notes\nthe build failed: disk full\n"),
+        )
+        .expect(0)
+        .json();
+    assert_shape("memory-entry.schema.json", &logged);
+    env.run_with_stdin("memory", &["log", "-q"], Some(b"\x00\x01binary"))
+        .expect(0);
+    assert_shape(
+        "memory-entries.schema.json",
+        &env.run("memory", &["list", "--json"]).expect(0).json(),
+    );
+    let summary = env
+        .run("memory", &["fetch", "m1", "--summary", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(summary["error_line_count"], 1);
+    assert_shape("memory-summary.schema.json", &summary);
+    for args in [
+        &["fetch", "m1", "--json"][..],
+        &["fetch", "m1", "--chunk", "1", "--json"],
+        &["fetch", "m1", "--lines", "2:", "--json"],
+        &["fetch", "m2", "--json"],
+    ] {
+        assert_shape(
+            "memory-fetch.schema.json",
+            &env.run("memory", args).expect(0).json(),
+        );
+    }
+    let hits = env
+        .run("memory", &["search", "disk", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    assert_shape("memory-hits.schema.json", &hits);
+    assert_shape(
+        "memory-index.schema.json",
+        &env.run("memory", &["index", "--json"]).expect(0).json(),
+    );
+    assert_shape(
+        "memory-prune.schema.json",
+        &env.run("memory", &["prune", "--keep", "1", "--dry-run", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "memory-rm.schema.json",
+        &env.run("memory", &["rm", "m2", "--json"]).expect(0).json(),
+    );
+}

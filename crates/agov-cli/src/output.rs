@@ -122,6 +122,11 @@ impl Output {
         Ok(())
     }
 
+    /// The raw stream, for content written byte for byte (`memory fetch`).
+    pub fn raw(&mut self) -> &mut dyn Write {
+        &mut self.w
+    }
+
     /// Flushes buffered output.
     pub fn flush(&mut self) -> Result<(), CliError> {
         self.w.flush().map_err(write_err)

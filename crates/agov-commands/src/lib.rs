@@ -10,6 +10,7 @@ pub mod backends;
 pub mod bugs;
 pub mod checkpoint;
 pub mod ledger;
+pub mod memory;
 pub mod render;
 pub mod status;
 pub mod validate;
@@ -21,6 +22,7 @@ pub fn commands() -> Vec<clap::Command> {
         bugs::Cli::command(),
         checkpoint::Cli::command(),
         ledger::Cli::command(),
+        memory::Cli::command(),
         status::Cli::command(),
         validate::Cli::command(),
     ]

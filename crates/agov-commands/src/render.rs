@@ -83,3 +83,18 @@ pub fn age(us: i64, now_us: i64) -> String {
         _ => format!("{}d", s / 86_400),
     }
 }
+
+/// A size for people: `512 B`, `1.5 KiB`, `12.3 MiB`, `2.0 GiB`.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut v = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}

@@ -16,6 +16,9 @@ pub const AGOV_TENANT: &str = "AGOV_TENANT";
 pub const AGOV_RUNTIME_URL: &str = "AGOV_RUNTIME_URL";
 /// The ledger database file instead of `<data>/agov.db`.
 pub const AGOV_LEDGER_PATH: &str = "AGOV_LEDGER_PATH";
+/// When `memory log` fills the search index: `auto` (default: at once up to
+/// 1 MiB, else in a background `memory index`), `inline`, `background`, `off`.
+pub const AGOV_MEMORY_INDEX: &str = "AGOV_MEMORY_INDEX";
 /// AppRole role id agov logs in to Vault with when `VAULT_TOKEN` is not set.
 pub const AGOV_VAULT_ROLE_ID: &str = "AGOV_VAULT_ROLE_ID";
 /// AppRole secret id that goes with `AGOV_VAULT_ROLE_ID`.
@@ -53,6 +56,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_LEDGER_PATH,
         "ledger database file (default <data>/agov.db)",
+    ),
+    (
+        AGOV_MEMORY_INDEX,
+        "when `memory log` indexes for search: auto | inline | background | off",
     ),
     (
         AGOV_VAULT_ROLE_ID,

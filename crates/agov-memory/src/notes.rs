@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::bytes::Regex;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::model::{Line, summary_text};
 
@@ -12,12 +12,44 @@ pub(crate) const MAX_ERROR_LINES: usize = 20;
 /// Most headings a summary lists.
 pub(crate) const MAX_HEADINGS: usize = 50;
 
-static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(?:error|errors|err|failed|failure|fatal|panic|panicked|exception|traceback|denied|refused|timed out|critical)\b",
-    )
-    .unwrap_or_else(|e| unreachable!("the error pattern is valid: {e}"))
+/// Words that make a line look like an error, matched as whole words in
+/// lower case, Title case or UPPER case. Spelled out rather than matched
+/// case-insensitively so that the search runs on the SIMD prefilter: a
+/// case-insensitive search cost a fifth of `memory log`'s time.
+const ERROR_WORDS: &[&str] = &[
+    "error",
+    "errors",
+    "err",
+    "failed",
+    "failure",
+    "fatal",
+    "panic",
+    "panicked",
+    "exception",
+    "traceback",
+    "denied",
+    "refused",
+    "timed out",
+    "critical",
+];
+
+static ERROR_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    for w in ERROR_WORDS {
+        let mut title = w.to_string();
+        title[..1].make_ascii_uppercase();
+        patterns.extend([w.to_string(), title, w.to_ascii_uppercase()]);
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .unwrap_or_else(|e| unreachable!("the error words are valid patterns: {e}"))
 });
+
+/// True when `b` can be part of a word.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
 
 /// Notes on one chunk; line numbers are already the entry's (from 1).
 #[derive(Debug, Default)]
@@ -56,8 +88,13 @@ pub(crate) fn chunk_notes(data: &[u8], first_line: u64) -> ChunkNotes {
     // Error-like lines, each counted once however many words match.
     let (mut counted_to, mut line) = (0usize, first_line);
     let mut last_line_end = None;
-    for m in ERROR_WORDS.find_iter(data) {
+    for m in ERROR_FINDER.find_iter(data) {
         if last_line_end.is_some_and(|end| m.start() < end) {
+            continue;
+        }
+        let before = m.start().checked_sub(1).map(|i| data[i]);
+        if before.is_some_and(is_word_byte) || data.get(m.end()).copied().is_some_and(is_word_byte)
+        {
             continue;
         }
         let (start, end) = line_bounds(data, m.start());

@@ -40,7 +40,11 @@ fn log_text(bytes: usize, seed: u64) -> Vec<u8> {
         x = x
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let level = if x.is_multiple_of(97) { "ERROR" } else { "INFO" };
+        let level = if x.is_multiple_of(97) {
+            "ERROR"
+        } else {
+            "INFO"
+        };
         s.extend_from_slice(
             format!(
                 "2026-11-22T10:00:{:02} {level} worker-{} request {} took {} ms\n",

@@ -19,5 +19,7 @@ CREATE UNIQUE INDEX chunks_tenant_hash ON chunks (tenant, hash);
 CREATE INDEX chunks_pending ON chunks (id) WHERE indexed = 0;
 
 -- Search over chunk text. Contentless: the text lives compressed in chunks,
--- and snippets are cut from it after the search.
-CREATE VIRTUAL TABLE chunk_fts USING fts5 (text, content = '', contentless_delete = 1);
+-- and snippets are cut from it after the search. No positions (detail=none):
+-- a common word in a gigabyte of logs would otherwise mean decoding millions
+-- of positions per query; queries are "all tokens in the chunk" anyway.
+CREATE VIRTUAL TABLE chunk_fts USING fts5 (text, content = '', contentless_delete = 1, detail = none);
