@@ -36,6 +36,12 @@ row() {
   verdict=$(python3 -c "import sys; print('pass' if sys.argv[1] != 'failed' and float(sys.argv[1]) <= float(sys.argv[2]) else 'FAIL')" "$2" "$3")
   ROWS+=("| $1 | $2 $4 | ≤ $3 $4 | $verdict |")
 }
+# row_min TARGET MEASURED LIMIT UNIT  (pass when MEASURED >= LIMIT)
+row_min() {
+  local verdict
+  verdict=$(python3 -c "import sys; print('pass' if sys.argv[1] != 'failed' and float(sys.argv[1]) >= float(sys.argv[2]) else 'FAIL')" "$2" "$3")
+  ROWS+=("| $1 | $2 $4 | ≥ $3 $4 | $verdict |")
+}
 # median_ms COMMAND RUNS: hyperfine's median in milliseconds, or `failed`
 # (with the command's error on stderr) when the command does not succeed.
 median_ms() {
@@ -124,6 +130,59 @@ PY
 for i in $(seq 1 20); do "$BIN/ledger" note -m "since $i" >/dev/null; done
 row "\`checkpoint load\` with 10,000 checkpoints (20 events since)" "$(median_ms "$BIN/checkpoint load" 50)" 15 ms
 cd "$ROOT"
+
+# memory: 500 MB from stdin, peak memory, and search over 1 GB stored.
+echo "memory log of 500 MB…" >&2
+MEMORY=$BIN/memory
+python3 tests/bench/genlog.py 500000000 1 >"$WORK/log1"
+python3 tests/bench/genlog.py 500000000 2 >"$WORK/log2"
+# Word soup from 50,000 random words: compresses only 2x, the hard case.
+python3 - "$WORK/soup" <<'PY'
+import random, sys
+random.seed(1)
+words = ["".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(random.randint(3, 10))) for _ in range(50000)]
+with open(sys.argv[1], "w") as f:
+    n = 0
+    while n < 500_000_000:
+        block = "".join(" ".join(random.choices(words, k=random.randint(4, 14))) + "\n" for _ in range(10000))
+        f.write(block)
+        n += len(block)
+PY
+export AGOV_MEMORY_INDEX=off
+mem_log() { # mem_log FILE: "MB/s peak-RSS-MB" of `memory log` into an empty store, median of 3
+  python3 - "$MEMORY" "$1" "$WORK/memlog" <<'PY'
+import os, resource, shutil, statistics, subprocess, sys, time
+exe, path, home = sys.argv[1:]
+size = os.path.getsize(path)
+rates, rss = [], 0
+for _ in range(3):
+    shutil.rmtree(home, ignore_errors=True)
+    start = time.monotonic()
+    with open(path, "rb") as f:
+        subprocess.run([exe, "log", "-q"], stdin=f, stdout=subprocess.DEVNULL, check=True,
+                       env=dict(os.environ, AGOV_HOME=home))
+    rates.append(size / 1e6 / (time.monotonic() - start))
+    rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+print(round(statistics.median(rates), 1), round(rss, 1))
+PY
+}
+read -r rate rss < <(mem_log "$WORK/log1")
+row_min "\`memory log\` of 500 MB of logs from stdin (median of 3)" "$rate" 150 MB/s
+row "peak memory of that \`memory log\`" "$rss" 64 MB
+read -r rate rss < <(mem_log "$WORK/soup")
+INFO+=("| \`memory log\` of 500 MB of random-word text (compresses 2×, the hard case; peak ${rss} MB) | ${rate} MB/s |")
+echo "memory search over 1 GB…" >&2
+export AGOV_HOME=$WORK/memory1g
+"$MEMORY" log -q <"$WORK/log1" >/dev/null
+"$MEMORY" log -q <"$WORK/log2" >/dev/null
+start=$(date +%s.%N)
+"$MEMORY" index -q >/dev/null
+INFO+=("| \`memory index\` of 1 GB (search index built off the log's path) | $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s |")
+row "\`memory search 'connection refused'\` over 1 GB stored (a phrase in every chunk)" "$(median_ms "$MEMORY search 'connection refused'" 30)" 50 ms
+row "\`memory search renewal\` over 1 GB stored (no match)" "$(median_ms "$MEMORY search renewal" 30)" 50 ms
+INFO+=("| \`memory fetch m1 --lines 5000000:5000020\` of a 500 MB entry | $(median_ms "$MEMORY fetch m1 --lines 5000000:5000020" 30) ms |")
+rm -f "$WORK/log1" "$WORK/log2" "$WORK/soup"
+unset AGOV_MEMORY_INDEX
 
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2

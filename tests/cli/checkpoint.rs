@@ -195,3 +195,53 @@ fn runtime_agents_and_pipelines_are_captured_from_redis() {
         "another tenant's agent is not shown"
     );
 }
+
+#[test]
+fn memory_entries_are_captured_and_briefed() {
+    let env = TestEnv::new();
+    env.run_with_stdin(
+        "memory",
+        &["log", "--title", "terraform plan", "--tag", "tf"],
+        Some(b"Plan: 3 to add\n"),
+    )
+    .expect(0);
+    let c1 = env
+        .run("checkpoint", &["now", "--no-sweep", "--json"])
+        .expect(0)
+        .json();
+    let memory = &c1["snapshot"]["memory"];
+    assert_eq!(
+        (memory["entries"].as_u64(), memory["bytes"].as_u64()),
+        (Some(1), Some(15))
+    );
+    assert_eq!(memory["recent"][0]["title"], "terraform plan");
+    env.run_with_stdin(
+        "memory",
+        &["log", "--title", "apply output"],
+        Some(b"Apply complete\n"),
+    )
+    .expect(0);
+    env.run("memory", &["rm", "m1"]).expect(0);
+    let load = env.run("checkpoint", &["load", "--json"]).expect(0).json();
+    let items: Vec<&str> = load["since"]["memory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "m2 stored: apply output (15 bytes)",
+            "m1 removed: terraform plan"
+        ]
+    );
+    let human = env
+        .run("checkpoint", &["report", "--no-sweep"])
+        .expect(0)
+        .stdout;
+    assert!(
+        human.contains("memory: 1 entry (15 B); newest: m2 apply output"),
+        "{human}"
+    );
+}

@@ -17,6 +17,7 @@ pub use diff::{Diff, diff};
 pub use error::CheckpointError;
 pub use since::{Item, Since, describe, since};
 pub use snapshot::{
-    BugBrief, BugsPart, DirBrief, Git, RuntimeEntry, RuntimePart, Snapshot, StatusPart, Workdir,
+    BugBrief, BugsPart, DirBrief, Git, MemoryBrief, MemoryPart, RuntimeEntry, RuntimePart,
+    Snapshot, StatusPart, Workdir,
 };
 pub use store::{Checkpoint, CheckpointId, Checkpoints, Summary};

@@ -46,6 +46,8 @@ pub struct Since {
     pub pipelines: Vec<Item>,
     /// Operator notes.
     pub notes: Vec<Item>,
+    /// Memory entries stored or removed.
+    pub memory: Vec<Item>,
     /// True when some groups hold only their newest items.
     pub truncated: bool,
 }
@@ -76,6 +78,15 @@ pub fn describe(e: &Event) -> Item {
             text(e, "to").unwrap_or_default()
         ),
         "ledger.note" => text(e, "text").unwrap_or_default(),
+        "memory.log" => format!(
+            "{subject} stored: {} ({} bytes)",
+            text(e, "title").unwrap_or_default(),
+            e.detail.get("bytes").and_then(|b| b.as_u64()).unwrap_or(0)
+        ),
+        "memory.rm" => format!(
+            "{subject} removed: {}",
+            text(e, "title").unwrap_or_default()
+        ),
         "checkpoint.create" => match text(e, "notes").filter(|n| !n.is_empty()) {
             Some(n) => format!("{subject} taken: {n}"),
             None => format!("{subject} taken"),
@@ -116,7 +127,7 @@ pub fn since(
         head_seq: ledger.head()?.map_or(0, |(seq, _)| seq),
         ..Since::default()
     };
-    let mut groups: [VecDeque<Item>; 6] = Default::default();
+    let mut groups: [VecDeque<Item>; 7] = Default::default();
     let q = Query {
         tenant: Some(tenant.to_string()),
         after_seq: Some(after_seq),
@@ -132,6 +143,7 @@ pub fn since(
             "status.update" => Some(3),
             a if a.starts_with("pipeline.") => Some(4),
             "ledger.note" => Some(5),
+            a if a.starts_with("memory.") => Some(6),
             _ => None,
         };
         if let Some(g) = group {
@@ -143,7 +155,7 @@ pub fn since(
         }
         true
     })?;
-    let [a, b, c, d, e, f] = groups.map(Vec::from);
+    let [a, b, c, d, e, f, g] = groups.map(Vec::from);
     (
         s.new_bugs,
         s.bug_changes,
@@ -151,6 +163,7 @@ pub fn since(
         s.status_changes,
         s.pipelines,
         s.notes,
-    ) = (a, b, c, d, e, f);
+        s.memory,
+    ) = (a, b, c, d, e, f, g);
     Ok(s)
 }

@@ -18,6 +18,8 @@ pub struct Snapshot {
     pub status: Option<StatusPart>,
     /// Agents and pipelines in the runtime store.
     pub runtime: RuntimePart,
+    /// The memory store.
+    pub memory: MemoryPart,
     /// The newest ledger events (newest last).
     pub recent: Vec<crate::since::Item>,
 }
@@ -70,6 +72,36 @@ pub struct BugBrief {
     pub title: String,
     /// Assignee.
     pub assignee: Option<String>,
+}
+
+/// The memory store, summarised.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct MemoryPart {
+    /// Entries of the tenant.
+    pub entries: u64,
+    /// Their total size.
+    pub bytes: u64,
+    /// The newest entries, newest first.
+    pub recent: Vec<MemoryBrief>,
+}
+
+/// One memory entry, briefly.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct MemoryBrief {
+    /// Id (`m42`).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Size.
+    pub bytes: u64,
+    /// Lines.
+    pub lines: u64,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// When it was logged, RFC 3339.
+    pub created: String,
 }
 
 /// STATUS.md files, summarised.

@@ -23,5 +23,5 @@ pub use error::MemoryError;
 pub use model::{Entry, Line, MemoryId, Summary};
 pub use store::{
     CHUNK_MIGRATIONS, Hit, IndexReport, ListQuery, Memory, NewEntry, ORPHAN_GRACE_US, Part,
-    PruneReport, PruneRule, chunk_store_path,
+    PruneReport, PruneRule, chunk_store_path, overview,
 };

@@ -793,6 +793,34 @@ impl<'a> Memory<'a> {
     }
 }
 
+/// The tenant's entry count, their total size and the `newest` entries,
+/// read from the governance database alone (for checkpoints: the chunk
+/// store is not opened, nor created).
+pub fn overview(
+    ledger: &Ledger,
+    tenant: &str,
+    newest: u64,
+) -> Result<(u64, u64, Vec<Entry>), MemoryError> {
+    let run = || -> rusqlite::Result<(u64, u64, Vec<Entry>)> {
+        let conn = ledger.conn();
+        let (count, bytes): (i64, i64) = conn
+            .prepare_cached(
+                "SELECT count(*), coalesce(sum(bytes), 0) FROM memory_entries WHERE tenant = ?1",
+            )?
+            .query_row([tenant], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM memory_entries e WHERE e.tenant = ?1 ORDER BY e.created_us DESC, e.num DESC LIMIT ?2"
+        ))?;
+        let entries = stmt
+            .query_map(params![tenant, newest as i64], |r| {
+                read_entry(r).map(|(_, e)| e)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((count as u64, bytes as u64, entries))
+    };
+    run().map_err(|e| MemoryError::db(ledger.path(), e))
+}
+
 /// Deletes those of `hashes` (chunks of `tenant`) that no entry of the
 /// tenant lists and that were last touched at or before `touched_by`;
 /// returns (chunks, compressed bytes) deleted.

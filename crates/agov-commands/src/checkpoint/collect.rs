@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use agov_bugs::{Bugs, ListQuery, Severity, Status};
 use agov_checkpoint::{
-    BugBrief, BugsPart, DirBrief, Git, RuntimeEntry, RuntimePart, Snapshot, StatusPart, Workdir,
+    BugBrief, BugsPart, DirBrief, Git, MemoryBrief, MemoryPart, RuntimeEntry, RuntimePart,
+    Snapshot, StatusPart, Workdir,
 };
 use agov_cli::{CliError, Ctx};
 use agov_config::Settings;
@@ -66,6 +67,7 @@ pub(super) fn snapshot(
             status_part(ctx, &cwd)
         },
         runtime: runtime_part(settings),
+        memory: memory_part(ledger, &tenant)?,
         recent,
     })
 }
@@ -122,6 +124,26 @@ pub(super) fn bugs_part(bugs: &mut Bugs<'_>) -> Result<BugsPart, CliError> {
             .filter(|b| b.status == Status::Open && b.severity >= Severity::High)
             .take(CAP)
             .map(brief)
+            .collect(),
+    })
+}
+
+/// The memory store: counts and the five newest entries.
+fn memory_part(ledger: &Ledger, tenant: &str) -> Result<MemoryPart, CliError> {
+    let (entries, bytes, recent) = agov_memory::overview(ledger, tenant, 5)?;
+    Ok(MemoryPart {
+        entries,
+        bytes,
+        recent: recent
+            .into_iter()
+            .map(|e| MemoryBrief {
+                id: e.id,
+                title: e.title,
+                bytes: e.bytes,
+                lines: e.lines,
+                tags: e.tags,
+                created: e.created,
+            })
             .collect(),
     })
 }

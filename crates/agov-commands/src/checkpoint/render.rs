@@ -39,6 +39,21 @@ pub(super) fn snapshot(out: &mut Output, s: &Snapshot) -> Result<(), CliError> {
     for b in s.bugs.urgent.iter().take(5) {
         out.line(&format!("  {} [{}] {}", b.id, b.severity, b.title))?;
     }
+    if s.memory.entries > 0 {
+        let recent: Vec<String> = s
+            .memory
+            .recent
+            .iter()
+            .map(|m| format!("{} {}", m.id, m.title))
+            .collect();
+        out.line(&format!(
+            "memory: {} entr{} ({}); newest: {}",
+            s.memory.entries,
+            if s.memory.entries == 1 { "y" } else { "ies" },
+            crate::render::size(s.memory.bytes),
+            recent.join("; ")
+        ))?;
+    }
     if let Some(st) = &s.status {
         let dirs: Vec<String> = st
             .dirs
@@ -133,13 +148,14 @@ pub(super) fn since(out: &mut Output, s: &Since) -> Result<(), CliError> {
         s.after_seq + 1,
         s.head_seq
     ))?;
-    let groups: [(&str, &Vec<Item>); 6] = [
+    let groups: [(&str, &Vec<Item>); 7] = [
         ("new bugs", &s.new_bugs),
         ("bug changes", &s.bug_changes),
         ("revocations", &s.revocations),
         ("status", &s.status_changes),
         ("pipelines", &s.pipelines),
         ("notes", &s.notes),
+        ("memory", &s.memory),
     ];
     for (label, items) in groups {
         for (i, item) in items.iter().enumerate() {
