@@ -329,3 +329,51 @@ fn memory_outputs_match_their_schemas() {
         &env.run("memory", &["rm", "m2", "--json"]).expect(0).json(),
     );
 }
+
+#[test]
+fn packets_handoffs_and_protocol_lines_match_their_schemas() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/packets");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let packet = agov_governance::Packet::parse(&path.display().to_string(), &text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_shape("packet.schema.json", &serde_json::from_str(&text).unwrap());
+        assert_shape(
+            "packet.schema.json",
+            &serde_json::to_value(&packet).unwrap(),
+        );
+        seen += 1;
+    }
+    assert!(seen > 0, "no example packets in {}", dir.display());
+    let handoff = agov_governance::Handoff {
+        agent_id: "alpha-1".into(),
+        task_id: "t".into(),
+        revocation_reason: Some("budget".into()),
+        last_phase: agov_governance::Phase::Execute,
+        last_step: None,
+        tried: vec!["x".into()],
+        blocking_issue: None,
+        next_actions: vec![],
+        artifacts: vec![],
+        created: "2026-11-22T00:00:00Z".into(),
+    };
+    assert_shape(
+        "handoff.schema.json",
+        &serde_json::to_value(&handoff).unwrap(),
+    );
+    for line in [
+        r#"{"type":"phase","phase":"PLAN"}"#,
+        r#"{"type":"action","id":"1","action":"cmd:ls"}"#,
+        r#"{"type":"error","key":"k","message":"m"}"#,
+        r#"{"type":"artifact","name":"a","path":"p"}"#,
+        r#"{"type":"log","level":"warn","message":"m"}"#,
+    ] {
+        let m = agov_governance::protocol::Message::parse(line).unwrap();
+        assert_shape(
+            "agent-protocol.schema.json",
+            &serde_json::to_value(&m).unwrap(),
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Instruction packets: what an agent is asked to do and within which bounds.
+//! JSON shape: `schema/json/packet.schema.json`.
+
+use agov_core::Tier;
+use serde::{Deserialize, Serialize};
+
+use crate::budget::Budget;
+use crate::error::InputError;
+
+/// Largest packet read, in bytes.
+pub const MAX_PACKET_BYTES: usize = 1 << 20;
+
+/// The bounds an agent works in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Constraints {
+    /// Targets it may touch (glob patterns, e.g. `sandbox/*`); empty: what its tier allows.
+    pub scope: Vec<String>,
+    /// Actions it must never request (glob patterns over `kind:target`, e.g. `cmd:rm -rf *`).
+    pub forbidden: Vec<String>,
+    /// Steps it must report doing (by name) before VERIFY.
+    pub required_steps: Vec<String>,
+}
+
+/// What to do when something happens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationRule {
+    /// The condition, in words or a trigger name (`budget_half_spent`, `blocked`).
+    pub when: String,
+    /// What to do (`notify`, `handoff`, `request_tier`, or words).
+    pub then: String,
+}
+
+/// An instruction packet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packet {
+    /// The agent's id (letters, digits, `-`, `_`, `.`).
+    pub agent_id: String,
+    /// The task it works on (the same rules).
+    pub task_id: String,
+    /// Its role (`alpha`, `beta`, `gamma`, or any name).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// What it is to achieve.
+    pub objective: String,
+    /// Artifacts it must produce by the end of EXECUTE (names).
+    #[serde(default)]
+    pub deliverables: Vec<String>,
+    /// Its bounds.
+    #[serde(default)]
+    pub constraints: Constraints,
+    /// How success is judged.
+    #[serde(default)]
+    pub success_criteria: Vec<String>,
+    /// Its error budget (defaults: 8 / 2 / 1).
+    #[serde(default)]
+    pub error_budget: Budget,
+    /// What to do when things go wrong.
+    #[serde(default)]
+    pub escalation_rules: Vec<EscalationRule>,
+    /// The tier it asks to run under; the caller's tier caps it.
+    #[serde(default)]
+    pub tier: Option<Tier>,
+}
+
+/// A valid id: 1-64 of letters, digits, `-`, `_`, `.`, not starting with `.`.
+pub fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl Packet {
+    /// Reads and checks a packet; `what` names it in errors (`packet p.json`).
+    pub fn parse(what: &str, text: &str) -> Result<Packet, InputError> {
+        if text.len() > MAX_PACKET_BYTES {
+            return Err(InputError::new(
+                what,
+                "(document)",
+                format!("larger than {MAX_PACKET_BYTES} bytes"),
+            ));
+        }
+        let p: Packet = InputError::parse_json(what, text)?;
+        p.check(what)?;
+        Ok(p)
+    }
+
+    fn check(&self, what: &str) -> Result<(), InputError> {
+        let err = |field: &str, problem: &str| Err(InputError::new(what, field, problem));
+        for (field, id) in [("agent_id", &self.agent_id), ("task_id", &self.task_id)] {
+            if !valid_id(id) {
+                return err(
+                    field,
+                    "1-64 letters, digits, `-`, `_` or `.`, not starting with `.`",
+                );
+            }
+        }
+        if self.objective.trim().is_empty() {
+            return err("objective", "must say what the agent is to achieve");
+        }
+        let lists = [
+            ("deliverables", &self.deliverables),
+            ("constraints.scope", &self.constraints.scope),
+            ("constraints.forbidden", &self.constraints.forbidden),
+            (
+                "constraints.required_steps",
+                &self.constraints.required_steps,
+            ),
+            ("success_criteria", &self.success_criteria),
+        ];
+        for (field, list) in lists {
+            if let Some(i) = list.iter().position(|s| s.trim().is_empty()) {
+                return err(&format!("{field}[{i}]"), "must not be empty");
+            }
+        }
+        for (i, r) in self.escalation_rules.iter().enumerate() {
+            if r.when.trim().is_empty() || r.then.trim().is_empty() {
+                return err(
+                    &format!("escalation_rules[{i}]"),
+                    "needs both `when` and `then`",
+                );
+            }
+        }
+        if self.error_budget.max_total_errors == 0 {
+            return err("error_budget.max_total_errors", "must be at least 1");
+        }
+        if self.error_budget.max_procedure_violations == 0 {
+            return err(
+                "error_budget.max_procedure_violations",
+                "must be at least 1",
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{
+        "agent_id": "alpha-1", "task_id": "t42", "role": "alpha",
+        "objective": "Find why token renewal fails",
+        "deliverables": ["report.md"],
+        "constraints": {"scope": ["sandbox/*"], "forbidden": ["cmd:rm -rf *"], "required_steps": ["reproduce"]},
+        "success_criteria": ["root cause named"],
+        "error_budget": {"max_total_errors": 4},
+        "escalation_rules": [{"when": "blocked", "then": "handoff"}],
+        "tier": 1
+    }"#;
+
+    #[test]
+    fn a_full_packet_reads_with_defaults_filled_in() {
+        let p = Packet::parse("packet", GOOD).unwrap();
+        assert_eq!(p.tier, Some(Tier::Operator));
+        assert_eq!(
+            p.error_budget,
+            Budget {
+                max_total_errors: 4,
+                ..Budget::default()
+            }
+        );
+        let minimal = Packet::parse(
+            "packet",
+            r#"{"agent_id":"a","task_id":"t","objective":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(minimal.error_budget, Budget::default());
+        assert!(minimal.deliverables.is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            (
+                r#"{"agent_id":"a","task_id":"t"}"#,
+                "(document)",
+                "missing field `objective`",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"x","constraints":{"forbidden":[3]}}"#,
+                "constraints.forbidden[0]",
+                "invalid type",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"x","budget":{}}"#,
+                "budget",
+                "unknown field `budget`",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"x","error_budget":{"max_total":1}}"#,
+                "error_budget.max_total",
+                "unknown field `max_total`",
+            ),
+            (
+                r#"{"agent_id":"a b","task_id":"t","objective":"x"}"#,
+                "agent_id",
+                "letters, digits",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"  "}"#,
+                "objective",
+                "must say",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"x","tier":9}"#,
+                "tier",
+                "tier",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"x","deliverables":["ok",""]}"#,
+                "deliverables[1]",
+                "must not be empty",
+            ),
+            (
+                r#"{"agent_id":"a","task_id":"t","objective":"x","error_budget":{"max_total_errors":0}}"#,
+                "error_budget.max_total_errors",
+                "at least 1",
+            ),
+            ("not json", "(document)", "expected"),
+        ];
+        for (text, field, problem) in cases {
+            let e = Packet::parse("packet", text).unwrap_err();
+            assert_eq!(e.field, field, "{text}: {e}");
+            assert!(e.problem.contains(problem), "{text}: {e}");
+        }
+    }
+}
