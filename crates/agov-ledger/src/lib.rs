@@ -28,7 +28,7 @@ use agov_sqlite::Migration;
 
 /// Migrations of the governance database (`agov.db`), from
 /// `schema/migrations/ledger/`. It holds the ledger and the records whose
-/// every change must be ledgered in the same transaction (bugs, checkpoints, memory entries).
+/// every change must be ledgered in the same transaction (bugs, checkpoints, memory entries, agent trust state).
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -54,5 +54,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         name: "0005_memory.sql",
         sql: include_str!("../../../schema/migrations/ledger/0005_memory.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_agents.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0006_agents.sql"),
     },
 ];

@@ -1,0 +1,249 @@
+//! The `command` driver: any executable as a governed agent.
+//!
+//! The process gets its identity through the environment (documented in
+//! the README): `AGOV_AGENT_ID`, `AGOV_TASK_ID`, `AGOV_RUN_ID`, `AGOV_TIER`,
+//! `AGOV_PACKET` (the packet's path) and `AGOV_TOKEN` (its tier token; also
+//! `VAULT_TOKEN` when Vault is configured, in place of the governor's own,
+//! which it never sees). It speaks the JSON-lines protocol
+//! ([`agov_governance::protocol`]) on stdout and reads the answers to its
+//! action requests on stdin; stderr passes through. A malformed line is an
+//! error against its budget. A revoked agent is killed at once.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use agov_governance::protocol::{MAX_LINE, Message, Reply};
+use agov_governance::{Decision, Phase};
+
+use crate::engine::Run;
+use crate::error::AgentError;
+
+/// Environment variables a governor's own credentials live in; never passed on.
+const WITHHELD: [&str; 3] = ["VAULT_TOKEN", "AGOV_VAULT_ROLE_ID", "AGOV_VAULT_SECRET_ID"];
+/// How often the lock and heartbeat are refreshed while the agent is quiet.
+const REFRESH_EVERY: Duration = Duration::from_secs(5);
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct CommandSpec {
+    /// The program and its arguments.
+    pub argv: Vec<String>,
+    /// Where the packet was written for the agent to read.
+    pub packet_path: PathBuf,
+    /// Working directory.
+    pub dir: Option<PathBuf>,
+}
+
+/// What the driver tells its caller as the run goes.
+pub enum Note<'a> {
+    /// The agent logged a line.
+    Log {
+        /// Its level.
+        level: &'a str,
+        /// The text.
+        message: &'a str,
+    },
+    /// The agent entered a phase.
+    Phase(Phase),
+    /// A line was not protocol.
+    Malformed(&'a str),
+}
+
+enum Line {
+    Text(String),
+    TooLong,
+}
+
+fn read_lines(out: impl Read + Send + 'static) -> Receiver<Line> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(out);
+        loop {
+            let mut buf = Vec::new();
+            match r
+                .by_ref()
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf)
+            {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let line = if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
+                // Skip the rest of the long line.
+                let mut rest = Vec::new();
+                let _ = r.read_until(b'\n', &mut rest);
+                Line::TooLong
+            } else {
+                Line::Text(String::from_utf8_lossy(&buf).into_owned())
+            };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn answer(stdin: &mut Option<ChildStdin>, id: &str, decision: &Decision) {
+    let (word, reason) = match decision {
+        Decision::Allow => ("allow", None),
+        Decision::NeedsApproval { digest, .. } => (
+            "needs_approval",
+            Some(format!("needs a human approval of digest {digest}")),
+        ),
+        Decision::Deny { reason } => ("deny", Some(reason.clone())),
+    };
+    let reply = Reply {
+        kind: "decision".into(),
+        id: id.to_string(),
+        decision: word.into(),
+        reason,
+    };
+    if let Some(s) = stdin.as_mut() {
+        let line = serde_json::to_string(&reply).unwrap_or_default();
+        // An agent that closed its stdin does not want answers.
+        let _ = writeln!(s, "{line}").and_then(|()| s.flush());
+    }
+}
+
+fn spawn(run: &Run<'_>, spec: &CommandSpec) -> Result<Child, AgentError> {
+    let Some((program, args)) = spec.argv.split_first() else {
+        return Err(AgentError::BadInput(
+            "no command to run: put it after `--`".into(),
+        ));
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for v in WITHHELD {
+        cmd.env_remove(v);
+    }
+    let token = run
+        .token()
+        .map(|t| t.token.expose().to_string())
+        .unwrap_or_default();
+    if std::env::var_os("VAULT_ADDR").is_some() {
+        cmd.env("VAULT_TOKEN", &token);
+    }
+    cmd.env("AGOV_AGENT_ID", &run.packet.agent_id)
+        .env("AGOV_TASK_ID", &run.packet.task_id)
+        .env("AGOV_RUN_ID", &run.run_id)
+        .env("AGOV_TIER", run.tier.number().to_string())
+        .env("AGOV_PACKET", &spec.packet_path)
+        .env("AGOV_TOKEN", token);
+    if let Some(d) = &spec.dir {
+        cmd.current_dir(d);
+    }
+    cmd.spawn()
+        .map_err(|e| AgentError::Process(format!("cannot start `{program}`: {e}")))
+}
+
+/// Runs the agent to its end; the outcome is then in [`Run::outcome`].
+pub fn drive(
+    run: &mut Run<'_>,
+    spec: &CommandSpec,
+    note: &mut dyn FnMut(Note<'_>),
+) -> Result<(), AgentError> {
+    let mut child = spawn(run, spec)?;
+    let mut stdin = child.stdin.take();
+    let lines = read_lines(
+        child
+            .stdout
+            .take()
+            .ok_or_else(|| AgentError::Process("no stdout".into()))?,
+    );
+    let mut last_refresh = Instant::now();
+    let result = (|| -> Result<(), AgentError> {
+        loop {
+            if run.outcome().is_some() {
+                return Ok(());
+            }
+            match lines.recv_timeout(Duration::from_secs(1)) {
+                Ok(Line::TooLong) => {
+                    note(Note::Malformed("line too long"));
+                    run.error(
+                        "protocol",
+                        &format!("a protocol line longer than {MAX_LINE} bytes"),
+                    )?;
+                }
+                Ok(Line::Text(text)) => {
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    match Message::parse(&text) {
+                        Err(problem) => {
+                            note(Note::Malformed(&problem));
+                            run.error("protocol", &format!("malformed protocol line: {problem}"))?;
+                        }
+                        Ok(m) => handle(run, m, &mut stdin, note)?,
+                    }
+                    last_refresh = Instant::now();
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if last_refresh.elapsed() >= REFRESH_EVERY {
+                        run.heartbeat(None)?;
+                        last_refresh = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    drop(stdin.take());
+                    let status = child.wait().map_err(|e| {
+                        AgentError::Process(format!("cannot wait for the agent: {e}"))
+                    })?;
+                    if run.outcome().is_some() {
+                        return Ok(());
+                    }
+                    return match run.phase() {
+                        Phase::Report | Phase::Exit if status.success() => run.finish(),
+                        phase => run.fail(&format!(
+                            "the agent process exited ({status}) during {phase}"
+                        )),
+                    };
+                }
+            }
+        }
+    })();
+    if child.try_wait().ok().flatten().is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    result
+}
+
+fn handle(
+    run: &mut Run<'_>,
+    m: Message,
+    stdin: &mut Option<ChildStdin>,
+    note: &mut dyn FnMut(Note<'_>),
+) -> Result<(), AgentError> {
+    match m {
+        Message::Phase { phase } => {
+            note(Note::Phase(phase));
+            run.enter(phase)
+        }
+        Message::Heartbeat { note: n } => run.heartbeat(n.as_deref()),
+        Message::Step { name } => run.step(&name),
+        Message::Action { id, action } => {
+            let decision = run.request(&action)?;
+            answer(stdin, &id, &decision);
+            Ok(())
+        }
+        Message::Error { key, message } => {
+            let key = key.unwrap_or_else(|| message.chars().take(200).collect());
+            run.error(&key, &message)
+        }
+        Message::Artifact { name, path } => run.artifact(&name, path.as_deref()),
+        Message::Log { level, message } => {
+            note(Note::Log {
+                level: &level,
+                message: &message,
+            });
+            Ok(())
+        }
+    }
+}
