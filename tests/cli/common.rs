@@ -55,6 +55,7 @@ pub fn bin(name: &str) -> PathBuf {
         "checkpoint" => PathBuf::from(env!("CARGO_BIN_EXE_checkpoint")),
         "ledger" => PathBuf::from(env!("CARGO_BIN_EXE_ledger")),
         "memory" => PathBuf::from(env!("CARGO_BIN_EXE_memory")),
+        "pipeline" => PathBuf::from(env!("CARGO_BIN_EXE_pipeline")),
         "status" => PathBuf::from(env!("CARGO_BIN_EXE_status")),
         "validate-phases" => PathBuf::from(env!("CARGO_BIN_EXE_validate-phases")),
         other => panic!("unknown binary {other}"),
@@ -139,6 +140,7 @@ impl TestEnv {
             .env("STATUS", bin("status"))
             .env("CHECKPOINT", bin("checkpoint"))
             .env("MEMORY", bin("memory"))
+            .env("PIPELINE", bin("pipeline"))
             .output()
             .unwrap();
         Run {

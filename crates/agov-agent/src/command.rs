@@ -186,6 +186,10 @@ pub fn drive(
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if last_refresh.elapsed() >= REFRESH_EVERY {
+                        run.check_revocation_list()?;
+                        if run.outcome().is_some() {
+                            return Ok(());
+                        }
                         run.heartbeat(None)?;
                         last_refresh = Instant::now();
                     }

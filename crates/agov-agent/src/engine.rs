@@ -260,6 +260,13 @@ impl<'a> Run<'a> {
                 field("started_us", now.to_string()),
                 field("pid", std::process::id().to_string()),
                 field(
+                    "token_accessor",
+                    self.token
+                        .as_ref()
+                        .map(|t| t.accessor.clone())
+                        .unwrap_or_default(),
+                ),
+                field(
                     "token_expires_us",
                     self.token
                         .as_ref()
@@ -537,7 +544,7 @@ impl<'a> Run<'a> {
             self.budget.total_errors,
         );
         let (_, promoted) =
-            Self::writer(self.gov).record_run(self.ledger, &agent, &run_id, end, errors)?;
+            Self::writer(self.gov).record_run(self.ledger, &agent, &run_id, end, errors, None)?;
         self.outcome = Some(Outcome::Completed { promoted });
         Ok(())
     }
@@ -555,7 +562,14 @@ impl<'a> Run<'a> {
             self.run_id.clone(),
             self.budget.total_errors,
         );
-        Self::writer(self.gov).record_run(self.ledger, &agent, &run_id, RunEnd::Failed, errors)?;
+        Self::writer(self.gov).record_run(
+            self.ledger,
+            &agent,
+            &run_id,
+            RunEnd::Failed,
+            errors,
+            Some((&self.packet.task_id, &handoff)),
+        )?;
         self.ledger.append(
             &self
                 .event("agent.fail")
@@ -566,6 +580,28 @@ impl<'a> Run<'a> {
             reason: reason.to_string(),
             handoff: Box::new(handoff),
         });
+        Ok(())
+    }
+
+    /// Ends the run if an operator put the agent on the revocation list
+    /// while it ran (`pipeline agents revoke`).
+    pub fn check_revocation_list(&mut self) -> Result<(), AgentError> {
+        self.ended()?;
+        if let Some(entry) = self
+            .gov
+            .store
+            .hget(&self.keys.revocations(), &self.packet.agent_id)?
+        {
+            let reason = serde_json::from_slice::<serde_json::Value>(&entry)
+                .ok()
+                .and_then(|v| v["reason"].as_str().map(str::to_string))
+                .unwrap_or_else(|| "revoked".into());
+            return self.end_revoked(
+                "trigger",
+                "high",
+                &format!("revoked while running: {reason}"),
+            );
+        }
         Ok(())
     }
 

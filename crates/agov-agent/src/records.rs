@@ -229,6 +229,7 @@ impl Writer<'_> {
         run_id: &str,
         end: RunEnd,
         errors: u32,
+        handoff: Option<(&str, &Handoff)>,
     ) -> Result<(Metrics, Option<Tier>), AgentError> {
         self.tx(ledger, |tx| {
             let now = agov_core::time::now_us();
@@ -254,7 +255,7 @@ impl Writer<'_> {
             ])?;
             let m = load(tx, self.tenant, agent, self.promotion)?
                 .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            append_in(
+            let e = append_in(
                 tx,
                 &self
                     .event("agent.run", agent)
@@ -264,6 +265,9 @@ impl Writer<'_> {
                     .with("errors", errors)
                     .with("streak", m.streak),
             )?;
+            if let Some((task, h)) = handoff {
+                insert_handoff(tx, e.seq, self.tenant, task, agent, h, now)?;
+            }
             let promote_to = match (m.streak_needed, Tier::from_number(m.tier.number() + 1)) {
                 (Some(n), Some(next)) if m.streak >= n && next <= Tier::Builder => Some(next),
                 _ => None,
@@ -319,11 +323,7 @@ impl Writer<'_> {
                     .with("reason", v.detail)
                     .with("phase", v.phase),
             )?;
-            let text = serde_json::to_string(handoff).unwrap_or_default();
-            tx.prepare_cached(
-                "INSERT INTO handoffs (event_seq, tenant, task, agent, handoff, ts_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![revoked.seq as i64, self.tenant, v.task, v.agent, text, now])?;
+            insert_handoff(tx, revoked.seq, self.tenant, v.task, v.agent, handoff, now)?;
             if let Some(lower) = before.tier.number().checked_sub(1).and_then(Tier::from_number) {
                 change_tier(tx, self, v.agent, (before.tier, lower), "revoked", None)?;
             }
@@ -382,6 +382,23 @@ pub struct ViolationRecord<'a> {
     pub phase: &'a str,
     /// In words.
     pub detail: &'a str,
+}
+
+fn insert_handoff(
+    tx: &Transaction<'_>,
+    event_seq: u64,
+    tenant: &str,
+    task: &str,
+    agent: &str,
+    handoff: &Handoff,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let text = serde_json::to_string(handoff).unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO handoffs (event_seq, tenant, task, agent, handoff, ts_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![event_seq as i64, tenant, task, agent, text, now])?;
+    Ok(())
 }
 
 fn insert_violation(

@@ -11,6 +11,7 @@ pub mod bugs;
 pub mod checkpoint;
 pub mod ledger;
 pub mod memory;
+pub mod pipeline;
 pub mod render;
 pub mod status;
 pub mod validate;
@@ -23,6 +24,7 @@ pub fn commands() -> Vec<clap::Command> {
         checkpoint::Cli::command(),
         ledger::Cli::command(),
         memory::Cli::command(),
+        pipeline::Cli::command(),
         status::Cli::command(),
         validate::Cli::command(),
     ]

@@ -19,6 +19,9 @@ pub const AGOV_LEDGER_PATH: &str = "AGOV_LEDGER_PATH";
 /// When `memory log` fills the search index: `auto` (default: at once up to
 /// 1 MiB, else in a background `memory index`), `inline`, `background`, `off`.
 pub const AGOV_MEMORY_INDEX: &str = "AGOV_MEMORY_INDEX";
+/// Life of a governed agent's execution lock between transitions (default
+/// `30s`): a killed agent's lock frees this long after its last transition.
+pub const AGOV_LOCK_TTL: &str = "AGOV_LOCK_TTL";
 /// AppRole role id agov logs in to Vault with when `VAULT_TOKEN` is not set.
 pub const AGOV_VAULT_ROLE_ID: &str = "AGOV_VAULT_ROLE_ID";
 /// AppRole secret id that goes with `AGOV_VAULT_ROLE_ID`.
@@ -60,6 +63,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_MEMORY_INDEX,
         "when `memory log` indexes for search: auto | inline | background | off",
+    ),
+    (
+        AGOV_LOCK_TTL,
+        "life of an agent's execution lock between transitions (default 30s)",
     ),
     (
         AGOV_VAULT_ROLE_ID,

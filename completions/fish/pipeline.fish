@@ -1,0 +1,189 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pipeline_global_optspecs
+    string join \n json color= q/quiet v/verbose config= tenant= h/help V/version
+end
+
+function __fish_pipeline_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pipeline_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pipeline_using_subcommand
+    set -l cmd (__fish_pipeline_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pipeline -n "__fish_pipeline_needs_command" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_needs_command" -s V -l version -d 'Print version'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "agent" -d 'Run one governed agent, or one governed command'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "revocations" -d 'List revoked agents and why'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l packet -d 'The instruction packet (JSON, schema/json/packet.schema.json)' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tier -d 'The tier to run at [default: the packet\'s, else the tier the agent has earned]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tier -d 'The tier to check against when there is no AGOV_TOKEN' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "show" -d 'Show an agent: tier, record, current run (phase, lock, heartbeat, budget), violations'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "promote" -d 'Raise an agent\'s tier (T3 and T4 need --approve, recorded with who approved)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "demote" -d 'Lower an agent\'s tier (its compliant streak starts again)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "revoke" -d 'Revoke an agent: its current token is revoked, its run stops within seconds, and it cannot start again until reinstated'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "reinstate" -d 'Let a revoked agent run again (at the tier it was demoted to)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l to -d 'The tier to give it [default: the next one]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l approve -d 'Record your approval (needed for tier 3 and 4)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l to -d 'The tier to give it [default: the one below]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l reason -d 'Why (recorded, and shown to whoever looks at it next)' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show an agent: tier, record, current run (phase, lock, heartbeat, budget), violations'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Raise an agent\'s tier (T3 and T4 need --approve, recorded with who approved)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "demote" -d 'Lower an agent\'s tier (its compliant streak starts again)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke an agent: its current token is revoked, its run stops within seconds, and it cannot start again until reinstated'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "reinstate" -d 'Let a revoked agent run again (at the tier it was demoted to)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "agent" -d 'Run one governed agent, or one governed command'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "revocations" -d 'List revoked agents and why'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "show" -d 'Show an agent: tier, record, current run (phase, lock, heartbeat, budget), violations'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "promote" -d 'Raise an agent\'s tier (T3 and T4 need --approve, recorded with who approved)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "demote" -d 'Lower an agent\'s tier (its compliant streak starts again)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "revoke" -d 'Revoke an agent: its current token is revoked, its run stops within seconds, and it cannot start again until reinstated'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "reinstate" -d 'Let a revoked agent run again (at the tier it was demoted to)'

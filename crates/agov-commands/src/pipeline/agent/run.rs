@@ -1,0 +1,135 @@
+//! `pipeline agent run`: one governed agent, from BOOTSTRAP to EXIT.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use agov_agent::command::{CommandSpec, Note, drive};
+use agov_agent::{Outcome, Run};
+use agov_cli::{CliError, Ctx};
+use agov_core::{FailureClass, Tier};
+use agov_governance::Packet;
+use agov_governance::packet::MAX_PACKET_BYTES;
+use serde_json::json;
+
+use super::super::{Backends, tier_arg};
+
+/// Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)
+///
+/// The command gets AGOV_AGENT_ID, AGOV_TASK_ID, AGOV_RUN_ID, AGOV_TIER,
+/// AGOV_PACKET and AGOV_TOKEN, speaks JSON lines on stdout
+/// (schema/json/agent-protocol.schema.json) and reads decisions on stdin.
+#[derive(Debug, clap::Args)]
+pub(in super::super) struct Args {
+    /// The instruction packet (JSON, schema/json/packet.schema.json)
+    #[arg(long, value_name = "FILE")]
+    packet: PathBuf,
+
+    /// The tier to run at [default: the packet's, else the tier the agent has earned]
+    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    tier: Option<Tier>,
+
+    /// The agent's program and its arguments
+    #[arg(last = true, required = true, value_name = "CMD")]
+    command: Vec<String>,
+}
+
+fn read_packet(path: &PathBuf) -> Result<Packet, CliError> {
+    let what = format!("packet {}", path.display());
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(MAX_PACKET_BYTES as u64 + 1)
+                .read_to_string(&mut text)
+        })
+        .map_err(|e| CliError::usage(format!("cannot read {what}: {e}")))?;
+    Ok(Packet::parse(&what, &text)?)
+}
+
+pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let packet = read_packet(&args.packet)?;
+    let packet_path = std::path::absolute(&args.packet)
+        .map_err(|e| CliError::io("cannot resolve the packet's path", e))?;
+    let mut b = Backends::open(ctx)?;
+    let (gov, ledger) = b.governor();
+    let mut run = Run::bootstrap(&gov, ledger, packet, args.tier)?;
+    let (agent, task, run_id, tier) = (
+        run.packet.agent_id.clone(),
+        run.packet.task_id.clone(),
+        run.run_id.clone(),
+        run.tier,
+    );
+    let (quiet, json_mode) = (ctx.global.quiet, ctx.json());
+    let say = |line: String| {
+        if !quiet {
+            eprintln!("{line}");
+        }
+    };
+    say(format!(
+        "{agent}: BOOTSTRAP (run {run_id}, tier {})",
+        tier.number()
+    ));
+    let spec = CommandSpec {
+        argv: args.command,
+        packet_path,
+        dir: None,
+    };
+    drive(&mut run, &spec, &mut |n| match n {
+        Note::Phase(p) => say(format!("{agent}: {p}")),
+        Note::Log { level, message } => say(format!("{agent} [{level}] {message}")),
+        Note::Malformed(problem) => say(format!(
+            "{agent}: malformed line ({problem}), counted as an error"
+        )),
+    })?;
+    let outcome = run.outcome().cloned();
+    let errors = run.budget().total_errors;
+    drop(run);
+    let (word, reason, handoff, promoted) = match &outcome {
+        Some(Outcome::Completed { promoted }) => ("completed", None, None, *promoted),
+        Some(Outcome::Revoked { reason, handoff }) => {
+            ("revoked", Some(reason.clone()), Some(handoff.clone()), None)
+        }
+        Some(Outcome::Failed { reason, handoff }) => {
+            ("failed", Some(reason.clone()), Some(handoff.clone()), None)
+        }
+        None => (
+            "failed",
+            Some("the run ended without an outcome".to_string()),
+            None,
+            None,
+        ),
+    };
+    let doc = json!({
+        "agent_id": agent,
+        "task_id": task,
+        "run_id": run_id,
+        "tier": tier.number(),
+        "outcome": word,
+        "reason": reason,
+        "errors": errors,
+        "promoted_to": promoted.map(|t| t.number()),
+        "handoff": handoff,
+    });
+    if json_mode {
+        ctx.out.json(&doc)?;
+    } else {
+        let mut line = format!("{agent} {word} (run {run_id}, tier {})", tier.number());
+        if let Some(t) = promoted {
+            line.push_str(&format!("; promoted to tier {} ({})", t.number(), t.role()));
+        }
+        ctx.out.line(&line)?;
+    }
+    match word {
+        "completed" => Ok(()),
+        "revoked" => Err(CliError::new(
+            FailureClass::Denied,
+            format!("{agent} was revoked: {}", reason.unwrap_or_default()),
+        )
+        .with_hint(format!(
+            "`pipeline handoff {task}` shows what it left; `pipeline agents show {agent}` its state"
+        ))),
+        _ => Err(
+            CliError::failed(format!("{agent} failed: {}", reason.unwrap_or_default()))
+                .with_hint(format!("`pipeline handoff {task}` shows where it stopped")),
+        ),
+    }
+}

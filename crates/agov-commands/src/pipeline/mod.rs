@@ -1,0 +1,124 @@
+//! `pipeline`: governed agents (and, as they land, multi-agent pipelines).
+
+mod agent;
+mod agents;
+mod handoff;
+mod revocations;
+
+use std::process::ExitCode;
+
+use agov_agent::Governor;
+use agov_cli::{CliError, Ctx, GlobalArgs, HasGlobalArgs};
+use agov_config::Settings;
+use agov_governance::rules::TierRules;
+use agov_ledger::Ledger;
+use agov_runtime::RuntimeStore;
+use agov_tokens::TokenAuthority;
+use clap::{Parser, Subcommand};
+
+use crate::backends;
+
+const EXAMPLES: &str = "\
+Examples:
+  pipeline agent run --packet examples/packets/alpha-research.json -- ./my-agent.sh
+  pipeline agent exec --tier 0 -- git status        # runs only if tier 0 may
+  pipeline agents list
+  pipeline agents show alpha-1                      # phase, lock, heartbeat, budget, violations
+  pipeline agents promote alpha-1 --to 3 --approve  # T3 and T4 need a human approval
+  pipeline agents revoke alpha-1 --reason \"touching prod\"
+  pipeline revocations
+  pipeline handoff renewal-bug                      # what the last revoked agent left
+
+Every agent follows BOOTSTRAP -> PREFLIGHT -> PLAN -> EXECUTE -> VERIFY ->
+PACKAGE -> REPORT -> EXIT under a short-lived token for its tier; skipping a
+phase, spending its error budget or asking for a forbidden action revokes it.
+Every step is in the audit ledger (`ledger query --action 'agent.*'`).";
+
+/// Run AI agents under governance: tiers, lifecycle, error budgets, revocation
+#[derive(Debug, Parser)]
+#[command(name = "pipeline", version, after_long_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+impl HasGlobalArgs for Cli {
+    fn global_args(&self) -> &GlobalArgs {
+        &self.global
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run one governed agent, or one governed command
+    #[command(subcommand)]
+    Agent(agent::Command),
+    /// Agents' trust state: list, show, promote, demote, revoke, reinstate
+    #[command(subcommand)]
+    Agents(agents::Command),
+    Revocations(revocations::Args),
+    Handoff(handoff::Args),
+}
+
+/// Runs the `pipeline` binary.
+pub fn main() -> ExitCode {
+    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+        Command::Agent(c) => agent::run(c, ctx),
+        Command::Agents(c) => agents::run(c, ctx),
+        Command::Revocations(a) => revocations::run(a, ctx),
+        Command::Handoff(a) => handoff::run(a, ctx),
+    })
+}
+
+/// The backends a governor needs, opened from the configuration.
+struct Backends {
+    settings: Settings,
+    ledger: Ledger,
+    store: Box<dyn RuntimeStore>,
+    tokens: Box<dyn TokenAuthority>,
+    rules: TierRules,
+    lock_ttl: std::time::Duration,
+}
+
+impl Backends {
+    fn open(ctx: &mut Ctx) -> Result<Backends, CliError> {
+        let settings = ctx.settings()?;
+        let lock_ttl = match ctx.env.get(agov_config::env::AGOV_LOCK_TTL) {
+            None | Some("") => agov_agent::LOCK_TTL,
+            Some(v) => agov_core::time::parse_duration(v).map_err(|e| {
+                CliError::usage(format!("{}: {e}", agov_config::env::AGOV_LOCK_TTL))
+            })?,
+        };
+        Ok(Backends {
+            lock_ttl,
+            ledger: backends::ledger_for_write(&settings)?,
+            store: backends::runtime_store(&settings)?,
+            tokens: backends::token_authority(&settings)?,
+            rules: TierRules::built_in(),
+            settings,
+        })
+    }
+
+    /// The governor over these backends, and the ledger to record in.
+    fn governor(&mut self) -> (Governor<'_>, &mut Ledger) {
+        (
+            Governor {
+                store: self.store.as_ref(),
+                tokens: self.tokens.as_ref(),
+                rules: &self.rules,
+                tenant: self.settings.tenant.value.clone(),
+                actor: backends::actor(),
+                lock_ttl: self.lock_ttl,
+            },
+            &mut self.ledger,
+        )
+    }
+}
+
+/// Parses a tier argument (`0`-`4`, `t2`, `builder`).
+fn tier_arg(s: &str) -> Result<agov_core::Tier, String> {
+    s.parse::<agov_core::Tier>()
+}
