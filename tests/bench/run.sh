@@ -18,7 +18,7 @@ fi
 
 echo "building the release binaries…" >&2
 cargo build -q --release -p agov --bins
-cargo build -q --release -p agov-ledger --example fill_ledger -p agov-bugs --example fill_bugs
+cargo build -q --release -p agov-ledger --example fill_ledger -p agov-bugs --example fill_bugs -p agov-agent --example transitions
 BIN=$ROOT/target/release
 LEDGER=$BIN/ledger
 BUGS=$BIN/bugs
@@ -183,6 +183,21 @@ row "\`memory search renewal\` over 1 GB stored (no match)" "$(median_ms "$MEMOR
 INFO+=("| \`memory fetch m1 --lines 5000000:5000020\` of a 500 MB entry | $(median_ms "$MEMORY fetch m1 --lines 5000000:5000020" 30) ms |")
 rm -f "$WORK/log1" "$WORK/log2" "$WORK/soup"
 unset AGOV_MEMORY_INDEX
+
+# Governance overhead per lifecycle transition (heartbeat + lock refresh +
+# budget/state write in one round trip + durable ledger append).
+echo "lifecycle transitions…" >&2
+ms_per() { python3 -c "print(round(float('$1') / 1000, 3))"; }
+row "governance overhead per transition, embedded (mean of 10,000)" "$(ms_per "$("$BIN/examples/transitions" "$WORK/transitions-embedded" 10000)")" 2 ms
+if command -v redis-server >/dev/null; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null
+  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  row "governance overhead per transition, Redis on loopback (mean of 10,000)" "$(ms_per "$("$BIN/examples/transitions" "$WORK/transitions-redis" 10000 "redis://127.0.0.1:$port")")" 1 ms
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+else
+  echo "redis-server not found: skipping the Redis transition row (apt-get install redis-server)" >&2
+fi
 
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2

@@ -377,3 +377,77 @@ fn packets_handoffs_and_protocol_lines_match_their_schemas() {
         );
     }
 }
+
+#[test]
+fn pipeline_agent_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("p.json"),
+        r#"{"agent_id":"s1","task_id":"t1","objective":"shape"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ok.sh"),
+        "for p in PREFLIGHT PLAN EXECUTE VERIFY PACKAGE REPORT; do echo \"{\\\"type\\\":\\\"phase\\\",\\\"phase\\\":\\\"$p\\\"}\"; done",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad.sh"),
+        r#"echo '{"type":"phase","phase":"EXECUTE"}'"#,
+    )
+    .unwrap();
+    let ok = env.sh("\"$PIPELINE\" agent run --packet p.json --json -- bash ok.sh");
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert_shape("agent-run.schema.json", &ok.json());
+    assert_shape(
+        "agents.schema.json",
+        &env.run("pipeline", &["agents", "list", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "agent.schema.json",
+        &env.run("pipeline", &["agents", "promote", "s1", "--json"])
+            .expect(0)
+            .json(),
+    );
+    let bad = env.sh("\"$PIPELINE\" agent run --packet p.json --json -- bash bad.sh");
+    assert_eq!(bad.code, 3, "{bad:?}");
+    let bad = bad.json();
+    assert_shape("agent-run.schema.json", &bad);
+    assert_shape("handoff.schema.json", &bad["handoff"]);
+    assert_shape(
+        "agent-show.schema.json",
+        &env.run("pipeline", &["agents", "show", "s1", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "revocations.schema.json",
+        &env.run("pipeline", &["revocations", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "handoff.schema.json",
+        &env.run("pipeline", &["handoff", "t1", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "agent-revoke.schema.json",
+        &env.run("pipeline", &["agents", "reinstate", "s1", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "agent-revoke.schema.json",
+        &env.run(
+            "pipeline",
+            &["agents", "revoke", "s1", "--reason", "r", "--json"],
+        )
+        .expect(0)
+        .json(),
+    );
+}

@@ -7,11 +7,16 @@
 //! which it never sees). It speaks the JSON-lines protocol
 //! ([`agov_governance::protocol`]) on stdout and reads the answers to its
 //! action requests on stdin; stderr passes through. A malformed line is an
-//! error against its budget. A revoked agent is killed at once.
+//! error against its budget. The agent runs in a process group of its own,
+//! which is killed whole when it is revoked or when the governor is
+//! interrupted (SIGINT, SIGTERM: the run then fails with a handoff).
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -117,6 +122,7 @@ fn spawn(run: &Run<'_>, spec: &CommandSpec) -> Result<Child, AgentError> {
     };
     let mut cmd = Command::new(program);
     cmd.args(args)
+        .process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
@@ -158,12 +164,24 @@ pub fn drive(
             .ok_or_else(|| AgentError::Process("no stdout".into()))?,
     );
     let mut last_refresh = Instant::now();
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&interrupted))
+            .map_err(|e| AgentError::Process(format!("cannot watch for interruptions: {e}")))?;
+    }
     let result = (|| -> Result<(), AgentError> {
         loop {
             if run.outcome().is_some() {
                 return Ok(());
             }
-            match lines.recv_timeout(Duration::from_secs(1)) {
+            if interrupted.load(Ordering::Relaxed) {
+                kill_group(&mut child);
+                return run.fail(&format!(
+                    "the governor was interrupted during {}",
+                    run.phase()
+                ));
+            }
+            match lines.recv_timeout(Duration::from_millis(250)) {
                 Ok(Line::TooLong) => {
                     note(Note::Malformed("line too long"));
                     run.error(
@@ -212,11 +230,21 @@ pub fn drive(
             }
         }
     })();
-    if child.try_wait().ok().flatten().is_none() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    kill_group(&mut child);
     result
+}
+
+/// Kills the agent and everything it started (its process group).
+fn kill_group(child: &mut Child) {
+    if let Some(pid) = i32::try_from(child.id())
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        // The group may be gone already; nothing to do then.
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn handle(

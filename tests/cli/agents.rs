@@ -1,0 +1,256 @@
+//! Governed agents through the `pipeline` binary, each case on the embedded
+//! default and against a real OpenBao (tokens) and Redis (runtime state).
+
+use crate::common::TestEnv;
+
+/// The embedded default, and OpenBao + Redis (a tenant of its own on the
+/// shared servers).
+fn both() -> Vec<(&'static str, TestEnv)> {
+    let embedded = TestEnv::new();
+    let mut real = crate::ledger_vault::vault_env();
+    real.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("AGOV_TENANT", &agov_testkit::unique("t"));
+    vec![("embedded", embedded), ("openbao+redis", real)]
+}
+
+/// Writes an agent script and a packet into the environment's folder.
+fn setup(env: &TestEnv, agent: &str, extra: &str, script: &str) {
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join(format!("{agent}.json")),
+        format!(r#"{{"agent_id":"{agent}","task_id":"task-{agent}","objective":"test"{extra}}}"#),
+    )
+    .unwrap();
+    std::fs::write(dir.join(format!("{agent}.sh")), script).unwrap();
+}
+
+fn run_agent(env: &TestEnv, agent: &str) -> crate::common::Run {
+    env.sh(&format!(
+        "\"$PIPELINE\" agent run --packet {agent}.json --json -- bash {agent}.sh"
+    ))
+}
+
+const GOOD: &str = r#"
+for p in PREFLIGHT PLAN EXECUTE; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+echo '{"type":"action","id":"a1","action":"cmd:git status"}'
+read -r answer; case "$answer" in *'"allow"'*) ;; *) exit 9;; esac
+echo '{"type":"artifact","name":"report.md"}'
+for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+"#;
+
+#[test]
+fn a_well_behaved_agent_completes_and_is_promoted_after_the_threshold() {
+    for (name, env) in both() {
+        setup(&env, "good", r#","deliverables":["report.md"]"#, GOOD);
+        for i in 1..=3 {
+            let out = run_agent(&env, "good").expect(0).json();
+            assert_eq!(out["outcome"], "completed", "{name} run {i}");
+            let promoted = if i == 3 {
+                serde_json::json!(1)
+            } else {
+                serde_json::Value::Null
+            };
+            assert_eq!(out["promoted_to"], promoted, "{name} run {i}");
+        }
+        let show = env
+            .run("pipeline", &["agents", "show", "good", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(show["agent"]["tier"], 1, "{name}");
+        assert_eq!(show["agent"]["compliant_runs"], 3, "{name}");
+        assert!(
+            show["lock"]["held_by"].is_null(),
+            "{name}: EXIT released the lock"
+        );
+        let phases = env
+            .run(
+                "ledger",
+                &[
+                    "query",
+                    "--action",
+                    "agent.phase",
+                    "--limit",
+                    "100",
+                    "--json",
+                ],
+            )
+            .expect(0)
+            .json();
+        assert_eq!(phases.as_array().unwrap().len(), 18, "{name}");
+        assert_eq!(
+            env.run("ledger", &["verify", "--json"]).expect(0).json()["ok"],
+            true
+        );
+    }
+}
+
+#[test]
+fn an_agent_that_skips_plan_is_revoked_at_once_and_its_handoff_names_the_phase() {
+    for (name, env) in both() {
+        setup(
+            &env,
+            "skipper",
+            "",
+            r#"echo '{"type":"phase","phase":"PREFLIGHT"}'; echo '{"type":"phase","phase":"EXECUTE"}'; sleep 20"#,
+        );
+        let started = std::time::Instant::now();
+        let r = run_agent(&env, "skipper");
+        assert_eq!(r.code, 3, "{name}: {r:?}");
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{name}: the agent is killed, not waited for"
+        );
+        assert_eq!(r.json()["outcome"], "revoked");
+        assert!(r.stderr.contains("skips PLAN"), "{name}: {}", r.stderr);
+        let h = env
+            .run("pipeline", &["handoff", "task-skipper", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(h["last_phase"], "PREFLIGHT", "{name}");
+        assert!(
+            h["revocation_reason"]
+                .as_str()
+                .unwrap()
+                .contains("PREFLIGHT → EXECUTE")
+        );
+        let again = run_agent(&env, "skipper");
+        assert_eq!(
+            again.code, 3,
+            "{name}: a revoked agent cannot start: {again:?}"
+        );
+        assert!(again.stderr.contains("is revoked"), "{}", again.stderr);
+        let list = env
+            .run("pipeline", &["revocations", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(list[0]["agent"], "skipper", "{name}");
+        env.run("pipeline", &["agents", "reinstate", "skipper"])
+            .expect(0);
+        assert_ne!(
+            run_agent(&env, "skipper").stderr.contains("is revoked"),
+            true
+        );
+    }
+}
+
+#[test]
+fn an_agent_repeating_an_error_is_revoked_and_its_token_stops_working() {
+    for (name, env) in both() {
+        setup(
+            &env,
+            "flaky",
+            "",
+            r#"printf '%s' "$AGOV_TOKEN" > flaky.token
+echo '{"type":"phase","phase":"PREFLIGHT"}'
+for i in 1 2 3; do echo '{"type":"error","key":"timeout","message":"backend timed out"}'; done
+sleep 20"#,
+        );
+        let r = run_agent(&env, "flaky");
+        assert_eq!(r.code, 3, "{name}: {r:?}");
+        assert!(
+            r.json()["reason"].as_str().unwrap().contains("timeout"),
+            "{name}"
+        );
+        let token = std::fs::read_to_string(env.dir.path().join("flaky.token")).unwrap();
+        assert!(!token.is_empty());
+        // The agent's own token no longer looks up (in OpenBao for the real case).
+        let mut with_token = env.sh(&format!(
+            "AGOV_TOKEN='{token}' \"$PIPELINE\" agent exec -- true"
+        ));
+        assert_eq!(with_token.code, 3, "{name}: {with_token:?}");
+        with_token.stderr.make_ascii_lowercase();
+        assert!(
+            with_token.stderr.contains("revoked, expired or unknown"),
+            "{name}: {}",
+            with_token.stderr
+        );
+    }
+}
+
+#[test]
+fn a_t0_agent_asking_for_a_t1_action_is_denied_and_ledgered() {
+    for (name, env) in both() {
+        setup(
+            &env,
+            "curious",
+            "",
+            r#"echo '{"type":"phase","phase":"PREFLIGHT"}'
+echo '{"type":"action","id":"w1","action":"write:sandbox/notes.txt"}'
+read -r answer; printf '%s' "$answer" > curious.answer
+echo '{"type":"phase","phase":"PLAN"}'; exit 4"#,
+        );
+        let r = run_agent(&env, "curious");
+        assert_eq!(
+            r.code, 1,
+            "{name}: it failed on its own, it was not revoked: {r:?}"
+        );
+        let answer: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(env.dir.path().join("curious.answer")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(answer["decision"], "deny", "{name}");
+        assert!(
+            answer["reason"].as_str().unwrap().contains("needs tier 1"),
+            "{name}: {answer}"
+        );
+        let events = env
+            .run("ledger", &["query", "--action", "agent.action", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(events[0]["detail"]["decision"], "deny", "{name}");
+        assert_eq!(events[0]["detail"]["action"], "write:sandbox/notes.txt");
+        let exec = env.run(
+            "pipeline",
+            &["agent", "exec", "--tier", "0", "--", "touch", "sandbox/x"],
+        );
+        assert_eq!(exec.code, 3, "{name}: {exec:?}");
+    }
+}
+
+#[test]
+fn two_instances_of_one_agent_cannot_both_run_and_a_killed_one_is_explained() {
+    for (name, mut env) in both() {
+        env.set("AGOV_LOCK_TTL", "2s");
+        setup(
+            &env,
+            "solo",
+            "",
+            r#"echo '{"type":"phase","phase":"PREFLIGHT"}'; echo '{"type":"phase","phase":"PLAN"}'; echo '{"type":"phase","phase":"EXECUTE"}'; sleep 30"#,
+        );
+        // The first run, in its own process group so that kill -9 takes the
+        // governor and its agent down together, as a crash would.
+        let r = env.sh(
+            "setsid \"$PIPELINE\" agent run --packet solo.json -- bash solo.sh > first.out 2>&1 & pid=$!; \
+             for i in $(seq 1 50); do grep -q EXECUTE first.out 2>/dev/null && break; sleep 0.1; done; \
+             \"$PIPELINE\" agent run --packet solo.json -- bash solo.sh; echo \"second=$?\"; \
+             kill -9 -- -$pid; wait $pid 2>/dev/null; echo killed",
+        );
+        assert!(r.stdout.contains("second=3"), "{name}: {r:?}");
+        assert!(r.stderr.contains("already running"), "{name}: {}", r.stderr);
+        std::thread::sleep(std::time::Duration::from_millis(2500));
+        let show = env
+            .run("pipeline", &["agents", "show", "solo", "--json"])
+            .expect(0)
+            .json();
+        let why = show["explanation"].as_str().unwrap();
+        assert!(
+            why.contains("stopped in EXECUTE without finishing"),
+            "{name}: {why}"
+        );
+        assert!(
+            show["lock"]["held_by"].is_null(),
+            "{name}: the lock expired"
+        );
+        let human = env
+            .run("pipeline", &["agents", "show", "solo"])
+            .expect(0)
+            .stdout;
+        assert!(
+            human.contains("the process died or was killed"),
+            "{name}: {human}"
+        );
+        // And the agent can run again.
+        setup(&env, "solo", "", GOOD.replace("report.md", "x").as_str());
+        run_agent(&env, "solo").expect(0);
+    }
+}
