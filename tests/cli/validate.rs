@@ -14,7 +14,7 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
         r.stdout
     );
     assert!(
-        r.stdout.trim_end().ends_with("passed, 2 failed"),
+        r.stdout.trim_end().ends_with("passed, 4 failed"),
         "{}",
         r.stdout
     );
@@ -33,7 +33,20 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
             .starts_with("created the ledger")
     );
     assert_eq!(applied["failed"], 0);
-    assert!(applied["passed"].as_u64().unwrap() >= 8);
+    assert!(applied["passed"].as_u64().unwrap() >= 20, "{applied}");
+    for name in [
+        "scripted agent goes BOOTSTRAP → EXIT",
+        "a budget breach revokes the agent",
+        "it leaves a handoff naming its phase",
+    ] {
+        let c = applied["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no check `{name}`"));
+        assert_eq!(c["outcome"], "passed", "{c}");
+    }
     let again = env
         .run("validate-phases", &["--apply", "--json"])
         .expect(0)
@@ -112,6 +125,14 @@ fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
         .find(|c| c["name"] == "a T0 token is denied a T1 path")
         .unwrap();
     assert_eq!(t0["outcome"], "passed");
+    let revoked = checks
+        .iter()
+        .find(|c| c["name"] == "its token no longer looks up")
+        .unwrap();
+    assert_eq!(
+        revoked["outcome"], "passed",
+        "an agent's OpenBao token dies with its revocation"
+    );
     assert_eq!(
         env.run("validate-phases", &["--apply", "--json"])
             .expect(0)

@@ -477,3 +477,17 @@ pub fn violations(
     };
     run().map_err(|e| AgentError::db(ledger.path(), e))
 }
+
+/// Deletes a (scratch) tenant's trust rows: metrics, violations, handoffs,
+/// promotions. Its ledger events stay.
+pub fn purge_tenant(ledger: &mut Ledger, tenant: &str) -> Result<(), AgentError> {
+    let path = ledger.path().to_path_buf();
+    let mut run = || -> rusqlite::Result<()> {
+        let tx = agov_sqlite::write_tx(ledger.connection())?;
+        for table in ["agent_metrics", "violations", "handoffs", "promotions"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE tenant = ?1"), [tenant])?;
+        }
+        tx.commit()
+    };
+    run().map_err(|e| AgentError::db(&path, e))
+}

@@ -1,6 +1,7 @@
 //! `validate-phases`: a live, phase-by-phase conformance check of an
 //! installation, safe to run from cron: writes go to a scratch tenant.
 
+mod agents;
 mod checkpointing;
 mod foundation;
 mod secrets;
@@ -120,9 +121,7 @@ const NAMES: [&str; 12] = [
 ];
 
 /// The phases whose capability does not exist yet, and the issue that brings it.
-const NOT_YET: [(u8, &str); 9] = [
-    (3, "governed agents (issue 4)"),
-    (4, "governed agents (issue 4)"),
+const NOT_YET: [(u8, &str); 7] = [
     (6, "multi-agent pipelines (issue 5)"),
     (7, "metrics (issue 7)"),
     (8, "pipeline leases (issue 5) and hardening (issue 8)"),
@@ -174,6 +173,8 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
         match n {
             1 => foundation::check(&settings, &mut phase),
             2 => secrets::check(&settings, &mut phase),
+            3 => agents::check_execution(&settings, &scratch, &mut phase),
+            4 => agents::check_revocation(&settings, &scratch, &mut phase),
             5 => checkpointing::check(&settings, &scratch, &mut phase),
             _ => {
                 let why = NOT_YET
