@@ -1,4 +1,6 @@
-//! Real servers for tests: `redis-server` and OpenBao's `bao server -dev`.
+//! Real servers for tests: `redis-server` and OpenBao's `bao server -dev`;
+//! and, as the one stand-in, an OpenAI-compatible HTTP server ([`llm`]),
+//! since there is no model to call offline.
 //!
 //! Each server runs on a free loopback port, is polled until it answers (no
 //! fixed sleeps), and runs under a small `sh` watchdog that reads the test
@@ -10,6 +12,8 @@
 //! Binaries are found through `AGOV_TEST_REDIS_SERVER` / `AGOV_TEST_BAO`,
 //! then `PATH`, then `target/test-tools/venv/bin/bao` (where
 //! `tests/run.sh` installs OpenBao).
+
+pub mod llm;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
