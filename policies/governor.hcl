@@ -38,3 +38,11 @@ path "secret/metadata/agov/ledger/*" {
 path "secret/data/services/*" {
   capabilities = ["read"]
 }
+
+# The API key of the `llm` agent driver (AGOV_LLM_KEY_PATH, default agov/llm).
+path "secret/data/agov/llm" {
+  capabilities = ["read"]
+}
+path "secret/data/agov/llm/*" {
+  capabilities = ["read"]
+}

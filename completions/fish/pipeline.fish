@@ -53,6 +53,9 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l packet -d 'The instruction packet (JSON, schema/json/packet.schema.json)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tier -d 'The tier to run at [default: the packet\'s, else the tier the agent has earned]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l driver -d 'How the agent runs: `command` (the program after `--`) or `llm` (a model behind an OpenAI-compatible API; see AGOV_LLM_*)' -r -f -a "command\t''
+llm\t''"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l work-dir -d 'Where the llm driver writes the deliverables [default: ./agov-work/TASK]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"

@@ -255,3 +255,45 @@ fn two_instances_of_one_agent_cannot_both_run_and_a_killed_one_is_explained() {
         run_agent(&env, "solo").expect(0);
     }
 }
+
+#[test]
+fn the_llm_driver_runs_a_model_through_the_lifecycle_with_its_key_from_env_or_vault() {
+    let fake = agov_testkit::llm::FakeLlm::start();
+    let key = "sk-or-cli-test-key";
+    for (name, mut env) in both() {
+        env.set("AGOV_LLM_BASE_URL", &fake.base_url());
+        if name == "embedded" {
+            env.set("AGOV_LLM_API_KEY", key);
+        } else {
+            // The key lives in Vault KV; agov's AppRole identity reads it.
+            let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(
+                agov_testkit::shared_bao().addr(),
+            ))
+            .unwrap();
+            root.kv_write("agov/llm", &serde_json::json!({ "api_key": key }), None)
+                .unwrap();
+        }
+        setup(&env, "writer", r#","deliverables":["runbook.md"]"#, "");
+        let r = env
+            .sh("\"$PIPELINE\" agent run --packet writer.json --driver llm --work-dir out --json");
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+        assert_eq!(r.json()["outcome"], "completed", "{name}");
+        let runbook = std::fs::read_to_string(env.dir.path().join("out/runbook.md")).unwrap();
+        assert!(runbook.starts_with("ok: EXECUTE"), "{name}: {runbook}");
+        let export = env.run("ledger", &["export"]).expect(0);
+        for text in [&r.stdout, &r.stderr, &export.stdout] {
+            assert!(!text.contains(key), "{name}: the key leaked");
+        }
+        assert!(
+            export.stdout.contains("agent.call"),
+            "{name}: calls are ledgered"
+        );
+        let seen = fake.seen();
+        assert_eq!(seen.last().unwrap().authorization, format!("Bearer {key}"));
+    }
+    let env = TestEnv::new();
+    setup(&env, "keyless", "", "");
+    let r = env.sh("\"$PIPELINE\" agent run --packet keyless.json --driver llm");
+    assert_eq!(r.code, 64, "{r:?}");
+    assert!(r.stderr.contains("needs an API key"), "{}", r.stderr);
+}

@@ -515,6 +515,34 @@ impl<'a> Run<'a> {
         Ok(decision)
     }
 
+    /// The agent called out (a model, an API): counted for the rate trigger
+    /// and ledgered with what it cost, never with what was said.
+    pub fn record_call(
+        &mut self,
+        model: &str,
+        attempts: u64,
+        tokens: Option<u64>,
+    ) -> Result<(), AgentError> {
+        self.ended()?;
+        let event = self
+            .event("agent.call")
+            .with("model", model)
+            .with("attempts", attempts)
+            .with(
+                "tokens",
+                tokens.map_or(serde_json::Value::Null, serde_json::Value::from),
+            )
+            .with("phase", self.phase.as_str());
+        self.transition(event)?;
+        let now = agov_core::time::now_us();
+        for _ in 0..attempts.max(1) {
+            if let Some(Verdict::Revoke { reason }) = self.watch.call(now) {
+                return self.end_revoked("trigger", "high", &reason);
+            }
+        }
+        Ok(())
+    }
+
     /// EXIT: the run must have reached REPORT. Releases the lock, revokes
     /// the token and records the run (which may promote the agent).
     pub fn finish(&mut self) -> Result<(), AgentError> {

@@ -11,11 +11,13 @@
 //! revocation list, a violation row and a handoff are written and its trust
 //! state is demoted. [`Run::finish`] is EXIT: it releases the lock, revokes
 //! the token and records a compliant run, which may promote the agent.
-//! [`command`] drives any executable through the JSON-lines protocol.
+//! [`command`] drives any executable through the JSON-lines protocol;
+//! [`llm`] drives a model behind an OpenAI-compatible API.
 
 pub mod command;
 mod engine;
 mod error;
+pub mod llm;
 pub mod records;
 
 pub use engine::{Governor, LOCK_TTL, Outcome, Run};

@@ -235,3 +235,47 @@ fn runtime_password(v: &Vault, path: &str) -> Result<Secret, CliError> {
             ))
         })
 }
+
+/// The `llm` driver's settings: base URL and model from the environment, the
+/// key from `AGOV_LLM_API_KEY` or else Vault KV (`AGOV_LLM_KEY_PATH`, field
+/// `api_key`).
+pub fn llm_settings(
+    settings: &Settings,
+    env: &agov_config::Env,
+) -> Result<agov_llm::LlmSettings, CliError> {
+    use agov_config::env as vars;
+    let key = match env.get(vars::AGOV_LLM_API_KEY).filter(|k| !k.is_empty()) {
+        Some(k) => Secret::new(k),
+        None => {
+            let Some(v) = vault(settings)? else {
+                return Err(CliError::usage("the llm driver needs an API key")
+                    .with_hint("set AGOV_LLM_API_KEY, or configure Vault and store it at agov/llm (field api_key)"));
+            };
+            let path = env.get(vars::AGOV_LLM_KEY_PATH).unwrap_or("agov/llm");
+            let entry = v.kv_read(path)?.ok_or_else(|| {
+                CliError::usage(format!("there is no LLM API key in Vault KV at {path}")).with_hint(
+                    format!("`bao kv put <mount>/{path} api_key=…`, or set AGOV_LLM_API_KEY"),
+                )
+            })?;
+            let k = entry
+                .data
+                .get("api_key")
+                .and_then(|k| k.as_str())
+                .unwrap_or_default();
+            if k.is_empty() {
+                return Err(CliError::usage(format!(
+                    "Vault KV {path} has no `api_key` field"
+                )));
+            }
+            Secret::new(k)
+        }
+    };
+    let mut s = agov_llm::LlmSettings::new(key);
+    if let Some(url) = env.get(vars::AGOV_LLM_BASE_URL).filter(|u| !u.is_empty()) {
+        s.base_url = url.to_string();
+    }
+    if let Some(m) = env.get(vars::AGOV_LLM_MODEL).filter(|m| !m.is_empty()) {
+        s.model = m.to_string();
+    }
+    Ok(s)
+}

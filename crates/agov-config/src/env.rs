@@ -22,6 +22,15 @@ pub const AGOV_MEMORY_INDEX: &str = "AGOV_MEMORY_INDEX";
 /// Life of a governed agent's execution lock between transitions (default
 /// `30s`): a killed agent's lock frees this long after its last transition.
 pub const AGOV_LOCK_TTL: &str = "AGOV_LOCK_TTL";
+/// Base URL of the OpenAI-compatible API the `llm` driver calls (default
+/// OpenRouter, `https://openrouter.ai/api/v1`).
+pub const AGOV_LLM_BASE_URL: &str = "AGOV_LLM_BASE_URL";
+/// The model the `llm` driver asks (default `openai/gpt-4o-mini`).
+pub const AGOV_LLM_MODEL: &str = "AGOV_LLM_MODEL";
+/// The API key for the `llm` driver; without it, Vault KV is read.
+pub const AGOV_LLM_API_KEY: &str = "AGOV_LLM_API_KEY";
+/// Vault KV path holding the key (field `api_key`; default `agov/llm`).
+pub const AGOV_LLM_KEY_PATH: &str = "AGOV_LLM_KEY_PATH";
 /// AppRole role id agov logs in to Vault with when `VAULT_TOKEN` is not set.
 pub const AGOV_VAULT_ROLE_ID: &str = "AGOV_VAULT_ROLE_ID";
 /// AppRole secret id that goes with `AGOV_VAULT_ROLE_ID`.
@@ -67,6 +76,19 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_LOCK_TTL,
         "life of an agent's execution lock between transitions (default 30s)",
+    ),
+    (
+        AGOV_LLM_BASE_URL,
+        "OpenAI-compatible API for the llm driver (default OpenRouter)",
+    ),
+    (AGOV_LLM_MODEL, "model for the llm driver"),
+    (
+        AGOV_LLM_API_KEY,
+        "API key for the llm driver (else read from Vault KV)",
+    ),
+    (
+        AGOV_LLM_KEY_PATH,
+        "Vault KV path of the llm API key, field api_key (default agov/llm)",
     ),
     (
         AGOV_VAULT_ROLE_ID,

@@ -28,9 +28,24 @@ pub(in super::super) struct Args {
     #[arg(long, value_name = "N", value_parser = tier_arg)]
     tier: Option<Tier>,
 
-    /// The agent's program and its arguments
-    #[arg(last = true, required = true, value_name = "CMD")]
+    /// How the agent runs: `command` (the program after `--`) or `llm` (a
+    /// model behind an OpenAI-compatible API; see AGOV_LLM_*)
+    #[arg(long, value_enum, default_value = "command")]
+    driver: Driver,
+
+    /// Where the llm driver writes the deliverables [default: ./agov-work/TASK]
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
+
+    /// The agent's program and its arguments (the command driver)
+    #[arg(last = true, value_name = "CMD")]
     command: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Driver {
+    Command,
+    Llm,
 }
 
 fn read_packet(path: &PathBuf) -> Result<Packet, CliError> {
@@ -46,7 +61,29 @@ fn read_packet(path: &PathBuf) -> Result<Packet, CliError> {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    match (args.driver, args.command.is_empty()) {
+        (Driver::Command, true) => {
+            return Err(CliError::usage("no command to run")
+                .with_hint("put the agent's program after `--`, or use --driver llm"));
+        }
+        (Driver::Llm, false) => {
+            return Err(CliError::usage(
+                "the llm driver runs no command: drop what follows `--`",
+            ));
+        }
+        _ => {}
+    }
     let packet = read_packet(&args.packet)?;
+    let llm = match args.driver {
+        Driver::Llm => {
+            let settings = ctx.settings()?;
+            let env = ctx.env.clone();
+            Some(agov_llm::ChatClient::new(crate::backends::llm_settings(
+                &settings, &env,
+            )?)?)
+        }
+        Driver::Command => None,
+    };
     let packet_path = std::path::absolute(&args.packet)
         .map_err(|e| CliError::io("cannot resolve the packet's path", e))?;
     let mut b = Backends::open(ctx)?;
@@ -68,18 +105,33 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         "{agent}: BOOTSTRAP (run {run_id}, tier {})",
         tier.number()
     ));
-    let spec = CommandSpec {
-        argv: args.command,
-        packet_path,
-        dir: None,
-    };
-    drive(&mut run, &spec, &mut |n| match n {
-        Note::Phase(p) => say(format!("{agent}: {p}")),
-        Note::Log { level, message } => say(format!("{agent} [{level}] {message}")),
-        Note::Malformed(problem) => say(format!(
-            "{agent}: malformed line ({problem}), counted as an error"
-        )),
-    })?;
+    match &llm {
+        Some(client) => {
+            let work = args
+                .work_dir
+                .unwrap_or_else(|| PathBuf::from("agov-work").join(&task));
+            agov_agent::llm::drive(&mut run, client, &work, &mut |n| match n {
+                agov_agent::llm::Note::Phase(p) => say(format!("{agent}: {p}")),
+                agov_agent::llm::Note::Wrote(path) => {
+                    say(format!("{agent}: wrote {}", path.display()))
+                }
+            })?;
+        }
+        None => {
+            let spec = CommandSpec {
+                argv: args.command,
+                packet_path,
+                dir: None,
+            };
+            drive(&mut run, &spec, &mut |n| match n {
+                Note::Phase(p) => say(format!("{agent}: {p}")),
+                Note::Log { level, message } => say(format!("{agent} [{level}] {message}")),
+                Note::Malformed(problem) => say(format!(
+                    "{agent}: malformed line ({problem}), counted as an error"
+                )),
+            })?;
+        }
+    }
     let outcome = run.outcome().cloned();
     let errors = run.budget().total_errors;
     drop(run);
