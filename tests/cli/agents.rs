@@ -297,3 +297,88 @@ fn the_llm_driver_runs_a_model_through_the_lifecycle_with_its_key_from_env_or_va
     assert_eq!(r.code, 64, "{r:?}");
     assert!(r.stderr.contains("needs an API key"), "{}", r.stderr);
 }
+
+#[test]
+fn a_t3_action_waits_for_a_recorded_human_approval_of_exactly_that_action() {
+    for (name, env) in both() {
+        // Every phase; asks for a T3 action and keeps the answer.
+        setup(
+            &env,
+            "deployer",
+            r#","tier":3"#,
+            r#"for p in PREFLIGHT PLAN EXECUTE; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+echo '{"type":"action","id":"d1","action":"cmd:terraform apply -auto-approve"}'
+read -r answer; printf '%s\n' "$answer" >> deployer.answers
+for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done"#,
+        );
+        let early = run_agent(&env, "deployer");
+        assert_eq!(early.code, 3, "{name}: T3 is not earned yet: {early:?}");
+        env.run("pipeline", &["agents", "promote", "deployer", "--to", "3"])
+            .expect(64);
+        env.run(
+            "pipeline",
+            &["agents", "promote", "deployer", "--to", "3", "--approve"],
+        )
+        .expect(0);
+        run_agent(&env, "deployer").expect(0);
+        let answers = || -> Vec<serde_json::Value> {
+            std::fs::read_to_string(env.dir.path().join("deployer.answers"))
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        };
+        let first = &answers()[0];
+        assert_eq!(first["decision"], "needs_approval", "{name}: {first}");
+        let events = env
+            .run("ledger", &["query", "--action", "agent.action", "--json"])
+            .expect(0)
+            .json();
+        let digest = events[0]["detail"]["digest"].as_str().unwrap().to_string();
+        assert!(first["reason"].as_str().unwrap().contains(&digest));
+        env.run("pipeline", &["agents", "approve", "deployer", "0000"])
+            .expect(1);
+        let approved = env
+            .run(
+                "pipeline",
+                &[
+                    "agents",
+                    "approve",
+                    "deployer",
+                    &digest,
+                    "--reason",
+                    "change 42",
+                    "--json",
+                ],
+            )
+            .expect(0)
+            .json();
+        assert_eq!(
+            approved["action"], "cmd:terraform apply -auto-approve",
+            "{name}"
+        );
+        assert_eq!(approved["approved_by"], "user:tester");
+        run_agent(&env, "deployer").expect(0);
+        run_agent(&env, "deployer").expect(0);
+        let all = answers();
+        assert_eq!(
+            all[1]["decision"], "allow",
+            "{name}: the approved action goes ahead"
+        );
+        assert_eq!(
+            all[2]["decision"], "needs_approval",
+            "{name}: an approval is used once"
+        );
+        let used = env
+            .run("ledger", &["query", "--action", "agent.action", "--json"])
+            .expect(0)
+            .json();
+        assert!(
+            used.as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["detail"]["approved_by"] == "user:tester"),
+            "{name}: the allowed action records who approved it"
+        );
+    }
+}

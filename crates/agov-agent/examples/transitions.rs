@@ -36,6 +36,7 @@ fn main() {
         tenant: "bench".into(),
         actor: "user:bench".into(),
         lock_ttl: Duration::from_secs(30),
+        renew_every: None,
     };
     let mut ledger = Ledger::open(&dir.join("agov.db"), true).expect("agov.db");
     let agent = format!("bench-{}", std::process::id());

@@ -39,6 +39,8 @@ pub struct Governor<'a> {
     pub actor: String,
     /// Life of an execution lock between transitions ([`LOCK_TTL`]).
     pub lock_ttl: Duration,
+    /// How often a running agent's token is renewed (`None`: at half its TTL).
+    pub renew_every: Option<Duration>,
 }
 
 /// How a run ended.
@@ -84,6 +86,7 @@ pub struct Run<'a> {
     last_step: Option<String>,
     violations: u32,
     token: Option<IssuedToken>,
+    token_renewed: std::time::Instant,
     watch: Watch,
     outcome: Option<Outcome>,
 }
@@ -156,6 +159,7 @@ impl<'a> Run<'a> {
             last_step: None,
             violations: 0,
             token: Some(token),
+            token_renewed: std::time::Instant::now(),
             watch: Watch::new(now),
             outcome: None,
         };
@@ -419,7 +423,30 @@ impl<'a> Run<'a> {
         if let Some(Verdict::Revoke { reason }) = self.watch.tick(agov_core::time::now_us()) {
             return self.end_revoked("trigger", "high", &reason);
         }
-        Ok(())
+        self.renew_token_when_due()
+    }
+
+    /// Renews the token at half its life (or as configured). If that fails,
+    /// the run stops: no agent works without a live token.
+    fn renew_token_when_due(&mut self) -> Result<(), AgentError> {
+        let Some(t) = &self.token else { return Ok(()) };
+        let every = self.gov.renew_every.unwrap_or(t.ttl / 2);
+        if self.token_renewed.elapsed() < every {
+            return Ok(());
+        }
+        match self.gov.tokens.renew(&t.token, t.ttl) {
+            Ok(info) => {
+                self.token_renewed = std::time::Instant::now();
+                let event = self
+                    .event("agent.token_renew")
+                    .with("ttl_secs", info.ttl_secs);
+                self.ledger.append(&event)?;
+                Ok(())
+            }
+            Err(e) => self.fail(&format!(
+                "its token could not be renewed ({e}); it stops rather than run without one"
+            )),
+        }
     }
 
     /// The agent did a step.
@@ -485,19 +512,50 @@ impl<'a> Run<'a> {
             &self.packet.agent_id,
             &self.packet.task_id,
         );
-        let (word, reason) = match &decision {
-            Decision::Allow => ("allow", String::new()),
-            Decision::NeedsApproval { digest, .. } => {
-                ("needs_approval", format!("approval digest {digest}"))
+        // A T3/T4 action a person approved (exactly this one) goes ahead, once.
+        let mut approved_by = None;
+        let decision = match decision {
+            Decision::NeedsApproval { digest, tier } => {
+                let agent = self.packet.agent_id.clone();
+                match Self::writer(self.gov).use_approval(
+                    self.ledger,
+                    &agent,
+                    &digest,
+                    &self.run_id,
+                )? {
+                    Some(by) => {
+                        approved_by = Some(by);
+                        Decision::Allow
+                    }
+                    None => Decision::NeedsApproval { digest, tier },
+                }
             }
-            Decision::Deny { reason } => ("deny", reason.clone()),
+            other => other,
         };
-        let event = self
+        let (word, reason, digest) = match &decision {
+            Decision::Allow => ("allow", String::new(), String::new()),
+            Decision::NeedsApproval { digest, .. } => (
+                "needs_approval",
+                format!(
+                    "a person must approve it: `pipeline agents approve {} {digest}`",
+                    self.packet.agent_id
+                ),
+                digest.clone(),
+            ),
+            Decision::Deny { reason } => ("deny", reason.clone(), String::new()),
+        };
+        let mut event = self
             .event("agent.action")
             .with("action", action)
             .with("decision", word)
             .with("reason", reason.as_str())
             .with("tier", self.tier.number());
+        if !digest.is_empty() {
+            event = event.with("digest", digest.as_str());
+        }
+        if let Some(by) = &approved_by {
+            event = event.with("approved_by", by.as_str());
+        }
         self.transition(event)?;
         if let Decision::Deny { reason } = &decision
             && reason.starts_with("forbidden by the packet")

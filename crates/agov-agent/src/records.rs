@@ -491,3 +491,82 @@ pub fn purge_tenant(ledger: &mut Ledger, tenant: &str) -> Result<(), AgentError>
     };
     run().map_err(|e| AgentError::db(&path, e))
 }
+
+/// The action an agent asked for that a digest stands for, from the ledger
+/// (its `agent.action` event answered `needs_approval`).
+pub fn pending_action(
+    ledger: &Ledger,
+    tenant: &str,
+    agent: &str,
+    digest: &str,
+) -> Result<Option<String>, AgentError> {
+    let q = agov_ledger::Query {
+        tenant: Some(tenant.to_string()),
+        agent: Some(agent.to_string()),
+        action: Some("agent.action".into()),
+        newest_first: true,
+        ..agov_ledger::Query::default()
+    };
+    let mut found = None;
+    ledger.for_each(&q, |e| {
+        if e.detail["decision"] == "needs_approval" && e.detail["digest"] == digest {
+            found = e.detail["action"].as_str().map(str::to_string);
+            return false;
+        }
+        true
+    })?;
+    Ok(found)
+}
+
+impl Writer<'_> {
+    /// Records a person's approval of the action behind `digest`.
+    pub fn approve(
+        &self,
+        ledger: &mut Ledger,
+        agent: &str,
+        digest: &str,
+        action: &str,
+        reason: Option<&str>,
+    ) -> Result<(), AgentError> {
+        self.tx(ledger, |tx| {
+            let e = append_in(
+                tx,
+                &self
+                    .event("agent.approve", agent)
+                    .with("digest", digest)
+                    .with("action", action)
+                    .with("approved_by", self.actor)
+                    .with("reason", reason.unwrap_or_default()),
+            )?;
+            tx.prepare_cached(
+                "INSERT INTO approvals (event_seq, tenant, digest, agent, action, approved_by, reason, ts_us)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![e.seq as i64, self.tenant, digest, agent, action, self.actor, reason, agov_core::time::now_us()])?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// Uses up an open approval of `digest` for `run_id`; returns who approved it.
+    pub fn use_approval(
+        &self,
+        ledger: &mut Ledger,
+        agent: &str,
+        digest: &str,
+        run_id: &str,
+    ) -> Result<Option<String>, AgentError> {
+        self.tx(ledger, |tx| {
+            let row: Option<(i64, String)> = tx
+                .prepare_cached(
+                    "SELECT id, approved_by FROM approvals
+                     WHERE tenant = ?1 AND digest = ?2 AND agent = ?3 AND used_by_run IS NULL ORDER BY id LIMIT 1",
+                )?
+                .query_row(params![self.tenant, digest, agent], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((id, by)) = row else { return Ok(Ok(None)) };
+            tx.prepare_cached("UPDATE approvals SET used_by_run = ?2, used_us = ?3 WHERE id = ?1")?
+                .execute(params![id, run_id, agov_core::time::now_us()])?;
+            Ok(Ok(Some(by)))
+        })
+    }
+}

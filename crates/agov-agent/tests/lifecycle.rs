@@ -40,6 +40,7 @@ fn governor(e: &Env) -> Governor<'_> {
         tenant: "acme".into(),
         actor: "user:test".into(),
         lock_ttl: Duration::from_secs(2),
+        renew_every: None,
     }
 }
 
@@ -301,4 +302,28 @@ fn an_agent_cannot_run_above_its_earned_tier_and_exiting_early_fails_the_run() {
         Run::bootstrap(&gov, &mut ledger, packet("zeta", ""), None).is_ok(),
         "a failure is not a revocation"
     );
+}
+
+#[test]
+fn a_running_agents_token_is_renewed_and_a_failed_renewal_stops_it() {
+    let e = env();
+    let mut gov = governor(&e);
+    gov.renew_every = Some(Duration::ZERO);
+    let mut ledger = Ledger::open(&e.dir.path().join("agov.db"), false).unwrap();
+    let mut run = Run::bootstrap(&gov, &mut ledger, packet("eta", ""), None).unwrap();
+    run.enter(Phase::Preflight).unwrap();
+    run.heartbeat(Some("working")).unwrap();
+    run.heartbeat(None).unwrap();
+    assert_eq!(run.outcome(), None);
+    // The token dies behind the governor's back: the next renewal fails closed.
+    let token = run.token().unwrap().token.clone();
+    e.tokens.revoke(&token).unwrap();
+    run.heartbeat(None).unwrap();
+    assert!(
+        matches!(run.outcome(), Some(Outcome::Failed { reason, .. }) if reason.contains("could not be renewed")),
+        "{:?}",
+        run.outcome()
+    );
+    drop(run);
+    assert_eq!(actions(&e.ledger, "agent.token_renew").len(), 2);
 }

@@ -36,6 +36,7 @@ fn run_llm(fake: &FakeLlm, extra: &str) -> (tempfile::TempDir, Option<Outcome>) 
         tenant: "acme".into(),
         actor: "user:test".into(),
         lock_ttl: Duration::from_secs(5),
+        renew_every: None,
     };
     let mut ledger = Ledger::open(&dir.path().join("agov.db"), true).unwrap();
     let packet = Packet::parse(

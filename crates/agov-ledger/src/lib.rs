@@ -60,4 +60,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_agents.sql",
         sql: include_str!("../../../schema/migrations/ledger/0006_agents.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_approvals.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0007_approvals.sql"),
+    },
 ];

@@ -26,6 +26,7 @@ Examples:
   pipeline agents show alpha-1                      # phase, lock, heartbeat, budget, violations
   pipeline agents promote alpha-1 --to 3 --approve  # T3 and T4 need a human approval
   pipeline agents revoke alpha-1 --reason \"touching prod\"
+  pipeline agents approve alpha-1 3f9c…           # a person approves exactly one T3/T4 action
   pipeline revocations
   pipeline handoff renewal-bug                      # what the last revoked agent left
 
@@ -56,7 +57,7 @@ enum Command {
     /// Run one governed agent, or one governed command
     #[command(subcommand)]
     Agent(agent::Command),
-    /// Agents' trust state: list, show, promote, demote, revoke, reinstate
+    /// Agents' trust state: list, show, promote, demote, revoke, reinstate, approve
     #[command(subcommand)]
     Agents(agents::Command),
     Revocations(revocations::Args),
@@ -112,6 +113,7 @@ impl Backends {
                 tenant: self.settings.tenant.value.clone(),
                 actor: backends::actor(),
                 lock_ttl: self.lock_ttl,
+                renew_every: None,
             },
             &mut self.ledger,
         )

@@ -70,6 +70,7 @@ fn governor<'a>(b: &'a Backends, scratch: &str) -> Governor<'a> {
         tenant: scratch.to_string(),
         actor: "agov:validate-phases".into(),
         lock_ttl: Duration::from_secs(10),
+        renew_every: None,
     }
 }
 

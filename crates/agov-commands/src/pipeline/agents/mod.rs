@@ -1,5 +1,6 @@
-//! `pipeline agents`: agents' trust state.
+//! `pipeline agents`: agents' trust state, and approvals of their T3/T4 actions.
 
+mod approve;
 mod demote;
 mod list;
 mod promote;
@@ -18,6 +19,7 @@ pub(super) enum Command {
     Demote(demote::Args),
     Revoke(revoke::Args),
     Reinstate(reinstate::Args),
+    Approve(approve::Args),
 }
 
 pub(super) fn run(c: Command, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -28,6 +30,7 @@ pub(super) fn run(c: Command, ctx: &mut Ctx) -> Result<(), CliError> {
         Command::Demote(a) => demote::run(a, ctx),
         Command::Revoke(a) => revoke::run(a, ctx),
         Command::Reinstate(a) => reinstate::run(a, ctx),
+        Command::Approve(a) => approve::run(a, ctx),
     }
 }
 
