@@ -38,6 +38,7 @@ complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "agent" -d 'Run on
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate, approve'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "revocations" -d 'List revoked agents and why'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "token" -d 'Tier tokens by hand: issue, renew, lookup, revoke'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -189,11 +190,70 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l json -d 'P
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "agent" -d 'Run one governed agent, or one governed command'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate, approve'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "revocations" -d 'List revoked agents and why'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL of its tier'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tier -d 'The tier' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l name -d 'A name shown in lookups and Vault\'s audit log' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l reveal -d 'Print the token itself (it is a secret: keep it out of logs)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL of its tier'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff token help" -f -a "agent" -d 'Run one governed agent, or one governed command'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff token help" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate, approve'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff token help" -f -a "revocations" -d 'List revoked agents and why'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff token help" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff token help" -f -a "token" -d 'Tier tokens by hand: issue, renew, lookup, revoke'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'
@@ -203,3 +263,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "revoke" -d 'Revoke an agent: its current token is revoked, its run stops within seconds, and it cannot start again until reinstated'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "reinstate" -d 'Let a revoked agent run again (at the tier it was demoted to)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "approve" -d 'Approve the action an agent asked for (by the digest it was answered with); recorded with who approved'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL of its tier'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'

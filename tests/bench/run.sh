@@ -199,6 +199,33 @@ else
   echo "redis-server not found: skipping the Redis transition row (apt-get install redis-server)" >&2
 fi
 
+# Token operations against a real OpenBao, as whole `pipeline` processes.
+BAO=${AGOV_TEST_BAO:-$(command -v bao || echo "$ROOT/target/test-tools/venv/bin/bao")}
+if [ -x "$BAO" ]; then
+  echo "token operations against OpenBao…" >&2
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$WORK/bao"
+  HOME=$WORK/bao "$BAO" server -dev -dev-root-token-id=root -dev-listen-address="127.0.0.1:$port" >"$WORK/bao/log" 2>&1 &
+  bao_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/v1/sys/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  (
+    export AGOV_HOME=$WORK/tokens VAULT_ADDR=http://127.0.0.1:$port VAULT_TOKEN=root
+    "$BIN/validate-phases" --apply --phase 2 -q >/dev/null 2>&1 || true
+    "$BIN/validate-phases" --apply --phase 1 -q >/dev/null 2>&1 || true
+    acc=$("$BIN/pipeline" token issue --tier 1)
+    tok=$("$BIN/pipeline" token issue --tier 1 --reveal)
+    row "\`pipeline token issue\` against OpenBao (whole process, ledgered)" "$(median_ms "$BIN/pipeline token issue --tier 1" 50)" 5 ms
+    row "\`pipeline token revoke\` against OpenBao (whole process, ledgered)" "$(median_ms "$BIN/pipeline token revoke $acc" 50)" 5 ms
+    INFO+=("| \`pipeline token renew\` against OpenBao (lookup + renew + lookup: three round trips) | $(AGOV_TOKEN=$tok median_ms "$BIN/pipeline token renew" 50) ms |")
+    declare -p ROWS INFO >"$WORK/token-rows"
+  )
+  # shellcheck disable=SC1091
+  source "$WORK/token-rows"
+  kill "$bao_pid" 2>/dev/null || true
+else
+  echo "bao not found: skipping the OpenBao token rows (./tests/run.sh installs it)" >&2
+fi
+
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2
 export AGOV_HOME=$WORK/bugs10k

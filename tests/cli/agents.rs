@@ -382,3 +382,50 @@ for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}";
         );
     }
 }
+
+#[test]
+fn tokens_by_hand_issue_renew_lookup_revoke_and_stay_out_of_the_ledger() {
+    for (name, env) in both() {
+        let quiet = env
+            .run("pipeline", &["token", "issue", "--tier", "1", "--json"])
+            .expect(0)
+            .json();
+        assert!(
+            quiet.get("token").is_none(),
+            "{name}: no --reveal, no token"
+        );
+        let issued = env
+            .run(
+                "pipeline",
+                &["token", "issue", "--tier", "2", "--reveal", "--json"],
+            )
+            .expect(0)
+            .json();
+        let (token, accessor) = (
+            issued["token"].as_str().unwrap(),
+            issued["accessor"].as_str().unwrap(),
+        );
+        assert_eq!(issued["ttl_secs"], 1800, "{name}: T2's TTL from tiers.toml");
+        let looked = env
+            .run("pipeline", &["token", "lookup", accessor, "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(looked["tier"], 2, "{name}");
+        let renewed = env.sh(&format!(
+            "AGOV_TOKEN='{token}' \"$PIPELINE\" token renew --json"
+        ));
+        assert_eq!(renewed.code, 0, "{name}: {renewed:?}");
+        env.run("pipeline", &["token", "revoke", accessor])
+            .expect(0);
+        env.run("pipeline", &["token", "revoke", accessor])
+            .expect(0);
+        env.run("pipeline", &["token", "lookup", accessor])
+            .expect(3);
+        let export = env.run("ledger", &["export"]).expect(0).stdout;
+        assert!(
+            !export.contains(token),
+            "{name}: the token reached the ledger"
+        );
+        assert_eq!(export.matches("\"token.issue\"").count(), 2, "{name}");
+    }
+}

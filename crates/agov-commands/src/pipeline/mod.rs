@@ -4,6 +4,7 @@ mod agent;
 mod agents;
 mod handoff;
 mod revocations;
+mod token;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,7 @@ Examples:
   pipeline agents approve alpha-1 3f9c…           # a person approves exactly one T3/T4 action
   pipeline revocations
   pipeline handoff renewal-bug                      # what the last revoked agent left
+  pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
 
 Every agent follows BOOTSTRAP -> PREFLIGHT -> PLAN -> EXECUTE -> VERIFY ->
 PACKAGE -> REPORT -> EXIT under a short-lived token for its tier; skipping a
@@ -62,6 +64,9 @@ enum Command {
     Agents(agents::Command),
     Revocations(revocations::Args),
     Handoff(handoff::Args),
+    /// Tier tokens by hand: issue, renew, lookup, revoke
+    #[command(subcommand)]
+    Token(token::Command),
 }
 
 /// Runs the `pipeline` binary.
@@ -71,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Agents(c) => agents::run(c, ctx),
         Command::Revocations(a) => revocations::run(a, ctx),
         Command::Handoff(a) => handoff::run(a, ctx),
+        Command::Token(c) => token::run(c, ctx),
     })
 }
 

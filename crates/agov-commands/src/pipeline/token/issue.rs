@@ -1,0 +1,55 @@
+//! `pipeline token issue`: a token for a tier.
+
+use agov_cli::{CliError, Ctx};
+use agov_core::Tier;
+use agov_ledger::NewEvent;
+use agov_tokens::IssueRequest;
+use serde_json::json;
+
+use super::super::tier_arg;
+use super::Tokens;
+use crate::backends;
+
+/// Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal
+#[derive(Debug, clap::Args)]
+pub(in super::super) struct Args {
+    /// The tier
+    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    tier: Tier,
+
+    /// A name shown in lookups and Vault's audit log
+    #[arg(long, value_name = "NAME", default_value = "manual")]
+    name: String,
+
+    /// Print the token itself (it is a secret: keep it out of logs)
+    #[arg(long)]
+    reveal: bool,
+}
+
+pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let mut b = Tokens::open(ctx)?;
+    let mut req = IssueRequest::new(args.tier, args.name.clone());
+    req.ttl = Some(b.rules.tier(args.tier).token_ttl);
+    let issued = b.tokens.issue(&req)?;
+    let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.issue")
+        .with("accessor", issued.accessor.as_str())
+        .with("tier", args.tier.number())
+        .with("name", args.name.as_str())
+        .with("ttl_secs", issued.ttl.as_secs());
+    b.ledger.append(&event)?;
+    let mut doc = json!({
+        "accessor": issued.accessor,
+        "tier": args.tier.number(),
+        "ttl_secs": issued.ttl.as_secs(),
+    });
+    if args.reveal {
+        doc["token"] = json!(issued.token.expose());
+    }
+    ctx.out.record(&doc, |out| {
+        if args.reveal {
+            out.line(issued.token.expose())
+        } else {
+            out.line(&issued.accessor)
+        }
+    })
+}

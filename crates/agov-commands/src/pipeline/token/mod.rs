@@ -1,0 +1,82 @@
+//! `pipeline token`: tier tokens by hand (issue, renew, lookup, revoke).
+//! Every change is ledgered by accessor; a token itself is printed only
+//! with `--reveal`.
+
+mod issue;
+mod lookup;
+mod renew;
+mod revoke;
+
+use agov_cli::{CliError, Ctx};
+use agov_core::Secret;
+use agov_tokens::TokenInfo;
+use serde::Serialize;
+
+/// The `token` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub(super) enum Command {
+    Issue(issue::Args),
+    Renew(renew::Args),
+    Lookup(lookup::Args),
+    Revoke(revoke::Args),
+}
+
+pub(super) fn run(c: Command, ctx: &mut Ctx) -> Result<(), CliError> {
+    match c {
+        Command::Issue(a) => issue::run(a, ctx),
+        Command::Renew(a) => renew::run(a, ctx),
+        Command::Lookup(a) => lookup::run(a, ctx),
+        Command::Revoke(a) => revoke::run(a, ctx),
+    }
+}
+
+/// What the token commands need: no runtime store, so that a token
+/// operation is one Vault round trip and one ledger commit.
+struct Tokens {
+    settings: agov_config::Settings,
+    ledger: agov_ledger::Ledger,
+    tokens: Box<dyn agov_tokens::TokenAuthority>,
+    rules: agov_governance::rules::TierRules,
+}
+
+impl Tokens {
+    fn open(ctx: &mut Ctx) -> Result<Tokens, CliError> {
+        let settings = ctx.settings()?;
+        Ok(Tokens {
+            ledger: crate::backends::ledger_for_write(&settings)?,
+            tokens: crate::backends::token_authority(&settings)?,
+            rules: agov_governance::rules::TierRules::built_in(),
+            settings,
+        })
+    }
+}
+
+/// The token in `AGOV_TOKEN`, for commands that act on "my token".
+fn own_token(ctx: &Ctx) -> Result<Secret, CliError> {
+    match ctx.env.get("AGOV_TOKEN") {
+        Some(t) if !t.is_empty() => Ok(Secret::new(t)),
+        _ => Err(CliError::usage(
+            "no token: set AGOV_TOKEN (a governed agent has it), or name an accessor",
+        )),
+    }
+}
+
+/// A token's public facts, for output.
+#[derive(Serialize)]
+struct Info {
+    accessor: String,
+    tier: u8,
+    display_name: String,
+    ttl_secs: u64,
+}
+
+impl From<TokenInfo> for Info {
+    fn from(t: TokenInfo) -> Info {
+        Info {
+            accessor: t.accessor,
+            tier: t.tier.number(),
+            display_name: t.display_name,
+            ttl_secs: t.ttl_secs,
+        }
+    }
+}

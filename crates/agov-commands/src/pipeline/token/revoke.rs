@@ -1,0 +1,28 @@
+//! `pipeline token revoke`: revoke a token (and every token issued under it).
+
+use agov_cli::{CliError, Ctx};
+use agov_ledger::NewEvent;
+use serde_json::json;
+
+use super::Tokens;
+use crate::backends;
+
+/// Revoke a token by accessor, with every token issued under it (idempotent)
+#[derive(Debug, clap::Args)]
+pub(in super::super) struct Args {
+    /// The token's accessor
+    #[arg(value_name = "ACCESSOR")]
+    accessor: String,
+}
+
+pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let mut b = Tokens::open(ctx)?;
+    b.tokens.revoke_accessor(&args.accessor)?;
+    let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.revoke")
+        .with("accessor", args.accessor.as_str());
+    b.ledger.append(&event)?;
+    ctx.out.record(
+        &json!({ "accessor": args.accessor, "revoked": true }),
+        |out| out.line(&format!("{} revoked", args.accessor)),
+    )
+}
