@@ -104,10 +104,7 @@ impl<'a> Run<'a> {
         let keys = Keyspace::new(&gov.tenant);
         let agent = packet.agent_id.clone();
         if let Some(entry) = gov.store.hget(&keys.revocations(), &agent)? {
-            let reason = serde_json::from_slice::<serde_json::Value>(&entry)
-                .ok()
-                .and_then(|v| v["reason"].as_str().map(str::to_string))
-                .unwrap_or_else(|| "revoked".into());
+            let reason = revocation_reason(&entry);
             return Err(AgentError::OnRevocationList { agent, reason });
         }
         let writer = Writer {
@@ -286,13 +283,7 @@ impl<'a> Run<'a> {
     /// trip, then ledgers `event`. A lost lock stops the run.
     fn transition(&mut self, event: NewEvent) -> Result<(), AgentError> {
         let replies = self.gov.store.batch(self.state_ops("running"))?;
-        if replies
-            .first()
-            .cloned()
-            .map(|r| r.bool())
-            .transpose()?
-            .is_some_and(|held| !held)
-        {
+        if lock_lost(&replies)? {
             self.ledger.append(&event)?;
             self.end_revoked(
                 "procedure",
@@ -411,13 +402,7 @@ impl<'a> Run<'a> {
             });
         }
         let replies = self.gov.store.batch(ops)?;
-        if replies
-            .first()
-            .cloned()
-            .map(|r| r.bool())
-            .transpose()?
-            .is_some_and(|held| !held)
-        {
+        if lock_lost(&replies)? {
             return self.end_revoked("procedure", "high", "the execution lock was lost");
         }
         if let Some(Verdict::Revoke { reason }) = self.watch.tick(agov_core::time::now_us()) {
@@ -678,10 +663,7 @@ impl<'a> Run<'a> {
             .store
             .hget(&self.keys.revocations(), &self.packet.agent_id)?
         {
-            let reason = serde_json::from_slice::<serde_json::Value>(&entry)
-                .ok()
-                .and_then(|v| v["reason"].as_str().map(str::to_string))
-                .unwrap_or_else(|| "revoked".into());
+            let reason = revocation_reason(&entry);
             return self.end_revoked(
                 "trigger",
                 "high",
@@ -810,6 +792,23 @@ impl<'a> Run<'a> {
         });
         Ok(())
     }
+}
+
+/// Whether a transition's batch found the lock held by someone else (its
+/// first op is the lock refresh).
+fn lock_lost(replies: &[agov_runtime::Reply]) -> Result<bool, AgentError> {
+    Ok(match replies.first() {
+        Some(r) => !r.clone().bool()?,
+        None => false,
+    })
+}
+
+/// The reason recorded in a revocation-list entry.
+fn revocation_reason(entry: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(entry)
+        .ok()
+        .and_then(|v| v["reason"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "revoked".into())
 }
 
 impl Drop for Run<'_> {

@@ -29,3 +29,18 @@ pub trait Classify: std::error::Error {
         None
     }
 }
+
+/// An error and its sources as one line (`a: b: c`), each cause once.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        cur = c.source();
+    }
+    s
+}

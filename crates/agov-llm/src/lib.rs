@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use agov_core::failure::error_chain;
 use agov_core::{Classify, FailureClass, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -194,20 +195,6 @@ enum Attempt {
         wait: Option<Duration>,
     },
     Stop(LlmError),
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let text = c.to_string();
-        if !s.contains(&text) {
-            s.push_str(": ");
-            s.push_str(&text);
-        }
-        cur = c.source();
-    }
-    s
 }
 
 impl ChatClient {
