@@ -429,6 +429,10 @@ fn pipeline_agent_outputs_match_their_schemas() {
             .expect(0)
             .json(),
     );
+    let errors = env.run("pipeline", &["errors", "--json"]).expect(0).json();
+    assert_eq!(errors[0]["revocations"], 1);
+    assert_eq!(errors[0]["violations"], 1);
+    assert_shape("agent-errors.schema.json", &errors);
     assert_shape(
         "handoff.schema.json",
         &env.run("pipeline", &["handoff", "t1", "--json"])

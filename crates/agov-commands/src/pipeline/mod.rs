@@ -2,6 +2,7 @@
 
 mod agent;
 mod agents;
+mod errors;
 mod handoff;
 mod revocations;
 mod token;
@@ -29,6 +30,7 @@ Examples:
   pipeline agents revoke alpha-1 --reason \"touching prod\"
   pipeline agents approve alpha-1 3f9c…           # a person approves exactly one T3/T4 action
   pipeline revocations
+  pipeline errors --since 2h                        # errors, violations, revocations per agent
   pipeline handoff renewal-bug                      # what the last revoked agent left
   pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
 
@@ -64,6 +66,7 @@ enum Command {
     Agents(agents::Command),
     Revocations(revocations::Args),
     Handoff(handoff::Args),
+    Errors(errors::Args),
     /// Tier tokens by hand: issue, renew, lookup, revoke
     #[command(subcommand)]
     Token(token::Command),
@@ -76,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Agents(c) => agents::run(c, ctx),
         Command::Revocations(a) => revocations::run(a, ctx),
         Command::Handoff(a) => handoff::run(a, ctx),
+        Command::Errors(a) => errors::run(a, ctx),
         Command::Token(c) => token::run(c, ctx),
     })
 }
