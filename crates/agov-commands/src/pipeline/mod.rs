@@ -4,6 +4,7 @@ mod agent;
 mod agents;
 mod errors;
 mod handoff;
+mod metrics;
 mod revocations;
 mod token;
 
@@ -31,6 +32,7 @@ Examples:
   pipeline agents approve alpha-1 3f9c…           # a person approves exactly one T3/T4 action
   pipeline revocations
   pipeline errors --since 2h                        # errors, violations, revocations per agent
+  pipeline metrics --output /var/lib/node_exporter/agov.prom   # Prometheus text, from cron
   pipeline handoff renewal-bug                      # what the last revoked agent left
   pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
 
@@ -67,6 +69,7 @@ enum Command {
     Revocations(revocations::Args),
     Handoff(handoff::Args),
     Errors(errors::Args),
+    Metrics(metrics::Args),
     /// Tier tokens by hand: issue, renew, lookup, revoke
     #[command(subcommand)]
     Token(token::Command),
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Revocations(a) => revocations::run(a, ctx),
         Command::Handoff(a) => handoff::run(a, ctx),
         Command::Errors(a) => errors::run(a, ctx),
+        Command::Metrics(a) => metrics::run(a, ctx),
         Command::Token(c) => token::run(c, ctx),
     })
 }

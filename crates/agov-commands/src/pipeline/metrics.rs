@@ -1,0 +1,230 @@
+//! `pipeline metrics`: Prometheus text exposition, without a server.
+//!
+//! Print it for a scrape by hand, or write it with `--output` (atomically)
+//! into node_exporter's textfile-collector folder from cron.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use agov_agent::records;
+use agov_cli::{CliError, Ctx};
+use agov_runtime::keys::Keyspace;
+
+use super::Backends;
+
+/// Print metrics in the Prometheus text format (agents by tier and phase, revocations, violations, budgets, token TTLs, ledger size)
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Write them to this file atomically instead (for node_exporter's textfile collector; name it *.prom)
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+/// Builds the exposition: one `# HELP`/`# TYPE` per family, then its samples.
+#[derive(Default)]
+struct Exposition {
+    text: String,
+}
+
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+impl Exposition {
+    fn family(
+        &mut self,
+        name: &str,
+        kind: &str,
+        help: &str,
+        samples: &[(Vec<(&str, String)>, f64)],
+    ) {
+        let _ = writeln!(self.text, "# HELP {name} {help}");
+        let _ = writeln!(self.text, "# TYPE {name} {kind}");
+        for (labels, value) in samples {
+            let labels = if labels.is_empty() {
+                String::new()
+            } else {
+                let parts: Vec<String> = labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+                    .collect();
+                format!("{{{}}}", parts.join(","))
+            };
+            let _ = writeln!(self.text, "{name}{labels} {value}");
+        }
+    }
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let b = Backends::open(ctx)?;
+    let tenant = b.settings.tenant.value.clone();
+    let now = agov_core::time::now_us();
+    let mut x = Exposition::default();
+    let t = || ("tenant", tenant.clone());
+
+    let agents = records::list(&b.ledger, &tenant, &b.rules.promotion)?;
+    let mut by_tier: BTreeMap<u8, f64> = (0..5).map(|n| (n, 0.0)).collect();
+    for a in &agents {
+        *by_tier.entry(a.tier.number()).or_default() += 1.0;
+    }
+    let tiers: Vec<_> = by_tier
+        .iter()
+        .map(|(n, c)| (vec![t(), ("tier", n.to_string())], *c))
+        .collect();
+    x.family(
+        "agov_agents",
+        "gauge",
+        "Agents by the tier they have earned.",
+        &tiers,
+    );
+    let per_agent = |f: &dyn Fn(&records::Metrics) -> u64| -> Vec<(Vec<(&str, String)>, f64)> {
+        agents
+            .iter()
+            .map(|a| (vec![t(), ("agent", a.agent_id.clone())], f(a) as f64))
+            .collect()
+    };
+    x.family(
+        "agov_agent_runs_total",
+        "counter",
+        "Finished runs per agent.",
+        &per_agent(&|a| a.runs),
+    );
+    x.family(
+        "agov_agent_revocations_total",
+        "counter",
+        "Revocations per agent.",
+        &per_agent(&|a| a.revocations),
+    );
+    x.family(
+        "agov_agent_errors_total",
+        "counter",
+        "Errors reported per agent.",
+        &per_agent(&|a| a.errors),
+    );
+    x.family(
+        "agov_agent_compliant_streak",
+        "gauge",
+        "Consecutive compliant runs at the agent's tier.",
+        &per_agent(&|a| a.streak),
+    );
+
+    // Running agents, from the runtime store.
+    let keys = Keyspace::new(&tenant);
+    let mut phases: BTreeMap<String, f64> = BTreeMap::new();
+    let (mut budgets, mut ttls) = (Vec::new(), Vec::new());
+    for key in b.store.scan(&format!("{}agent:", keys.prefix()))? {
+        let Some(agent) = key
+            .strip_prefix(&format!("{}agent:", keys.prefix()))
+            .and_then(|r| r.strip_suffix(":state"))
+        else {
+            continue;
+        };
+        let state = b.store.hgetall(&key)?;
+        let field = |f: &str| {
+            state
+                .get(f)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .unwrap_or_default()
+        };
+        if field("status") != "running" || b.store.lock_owner(&keys.agent(agent, "lock"))?.is_none()
+        {
+            continue;
+        }
+        *phases.entry(field("phase")).or_default() += 1.0;
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&field("budget_remaining")) {
+            budgets.push((
+                vec![t(), ("agent", agent.to_string())],
+                v["errors"].as_f64().unwrap_or(0.0),
+            ));
+        }
+        if let Ok(exp) = field("token_expires_us").parse::<i64>() {
+            ttls.push((
+                vec![t(), ("agent", agent.to_string())],
+                ((exp - now) / 1_000_000).max(0) as f64,
+            ));
+        }
+    }
+    let phase_samples: Vec<_> = phases
+        .into_iter()
+        .map(|(p, c)| (vec![t(), ("phase", p)], c))
+        .collect();
+    x.family(
+        "agov_agents_running",
+        "gauge",
+        "Running agents by lifecycle phase.",
+        &phase_samples,
+    );
+    x.family(
+        "agov_agent_error_budget_remaining",
+        "gauge",
+        "Errors a running agent may still make.",
+        &budgets,
+    );
+    x.family(
+        "agov_agent_token_ttl_seconds",
+        "gauge",
+        "Seconds left on a running agent's token.",
+        &ttls,
+    );
+    let revoked = b.store.hgetall(&keys.revocations())?.len() as f64;
+    x.family(
+        "agov_revocation_list_size",
+        "gauge",
+        "Agents on the revocation list.",
+        &[(vec![t()], revoked)],
+    );
+
+    let violations: Vec<(String, String, i64)> = b
+        .ledger
+        .conn()
+        .prepare("SELECT kind, lower(severity), count(*) FROM violations WHERE tenant = ?1 GROUP BY 1, 2 ORDER BY 1, 2")
+        .and_then(|mut s| {
+            s.query_map([&tenant], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(|e| CliError::failed(format!("reading violations: {e}")))?;
+    let v: Vec<_> = violations
+        .into_iter()
+        .map(|(k, s, n)| (vec![t(), ("kind", k), ("severity", s)], n as f64))
+        .collect();
+    x.family(
+        "agov_violations_total",
+        "counter",
+        "Governance violations by kind and severity.",
+        &v,
+    );
+
+    let events = b.ledger.count()? as f64;
+    x.family(
+        "agov_ledger_events",
+        "gauge",
+        "Events in the audit ledger (all tenants).",
+        &[(vec![], events)],
+    );
+    let size = std::fs::metadata(b.ledger.path())
+        .map(|m| m.len())
+        .unwrap_or(0) as f64;
+    x.family(
+        "agov_ledger_bytes",
+        "gauge",
+        "Size of the governance database file.",
+        &[(vec![], size)],
+    );
+
+    match &args.output {
+        Some(path) => {
+            agov_core::fsutil::write_atomic(path, x.text.as_bytes(), 0o644)
+                .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
+            ctx.note(&format!("wrote {}", path.display()));
+            Ok(())
+        }
+        None => ctx
+            .out
+            .raw()
+            .write_all(x.text.as_bytes())
+            .map_err(|e| CliError::io("cannot write to standard output", e)),
+    }
+}

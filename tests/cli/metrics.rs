@@ -1,0 +1,135 @@
+//! `pipeline metrics`: the Prometheus text format, checked by promtool.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::common::TestEnv;
+
+/// promtool, from AGOV_TEST_PROMTOOL or PATH; a test that needs it fails without it.
+fn promtool() -> String {
+    if let Ok(p) = std::env::var("AGOV_TEST_PROMTOOL") {
+        return p;
+    }
+    let found = Command::new("sh")
+        .args(["-c", "command -v promtool"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    found.unwrap_or_else(|| {
+        panic!("promtool was not found (AGOV_TEST_PROMTOOL, PATH).\nhint: run ./tests/run.sh, which installs it, or `apt-get install prometheus`")
+    })
+}
+
+fn promtool_check(text: &str) -> (bool, String) {
+    let mut child = Command::new(promtool())
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+fn sample(text: &str, prefix: &str) -> f64 {
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no sample `{prefix}` in\n{text}"))
+}
+
+#[test]
+fn metrics_describe_agents_and_pass_promtool() {
+    let mut env = TestEnv::new();
+    env.set("AGOV_LOCK_TTL", "30s");
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("p.json"),
+        r#"{"agent_id":"busy","task_id":"t","objective":"o"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("q.json"),
+        r#"{"agent_id":"bad","task_id":"t","objective":"o"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad.sh"),
+        r#"echo '{"type":"phase","phase":"EXECUTE"}'"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("busy.sh"),
+        r#"for p in PREFLIGHT PLAN EXECUTE; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done; sleep 30"#,
+    )
+    .unwrap();
+    env.sh("\"$PIPELINE\" agent run --packet q.json -- bash bad.sh")
+        .expect(3);
+    // A running agent in EXECUTE while the metrics are taken.
+    let r = env.sh(
+        "setsid \"$PIPELINE\" agent run --packet p.json -- bash busy.sh > busy.out 2>&1 & pid=$!; \
+         for i in $(seq 1 50); do grep -q EXECUTE busy.out 2>/dev/null && break; sleep 0.1; done; \
+         \"$PIPELINE\" metrics > metrics.prom; \"$PIPELINE\" metrics --output out.prom; \
+         kill -TERM $pid; wait $pid; echo done",
+    );
+    assert!(r.stdout.contains("done"), "{r:?}");
+    let text = std::fs::read_to_string(dir.join("metrics.prom")).unwrap();
+    let (ok, said) = promtool_check(&text);
+    assert!(ok, "promtool rejects the metrics: {said}\n{text}");
+    assert_eq!(
+        sample(
+            &text,
+            "agov_agents_running{tenant=\"default\",phase=\"EXECUTE\"}"
+        ),
+        1.0
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "agov_agent_revocations_total{tenant=\"default\",agent=\"bad\"}"
+        ),
+        1.0
+    );
+    assert_eq!(
+        sample(&text, "agov_revocation_list_size{tenant=\"default\"}"),
+        1.0
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "agov_violations_total{tenant=\"default\",kind=\"procedure\",severity=\"high\"}"
+        ),
+        1.0
+    );
+    let ttl = sample(
+        &text,
+        "agov_agent_token_ttl_seconds{tenant=\"default\",agent=\"busy\"}",
+    );
+    assert!(
+        ttl > 3000.0 && ttl <= 3600.0,
+        "a T0 token has about an hour: {ttl}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "agov_agent_error_budget_remaining{tenant=\"default\",agent=\"busy\"}"
+        ),
+        8.0
+    );
+    let file = std::fs::read_to_string(dir.join("out.prom")).unwrap();
+    assert!(promtool_check(&file).0, "the --output file passes too");
+}
