@@ -14,7 +14,7 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
         r.stdout
     );
     assert!(
-        r.stdout.trim_end().ends_with("passed, 4 failed"),
+        r.stdout.trim_end().ends_with("passed, 5 failed"),
         "{}",
         r.stdout
     );

@@ -61,11 +61,35 @@ impl Exposition {
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let tenant = b.settings.tenant.value.clone();
+    let text = render(b.store.as_ref(), &b.ledger, &b.rules, &tenant)?;
+    match &args.output {
+        Some(path) => {
+            agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
+                .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
+            ctx.note(&format!("wrote {}", path.display()));
+            Ok(())
+        }
+        None => ctx
+            .out
+            .raw()
+            .write_all(text.as_bytes())
+            .map_err(|e| CliError::io("cannot write to standard output", e)),
+    }
+}
+
+/// The metrics of `tenant`, in the text exposition format.
+pub(crate) fn render(
+    store: &dyn agov_runtime::RuntimeStore,
+    ledger: &agov_ledger::Ledger,
+    rules: &agov_governance::rules::TierRules,
+    tenant: &str,
+) -> Result<String, CliError> {
+    let tenant = tenant.to_string();
     let now = agov_core::time::now_us();
     let mut x = Exposition::default();
     let t = || ("tenant", tenant.clone());
 
-    let agents = records::list(&b.ledger, &tenant, &b.rules.promotion)?;
+    let agents = records::list(ledger, &tenant, &rules.promotion)?;
     let mut by_tier: BTreeMap<u8, f64> = (0..5).map(|n| (n, 0.0)).collect();
     for a in &agents {
         *by_tier.entry(a.tier.number()).or_default() += 1.0;
@@ -115,22 +139,21 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let keys = Keyspace::new(&tenant);
     let mut phases: BTreeMap<String, f64> = BTreeMap::new();
     let (mut budgets, mut ttls) = (Vec::new(), Vec::new());
-    for key in b.store.scan(&format!("{}agent:", keys.prefix()))? {
+    for key in store.scan(&format!("{}agent:", keys.prefix()))? {
         let Some(agent) = key
             .strip_prefix(&format!("{}agent:", keys.prefix()))
             .and_then(|r| r.strip_suffix(":state"))
         else {
             continue;
         };
-        let state = b.store.hgetall(&key)?;
+        let state = store.hgetall(&key)?;
         let field = |f: &str| {
             state
                 .get(f)
                 .map(|v| String::from_utf8_lossy(v).into_owned())
                 .unwrap_or_default()
         };
-        if field("status") != "running" || b.store.lock_owner(&keys.agent(agent, "lock"))?.is_none()
-        {
+        if field("status") != "running" || store.lock_owner(&keys.agent(agent, "lock"))?.is_none() {
             continue;
         }
         *phases.entry(field("phase")).or_default() += 1.0;
@@ -169,7 +192,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         "Seconds left on a running agent's token.",
         &ttls,
     );
-    let revoked = b.store.hgetall(&keys.revocations())?.len() as f64;
+    let revoked = store.hgetall(&keys.revocations())?.len() as f64;
     x.family(
         "agov_revocation_list_size",
         "gauge",
@@ -177,8 +200,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         &[(vec![t()], revoked)],
     );
 
-    let violations: Vec<(String, String, i64)> = b
-        .ledger
+    let violations: Vec<(String, String, i64)> = ledger
         .conn()
         .prepare("SELECT kind, lower(severity), count(*) FROM violations WHERE tenant = ?1 GROUP BY 1, 2 ORDER BY 1, 2")
         .and_then(|mut s| {
@@ -197,14 +219,14 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         &v,
     );
 
-    let events = b.ledger.count()? as f64;
+    let events = ledger.count()? as f64;
     x.family(
         "agov_ledger_events",
         "gauge",
         "Events in the audit ledger (all tenants).",
         &[(vec![], events)],
     );
-    let size = std::fs::metadata(b.ledger.path())
+    let size = std::fs::metadata(ledger.path())
         .map(|m| m.len())
         .unwrap_or(0) as f64;
     x.family(
@@ -214,17 +236,92 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         &[(vec![], size)],
     );
 
-    match &args.output {
-        Some(path) => {
-            agov_core::fsutil::write_atomic(path, x.text.as_bytes(), 0o644)
-                .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
-            ctx.note(&format!("wrote {}", path.display()));
-            Ok(())
+    Ok(x.text)
+}
+
+/// Checks the exposition format the way a scraper reads it: every sample
+/// belongs to a family declared by `# TYPE` (after its `# HELP`), names and
+/// label names are valid, label values are quoted, values are numbers.
+pub(crate) fn check_exposition(text: &str) -> Result<usize, String> {
+    let valid_name = |n: &str| {
+        !n.is_empty()
+            && n.chars().enumerate().all(|(i, c)| {
+                c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+            })
+    };
+    let mut typed: Vec<String> = Vec::new();
+    let mut samples = 0;
+    for (n, line) in text.lines().enumerate() {
+        let at = |why: String| format!("line {}: {why}: {line}", n + 1);
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let mut parts = rest.split(' ');
+            let (name, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            if !valid_name(name)
+                || !matches!(
+                    kind,
+                    "gauge" | "counter" | "histogram" | "summary" | "untyped"
+                )
+            {
+                return Err(at("a bad # TYPE line".into()));
+            }
+            typed.push(name.to_string());
+            continue;
         }
-        None => ctx
-            .out
-            .raw()
-            .write_all(x.text.as_bytes())
-            .map_err(|e| CliError::io("cannot write to standard output", e)),
+        if line.starts_with("# HELP ") || line.is_empty() {
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').ok_or_else(|| at("no value".into()))?;
+        value
+            .parse::<f64>()
+            .map_err(|_| at(format!("`{value}` is not a number")))?;
+        let (name, labels) = match series.split_once('{') {
+            Some((name, rest)) => (
+                name,
+                rest.strip_suffix('}')
+                    .ok_or_else(|| at("unclosed labels".into()))?,
+            ),
+            None => (series, ""),
+        };
+        if !valid_name(name) || typed.last().map(String::as_str) != Some(name) {
+            return Err(at(format!("sample of `{name}` outside its family")));
+        }
+        for pair in labels.split("\",").filter(|p| !p.is_empty()) {
+            let (k, v) = pair
+                .split_once("=\"")
+                .ok_or_else(|| at("a label without a quoted value".into()))?;
+            if !valid_name(k) || k.contains(':') || v.contains('\n') {
+                return Err(at(format!("bad label `{k}`")));
+            }
+        }
+        samples += 1;
+    }
+    Ok(samples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checker_accepts_what_render_writes_and_rejects_the_rest() {
+        let mut x = Exposition::default();
+        x.family(
+            "agov_x",
+            "gauge",
+            "X.",
+            &[(vec![("a", "q\"uote".into())], 1.5)],
+        );
+        x.family("agov_y_total", "counter", "Y.", &[(vec![], 3.0)]);
+        assert_eq!(check_exposition(&x.text), Ok(2));
+        for bad in [
+            "agov_x 1",
+            "# TYPE agov_x gauge\nagov_x one",
+            "# TYPE agov_x gauge\nagov_y 1",
+            "# TYPE agov_x gauge\nagov_x{a=1} 1",
+            "# TYPE 9x gauge",
+            "# TYPE agov_x gauge\nagov_x{a=\"1\" 1",
+        ] {
+            assert!(check_exposition(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -4,7 +4,7 @@ mod agent;
 mod agents;
 mod errors;
 mod handoff;
-mod metrics;
+pub(crate) mod metrics;
 mod revocations;
 mod token;
 

@@ -4,6 +4,7 @@
 mod agents;
 mod checkpointing;
 mod foundation;
+mod monitoring;
 mod secrets;
 
 use std::process::ExitCode;
@@ -121,9 +122,8 @@ const NAMES: [&str; 12] = [
 ];
 
 /// The phases whose capability does not exist yet, and the issue that brings it.
-const NOT_YET: [(u8, &str); 7] = [
+const NOT_YET: [(u8, &str); 6] = [
     (6, "multi-agent pipelines (issue 5)"),
-    (7, "metrics (issue 7)"),
     (8, "pipeline leases (issue 5) and hardening (issue 8)"),
     (9, "integrations (issue 7)"),
     (10, "multi-tenancy (issue 6)"),
@@ -176,6 +176,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
             3 => agents::check_execution(&settings, &scratch, &mut phase),
             4 => agents::check_revocation(&settings, &scratch, &mut phase),
             5 => checkpointing::check(&settings, &scratch, &mut phase),
+            7 => monitoring::check(&settings, &scratch, &mut phase),
             _ => {
                 let why = NOT_YET
                     .iter()
