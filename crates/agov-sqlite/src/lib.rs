@@ -196,7 +196,22 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
     // database fails here, before anything is written next to it.
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))?;
+        // Only a brand-new file is not in WAL mode yet. When several processes
+        // create it at once, the switch can fail at once with SQLITE_BUSY (a
+        // lock upgrade SQLite refuses rather than wait on): retry it for as
+        // long as the busy timeout.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
     }
     // Closing the last connection would checkpoint the WAL and delete it:
     // several fsyncs on every short-lived command. The WAL stays instead
@@ -213,6 +228,10 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
     conn.execute_batch(&format!(
         "PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON;"
     ))
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -269,6 +288,27 @@ mod tests {
             sql: "CREATE TABLE b(y INTEGER);",
         },
     ];
+
+    #[test]
+    fn many_connections_creating_one_database_at_once_all_succeed() {
+        for round in 0..30 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("new.db");
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let (path, barrier) = (path.clone(), std::sync::Arc::clone(&barrier));
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        open(&path, M, OpenMode::Create, Durability::Full).map(|_| ())
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+            }
+        }
+    }
 
     #[test]
     fn creates_private_file_and_migrates_once() {
