@@ -63,6 +63,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -l json -d '
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l handoff -d 'Also write a Markdown handoff report to this file (agents, their handoffs, bugs, directories, latest events; the facts as JSON at the end)' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"

@@ -245,3 +245,56 @@ fn memory_entries_are_captured_and_briefed() {
         "{human}"
     );
 }
+
+#[test]
+fn report_handoff_writes_markdown_a_person_reads_and_an_agent_parses() {
+    let env = TestEnv::new();
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("p.json"),
+        r#"{"agent_id":"scout","task_id":"migrate-db","objective":"o"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.sh"),
+        r#"echo '{"type":"phase","phase":"PREFLIGHT"}'; echo '{"type":"step","name":"read the schema"}'; echo '{"type":"phase","phase":"VERIFY"}'"#,
+    )
+    .unwrap();
+    env.sh("\"$PIPELINE\" agent run --packet p.json -- bash a.sh")
+        .expect(3);
+    env.run(
+        "bugs",
+        &[
+            "log",
+            "-m",
+            "migration drops a column",
+            "--severity",
+            "critical",
+        ],
+    )
+    .expect(0);
+    env.sh("\"$CHECKPOINT\" report --no-sweep --handoff HANDOFF.md >/dev/null")
+        .expect(0);
+    let md = std::fs::read_to_string(dir.join("HANDOFF.md")).unwrap();
+    for needle in [
+        "# Handoff report",
+        "## Where things stand",
+        "## Bugs to look at",
+        "migration drops a column",
+        "## Agents",
+        "### Task `migrate-db` (agent `scout`)",
+        "- Last phase: PREFLIGHT, last step: read the schema",
+        "## Machine-readable",
+    ] {
+        assert!(md.contains(needle), "missing `{needle}` in:\n{md}");
+    }
+    let json = md
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(doc["handoffs"][0]["task_id"], "migrate-db");
+    assert_eq!(doc["agents"][0]["revocations"], 1);
+    assert_eq!(doc["snapshot"]["bugs"]["open_by_severity"]["critical"], 1);
+}

@@ -570,3 +570,25 @@ impl Writer<'_> {
         })
     }
 }
+
+/// The newest handoffs of the tenant (one per task, newest first).
+pub fn recent_handoffs(
+    ledger: &Ledger,
+    tenant: &str,
+    limit: u64,
+) -> Result<Vec<serde_json::Value>, AgentError> {
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = ledger.conn().prepare_cached(
+            "SELECT handoff FROM handoffs h WHERE tenant = ?1
+               AND id = (SELECT max(id) FROM handoffs WHERE tenant = h.tenant AND task = h.task)
+             ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![tenant, limit as i64], |r| r.get(0))?;
+        rows.collect()
+    };
+    let texts = run().map_err(|e| AgentError::db(ledger.path(), e))?;
+    Ok(texts
+        .iter()
+        .filter_map(|t| serde_json::from_str(t).ok())
+        .collect())
+}

@@ -231,7 +231,10 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -305,7 +308,9 @@ mod tests {
                 })
                 .collect();
             for h in handles {
-                h.join().unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+                h.join()
+                    .unwrap()
+                    .unwrap_or_else(|e| panic!("round {round}: {e}"));
             }
         }
     }

@@ -2,6 +2,7 @@
 
 mod collect;
 mod diff;
+mod handoff;
 mod load;
 mod now;
 mod prune;
