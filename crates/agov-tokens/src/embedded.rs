@@ -42,6 +42,7 @@ struct Row {
     display_name: String,
     metadata: String,
     delegate: bool,
+    ttl_s: i64,
     expires_us: i64,
     max_expires_us: i64,
 }
@@ -87,7 +88,7 @@ fn live(
         return Ok(None);
     }
     conn.prepare_cached(&format!(
-        "SELECT accessor, tier, display_name, metadata, delegate, expires_us, max_expires_us FROM tokens WHERE {column} = ?1"
+        "SELECT accessor, tier, display_name, metadata, delegate, expires_us, max_expires_us, ttl_s FROM tokens WHERE {column} = ?1"
     ))?
     .query_row([key], |r| {
         Ok(Row {
@@ -98,6 +99,7 @@ fn live(
             delegate: r.get(4)?,
             expires_us: r.get(5)?,
             max_expires_us: r.get(6)?,
+            ttl_s: r.get(7)?,
         })
     })
     .optional()
@@ -186,6 +188,11 @@ impl TokenAuthority for EmbeddedAuthority {
             let now = agov_core::time::now_us();
             let Some(mut row) = live(&tx, "token_hash", &&hash(token.expose())[..], now)? else {
                 return Ok(Err(TokenError::Invalid));
+            };
+            let increment = if increment.is_zero() {
+                Duration::from_secs(row.ttl_s.max(0) as u64)
+            } else {
+                increment
             };
             row.expires_us = (now + increment.as_micros() as i64).min(row.max_expires_us);
             tx.execute(

@@ -96,8 +96,10 @@ pub trait TokenAuthority: Send + Sync {
     /// Issues a token.
     fn issue(&self, req: &IssueRequest) -> Result<IssuedToken, TokenError>;
 
-    /// Sets a token's remaining life to `increment` from now, never past its
-    /// maximum (24 h after issue). Returns the state after renewal.
+    /// Sets a token's remaining life to `increment` from now (zero: the TTL
+    /// it was issued with; on Vault, the increment of its last renewal if it
+    /// had one), never past its maximum (24 h after issue).
+    /// Returns the state after renewal.
     fn renew(&self, token: &Secret, increment: Duration) -> Result<TokenInfo, TokenError>;
 
     /// Revokes a token and every token issued under it. Revoking a token that

@@ -131,11 +131,12 @@ impl TokenAuthority for VaultAuthority {
     }
 
     fn renew(&self, token: &Secret, increment: Duration) -> Result<TokenInfo, TokenError> {
-        let inc = format!("{}s", increment.as_secs());
+        // No increment renews for the TTL the token was issued with.
+        let inc = (!increment.is_zero()).then(|| format!("{}s", increment.as_secs()));
         let t = token.expose();
         self.vault
             .call("renewing a token", |c| async move {
-                vaultrs::token::renew(c, t, Some(&inc)).await
+                vaultrs::token::renew(c, t, inc.as_deref()).await
             })
             .map_err(gone)?;
         self.lookup(token)

@@ -97,6 +97,12 @@ mod cases {
         let mut r = req(Tier::Observer);
         r.ttl = Some(Duration::from_secs(60));
         let t = a.issue(&r).unwrap();
+        let own = a.renew(&t.token, Duration::ZERO).unwrap();
+        assert!(
+            own.ttl_secs > 30 && own.ttl_secs <= 60,
+            "a zero increment renews for the TTL it was issued with: {}",
+            own.ttl_secs
+        );
         let renewed = a.renew(&t.token, Duration::from_secs(600)).unwrap();
         assert!(
             renewed.ttl_secs > 500 && renewed.ttl_secs <= 600,
