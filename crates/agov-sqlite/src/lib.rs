@@ -213,14 +213,6 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
             }
         }
     }
-    // Closing the last connection would checkpoint the WAL and delete it:
-    // several fsyncs on every short-lived command. The WAL stays instead
-    // (bounded by the automatic checkpoint every 1000 pages) and the next
-    // process picks it up.
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-        true,
-    )?;
     let sync = match durability {
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
