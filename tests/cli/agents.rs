@@ -429,3 +429,20 @@ fn tokens_by_hand_issue_renew_lookup_revoke_and_stay_out_of_the_ledger() {
         assert_eq!(export.matches("\"token.issue\"").count(), 2, "{name}");
     }
 }
+
+#[test]
+fn the_example_agent_in_the_readme_completes() {
+    let env = TestEnv::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let r = env.sh(&format!(
+        "\"$PIPELINE\" agent run --packet '{0}/examples/packets/alpha-research.json' --json -- '{0}/examples/agents/research.sh'",
+        root.display()
+    ));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.json()["outcome"], "completed");
+    let actions = env
+        .run("ledger", &["query", "--action", "agent.action", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(actions[0]["detail"]["decision"], "allow");
+}

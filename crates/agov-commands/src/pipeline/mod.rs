@@ -23,7 +23,7 @@ use crate::backends;
 
 const EXAMPLES: &str = "\
 Examples:
-  pipeline agent run --packet examples/packets/alpha-research.json -- ./my-agent.sh
+  pipeline agent run --packet examples/packets/alpha-research.json -- examples/agents/research.sh
   pipeline agent exec --tier 0 -- git status        # runs only if tier 0 may
   pipeline agents list
   pipeline agents show alpha-1                      # phase, lock, heartbeat, budget, violations
