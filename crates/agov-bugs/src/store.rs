@@ -213,17 +213,7 @@ impl<'a> Bugs<'a> {
         }
         check_text("title", title, MAX_TITLE)?;
         check_text("description", &new.description, MAX_DESCRIPTION)?;
-        let mut tags: Vec<String> = new.tags.iter().map(|t| t.trim().to_string()).collect();
-        if let Some(bad) = tags
-            .iter()
-            .find(|t| t.is_empty() || t.len() > 64 || t.contains(char::is_whitespace))
-        {
-            return Err(BugError::BadInput(format!(
-                "`{bad}` is not a tag: 1-64 characters without spaces"
-            )));
-        }
-        tags.sort();
-        tags.dedup();
+        let tags = agov_core::tags::normalize(&new.tags).map_err(BugError::BadInput)?;
         let path = self.ledger.path().to_path_buf();
         let tenant = self.tenant.clone();
         let mut event_base = NewEvent::new(&self.tenant, &self.actor, "bug.log");

@@ -9,6 +9,7 @@ pub mod failure;
 pub mod fsutil;
 pub mod ids;
 pub mod secret;
+pub mod tags;
 pub mod tier;
 pub mod time;
 

@@ -163,21 +163,6 @@ struct ChunkRef {
     first_line: u64,
 }
 
-fn valid_tags(tags: &[String]) -> Result<Vec<String>, MemoryError> {
-    let mut tags: Vec<String> = tags.iter().map(|t| t.trim().to_string()).collect();
-    if let Some(bad) = tags
-        .iter()
-        .find(|t| t.is_empty() || t.len() > 64 || t.contains(char::is_whitespace))
-    {
-        return Err(MemoryError::BadInput(format!(
-            "`{bad}` is not a tag: 1-64 characters without spaces"
-        )));
-    }
-    tags.sort();
-    tags.dedup();
-    Ok(tags)
-}
-
 impl<'a> Memory<'a> {
     /// The memory store of `tenant` beside `ledger`, recording changes as
     /// made by `actor`. Creates the chunk store when missing.
@@ -240,7 +225,7 @@ impl<'a> Memory<'a> {
                 "a title is one line of at most {MAX_TITLE} bytes"
             )));
         }
-        let tags = valid_tags(&new.tags)?;
+        let tags = agov_core::tags::normalize(&new.tags).map_err(MemoryError::BadInput)?;
         let writer = agov_sqlite::open(
             &self.chunks_path,
             CHUNK_MIGRATIONS,

@@ -37,19 +37,12 @@ struct Backends {
 }
 
 fn open(settings: &Settings, phase: &mut Phase) -> Option<Backends> {
-    let path = &settings.ledger_path.value;
-    if !path.exists() {
-        phase.check(
-            "ledger exists",
-            Err(format!("no ledger at {}: run with --apply", path.display())),
-        );
-        return None;
-    }
+    let ledger = super::existing_ledger(settings, phase)?;
     let opened = (|| -> Result<Backends, String> {
         Ok(Backends {
             store: backends::runtime_store(settings).map_err(|e| e.message().to_string())?,
             tokens: backends::token_authority(settings).map_err(|e| e.message().to_string())?,
-            ledger: Ledger::open(path, false).map_err(|e| e.to_string())?,
+            ledger,
             rules: TierRules::built_in(),
         })
     })();
@@ -62,16 +55,20 @@ fn open(settings: &Settings, phase: &mut Phase) -> Option<Backends> {
     }
 }
 
-fn governor<'a>(b: &'a Backends, scratch: &str) -> Governor<'a> {
-    Governor {
-        store: b.store.as_ref(),
-        tokens: b.tokens.as_ref(),
-        rules: &b.rules,
-        tenant: scratch.to_string(),
-        actor: "agov:validate-phases".into(),
-        lock_ttl: Duration::from_secs(10),
-        renew_every: None,
-    }
+/// The governor over the scratch tenant, and the ledger it records in.
+fn governor<'a>(b: &'a mut Backends, scratch: &str) -> (Governor<'a>, &'a mut Ledger) {
+    (
+        Governor {
+            store: b.store.as_ref(),
+            tokens: b.tokens.as_ref(),
+            rules: &b.rules,
+            tenant: scratch.to_string(),
+            actor: "agov:validate-phases".into(),
+            lock_ttl: Duration::from_secs(10),
+            renew_every: None,
+        },
+        &mut b.ledger,
+    )
 }
 
 fn packet(agent: &str, extra: &str) -> Packet {
@@ -97,9 +94,8 @@ fn run_script(
     p: Packet,
     script: &str,
 ) -> Result<(Outcome, String), String> {
-    let gov = governor(b, scratch);
-    let mut ledger = Ledger::open(b.ledger.path(), false).map_err(|e| e.to_string())?;
-    let mut run = Run::bootstrap(&gov, &mut ledger, p, None).map_err(|e| e.to_string())?;
+    let (gov, ledger) = governor(b, scratch);
+    let mut run = Run::bootstrap(&gov, ledger, p, None).map_err(|e| e.to_string())?;
     let accessor = run.token().map(|t| t.accessor.clone()).unwrap_or_default();
     drive(&mut run, &spec(script), &mut |_| {}).map_err(|e| e.to_string())?;
     let outcome = run
@@ -163,26 +159,19 @@ pub(super) fn check_execution(settings: &Settings, scratch: &str, phase: &mut Ph
             Err(e) => Err(e.to_string()),
         },
     );
-    let gov = governor(&b, scratch);
-    let denied = Ledger::open(b.ledger.path(), false)
-        .map_err(|e| e.to_string())
-        .and_then(|mut ledger| {
-            let mut run = Run::bootstrap(
-                &gov,
-                &mut ledger,
-                packet("probe-t0", ""),
-                Some(Tier::Observer),
-            )
+    let (gov, ledger) = governor(&mut b, scratch);
+    let denied = (|| -> Result<(), String> {
+        let mut run = Run::bootstrap(&gov, ledger, packet("probe-t0", ""), Some(Tier::Observer))
             .map_err(|e| e.to_string())?;
-            let d = run
-                .request("write:sandbox/probe")
-                .map_err(|e| e.to_string())?;
-            run.revoke("probe done").map_err(|e| e.to_string())?;
-            match d {
-                Decision::Deny { .. } => Ok(()),
-                other => Err(format!("a T0 agent's T1 action was answered {other:?}")),
-            }
-        });
+        let d = run
+            .request("write:sandbox/probe")
+            .map_err(|e| e.to_string())?;
+        run.revoke("probe done").map_err(|e| e.to_string())?;
+        match d {
+            Decision::Deny { .. } => Ok(()),
+            other => Err(format!("a T0 agent's T1 action was answered {other:?}")),
+        }
+    })();
     phase.check("a T0 agent is denied a T1 action", denied);
     cleanup(&mut b, scratch, phase);
 }

@@ -2,25 +2,12 @@
 
 use agov_checkpoint::{Checkpoints, Snapshot};
 use agov_config::Settings;
-use agov_ledger::Ledger;
 
 use super::Phase;
 
 pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
-    let path = &settings.ledger_path.value;
-    if !path.exists() {
-        phase.check(
-            "ledger exists",
-            Err(format!("no ledger at {}: run with --apply", path.display())),
-        );
+    let Some(mut ledger) = super::existing_ledger(settings, phase) else {
         return;
-    }
-    let mut ledger = match Ledger::open(path, false) {
-        Ok(l) => l,
-        Err(e) => {
-            phase.check("ledger opens", Err(e.to_string()));
-            return;
-        }
     };
     let mut cps = Checkpoints::new(&mut ledger, scratch, "agov:validate-phases");
     let mut snapshot = Snapshot::default();

@@ -21,20 +21,8 @@ pub(super) fn apply(settings: &Settings) -> Result<Vec<String>, CliError> {
 
 pub(super) fn check(settings: &Settings, phase: &mut Phase) {
     phase.check("configuration resolves", Ok(()));
-    let path = &settings.ledger_path.value;
-    if !path.exists() {
-        phase.check(
-            "ledger exists",
-            Err(format!("no ledger at {}: run with --apply", path.display())),
-        );
+    let Some(ledger) = super::existing_ledger(settings, phase) else {
         return;
-    }
-    let ledger = match Ledger::open(path, false) {
-        Ok(l) => l,
-        Err(e) => {
-            phase.check("ledger opens", Err(e.to_string()));
-            return;
-        }
     };
     phase.check("ledger opens", Ok(()));
     let version: Result<u32, String> = ledger

@@ -106,6 +106,29 @@ impl Phase {
     }
 }
 
+/// The configured ledger, opened for a phase's checks; records why not
+/// (missing: `--apply` creates it; checks never do) and returns `None`.
+pub(crate) fn existing_ledger(
+    settings: &agov_config::Settings,
+    phase: &mut Phase,
+) -> Option<agov_ledger::Ledger> {
+    let path = &settings.ledger_path.value;
+    if !path.exists() {
+        phase.check(
+            "ledger exists",
+            Err(format!("no ledger at {}: run with --apply", path.display())),
+        );
+        return None;
+    }
+    match agov_ledger::Ledger::open(path, false) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            phase.check("ledger opens", Err(e.to_string()));
+            None
+        }
+    }
+}
+
 const NAMES: [&str; 12] = [
     "Foundation",
     "Secrets",

@@ -7,18 +7,12 @@ use super::Phase;
 use crate::pipeline::metrics::{check_exposition, render};
 
 pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
-    let path = &settings.ledger_path.value;
-    if !path.exists() {
-        phase.check(
-            "ledger exists",
-            Err(format!("no ledger at {}: run with --apply", path.display())),
-        );
+    let Some(ledger) = super::existing_ledger(settings, phase) else {
         return;
-    }
+    };
     let rendered = (|| -> Result<String, String> {
         let store =
             crate::backends::runtime_store(settings).map_err(|e| e.message().to_string())?;
-        let ledger = agov_ledger::Ledger::open(path, false).map_err(|e| e.to_string())?;
         let rules = agov_governance::rules::TierRules::built_in();
         render(store.as_ref(), &ledger, &rules, scratch).map_err(|e| e.message().to_string())
     })();
