@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use agov_governance::protocol::{MAX_LINE, Message, Reply};
 use agov_governance::{Decision, Phase};
 
+use crate::collab::{Collab, is_pipeline_message};
 use crate::engine::Run;
 use crate::error::AgentError;
 
@@ -40,6 +41,8 @@ pub struct CommandSpec {
     pub packet_path: PathBuf,
     /// Working directory.
     pub dir: Option<PathBuf>,
+    /// Set by the caller to stop the agent (its group is killed and the run fails).
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// What the driver tells its caller as the run goes.
@@ -55,6 +58,8 @@ pub enum Note<'a> {
     Phase(Phase),
     /// A line was not protocol.
     Malformed(&'a str),
+    /// It made progress (a step, an artifact, an action request, a pipeline message).
+    Progress,
 }
 
 enum Line {
@@ -114,7 +119,11 @@ fn answer(stdin: &mut Option<ChildStdin>, id: &str, decision: &Decision) {
     }
 }
 
-fn spawn(run: &Run<'_>, spec: &CommandSpec) -> Result<Child, AgentError> {
+fn spawn(
+    run: &Run<'_>,
+    spec: &CommandSpec,
+    collab: Option<&dyn Collab>,
+) -> Result<Child, AgentError> {
     let Some((program, args)) = spec.argv.split_first() else {
         return Err(AgentError::BadInput(
             "no command to run: put it after `--`".into(),
@@ -142,6 +151,9 @@ fn spawn(run: &Run<'_>, spec: &CommandSpec) -> Result<Child, AgentError> {
         .env("AGOV_TIER", run.tier.number().to_string())
         .env("AGOV_PACKET", &spec.packet_path)
         .env("AGOV_TOKEN", token);
+    if let Some(c) = collab {
+        cmd.envs(c.env());
+    }
     if let Some(d) = &spec.dir {
         cmd.current_dir(d);
     }
@@ -154,8 +166,12 @@ pub fn drive(
     run: &mut Run<'_>,
     spec: &CommandSpec,
     note: &mut dyn FnMut(Note<'_>),
+    mut collab: Option<&mut dyn Collab>,
 ) -> Result<(), AgentError> {
-    let mut child = spawn(run, spec)?;
+    let mut child = spawn(run, spec, collab.as_deref())?;
+    if let Some(c) = collab.as_deref_mut() {
+        c.started(child.id());
+    }
     let mut stdin = child.stdin.take();
     let lines = read_lines(
         child
@@ -181,6 +197,14 @@ pub fn drive(
                     run.phase()
                 ));
             }
+            if spec
+                .stop
+                .as_ref()
+                .is_some_and(|s| s.load(Ordering::Relaxed))
+            {
+                kill_group(&mut child);
+                return run.fail(&format!("the pipeline stopped it during {}", run.phase()));
+            }
             match lines.recv_timeout(Duration::from_millis(250)) {
                 Ok(Line::TooLong) => {
                     note(Note::Malformed("line too long"));
@@ -198,7 +222,7 @@ pub fn drive(
                             note(Note::Malformed(&problem));
                             run.error("protocol", &format!("malformed protocol line: {problem}"))?;
                         }
-                        Ok(m) => handle(run, m, &mut stdin, note)?,
+                        Ok(m) => handle(run, m, &mut stdin, note, &mut collab)?,
                     }
                     last_refresh = Instant::now();
                 }
@@ -252,7 +276,20 @@ fn handle(
     m: Message,
     stdin: &mut Option<ChildStdin>,
     note: &mut dyn FnMut(Note<'_>),
+    collab: &mut Option<&mut dyn Collab>,
 ) -> Result<(), AgentError> {
+    if !matches!(m, Message::Heartbeat { .. } | Message::Log { .. }) {
+        note(Note::Progress);
+    }
+    if is_pipeline_message(&m) {
+        return match collab {
+            Some(c) => c.act(run, m),
+            None => run.error(
+                "protocol",
+                "a pipeline message (post, send, vote, conflict, resolve, complexity) from an agent that is not in a pipeline",
+            ),
+        };
+    }
     match m {
         Message::Phase { phase } => {
             note(Note::Phase(phase));
@@ -277,5 +314,12 @@ fn handle(
             });
             Ok(())
         }
+        // Routed to the pipeline above.
+        Message::Post { .. }
+        | Message::Send { .. }
+        | Message::Vote { .. }
+        | Message::Conflict { .. }
+        | Message::Resolve { .. }
+        | Message::Complexity { .. } => Ok(()),
     }
 }

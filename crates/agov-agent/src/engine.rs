@@ -43,6 +43,15 @@ pub struct Governor<'a> {
     pub renew_every: Option<Duration>,
 }
 
+/// Where a run belongs when it is part of a pipeline.
+#[derive(Default)]
+pub struct Under<'p> {
+    /// The pipeline's token: the agent's is issued under it.
+    pub parent: Option<&'p agov_core::Secret>,
+    /// The pipeline's id, put in the token's metadata.
+    pub pipeline: Option<&'p str>,
+}
+
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -101,6 +110,18 @@ impl<'a> Run<'a> {
         packet: Packet,
         tier: Option<Tier>,
     ) -> Result<Run<'a>, AgentError> {
+        Run::bootstrap_under(gov, ledger, packet, tier, &Under::default())
+    }
+
+    /// [`Run::bootstrap`] for an agent of a pipeline: its token is issued
+    /// under the pipeline's, so revoking the pipeline's token revokes it.
+    pub fn bootstrap_under(
+        gov: &'a Governor<'a>,
+        ledger: &'a mut Ledger,
+        packet: Packet,
+        tier: Option<Tier>,
+        under: &Under<'_>,
+    ) -> Result<Run<'a>, AgentError> {
         let keys = Keyspace::new(&gov.tenant);
         let agent = packet.agent_id.clone();
         if let Some(entry) = gov.store.hget(&keys.revocations(), &agent)? {
@@ -133,6 +154,10 @@ impl<'a> Run<'a> {
         req.metadata
             .insert("task_id".into(), packet.task_id.clone());
         req.metadata.insert("run_id".into(), run_id.clone());
+        if let Some(p) = under.pipeline {
+            req.metadata.insert("pipeline_id".into(), p.to_string());
+        }
+        req.parent = under.parent.cloned();
         let token = match gov.tokens.issue(&req) {
             Ok(t) => t,
             Err(e) => {
@@ -208,7 +233,17 @@ impl<'a> Run<'a> {
         &self.budget
     }
 
-    fn event(&self, action: &str) -> NewEvent {
+    /// Ledgers something the agent did besides its lifecycle (a blackboard
+    /// write, a message, a vote), built from [`Run::event`]. It counts as
+    /// progress: the lock, heartbeat and state are refreshed with it.
+    pub fn record(&mut self, event: NewEvent) -> Result<(), AgentError> {
+        self.ended()?;
+        self.watch.progress(agov_core::time::now_us());
+        self.transition(event)
+    }
+
+    /// An event of this run (subject: the run id; agent: the agent).
+    pub fn event(&self, action: &str) -> NewEvent {
         let mut e = NewEvent::new(&self.gov.tenant, &self.gov.actor, action).subject(&self.run_id);
         e.agent = Some(self.packet.agent_id.clone());
         e

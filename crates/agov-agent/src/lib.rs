@@ -14,11 +14,12 @@
 //! [`command`] drives any executable through the JSON-lines protocol;
 //! [`llm`] drives a model behind an OpenAI-compatible API.
 
+pub mod collab;
 pub mod command;
 mod engine;
 mod error;
 pub mod llm;
 pub mod records;
 
-pub use engine::{Governor, LOCK_TTL, Outcome, Run};
+pub use engine::{Governor, LOCK_TTL, Outcome, Run, Under};
 pub use error::AgentError;

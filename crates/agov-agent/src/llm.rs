@@ -13,8 +13,10 @@
 use std::path::{Path, PathBuf};
 
 use agov_governance::Phase;
+use agov_governance::protocol::{Message as Protocol, Section, VoteChoice};
 use agov_llm::{ChatClient, Message};
 
+use crate::collab::Collab;
 use crate::engine::Run;
 use crate::error::AgentError;
 
@@ -95,10 +97,16 @@ pub fn drive(
     client: &ChatClient,
     work_dir: &Path,
     note: &mut dyn FnMut(Note<'_>),
+    mut collab: Option<&mut dyn Collab>,
 ) -> Result<(), AgentError> {
     std::fs::create_dir_all(work_dir)
         .map_err(|e| AgentError::Process(format!("cannot create {}: {e}", work_dir.display())))?;
-    let mut history = vec![Message::system(system_prompt(run))];
+    let mut system = system_prompt(run);
+    if let Some(c) = collab.as_deref() {
+        system.push_str("\n\nYou are one agent of a pipeline. What the pipeline knows so far:\n");
+        system.push_str(&c.context());
+    }
+    let mut history = vec![Message::system(system)];
     let deliverables = if run.packet.deliverables.is_empty() {
         vec!["result.md".to_string()]
     } else {
@@ -181,6 +189,9 @@ pub fn drive(
             if phase == Phase::Report {
                 let path = write(work_dir, "report.md", &answer)?;
                 note(Note::Wrote(&path));
+                if let Some(c) = collab.as_deref_mut() {
+                    share_and_vote(run, client, &mut history, c, answer)?;
+                }
             }
         }
     }
@@ -188,4 +199,61 @@ pub fn drive(
         run.finish()?;
     }
     Ok(())
+}
+
+/// In a pipeline: posts the report to the blackboard's solutions and asks
+/// the model for its vote (an answer that is not a vote is an error).
+fn share_and_vote(
+    run: &mut Run<'_>,
+    client: &ChatClient,
+    history: &mut Vec<Message>,
+    collab: &mut dyn Collab,
+    report: String,
+) -> Result<(), AgentError> {
+    collab.act(
+        run,
+        Protocol::Post {
+            section: Section::Solutions,
+            content: serde_json::Value::String(report),
+        },
+    )?;
+    if run.outcome().is_some() {
+        return Ok(());
+    }
+    let prompt = format!(
+        "VOTE: given what the pipeline knows now:\n{}\nDo you accept the result? Answer ACCEPT, REJECT or ABSTAIN, then one line of reasoning.",
+        collab.context()
+    );
+    let Some(answer) = ask(run, client, history, prompt)? else {
+        return Ok(());
+    };
+    let mut words = answer.trim_start().splitn(2, char::is_whitespace);
+    let first = words
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_ascii_alphabetic());
+    match first.parse::<VoteChoice>() {
+        Ok(vote) => {
+            let reasoning = words.next().unwrap_or("").trim();
+            let reasoning = if reasoning.is_empty() {
+                "no reasoning given"
+            } else {
+                reasoning
+            };
+            collab.act(
+                run,
+                Protocol::Vote {
+                    vote,
+                    reasoning: reasoning.chars().take(2000).collect(),
+                },
+            )
+        }
+        Err(_) => run.error(
+            "vote",
+            &format!(
+                "the model's vote is not ACCEPT, REJECT or ABSTAIN: {}",
+                answer.lines().next().unwrap_or("")
+            ),
+        ),
+    }
 }

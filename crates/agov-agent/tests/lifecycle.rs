@@ -60,6 +60,7 @@ fn script(dir: &Path, name: &str, body: &str) -> CommandSpec {
         argv: vec!["bash".into(), path.display().to_string()],
         packet_path: dir.join("packet.json"),
         dir: None,
+        stop: None,
     }
 }
 
@@ -100,7 +101,7 @@ fn a_well_behaved_agent_completes_and_is_promoted_after_the_threshold() {
         .unwrap();
         assert_eq!(run.tier, Tier::Observer);
         accessor = run.token().unwrap().accessor.clone();
-        drive(&mut run, &spec, &mut |_| {}).unwrap();
+        drive(&mut run, &spec, &mut |_| {}, None).unwrap();
         let expect_promotion = if i == 2 { Some(Tier::Operator) } else { None };
         assert_eq!(
             run.outcome(),
@@ -142,7 +143,7 @@ fn skipping_plan_revokes_on_the_first_violation_with_a_handoff_naming_the_phase(
     let mut run = Run::bootstrap(&gov, &mut ledger, packet("beta", ""), None).unwrap();
     let accessor = run.token().unwrap().accessor.clone();
     let started = std::time::Instant::now();
-    drive(&mut run, &spec, &mut |_| {}).unwrap();
+    drive(&mut run, &spec, &mut |_| {}, None).unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "the agent is killed, not waited for"
@@ -186,7 +187,7 @@ sleep 30"#,
     let mut ledger = Ledger::open(&e.dir.path().join("agov.db"), false).unwrap();
     let mut run = Run::bootstrap(&gov, &mut ledger, packet("gamma", ""), None).unwrap();
     let accessor = run.token().unwrap().accessor.clone();
-    drive(&mut run, &spec, &mut |_| {}).unwrap();
+    drive(&mut run, &spec, &mut |_| {}, None).unwrap();
     let Some(Outcome::Revoked { reason, .. }) = run.outcome() else {
         panic!("{:?}", run.outcome())
     };
@@ -288,7 +289,7 @@ fn an_agent_cannot_run_above_its_earned_tier_and_exiting_early_fails_the_run() {
         None,
     )
     .unwrap();
-    drive(&mut run, &spec, &mut |_| {}).unwrap();
+    drive(&mut run, &spec, &mut |_| {}, None).unwrap();
     let Some(Outcome::Failed { reason, handoff }) = run.outcome() else {
         panic!("{:?}", run.outcome())
     };

@@ -52,6 +52,7 @@ fn run_llm(fake: &FakeLlm, extra: &str) -> (tempfile::TempDir, Option<Outcome>) 
         &client(fake),
         &dir.path().join("work"),
         &mut |_| {},
+        None,
     )
     .unwrap();
     let outcome = run.outcome().cloned();

@@ -12,7 +12,7 @@ use crate::phase::Phase;
 pub const MAX_LINE: usize = 64 * 1024;
 
 /// A message from the agent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Message {
     /// It enters a phase.
@@ -62,6 +62,134 @@ pub enum Message {
         /// The text.
         message: String,
     },
+    /// Pipelines only: writes to a blackboard section (problem, solutions, progress).
+    Post {
+        /// The section.
+        section: Section,
+        /// What to write (text or any JSON).
+        content: serde_json::Value,
+    },
+    /// Pipelines only: a direct message to another agent of the pipeline.
+    Send {
+        /// The role it is for (alpha, beta, gamma).
+        to: String,
+        /// PROPOSAL, FEEDBACK or HANDOFF.
+        kind: MessageKind,
+        /// The message (text or any JSON).
+        body: serde_json::Value,
+    },
+    /// Pipelines only: the agent's vote on the pipeline's result (a later
+    /// vote replaces its earlier one).
+    Vote {
+        /// ACCEPT, REJECT or ABSTAIN.
+        vote: VoteChoice,
+        /// Why.
+        reasoning: String,
+    },
+    /// Pipelines only: a disagreement to be mediated (three unresolved ones spawn GAMMA).
+    Conflict {
+        /// What it is about.
+        about: String,
+        /// The role it disagrees with, if any.
+        #[serde(default)]
+        with: Option<String>,
+    },
+    /// Pipelines only: a conflict settled (by its number, from 1).
+    Resolve {
+        /// The conflict's number.
+        conflict: u32,
+        /// How it was settled.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Pipelines only: the agent's estimate of the task's complexity, 0 to 1
+    /// (above the plan's threshold, 0.8 by default, GAMMA is spawned).
+    Complexity {
+        /// The estimate.
+        score: f64,
+    },
+}
+
+/// A blackboard section an agent may write (the consensus section holds
+/// votes, written only through [`Message::Vote`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// The problem as understood, open questions.
+    Problem,
+    /// Proposed solutions and results.
+    Solutions,
+    /// Progress notes.
+    Progress,
+}
+
+impl Section {
+    /// The section's name in keys and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Problem => "problem",
+            Section::Solutions => "solutions",
+            Section::Progress => "progress",
+        }
+    }
+}
+
+/// The kind of a direct message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MessageKind {
+    /// A proposed solution or change.
+    Proposal,
+    /// An answer to a proposal.
+    Feedback,
+    /// Work handed over.
+    Handoff,
+}
+
+impl MessageKind {
+    /// `PROPOSAL`, `FEEDBACK` or `HANDOFF`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Proposal => "PROPOSAL",
+            MessageKind::Feedback => "FEEDBACK",
+            MessageKind::Handoff => "HANDOFF",
+        }
+    }
+}
+
+/// A vote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VoteChoice {
+    /// For.
+    Accept,
+    /// Against.
+    Reject,
+    /// Neither.
+    Abstain,
+}
+
+impl VoteChoice {
+    /// `ACCEPT`, `REJECT` or `ABSTAIN`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoteChoice::Accept => "ACCEPT",
+            VoteChoice::Reject => "REJECT",
+            VoteChoice::Abstain => "ABSTAIN",
+        }
+    }
+}
+
+impl std::str::FromStr for VoteChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<VoteChoice, String> {
+        match s.to_ascii_uppercase().as_str() {
+            "ACCEPT" => Ok(VoteChoice::Accept),
+            "REJECT" => Ok(VoteChoice::Reject),
+            "ABSTAIN" => Ok(VoteChoice::Abstain),
+            _ => Err(format!("`{s}` is not a vote (ACCEPT, REJECT or ABSTAIN)")),
+        }
+    }
 }
 
 fn info() -> String {
@@ -104,11 +232,15 @@ impl Message {
             Message::Step { name } | Message::Artifact { name, .. } => name.trim().is_empty(),
             Message::Action { id, action } => id.is_empty() || !action.contains(':'),
             Message::Error { message, .. } | Message::Log { message, .. } => message.is_empty(),
+            Message::Send { to, .. } => to.trim().is_empty(),
+            Message::Vote { reasoning, .. } => reasoning.trim().is_empty(),
+            Message::Conflict { about, .. } => about.trim().is_empty(),
+            Message::Complexity { score } => !(0.0..=1.0).contains(score),
             _ => false,
         };
         if empty {
             return Err(
-                "a required field is empty (an action must look like `kind:target`)".into(),
+                "a required field is empty or out of range (an action must look like `kind:target`, a vote needs its reasoning, a complexity is 0 to 1)".into(),
             );
         }
         Ok(m)
@@ -151,6 +283,46 @@ mod tests {
     }
 
     #[test]
+    fn pipeline_messages_parse() {
+        assert_eq!(
+            Message::parse(r#"{"type":"vote","vote":"ACCEPT","reasoning":"all links resolve"}"#),
+            Ok(Message::Vote {
+                vote: VoteChoice::Accept,
+                reasoning: "all links resolve".into()
+            })
+        );
+        assert!(matches!(
+            Message::parse(r#"{"type":"post","section":"solutions","content":{"broken":[]}}"#),
+            Ok(Message::Post {
+                section: Section::Solutions,
+                ..
+            })
+        ));
+        assert!(matches!(
+            Message::parse(r#"{"type":"send","to":"beta","kind":"FEEDBACK","body":"ok"}"#),
+            Ok(Message::Send {
+                kind: MessageKind::Feedback,
+                ..
+            })
+        ));
+        assert!(matches!(
+            Message::parse(r#"{"type":"conflict","about":"scope","with":"beta"}"#),
+            Ok(Message::Conflict { .. })
+        ));
+        assert_eq!(
+            Message::parse(r#"{"type":"resolve","conflict":2}"#),
+            Ok(Message::Resolve {
+                conflict: 2,
+                note: None
+            })
+        );
+        assert_eq!(
+            Message::parse(r#"{"type":"complexity","score":0.9}"#),
+            Ok(Message::Complexity { score: 0.9 })
+        );
+    }
+
+    #[test]
     fn malformed_lines_are_errors_not_panics() {
         for bad in [
             "",
@@ -163,6 +335,12 @@ mod tests {
             r#"{"type":"action","id":"1","action":"ls"}"#,
             r#"{"type":"step","name":" "}"#,
             "{\"type\":\"log\",\"message\":\"\u{0}\"",
+            r#"{"type":"vote","vote":"MAYBE","reasoning":"x"}"#,
+            r#"{"type":"vote","vote":"ACCEPT","reasoning":" "}"#,
+            r#"{"type":"post","section":"consensus","content":"x"}"#,
+            r#"{"type":"send","to":"","kind":"PROPOSAL","body":"x"}"#,
+            r#"{"type":"send","to":"beta","kind":"GOSSIP","body":"x"}"#,
+            r#"{"type":"complexity","score":1.5}"#,
         ] {
             assert!(Message::parse(bad).is_err(), "{bad:?}");
         }

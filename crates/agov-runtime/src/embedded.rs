@@ -326,6 +326,18 @@ fn apply_one(c: &Connection, op: &Op, now: i64) -> R<Reply> {
             }
             Reply::Bool(held)
         }
+        Op::SetIfLocked {
+            key,
+            value,
+            lock,
+            owner,
+        } => {
+            let held = string_value(c, lock, now)?.as_deref() == Some(owner.as_bytes());
+            if held {
+                put_string(c, key, value, None)?;
+            }
+            Reply::Bool(held)
+        }
         Op::XAdd {
             key,
             fields,

@@ -114,6 +114,18 @@ pub enum Op {
         /// Owner id.
         owner: String,
     },
+    /// Set a string only while `owner` holds the lock `lock` (a lease-holder's
+    /// write that a lapsed holder cannot make). Reply: `Bool` (written).
+    SetIfLocked {
+        /// Key.
+        key: String,
+        /// Value (no expiry).
+        value: Vec<u8>,
+        /// The lock that must be held.
+        lock: String,
+        /// Who must hold it.
+        owner: String,
+    },
     /// Append to a stream. Reply: `Id`.
     XAdd {
         /// Stream key.
@@ -130,6 +142,9 @@ impl Op {
     pub fn prefixed(mut self, namespace: &str) -> Op {
         let key = self.key_mut();
         key.insert_str(0, namespace);
+        if let Op::SetIfLocked { lock, .. } = &mut self {
+            lock.insert_str(0, namespace);
+        }
         self
     }
 
@@ -149,6 +164,7 @@ impl Op {
             | Op::LockAcquire { key, .. }
             | Op::LockExtend { key, .. }
             | Op::LockRelease { key, .. }
+            | Op::SetIfLocked { key, .. }
             | Op::XAdd { key, .. } => key,
         }
     }
@@ -168,6 +184,7 @@ impl Op {
             | Op::LockAcquire { key, .. }
             | Op::LockExtend { key, .. }
             | Op::LockRelease { key, .. }
+            | Op::SetIfLocked { key, .. }
             | Op::XAdd { key, .. } => key,
         }
     }

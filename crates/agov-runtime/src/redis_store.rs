@@ -42,6 +42,12 @@ const LOCK_EXTEND_LUA: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0";
 
+const SET_IF_LOCKED_LUA: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2])
+  return 1
+end
+return 0";
+
 const LOCK_RELEASE_LUA: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
@@ -232,6 +238,16 @@ impl RedisStore {
                 .arg(millis(*ttl))
                 .clone(),
             Op::LockRelease { owner, .. } => eval(LOCK_RELEASE_LUA, &k).arg(owner).clone(),
+            Op::SetIfLocked {
+                value, lock, owner, ..
+            } => redis::cmd("EVAL")
+                .arg(SET_IF_LOCKED_LUA)
+                .arg(2)
+                .arg(self.k(lock))
+                .arg(&k)
+                .arg(owner)
+                .arg(value.as_slice())
+                .clone(),
             Op::XAdd {
                 fields, max_len, ..
             } => {
@@ -274,7 +290,8 @@ fn reply(op: &Op, v: Value) -> Result<Reply, RuntimeError> {
             | Op::CompareAndSet { .. }
             | Op::HDel { .. }
             | Op::LockExtend { .. }
-            | Op::LockRelease { .. },
+            | Op::LockRelease { .. }
+            | Op::SetIfLocked { .. },
             Value::Int(n),
         ) => Reply::Bool(n > 0),
         (Op::Incr { .. } | Op::HIncr { .. } | Op::RPush { .. }, Value::Int(n)) => Reply::Int(n),

@@ -178,6 +178,30 @@ mod cases {
         );
     }
 
+    pub fn only_the_lock_holder_writes_guarded_keys(s: Arc<dyn RuntimeStore>) {
+        let ttl = Duration::from_secs(30);
+        let guarded = |value: &str, owner: &str| {
+            s.apply(Op::SetIfLocked {
+                key: "state".into(),
+                value: value.as_bytes().to_vec(),
+                lock: "lease".into(),
+                owner: owner.into(),
+            })
+            .unwrap()
+            .bool()
+            .unwrap()
+        };
+        assert!(!guarded("nobody", "alpha"), "no lease, no write");
+        assert_eq!(s.get("state").unwrap(), None);
+        assert!(s.lock_acquire("lease", "alpha", ttl).unwrap());
+        assert!(guarded("one", "alpha"));
+        assert!(!guarded("two", "beta"), "another owner cannot write");
+        assert_eq!(s.get("state").unwrap().as_deref(), Some(&b"one"[..]));
+        assert!(s.lock_release("lease", "alpha").unwrap());
+        assert!(!guarded("three", "alpha"), "a released lease cannot write");
+        assert_eq!(s.get("state").unwrap().as_deref(), Some(&b"one"[..]));
+    }
+
     pub fn one_lock_many_contenders(s: Arc<dyn RuntimeStore>) {
         let winners: usize = (0..8)
             .map(|i| {
@@ -373,10 +397,10 @@ macro_rules! conformance {
 }
 
 conformance!(embedded: strings_round_trip_binary, keys_expire, set_nx_only_once, counters_are_atomic, compare_and_set, hashes, lists,
-    locks_belong_to_their_owner, one_lock_many_contenders, streams, blocking_stream_read_wakes_up, wrong_types_are_refused,
+    locks_belong_to_their_owner, only_the_lock_holder_writes_guarded_keys, one_lock_many_contenders, streams, blocking_stream_read_wakes_up, wrong_types_are_refused,
     batches_apply_every_op, scan_lists_live_keys_by_prefix);
 conformance!(redis: strings_round_trip_binary, keys_expire, set_nx_only_once, counters_are_atomic, compare_and_set, hashes, lists,
-    locks_belong_to_their_owner, one_lock_many_contenders, streams, blocking_stream_read_wakes_up, wrong_types_are_refused,
+    locks_belong_to_their_owner, only_the_lock_holder_writes_guarded_keys, one_lock_many_contenders, streams, blocking_stream_read_wakes_up, wrong_types_are_refused,
     batches_apply_every_op, scan_lists_live_keys_by_prefix);
 
 #[test]

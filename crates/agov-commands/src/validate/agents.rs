@@ -84,6 +84,7 @@ fn spec(script: &str) -> CommandSpec {
         argv: vec!["sh".into(), "-c".into(), script.into()],
         packet_path: PathBuf::from("/dev/null"),
         dir: None,
+        stop: None,
     }
 }
 
@@ -97,7 +98,7 @@ fn run_script(
     let (gov, ledger) = governor(b, scratch);
     let mut run = Run::bootstrap(&gov, ledger, p, None).map_err(|e| e.to_string())?;
     let accessor = run.token().map(|t| t.accessor.clone()).unwrap_or_default();
-    drive(&mut run, &spec(script), &mut |_| {}).map_err(|e| e.to_string())?;
+    drive(&mut run, &spec(script), &mut |_| {}, None).map_err(|e| e.to_string())?;
     let outcome = run
         .outcome()
         .cloned()

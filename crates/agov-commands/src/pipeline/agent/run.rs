@@ -110,26 +110,39 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             let work = args
                 .work_dir
                 .unwrap_or_else(|| PathBuf::from("agov-work").join(&task));
-            agov_agent::llm::drive(&mut run, client, &work, &mut |n| match n {
-                agov_agent::llm::Note::Phase(p) => say(format!("{agent}: {p}")),
-                agov_agent::llm::Note::Wrote(path) => {
-                    say(format!("{agent}: wrote {}", path.display()))
-                }
-            })?;
+            agov_agent::llm::drive(
+                &mut run,
+                client,
+                &work,
+                &mut |n| match n {
+                    agov_agent::llm::Note::Phase(p) => say(format!("{agent}: {p}")),
+                    agov_agent::llm::Note::Wrote(path) => {
+                        say(format!("{agent}: wrote {}", path.display()))
+                    }
+                },
+                None,
+            )?;
         }
         None => {
             let spec = CommandSpec {
                 argv: args.command,
                 packet_path,
                 dir: None,
+                stop: None,
             };
-            drive(&mut run, &spec, &mut |n| match n {
-                Note::Phase(p) => say(format!("{agent}: {p}")),
-                Note::Log { level, message } => say(format!("{agent} [{level}] {message}")),
-                Note::Malformed(problem) => say(format!(
-                    "{agent}: malformed line ({problem}), counted as an error"
-                )),
-            })?;
+            drive(
+                &mut run,
+                &spec,
+                &mut |n| match n {
+                    Note::Phase(p) => say(format!("{agent}: {p}")),
+                    Note::Log { level, message } => say(format!("{agent} [{level}] {message}")),
+                    Note::Malformed(problem) => say(format!(
+                        "{agent}: malformed line ({problem}), counted as an error"
+                    )),
+                    Note::Progress => {}
+                },
+                None,
+            )?;
         }
     }
     let outcome = run.outcome().cloned();
