@@ -96,6 +96,7 @@ pub struct Run<'a> {
     violations: u32,
     token: Option<IssuedToken>,
     token_renewed: std::time::Instant,
+    pipeline: Option<String>,
     watch: Watch,
     outcome: Option<Outcome>,
 }
@@ -182,6 +183,7 @@ impl<'a> Run<'a> {
             violations: 0,
             token: Some(token),
             token_renewed: std::time::Instant::now(),
+            pipeline: under.pipeline.map(str::to_string),
             watch: Watch::new(now),
             outcome: None,
         };
@@ -246,6 +248,7 @@ impl<'a> Run<'a> {
     pub fn event(&self, action: &str) -> NewEvent {
         let mut e = NewEvent::new(&self.gov.tenant, &self.gov.actor, action).subject(&self.run_id);
         e.agent = Some(self.packet.agent_id.clone());
+        e.pipeline = self.pipeline.clone();
         e
     }
 

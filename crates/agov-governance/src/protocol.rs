@@ -94,10 +94,11 @@ pub enum Message {
         #[serde(default)]
         with: Option<String>,
     },
-    /// Pipelines only: a conflict settled (by its number, from 1).
+    /// Pipelines only: a conflict settled, by its id (`alpha-1`: the first
+    /// conflict alpha raised in this round).
     Resolve {
-        /// The conflict's number.
-        conflict: u32,
+        /// The conflict's id.
+        conflict: String,
         /// How it was settled.
         #[serde(default)]
         note: Option<String>,
@@ -235,6 +236,7 @@ impl Message {
             Message::Send { to, .. } => to.trim().is_empty(),
             Message::Vote { reasoning, .. } => reasoning.trim().is_empty(),
             Message::Conflict { about, .. } => about.trim().is_empty(),
+            Message::Resolve { conflict, .. } => conflict.trim().is_empty(),
             Message::Complexity { score } => !(0.0..=1.0).contains(score),
             _ => false,
         };
@@ -310,9 +312,9 @@ mod tests {
             Ok(Message::Conflict { .. })
         ));
         assert_eq!(
-            Message::parse(r#"{"type":"resolve","conflict":2}"#),
+            Message::parse(r#"{"type":"resolve","conflict":"alpha-2"}"#),
             Ok(Message::Resolve {
-                conflict: 2,
+                conflict: "alpha-2".into(),
                 note: None
             })
         );

@@ -94,6 +94,8 @@ pub struct Query {
     pub action: Option<String>,
     /// Only events about this subject (a bug id, …).
     pub subject: Option<String>,
+    /// Only events of this pipeline.
+    pub pipeline: Option<String>,
     /// Only events at or after this time (µs).
     pub since_us: Option<i64>,
     /// Only events before this time (µs).

@@ -207,6 +207,9 @@ fn build_query(q: &Query) -> (String, Vec<Value>) {
     if let Some(subject) = &q.subject {
         push("subject = ?", Value::Text(subject.clone()));
     }
+    if let Some(p) = &q.pipeline {
+        push("pipeline = ?", Value::Text(p.clone()));
+    }
     if let Some(s) = q.since_us {
         push("ts_us >= ?", Value::Integer(s));
     }

@@ -17,6 +17,10 @@ pub(super) struct Args {
     #[arg(long, value_name = "NAME")]
     action: Option<String>,
 
+    /// Only events of this pipeline
+    #[arg(long, value_name = "ID")]
+    pipeline: Option<String>,
+
     /// Only events at or after this time: RFC 3339, a date, or a duration ago (2h, 7d)
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
@@ -51,6 +55,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         agent: args.agent,
         action: args.action,
         subject: None,
+        pipeline: args.pipeline,
         since_us,
         until_us,
         after_seq: None,

@@ -1,0 +1,492 @@
+//! The blackboard, direct messages, conflicts and votes of one pipeline,
+//! in the runtime store.
+//!
+//! Every item is a field of a hash, keyed by round, author and the author's
+//! own count (`0001/alpha/0003`): an agent that is run again after its
+//! orchestrator died writes the same fields again instead of adding
+//! duplicates, and a vote replaces the voter's earlier vote of the round.
+//!
+//! ```text
+//! blackboard:{id}:problem|solutions|progress   {round}/{role}/{n}  -> Entry
+//! blackboard:{id}:consensus                     {round}/{role}      -> Vote
+//! msg:{id}:{to}                                 {round}/{from}/{n}  -> Mail
+//! pipeline:{id}:conflicts                       {round}/{role}-{n}  -> Conflict
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use agov_agent::collab::Collab;
+use agov_agent::{AgentError, Run};
+use agov_governance::protocol::{Message, MessageKind};
+use agov_runtime::keys::Keyspace;
+use agov_runtime::{Op, RuntimeStore};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::consensus::Vote;
+use crate::error::PipelineError;
+use crate::plan::Role;
+
+/// The sections agents write, in display order.
+pub const SECTIONS: [&str; 3] = ["problem", "solutions", "progress"];
+
+/// One blackboard item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The section.
+    pub section: String,
+    /// Who wrote it.
+    pub by: Role,
+    /// The round.
+    pub round: u32,
+    /// The author's count in this section and round, from 1.
+    pub n: u32,
+    /// When (µs).
+    pub at_us: i64,
+    /// What.
+    pub content: Value,
+}
+
+/// One direct message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mail {
+    /// From.
+    pub from: Role,
+    /// To.
+    pub to: Role,
+    /// PROPOSAL, FEEDBACK or HANDOFF.
+    pub kind: MessageKind,
+    /// The round.
+    pub round: u32,
+    /// The sender's count in this round, from 1.
+    pub n: u32,
+    /// When (µs).
+    pub at_us: i64,
+    /// What.
+    pub body: Value,
+}
+
+/// A disagreement to be mediated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// `alpha-1`: the raiser's role and count in the round.
+    pub id: String,
+    /// The round.
+    pub round: u32,
+    /// Who raised it.
+    pub by: Role,
+    /// Whom it is with.
+    #[serde(default)]
+    pub with: Option<String>,
+    /// What it is about.
+    pub about: String,
+    /// When (µs).
+    pub at_us: i64,
+    /// Who settled it.
+    #[serde(default)]
+    pub resolved_by: Option<Role>,
+    /// How.
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+/// One pipeline's shared space.
+pub struct Board<'a> {
+    store: &'a dyn RuntimeStore,
+    keys: Keyspace,
+    id: String,
+}
+
+fn field(round: u32, rest: &str) -> String {
+    format!("{round:04}/{rest}")
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(raw: BTreeMap<String, Vec<u8>>) -> Vec<T> {
+    raw.into_values()
+        .filter_map(|v| serde_json::from_slice(&v).ok())
+        .collect()
+}
+
+impl<'a> Board<'a> {
+    /// The board of pipeline `id`.
+    pub fn new(store: &'a dyn RuntimeStore, keys: Keyspace, id: &str) -> Board<'a> {
+        Board {
+            store,
+            keys,
+            id: id.to_string(),
+        }
+    }
+
+    fn section_key(&self, section: &str) -> String {
+        self.keys.blackboard(&self.id, section)
+    }
+
+    fn conflicts_key(&self) -> String {
+        self.keys.pipeline(&self.id, "conflicts")
+    }
+
+    /// A section's entries, oldest first.
+    pub fn entries(&self, section: &str) -> Result<Vec<Entry>, PipelineError> {
+        let mut v: Vec<Entry> = decode(self.store.hgetall(&self.section_key(section))?);
+        v.sort_by_key(|a| (a.at_us, a.round, a.by, a.n));
+        Ok(v)
+    }
+
+    /// The votes of `round`, one per role (the latest).
+    pub fn votes(&self, round: u32) -> Result<BTreeMap<Role, Vote>, PipelineError> {
+        let all: Vec<Vote> = decode(self.store.hgetall(&self.section_key("consensus"))?);
+        Ok(all
+            .into_iter()
+            .filter(|v| v.round == round)
+            .map(|v| (v.role, v))
+            .collect())
+    }
+
+    /// Every vote of every round, oldest round first.
+    pub fn all_votes(&self) -> Result<Vec<Vote>, PipelineError> {
+        let mut all: Vec<Vote> = decode(self.store.hgetall(&self.section_key("consensus"))?);
+        all.sort_by_key(|a| (a.round, a.role));
+        Ok(all)
+    }
+
+    /// Messages to `to` (everyone's when `None`), oldest first.
+    pub fn messages(&self, to: Option<Role>) -> Result<Vec<Mail>, PipelineError> {
+        let roles = match to {
+            Some(r) => vec![r],
+            None => vec![Role::Alpha, Role::Beta, Role::Gamma],
+        };
+        let mut out: Vec<Mail> = Vec::new();
+        for r in roles {
+            out.extend(decode::<Mail>(
+                self.store
+                    .hgetall(&self.keys.messages(&self.id, r.as_str()))?,
+            ));
+        }
+        out.sort_by_key(|a| (a.at_us, a.from, a.n));
+        Ok(out)
+    }
+
+    /// The conflicts of `round` (every round with `None`), oldest first.
+    pub fn conflicts(&self, round: Option<u32>) -> Result<Vec<Conflict>, PipelineError> {
+        let mut v: Vec<Conflict> = decode(self.store.hgetall(&self.conflicts_key())?);
+        v.retain(|c| round.is_none_or(|r| c.round == r));
+        v.sort_by(|a, b| (a.round, a.at_us, &a.id).cmp(&(b.round, b.at_us, &b.id)));
+        Ok(v)
+    }
+
+    /// How many conflicts of `round` are unresolved.
+    pub fn unresolved(&self, round: u32) -> Result<u32, PipelineError> {
+        Ok(self
+            .conflicts(Some(round))?
+            .iter()
+            .filter(|c| c.resolved_by.is_none())
+            .count() as u32)
+    }
+
+    /// The write that stores `entry`.
+    fn entry_op(&self, entry: &Entry) -> Op {
+        Op::HSet {
+            key: self.section_key(&entry.section),
+            field: field(entry.round, &format!("{}/{:04}", entry.by, entry.n)),
+            value: serde_json::to_vec(entry).unwrap_or_default(),
+        }
+    }
+
+    /// Writes an entry directly (the orchestrator's own notes).
+    pub fn post(&self, entry: &Entry) -> Result<(), PipelineError> {
+        self.store.apply(self.entry_op(entry))?;
+        Ok(())
+    }
+
+    /// The pipeline's objective and what the board holds, as text for a
+    /// model's prompt (at most about 8 KB).
+    pub fn context(&self, objective: &str, round: u32) -> String {
+        let mut s = format!("Pipeline objective: {objective}\n");
+        for section in SECTIONS {
+            for e in self.entries(section).unwrap_or_default() {
+                if e.round != round {
+                    continue;
+                }
+                let content = match &e.content {
+                    Value::String(t) => t.clone(),
+                    other => other.to_string(),
+                };
+                s.push_str(&format!("[{section}] {}: {content}\n", e.by));
+            }
+        }
+        for c in self.conflicts(Some(round)).unwrap_or_default() {
+            let state = match &c.resolved_by {
+                Some(r) => format!("resolved by {r}"),
+                None => "unresolved".into(),
+            };
+            s.push_str(&format!("[conflict {}] {} ({state})\n", c.id, c.about));
+        }
+        if s.len() > 8192 {
+            let mut cut = 8192;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.truncate(cut);
+            s.push_str("\n[…]");
+        }
+        s
+    }
+}
+
+/// What the orchestrator learns from agents as they act.
+#[derive(Debug, Default)]
+pub struct Signals {
+    /// The highest complexity reported.
+    pub complexity: f64,
+    /// Unresolved conflicts of the current round.
+    pub unresolved: u32,
+}
+
+/// The pipeline as seen by one of its agents: carries out its pipeline
+/// messages on the board and ledgers each through its run.
+pub struct AgentDesk<'b, 'a> {
+    /// The board.
+    pub board: &'b Board<'a>,
+    /// The agent's role.
+    pub role: Role,
+    /// The roles of the pipeline (messages may go only to them).
+    pub roles: Vec<Role>,
+    /// The round.
+    pub round: u32,
+    /// The pipeline's objective.
+    pub objective: String,
+    /// Shared with the orchestrator.
+    pub signals: &'b Mutex<Signals>,
+    /// Called with the agent's process id when it starts.
+    pub on_start: Box<dyn FnMut(u32) + 'b>,
+    counts: BTreeMap<&'static str, u32>,
+}
+
+impl<'b, 'a> AgentDesk<'b, 'a> {
+    /// A desk for `role` in `round`.
+    pub fn new(
+        board: &'b Board<'a>,
+        role: Role,
+        roles: Vec<Role>,
+        round: u32,
+        objective: String,
+        signals: &'b Mutex<Signals>,
+        on_start: Box<dyn FnMut(u32) + 'b>,
+    ) -> AgentDesk<'b, 'a> {
+        AgentDesk {
+            board,
+            role,
+            roles,
+            round,
+            objective,
+            signals,
+            on_start,
+            counts: BTreeMap::new(),
+        }
+    }
+
+    fn next(&mut self, what: &'static str) -> u32 {
+        let n = self.counts.entry(what).or_insert(0);
+        *n += 1;
+        *n
+    }
+
+    fn event(&self, run: &Run<'_>, action: &str) -> agov_ledger::NewEvent {
+        run.event(action)
+            .with("role", self.role.as_str())
+            .with("round", self.round)
+    }
+
+    fn signals(&self) -> std::sync::MutexGuard<'_, Signals> {
+        self.signals.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn digest(v: &Value) -> (usize, String) {
+    use sha2::{Digest, Sha256};
+    let bytes = serde_json::to_vec(v).unwrap_or_default();
+    (bytes.len(), hex::encode(&Sha256::digest(&bytes)[..8]))
+}
+
+fn store_err(e: PipelineError) -> AgentError {
+    match e {
+        PipelineError::Runtime(r) => AgentError::Runtime(r),
+        other => AgentError::Process(other.to_string()),
+    }
+}
+
+impl Collab for AgentDesk<'_, '_> {
+    fn act(&mut self, run: &mut Run<'_>, message: Message) -> Result<(), AgentError> {
+        let now = agov_core::time::now_us();
+        match message {
+            Message::Post { section, content } => {
+                let n = self.next(section.as_str());
+                let entry = Entry {
+                    section: section.as_str().into(),
+                    by: self.role,
+                    round: self.round,
+                    n,
+                    at_us: now,
+                    content,
+                };
+                let (bytes, sha) = digest(&entry.content);
+                self.board.post(&entry).map_err(store_err)?;
+                let e = self
+                    .event(run, "pipeline.post")
+                    .with("section", section.as_str())
+                    .with("n", n)
+                    .with("bytes", bytes)
+                    .with("sha256_prefix", sha);
+                run.record(e)
+            }
+            Message::Send { to, kind, body } => {
+                let Some(to_role) = Role::parse(&to).filter(|r| self.roles.contains(r)) else {
+                    let roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+                    return run.error(
+                        "message-recipient",
+                        &format!(
+                            "no agent `{to}` in this pipeline (it has {})",
+                            roles.join(", ")
+                        ),
+                    );
+                };
+                let n = self.next("mail");
+                let mail = Mail {
+                    from: self.role,
+                    to: to_role,
+                    kind,
+                    round: self.round,
+                    n,
+                    at_us: now,
+                    body,
+                };
+                let (bytes, sha) = digest(&mail.body);
+                self.board
+                    .store
+                    .hset(
+                        &self.board.keys.messages(&self.board.id, to_role.as_str()),
+                        &field(self.round, &format!("{}/{n:04}", self.role)),
+                        &serde_json::to_vec(&mail).unwrap_or_default(),
+                    )
+                    .map_err(AgentError::Runtime)?;
+                let e = self
+                    .event(run, "pipeline.message")
+                    .with("to", to_role.as_str())
+                    .with("kind", kind.as_str())
+                    .with("bytes", bytes)
+                    .with("sha256_prefix", sha);
+                run.record(e)
+            }
+            Message::Vote { vote, reasoning } => {
+                let v = Vote {
+                    role: self.role,
+                    agent_id: run.packet.agent_id.clone(),
+                    vote,
+                    reasoning: reasoning.clone(),
+                    token_accessor: run.token().map(|t| t.accessor.clone()).unwrap_or_default(),
+                    run_id: run.run_id.clone(),
+                    round: self.round,
+                    at_us: now,
+                };
+                self.board
+                    .store
+                    .hset(
+                        &self.board.section_key("consensus"),
+                        &field(self.round, self.role.as_str()),
+                        &serde_json::to_vec(&v).unwrap_or_default(),
+                    )
+                    .map_err(AgentError::Runtime)?;
+                let e = self
+                    .event(run, "pipeline.vote")
+                    .with("vote", vote.as_str())
+                    .with("reasoning", reasoning)
+                    .with("token_accessor", v.token_accessor);
+                run.record(e)
+            }
+            Message::Conflict { about, with } => {
+                let n = self.next("conflict");
+                let c = Conflict {
+                    id: format!("{}-{n}", self.role),
+                    round: self.round,
+                    by: self.role,
+                    with,
+                    about,
+                    at_us: now,
+                    resolved_by: None,
+                    resolution: None,
+                };
+                self.board
+                    .store
+                    .hset(
+                        &self.board.conflicts_key(),
+                        &field(self.round, &c.id),
+                        &serde_json::to_vec(&c).unwrap_or_default(),
+                    )
+                    .map_err(AgentError::Runtime)?;
+                let unresolved = self.board.unresolved(self.round).map_err(store_err)?;
+                self.signals().unresolved = unresolved;
+                let e = self
+                    .event(run, "pipeline.conflict")
+                    .with("conflict", c.id.as_str())
+                    .with("about", c.about.as_str())
+                    .with("unresolved", unresolved);
+                run.record(e)
+            }
+            Message::Resolve { conflict, note } => {
+                let key = self.board.conflicts_key();
+                let f = field(self.round, &conflict);
+                let found: Option<Conflict> = self
+                    .board
+                    .store
+                    .hget(&key, &f)
+                    .map_err(AgentError::Runtime)?
+                    .and_then(|raw| serde_json::from_slice(&raw).ok());
+                let Some(mut c) = found else {
+                    return run.error(
+                        "unknown-conflict",
+                        &format!("there is no conflict `{conflict}` in round {}", self.round),
+                    );
+                };
+                c.resolved_by = Some(self.role);
+                c.resolution = note;
+                self.board
+                    .store
+                    .hset(&key, &f, &serde_json::to_vec(&c).unwrap_or_default())
+                    .map_err(AgentError::Runtime)?;
+                let unresolved = self.board.unresolved(self.round).map_err(store_err)?;
+                self.signals().unresolved = unresolved;
+                let e = self
+                    .event(run, "pipeline.resolve")
+                    .with("conflict", conflict)
+                    .with("unresolved", unresolved);
+                run.record(e)
+            }
+            Message::Complexity { score } => {
+                {
+                    let mut s = self.signals();
+                    s.complexity = s.complexity.max(score);
+                }
+                let e = self.event(run, "pipeline.complexity").with("score", score);
+                run.record(e)
+            }
+            other => run.error("protocol", &format!("not a pipeline message: {other:?}")),
+        }
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("AGOV_PIPELINE_ID".into(), self.board.id.clone()),
+            ("AGOV_ROLE".into(), self.role.as_str().into()),
+            ("AGOV_ROUND".into(), self.round.to_string()),
+        ]
+    }
+
+    fn context(&self) -> String {
+        self.board.context(&self.objective, self.round)
+    }
+
+    fn started(&mut self, pid: u32) {
+        (self.on_start)(pid);
+    }
+}

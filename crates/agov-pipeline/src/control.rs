@@ -1,0 +1,322 @@
+//! What people do to a pipeline from outside: revoke it, choose a fallback
+//! after a consensus failure, take its whole context away in one file.
+
+use std::str::FromStr;
+
+use agov_core::Tier;
+use agov_ledger::{Ledger, NewEvent, Query};
+use agov_runtime::Op;
+use agov_runtime::keys::Keyspace;
+use agov_tokens::IssueRequest;
+use serde_json::{Value, json};
+
+use crate::board::{Board, SECTIONS};
+use crate::error::PipelineError;
+use crate::orchestrator::{Env, Lease, TOKEN_TTL};
+use crate::plan::Role;
+use crate::state::{self, GammaSpawn, PipelineState, SlotStatus, Status};
+
+fn event(env: &Env<'_>, st: &PipelineState, action: &str) -> NewEvent {
+    let mut e = NewEvent::new(&env.tenant, &env.actor, action)
+        .subject(&st.id)
+        .with("round", st.round);
+    e.pipeline = Some(st.id.clone());
+    e
+}
+
+fn save_under(
+    env: &Env<'_>,
+    k: &Keyspace,
+    lease: &Lease,
+    st: &mut PipelineState,
+) -> Result<(), PipelineError> {
+    st.updated_us = agov_core::time::now_us();
+    let ok = env
+        .store
+        .apply(Op::SetIfLocked {
+            key: k.pipeline(&st.id, "state"),
+            value: serde_json::to_vec(st).unwrap_or_default(),
+            lock: k.pipeline(&st.id, "lease"),
+            owner: lease.owner().to_string(),
+        })?
+        .bool()?;
+    if ok {
+        Ok(())
+    } else {
+        Err(PipelineError::LeaseLost(st.id.clone()))
+    }
+}
+
+/// Revokes pipeline `id`: its token and, with it, every agent token issued
+/// under it. A driving process notices within a quarter second, stops its
+/// agents and ends FAILED; with no driver, the state is settled here.
+pub fn revoke(
+    env: &Env<'_>,
+    ledger: &mut Ledger,
+    id: &str,
+    reason: &str,
+) -> Result<PipelineState, PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    let mut st = state::load(env.store, &k, id)?;
+    if matches!(st.status, Status::Completed | Status::Failed) {
+        return Err(PipelineError::WrongState {
+            id: id.to_string(),
+            status: st.status.to_string(),
+            detail: "it has ended; its token was revoked when it did".into(),
+        });
+    }
+    env.tokens.revoke_accessor(&st.token.accessor)?;
+    let flag = json!({"by": env.actor, "reason": reason, "at_us": agov_core::time::now_us()});
+    env.store
+        .set(&k.pipeline(id, "revoke"), flag.to_string().as_bytes(), None)?;
+    ledger.append(
+        &event(env, &st, "pipeline.revoke")
+            .with("reason", reason)
+            .with("token_accessor", st.token.accessor.as_str()),
+    )?;
+    // Nobody drives it: settle it here.
+    if let Ok(lease) = Lease::take(env, &k, id) {
+        let result = (|| {
+            st = state::load(env.store, &k, id)?;
+            for slot in st.agents.values_mut() {
+                if !slot.status.ended() {
+                    slot.status = SlotStatus::Failed;
+                    slot.reason = Some("the pipeline was revoked".into());
+                }
+            }
+            let now = agov_core::time::now_us();
+            st.revoked_by = Some(env.actor.clone());
+            st.token.revoked_us = Some(now);
+            st.failure = Some(format!("revoked by {}: {reason}", env.actor));
+            st.set_status(Status::Failed, st.failure.clone());
+            save_under(env, &k, &lease, &mut st)
+        })();
+        lease.release(env);
+        result?;
+    }
+    Ok(st)
+}
+
+/// What to do after a consensus failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// Run the same agents again, in a new round.
+    RerunSame,
+    /// Run them again with GAMMA from the start.
+    RerunGamma,
+    /// Run them again one tier higher.
+    EscalateTier,
+    /// Accept what there is (needs an explicit yes; records who).
+    AcceptPartial,
+    /// Take the whole context away in one file.
+    DownloadLog,
+}
+
+impl Fallback {
+    /// Its name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fallback::RerunSame => "rerun_same",
+            Fallback::RerunGamma => "rerun_gamma",
+            Fallback::EscalateTier => "escalate_tier",
+            Fallback::AcceptPartial => "accept_partial",
+            Fallback::DownloadLog => "download_log",
+        }
+    }
+
+    /// True for the fallbacks after which the pipeline runs again.
+    pub fn reruns(self) -> bool {
+        matches!(
+            self,
+            Fallback::RerunSame | Fallback::RerunGamma | Fallback::EscalateTier
+        )
+    }
+}
+
+impl FromStr for Fallback {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Fallback, String> {
+        Ok(match s {
+            "rerun_same" => Fallback::RerunSame,
+            "rerun_gamma" => Fallback::RerunGamma,
+            "escalate_tier" => Fallback::EscalateTier,
+            "accept_partial" => Fallback::AcceptPartial,
+            "download_log" => Fallback::DownloadLog,
+            _ => {
+                return Err(format!(
+                    "`{s}` is not a fallback (rerun_same, rerun_gamma, escalate_tier, accept_partial, download_log)"
+                ));
+            }
+        })
+    }
+}
+
+/// Applies a fallback (not [`Fallback::DownloadLog`]: see [`context`]) to a
+/// pipeline in CONSENSUS_FAILED. The reruns leave it RUNNING in a new round
+/// for [`crate::drive`]; accept_partial completes it.
+pub fn fallback(
+    env: &Env<'_>,
+    ledger: &mut Ledger,
+    id: &str,
+    action: Fallback,
+) -> Result<PipelineState, PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    let st = state::load(env.store, &k, id)?;
+    if st.status != Status::ConsensusFailed {
+        return Err(PipelineError::WrongState {
+            id: id.to_string(),
+            status: st.status.to_string(),
+            detail: "fallbacks apply only after a consensus failure".into(),
+        });
+    }
+    let lease = Lease::take(env, &k, id)?;
+    let result = apply(env, &k, &lease, ledger, id, action);
+    lease.release(env);
+    result
+}
+
+fn apply(
+    env: &Env<'_>,
+    k: &Keyspace,
+    lease: &Lease,
+    ledger: &mut Ledger,
+    id: &str,
+    action: Fallback,
+) -> Result<PipelineState, PipelineError> {
+    let mut st = state::load(env.store, k, id)?;
+    if st.status != Status::ConsensusFailed {
+        return Err(PipelineError::WrongState {
+            id: id.to_string(),
+            status: st.status.to_string(),
+            detail: "it changed while the fallback was being chosen".into(),
+        });
+    }
+    let now = agov_core::time::now_us();
+    let mut e = event(env, &st, "pipeline.fallback").with("action", action.as_str());
+    match action {
+        Fallback::AcceptPartial => {
+            st.accepted_by = Some(env.actor.clone());
+            st.fallbacks.push(action.as_str().into());
+            let note = format!("partial result accepted by {}", env.actor);
+            st.set_status(Status::Completed, Some(note.clone()));
+            e = e.with("accepted_by", env.actor.as_str()).with(
+                "tally",
+                serde_json::to_value(&st.tally).unwrap_or(Value::Null),
+            );
+            save_under(env, k, lease, &mut st)?;
+            ledger.append(&e)?;
+            if env.tokens.revoke_accessor(&st.token.accessor).is_ok() {
+                st.token.revoked_us = Some(now);
+                save_under(env, k, lease, &mut st)?;
+            }
+        }
+        Fallback::RerunSame | Fallback::RerunGamma | Fallback::EscalateTier => {
+            if action == Fallback::EscalateTier {
+                let next =
+                    Tier::from_number(st.tier + 1).ok_or_else(|| PipelineError::WrongState {
+                        id: id.to_string(),
+                        status: st.status.to_string(),
+                        detail: "it already runs at the highest tier (4)".into(),
+                    })?;
+                reissue_token(env, k, &mut st, next)?;
+                st.tier = next.number();
+                for (role, slot) in st.agents.iter_mut() {
+                    slot.tier = st.plan.agent_tier(*role, next)?.number();
+                }
+                e = e.with("tier", next.number());
+            } else if env.tokens.lookup_accessor(&st.token.accessor).is_err() {
+                let tier = Tier::from_number(st.tier).unwrap_or(Tier::Observer);
+                reissue_token(env, k, &mut st, tier)?;
+            }
+            st.round += 1;
+            st.gamma = (action == Fallback::RerunGamma).then(|| GammaSpawn {
+                reason: "fallback rerun_gamma".into(),
+                at_us: now,
+            });
+            for slot in st.agents.values_mut() {
+                slot.status = SlotStatus::Pending;
+                slot.run_id = None;
+                slot.pid = None;
+                slot.phase = None;
+                slot.reason = None;
+                slot.token_accessor = None;
+            }
+            st.tally = None;
+            st.failure = None;
+            st.complexity = 0.0;
+            st.deadline_us = now + st.plan.timeout().as_micros() as i64;
+            st.fallbacks.push(action.as_str().into());
+            st.set_status(
+                Status::Running,
+                Some(format!("fallback {}: round {}", action.as_str(), st.round)),
+            );
+            save_under(env, k, lease, &mut st)?;
+            ledger.append(&e.with("new_round", st.round))?;
+        }
+        Fallback::DownloadLog => {
+            return Err(PipelineError::BadInput(
+                "download_log writes a file: use `pipeline consensus fallback ID --action download_log --output FILE`".into(),
+            ));
+        }
+    }
+    Ok(st)
+}
+
+fn reissue_token(
+    env: &Env<'_>,
+    k: &Keyspace,
+    st: &mut PipelineState,
+    tier: Tier,
+) -> Result<(), PipelineError> {
+    let _ = env.tokens.revoke_accessor(&st.token.accessor);
+    let mut req = IssueRequest::new(tier, format!("pipeline-{}", st.id));
+    req.ttl = Some(TOKEN_TTL);
+    req.delegate = true;
+    req.metadata.insert("pipeline_id".into(), st.id.clone());
+    req.metadata.insert("tenant".into(), env.tenant.clone());
+    let token = env.tokens.issue(&req)?;
+    env.store.set(
+        &k.pipeline(&st.id, "vault_token"),
+        &env.seal.seal(&st.id, &token.token),
+        None,
+    )?;
+    let now = agov_core::time::now_us();
+    st.token.accessor = token.accessor;
+    st.token.expires_us = now + token.ttl.as_micros() as i64;
+    st.token.renewals = 0;
+    st.token.renewed_us = None;
+    st.token.revoked_us = None;
+    Ok(())
+}
+
+/// Everything about a pipeline in one document: its state, blackboard,
+/// conflicts, messages, votes of every round and its ledger events.
+pub fn context(env: &Env<'_>, ledger: Option<&Ledger>, id: &str) -> Result<Value, PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    let st = state::load(env.store, &k, id)?;
+    let board = Board::new(env.store, k, id);
+    let mut sections = serde_json::Map::new();
+    for s in SECTIONS {
+        sections.insert(
+            s.into(),
+            serde_json::to_value(board.entries(s)?).unwrap_or_default(),
+        );
+    }
+    let events = match ledger {
+        Some(l) => l.query(&Query {
+            tenant: Some(env.tenant.clone()),
+            pipeline: Some(id.to_string()),
+            ..Query::default()
+        })?,
+        None => Vec::new(),
+    };
+    Ok(json!({
+        "pipeline": st,
+        "blackboard": sections,
+        "conflicts": board.conflicts(None)?,
+        "messages": board.messages(None)?,
+        "votes": board.all_votes()?,
+        "ledger": events,
+        "roles": [Role::Alpha, Role::Beta, Role::Gamma],
+    }))
+}

@@ -1,0 +1,125 @@
+//! What can go wrong with a pipeline, classified for exit codes and hints.
+
+use agov_core::{Classify, FailureClass};
+
+/// A pipeline error.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The plan is invalid.
+    #[error("{what} is invalid: {detail}")]
+    BadPlan {
+        /// Which plan (`plan examples/plans/x.yaml`).
+        what: String,
+        /// What is wrong, with the field.
+        detail: String,
+    },
+    /// The request is malformed.
+    #[error("{0}")]
+    BadInput(String),
+    /// No such pipeline.
+    #[error("there is no pipeline `{0}`")]
+    NotFound(String),
+    /// Another process drives it.
+    #[error("pipeline {id} is being driven by {holder}")]
+    LeaseHeld {
+        /// The pipeline.
+        id: String,
+        /// Who holds its lease.
+        holder: String,
+    },
+    /// This process stopped holding the lease (it lapsed and someone took over).
+    #[error("lost the lease on pipeline {0}: another process took it over")]
+    LeaseLost(String),
+    /// The command does not apply in the pipeline's state.
+    #[error("pipeline {id} is {status}: {detail}")]
+    WrongState {
+        /// The pipeline.
+        id: String,
+        /// Its status.
+        status: String,
+        /// What cannot be done.
+        detail: String,
+    },
+    /// The sealed pipeline token could not be used.
+    #[error("the pipeline token of {id} cannot be unsealed: {detail}")]
+    Sealed {
+        /// The pipeline.
+        id: String,
+        /// Why.
+        detail: String,
+    },
+    /// A file could not be read or written.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// The runtime store failed.
+    #[error(transparent)]
+    Runtime(#[from] agov_runtime::RuntimeError),
+    /// The ledger failed.
+    #[error(transparent)]
+    Ledger(#[from] agov_ledger::LedgerError),
+    /// The token authority failed.
+    #[error(transparent)]
+    Token(#[from] agov_tokens::TokenError),
+    /// An agent could not be run.
+    #[error(transparent)]
+    Agent(#[from] agov_agent::AgentError),
+}
+
+impl PipelineError {
+    /// An I/O error while doing `what`.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> PipelineError {
+        PipelineError::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
+impl Classify for PipelineError {
+    fn class(&self) -> FailureClass {
+        match self {
+            PipelineError::BadPlan { .. } | PipelineError::BadInput(_) => FailureClass::Usage,
+            PipelineError::NotFound(_) => FailureClass::NotFound,
+            PipelineError::LeaseHeld { .. } | PipelineError::WrongState { .. } => {
+                FailureClass::Usage
+            }
+            PipelineError::LeaseLost(_)
+            | PipelineError::Sealed { .. }
+            | PipelineError::Io { .. } => FailureClass::Failed,
+            PipelineError::Runtime(e) => e.class(),
+            PipelineError::Ledger(e) => e.class(),
+            PipelineError::Token(e) => e.class(),
+            PipelineError::Agent(e) => e.class(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            PipelineError::BadPlan { .. } => {
+                Some("schema/json/plan.schema.json describes plans; examples/plans/ has working ones".into())
+            }
+            PipelineError::NotFound(_) => Some("`pipeline list --all` shows the pipelines".into()),
+            PipelineError::LeaseHeld { id, .. } => Some(format!(
+                "`pipeline watch {id}` follows it; if that process died, its lease lapses and `pipeline continue {id}` takes over"
+            )),
+            PipelineError::LeaseLost(id) => Some(format!("`pipeline status {id}` shows who drives it now")),
+            PipelineError::WrongState { id, .. } => {
+                Some(format!("`pipeline status {id}` shows where it stands"))
+            }
+            PipelineError::Sealed { .. } => Some(
+                "the token is sealed with pipeline-token.key in the data folder of the machine that spawned it; continue it there, or `pipeline revoke` it"
+                    .into(),
+            ),
+            PipelineError::Runtime(e) => e.hint(),
+            PipelineError::Ledger(e) => e.hint(),
+            PipelineError::Token(e) => e.hint(),
+            PipelineError::Agent(e) => e.hint(),
+            _ => None,
+        }
+    }
+}

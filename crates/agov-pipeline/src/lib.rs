@@ -1,0 +1,24 @@
+//! Multi-agent pipelines without a server.
+//!
+//! A pipeline runs a [`plan::Plan`]: ALPHA (research) and BETA (synthesis)
+//! in parallel as governed agents, GAMMA (the mediator) when a trigger fires,
+//! all coordinating through the [`board`] (blackboard sections, direct
+//! messages, conflicts, votes) in the runtime store. It finishes only by a
+//! recorded [`consensus`]. The [`orchestrator`] is whichever `pipeline`
+//! process holds the pipeline's lease; any other can take over when it
+//! lapses. [`control`] revokes pipelines and applies the fallbacks after a
+//! consensus failure. The pipeline's token is [`sealed`] at rest.
+
+pub mod board;
+pub mod consensus;
+pub mod control;
+mod error;
+pub mod orchestrator;
+pub mod plan;
+pub mod sealed;
+pub mod state;
+
+pub use error::PipelineError;
+pub use orchestrator::{Env, Progress, create, drive};
+pub use plan::{Plan, Role};
+pub use state::{PipelineState, Status};

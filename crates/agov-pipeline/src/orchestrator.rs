@@ -1,0 +1,1060 @@
+//! The orchestrator: the `pipeline` process that drives one pipeline while
+//! it holds the pipeline's lease.
+//!
+//! SPAWN → RUNNING (ALPHA and BETA in parallel, GAMMA when a trigger fires)
+//! → REPORT → ORCHESTRATING (the tally; GAMMA to mediate or validate) →
+//! COMPLETED, CONSENSUS_FAILED or FAILED. Every change of the state is
+//! written with [`agov_runtime::Op::SetIfLocked`], so a process whose lease
+//! lapsed cannot overwrite its successor's work. A process that takes over
+//! ([`drive`] on a pipeline whose driver died) stops the agents the dead
+//! driver left running, revokes their tokens, releases their locks and runs
+//! them again; finished agents are not run again, and the board's keys make
+//! a rerun agent's writes replace its earlier ones.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use agov_agent::command::{CommandSpec, Note};
+use agov_agent::{Governor, Outcome, Run, Under};
+use agov_core::{Secret, Tier};
+use agov_governance::Packet;
+use agov_governance::rules::TierRules;
+use agov_ledger::{Ledger, NewEvent};
+use agov_runtime::keys::Keyspace;
+use agov_runtime::{Op, RuntimeStore};
+use agov_tokens::{IssueRequest, TokenAuthority};
+use serde_json::json;
+
+use crate::board::{AgentDesk, Board, Entry, Signals};
+use crate::consensus::{Tally, tally};
+use crate::error::PipelineError;
+use crate::plan::{AgentSpec, Driver, Plan, Role};
+use crate::sealed::SealKey;
+use crate::state::{self, GammaSpawn, PipelineState, Slot, SlotStatus, Status, TokenState};
+
+/// The pipeline token's life.
+pub const TOKEN_TTL: Duration = Duration::from_secs(2 * 3600);
+/// How often a running pipeline renews its token.
+pub const TOKEN_RENEW_EVERY: Duration = Duration::from_secs(30 * 60);
+/// How long a lease lives unless extended: a driver killed with kill -9
+/// can be taken over this long after its last extension.
+pub const LEASE_TTL: Duration = Duration::from_secs(15);
+/// How often the driver wakes up when nothing happens.
+const TICK: Duration = Duration::from_millis(100);
+/// How often the driver looks for a revocation.
+const REVOCATION_POLL: Duration = Duration::from_millis(250);
+
+/// What the orchestrator works with.
+pub struct Env<'a> {
+    /// Runtime state: pipeline state, lease, board, agents.
+    pub store: &'a dyn RuntimeStore,
+    /// Tokens: the pipeline's, and its agents' under it.
+    pub tokens: &'a dyn TokenAuthority,
+    /// Tier rules.
+    pub rules: &'a TierRules,
+    /// The ledger (each agent opens its own connection).
+    pub ledger_path: PathBuf,
+    /// Tenant.
+    pub tenant: String,
+    /// Who drives (`user:ana`), recorded in events.
+    pub actor: String,
+    /// Life of an agent's execution lock.
+    pub lock_ttl: Duration,
+    /// Life of the pipeline's lease ([`LEASE_TTL`]).
+    pub lease_ttl: Duration,
+    /// How often the pipeline token is renewed ([`TOKEN_RENEW_EVERY`]).
+    pub renew_every: Duration,
+    /// Seals the pipeline token at rest.
+    pub seal: &'a SealKey,
+    /// Where packets of command agents are written (`{data}/pipelines`).
+    pub runs_dir: PathBuf,
+    /// The model settings, for agents with the llm driver.
+    pub llm: Option<agov_llm::LlmSettings>,
+}
+
+/// What happens, for a progress display.
+#[derive(Debug)]
+pub enum Progress<'p> {
+    /// The pipeline changed status.
+    Status {
+        /// Now.
+        status: Status,
+        /// Why.
+        note: Option<&'p str>,
+    },
+    /// An agent did something worth a line.
+    Agent {
+        /// Its role.
+        role: Role,
+        /// What (`started`, `EXECUTE`, `completed`, `revoked: …`).
+        what: &'p str,
+    },
+    /// An agent logged a line.
+    Log {
+        /// Its role.
+        role: Role,
+        /// Its level.
+        level: &'p str,
+        /// The text.
+        message: &'p str,
+    },
+    /// GAMMA is spawned.
+    Gamma {
+        /// Why.
+        reason: &'p str,
+    },
+    /// The votes were counted.
+    Tally(&'p Tally),
+}
+
+fn keys(env: &Env<'_>) -> Keyspace {
+    Keyspace::new(&env.tenant)
+}
+
+fn event(env: &Env<'_>, id: &str, action: &str) -> NewEvent {
+    let mut e = NewEvent::new(&env.tenant, &env.actor, action).subject(id);
+    e.pipeline = Some(id.to_string());
+    e
+}
+
+/// SPAWN: creates a pipeline for `plan` at `tier`, issues its token (a
+/// delegating token, sealed at rest) and records it. Nothing runs yet.
+pub fn create(
+    env: &Env<'_>,
+    ledger: &mut Ledger,
+    plan: Plan,
+    tier: Tier,
+    objective: Option<String>,
+    timeout: Option<Duration>,
+    work_dir: PathBuf,
+) -> Result<PipelineState, PipelineError> {
+    let mut agents = std::collections::BTreeMap::new();
+    for role in plan.agents.keys() {
+        let t = plan.agent_tier(*role, tier)?;
+        agents.insert(
+            *role,
+            Slot {
+                agent_id: plan.agent_id(*role),
+                status: SlotStatus::Pending,
+                tier: t.number(),
+                run_id: None,
+                pid: None,
+                token_accessor: None,
+                phase: None,
+                reason: None,
+                attempts: 0,
+                started_us: None,
+                ended_us: None,
+            },
+        );
+    }
+    let id = format!("p-{}", agov_core::ids::random_hex::<5>());
+    let mut req = IssueRequest::new(tier, format!("pipeline-{id}"));
+    req.ttl = Some(TOKEN_TTL);
+    req.delegate = true;
+    req.metadata.insert("pipeline_id".into(), id.clone());
+    req.metadata.insert("tenant".into(), env.tenant.clone());
+    let token = env.tokens.issue(&req)?;
+    let now = agov_core::time::now_us();
+    let timeout = timeout.unwrap_or_else(|| plan.timeout());
+    let mut st = PipelineState {
+        id: id.clone(),
+        tenant: env.tenant.clone(),
+        plan_digest: plan.digest(),
+        objective: objective.unwrap_or_else(|| plan.objective.clone()),
+        plan,
+        tier: tier.number(),
+        status: Status::Spawn,
+        round: 1,
+        spawned_by: env.actor.clone(),
+        created_us: now,
+        updated_us: now,
+        deadline_us: now + timeout.as_micros() as i64,
+        work_dir,
+        agents,
+        gamma: None,
+        token: TokenState {
+            accessor: token.accessor.clone(),
+            backend: env.tokens.backend().into(),
+            expires_us: now + token.ttl.as_micros() as i64,
+            renewals: 0,
+            renewed_us: None,
+            revoked_us: None,
+        },
+        tally: None,
+        failure: None,
+        accepted_by: None,
+        revoked_by: None,
+        fallbacks: Vec::new(),
+        history: Vec::new(),
+        drivers: 0,
+        complexity: 0.0,
+    };
+    st.set_status(Status::Spawn, None);
+    let k = keys(env);
+    let result = (|| -> Result<(), PipelineError> {
+        env.store.batch(vec![
+            Op::Set {
+                key: k.pipeline(&id, "vault_token"),
+                value: env.seal.seal(&id, &token.token),
+                ttl: None,
+            },
+            Op::SetNx {
+                key: k.pipeline(&id, "state"),
+                value: serde_json::to_vec(&st).unwrap_or_default(),
+                ttl: None,
+            },
+        ])?;
+        let e = event(env, &id, "pipeline.spawn")
+            .with("plan", st.plan.name.as_str())
+            .with("plan_digest", st.plan_digest.as_str())
+            .with("tier", tier.number())
+            .with("objective", st.objective.as_str())
+            .with("token_accessor", token.accessor.as_str());
+        ledger.append(&e)?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = env.tokens.revoke(&token.token);
+        let _ = env.store.del(&k.pipeline(&id, "state"));
+        let _ = env.store.del(&k.pipeline(&id, "vault_token"));
+        return Err(e);
+    }
+    Ok(st)
+}
+
+/// Drives pipeline `id` until it settles (COMPLETED, FAILED or
+/// CONSENSUS_FAILED), holding its lease; takes over from a driver that died.
+pub fn drive(
+    env: &Env<'_>,
+    id: &str,
+    observe: &mut dyn FnMut(Progress<'_>),
+) -> Result<PipelineState, PipelineError> {
+    let k = keys(env);
+    let st = state::load(env.store, &k, id)?;
+    if st.status.is_settled() {
+        return Ok(st);
+    }
+    let lease = Lease::take(env, &k, id)?;
+    let result = (|| {
+        let st = state::load(env.store, &k, id)?;
+        let ledger = Ledger::open(&env.ledger_path, true)?;
+        let mut book = Book {
+            env,
+            id: id.to_string(),
+            state: st,
+            ledger,
+            lease: &lease,
+            last_extend: Instant::now(),
+            last_renew: Instant::now(),
+            dirty: false,
+        };
+        book.run(observe)?;
+        Ok(book.state)
+    })();
+    lease.release(env);
+    result
+}
+
+/// The lease on one pipeline.
+pub struct Lease {
+    key: String,
+    owner: String,
+}
+
+impl Lease {
+    /// Takes the lease of pipeline `id`, or says who holds it.
+    pub fn take(env: &Env<'_>, k: &Keyspace, id: &str) -> Result<Lease, PipelineError> {
+        let key = k.pipeline(id, "lease");
+        let owner = format!(
+            "pid {} on {} ({})",
+            std::process::id(),
+            hostname(),
+            agov_core::ids::random_hex::<3>()
+        );
+        if env.store.lock_acquire(&key, &owner, env.lease_ttl)? {
+            return Ok(Lease { key, owner });
+        }
+        let holder = env
+            .store
+            .lock_owner(&key)?
+            .unwrap_or_else(|| "another process".into());
+        Err(PipelineError::LeaseHeld {
+            id: id.to_string(),
+            holder,
+        })
+    }
+
+    /// Gives it up.
+    pub fn release(&self, env: &Env<'_>) {
+        // A lapsed lease needs no release.
+        let _ = env.store.lock_release(&self.key, &self.owner);
+    }
+
+    /// Who holds it.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
+}
+
+/// What an agent thread tells the driver.
+enum FromAgent {
+    Started {
+        role: Role,
+        run_id: String,
+        accessor: String,
+    },
+    Pid(Role, u32),
+    Phase(Role, String),
+    Progress(Role),
+    Log(Role, String, String),
+    Ended(Role, SlotStatus, Option<String>),
+}
+
+/// One agent to run.
+struct Job {
+    role: Role,
+    spec: AgentSpec,
+    packet: Packet,
+    tier: Tier,
+    round: u32,
+    roles: Vec<Role>,
+    objective: String,
+    work_dir: PathBuf,
+}
+
+/// The driver's mutable side.
+struct Book<'e, 'a> {
+    env: &'e Env<'a>,
+    id: String,
+    state: PipelineState,
+    ledger: Ledger,
+    lease: &'e Lease,
+    last_extend: Instant,
+    last_renew: Instant,
+    dirty: bool,
+}
+
+impl Book<'_, '_> {
+    fn record(&mut self, e: NewEvent) -> Result<(), PipelineError> {
+        self.ledger.append(&e)?;
+        Ok(())
+    }
+
+    fn event(&self, action: &str) -> NewEvent {
+        event(self.env, &self.id, action).with("round", self.state.round)
+    }
+
+    /// Writes the state, if this process still holds the lease.
+    fn save(&mut self) -> Result<(), PipelineError> {
+        self.state.updated_us = agov_core::time::now_us();
+        let k = keys(self.env);
+        let written = self
+            .env
+            .store
+            .apply(Op::SetIfLocked {
+                key: k.pipeline(&self.id, "state"),
+                value: serde_json::to_vec(&self.state).unwrap_or_default(),
+                lock: self.lease.key.clone(),
+                owner: self.lease.owner.clone(),
+            })?
+            .bool()?;
+        if !written {
+            return Err(PipelineError::LeaseLost(self.id.clone()));
+        }
+        self.dirty = false;
+        self.last_extend_if_needed()
+    }
+
+    fn last_extend_if_needed(&mut self) -> Result<(), PipelineError> {
+        if self.last_extend.elapsed() < self.env.lease_ttl / 3 {
+            return Ok(());
+        }
+        if !self
+            .env
+            .store
+            .lock_extend(&self.lease.key, &self.lease.owner, self.env.lease_ttl)?
+        {
+            return Err(PipelineError::LeaseLost(self.id.clone()));
+        }
+        self.last_extend = Instant::now();
+        Ok(())
+    }
+
+    fn transition(
+        &mut self,
+        status: Status,
+        note: Option<String>,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        self.state.set_status(status, note.clone());
+        self.save()?;
+        let mut e = self.event("pipeline.state").with("status", status.as_str());
+        if let Some(n) = &note {
+            e = e.with("note", n.as_str());
+        }
+        self.record(e)?;
+        observe(Progress::Status {
+            status,
+            note: note.as_deref(),
+        });
+        Ok(())
+    }
+
+    fn run(&mut self, observe: &mut dyn FnMut(Progress<'_>)) -> Result<(), PipelineError> {
+        self.state.drivers += 1;
+        let resumed = self.state.drivers > 1;
+        self.save()?;
+        let e = self
+            .event("pipeline.drive")
+            .with("driver", self.lease.owner())
+            .with("resumed", resumed)
+            .with("status", self.state.status.as_str());
+        self.record(e)?;
+        if resumed {
+            self.recover_interrupted(observe)?;
+        }
+        let k = keys(self.env);
+        let sealed = self.env.store.get(&k.pipeline(&self.id, "vault_token"))?;
+        let token = match sealed.map(|s| self.env.seal.open(&self.id, &s)) {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => return self.fail(&e.to_string(), observe),
+            None => {
+                return self.fail(
+                    "its sealed token is missing from the runtime store",
+                    observe,
+                );
+            }
+        };
+        let board = Board::new(self.env.store, k.clone(), &self.id);
+        let signals = Mutex::new(Signals {
+            complexity: self.state.complexity,
+            unresolved: board.unresolved(self.state.round)?,
+        });
+        loop {
+            match self.state.status {
+                Status::Spawn => self.transition(Status::Running, None, observe)?,
+                Status::Running => {
+                    if self.run_pending(&board, &signals, &token, true, observe)? {
+                        self.transition(Status::Report, None, observe)?;
+                    }
+                }
+                Status::Report => {
+                    self.report(&board)?;
+                    self.transition(Status::Orchestrating, None, observe)?;
+                }
+                Status::Orchestrating => {
+                    if self.run_pending(&board, &signals, &token, false, observe)? {
+                        self.orchestrate(&board, &signals, &token, observe)?;
+                    }
+                }
+                Status::Completed | Status::Failed | Status::ConsensusFailed => break,
+            }
+        }
+        if matches!(self.state.status, Status::Completed | Status::Failed)
+            && self.state.token.revoked_us.is_none()
+        {
+            // Its work is done: nothing may act in its name any more.
+            if self.env.tokens.revoke(&token).is_ok() {
+                self.state.token.revoked_us = Some(agov_core::time::now_us());
+                self.save()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn fail(
+        &mut self,
+        reason: &str,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        self.state.failure = Some(reason.to_string());
+        self.transition(Status::Failed, Some(reason.to_string()), observe)
+    }
+
+    /// A driver died: stop what it left running and make it pending again.
+    fn recover_interrupted(
+        &mut self,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        let k = keys(self.env);
+        let roles: Vec<Role> = self
+            .state
+            .agents
+            .iter()
+            .filter(|(_, s)| s.status == SlotStatus::Running)
+            .map(|(r, _)| *r)
+            .collect();
+        for role in roles {
+            let slot = self
+                .state
+                .agents
+                .get(&role)
+                .cloned()
+                .ok_or_else(|| PipelineError::BadInput(format!("no slot for {role}")))?;
+            if let Some(pid) = slot
+                .pid
+                .and_then(|p| rustix::process::Pid::from_raw(p as i32))
+            {
+                // The group is gone if the agent died with its driver.
+                let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+            }
+            if let Some(run_id) = &slot.run_id {
+                self.env
+                    .store
+                    .lock_release(&k.agent(&slot.agent_id, "lock"), run_id)?;
+            }
+            if let Some(acc) = &slot.token_accessor {
+                let _ = self.env.tokens.revoke_accessor(acc);
+            }
+            let e = self
+                .event("pipeline.agent_interrupted")
+                .with("role", role.as_str())
+                .with("agent", slot.agent_id.as_str())
+                .with("run_id", slot.run_id.clone().unwrap_or_default());
+            self.record(e)?;
+            if let Some(s) = self.state.agents.get_mut(&role) {
+                s.status = SlotStatus::Pending;
+                s.pid = None;
+                s.reason = Some("its driver died; run again".into());
+            }
+            observe(Progress::Agent {
+                role,
+                what: "interrupted with its driver; will run again",
+            });
+        }
+        self.save()
+    }
+
+    /// The roles to run now: alpha and beta until they end, gamma once spawned.
+    fn pending(&self) -> Vec<Role> {
+        self.state
+            .agents
+            .iter()
+            .filter(|(r, s)| {
+                s.status == SlotStatus::Pending
+                    && (**r != Role::Gamma || self.state.gamma.is_some())
+            })
+            .map(|(r, _)| *r)
+            .collect()
+    }
+
+    fn job(&self, role: Role) -> Result<Job, PipelineError> {
+        let spec = self
+            .state
+            .plan
+            .agents
+            .get(&role)
+            .cloned()
+            .ok_or_else(|| PipelineError::BadInput(format!("the plan has no {role}")))?;
+        let tier = Tier::from_number(self.state.agents.get(&role).map_or(0, |s| s.tier))
+            .unwrap_or(Tier::Observer);
+        let mut packet = self
+            .state
+            .plan
+            .packet(role, &self.id, tier)
+            .ok_or_else(|| PipelineError::BadInput(format!("the plan has no {role}")))?;
+        if self.state.objective != self.state.plan.objective {
+            packet.objective =
+                packet
+                    .objective
+                    .replacen(&self.state.plan.objective, &self.state.objective, 1);
+        }
+        Ok(Job {
+            role,
+            spec,
+            packet,
+            tier,
+            round: self.state.round,
+            roles: self.state.agents.keys().copied().collect(),
+            objective: self.state.objective.clone(),
+            work_dir: self.state.work_dir.clone(),
+        })
+    }
+
+    /// Runs the pending agents (and GAMMA when a trigger fires, if
+    /// `triggers`) until all have ended. False if the pipeline was stopped
+    /// (revoked, timed out) and is now FAILED.
+    fn run_pending(
+        &mut self,
+        board: &Board<'_>,
+        signals: &Mutex<Signals>,
+        token: &Secret,
+        triggers: bool,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<bool, PipelineError> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let env = self.env;
+        let mut stopped: Option<(String, Option<String>)> = None;
+        let mut lost: Option<PipelineError> = None;
+        std::thread::scope(|scope| -> Result<(), PipelineError> {
+            let (tx, rx) = channel::<FromAgent>();
+            let mut running = 0usize;
+            let mut progress: std::collections::BTreeMap<Role, Instant> = Default::default();
+            let start = |job: Job, tx: Sender<FromAgent>| {
+                let stop = Arc::clone(&stop);
+                scope.spawn(move || agent_thread(env, board, signals, job, token, stop, tx));
+            };
+            for role in self.pending() {
+                start(self.job(role)?, tx.clone());
+                progress.insert(role, Instant::now());
+                running += 1;
+            }
+            let mut last_poll = Instant::now() - REVOCATION_POLL;
+            while running > 0 {
+                match rx.recv_timeout(TICK) {
+                    Ok(msg) => {
+                        if let FromAgent::Ended(..) = msg {
+                            running -= 1;
+                        }
+                        if let FromAgent::Progress(r) | FromAgent::Phase(r, _) = &msg {
+                            progress.insert(*r, Instant::now());
+                        }
+                        self.on_agent(msg, observe);
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+                if stop.load(Ordering::Relaxed) {
+                    continue;
+                }
+                let mut halt = |why: (String, Option<String>)| {
+                    stop.store(true, Ordering::Relaxed);
+                    stopped = Some(why);
+                };
+                if last_poll.elapsed() >= REVOCATION_POLL {
+                    last_poll = Instant::now();
+                    if let Some(flag) = env.store.get(&keys(env).pipeline(&self.id, "revoke"))? {
+                        let v: serde_json::Value =
+                            serde_json::from_slice(&flag).unwrap_or_default();
+                        let by = v["by"].as_str().unwrap_or("someone").to_string();
+                        let reason = v["reason"].as_str().unwrap_or("").to_string();
+                        halt((format!("revoked by {by}: {reason}"), Some(by)));
+                        continue;
+                    }
+                    if agov_core::time::now_us() > self.state.deadline_us {
+                        halt(("it ran past its deadline (the plan's timeout)".into(), None));
+                        continue;
+                    }
+                }
+                if let Err(e) = self.save_if_dirty_and_keep_lease(token) {
+                    lost = Some(e);
+                    stop.store(true, Ordering::Relaxed);
+                    continue;
+                }
+                if triggers && let Some(reason) = self.gamma_trigger(signals, &progress) {
+                    self.spawn_gamma(&reason, observe)?;
+                    start(self.job(Role::Gamma)?, tx.clone());
+                    progress.insert(Role::Gamma, Instant::now());
+                    running += 1;
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(e) = lost {
+            return Err(e);
+        }
+        self.state.complexity = signals
+            .lock()
+            .map(|s| s.complexity)
+            .unwrap_or(self.state.complexity);
+        if let Some((reason, by)) = stopped {
+            if let Some(by) = by {
+                self.state.revoked_by = Some(by);
+                self.state.token.revoked_us = Some(agov_core::time::now_us());
+            }
+            self.fail(&reason, observe)?;
+            return Ok(false);
+        }
+        self.save()?;
+        Ok(true)
+    }
+
+    fn save_if_dirty_and_keep_lease(&mut self, token: &Secret) -> Result<(), PipelineError> {
+        if self.last_renew.elapsed() >= self.env.renew_every {
+            self.last_renew = Instant::now();
+            match self.env.tokens.renew(token, TOKEN_TTL) {
+                Ok(info) => {
+                    let now = agov_core::time::now_us();
+                    self.state.token.renewals += 1;
+                    self.state.token.renewed_us = Some(now);
+                    self.state.token.expires_us = now + info.ttl_secs as i64 * 1_000_000;
+                    self.dirty = true;
+                    let e = self
+                        .event("pipeline.token_renew")
+                        .with("ttl_secs", info.ttl_secs);
+                    self.record(e)?;
+                }
+                Err(e) => {
+                    let ev = self
+                        .event("pipeline.token_renew_failed")
+                        .with("error", e.to_string());
+                    self.record(ev)?;
+                }
+            }
+        }
+        if self.dirty {
+            self.save()
+        } else {
+            self.last_extend_if_needed()
+        }
+    }
+
+    fn on_agent(&mut self, msg: FromAgent, observe: &mut dyn FnMut(Progress<'_>)) {
+        let now = agov_core::time::now_us();
+        match msg {
+            FromAgent::Started {
+                role,
+                run_id,
+                accessor,
+            } => {
+                if let Some(s) = self.state.agents.get_mut(&role) {
+                    s.status = SlotStatus::Running;
+                    s.run_id = Some(run_id.clone());
+                    s.token_accessor = Some(accessor);
+                    s.attempts += 1;
+                    s.started_us = Some(now);
+                    s.ended_us = None;
+                    s.reason = None;
+                    s.phase = Some("BOOTSTRAP".into());
+                }
+                self.dirty = true;
+                observe(Progress::Agent {
+                    role,
+                    what: &format!("started (run {run_id})"),
+                });
+            }
+            FromAgent::Pid(role, pid) => {
+                if let Some(s) = self.state.agents.get_mut(&role) {
+                    s.pid = Some(pid);
+                }
+                self.dirty = true;
+            }
+            FromAgent::Phase(role, phase) => {
+                if let Some(s) = self.state.agents.get_mut(&role) {
+                    s.phase = Some(phase.clone());
+                }
+                self.dirty = true;
+                observe(Progress::Agent { role, what: &phase });
+            }
+            FromAgent::Progress(_) => {}
+            FromAgent::Log(role, level, message) => observe(Progress::Log {
+                role,
+                level: &level,
+                message: &message,
+            }),
+            FromAgent::Ended(role, status, reason) => {
+                if let Some(s) = self.state.agents.get_mut(&role) {
+                    s.status = status;
+                    s.reason = reason.clone();
+                    s.ended_us = Some(now);
+                    s.pid = None;
+                    if status == SlotStatus::Completed {
+                        s.phase = Some("EXIT".into());
+                    }
+                }
+                self.dirty = true;
+                let what = match &reason {
+                    Some(r) => format!("{}: {r}", status.as_str()),
+                    None => status.as_str().to_string(),
+                };
+                observe(Progress::Agent { role, what: &what });
+            }
+        }
+    }
+
+    /// Why GAMMA should be spawned now, if it should.
+    fn gamma_trigger(
+        &self,
+        signals: &Mutex<Signals>,
+        progress: &std::collections::BTreeMap<Role, Instant>,
+    ) -> Option<String> {
+        let plan = &self.state.plan;
+        if self.state.gamma.is_some() || !plan.agents.contains_key(&Role::Gamma) {
+            return None;
+        }
+        let (complexity, unresolved) = signals
+            .lock()
+            .map(|s| (s.complexity, s.unresolved))
+            .unwrap_or_default();
+        if unresolved >= plan.gamma.conflicts {
+            return Some(format!("{unresolved} unresolved conflicts"));
+        }
+        let complexity = complexity.max(plan.complexity.unwrap_or(0.0));
+        if complexity > plan.gamma.complexity {
+            return Some(format!(
+                "complexity {complexity} is above {}",
+                plan.gamma.complexity
+            ));
+        }
+        let stuck_after = plan.stuck_after();
+        for (role, slot) in &self.state.agents {
+            if slot.status == SlotStatus::Running
+                && progress
+                    .get(role)
+                    .is_some_and(|t| t.elapsed() >= stuck_after)
+            {
+                return Some(format!(
+                    "{role} made no progress for {} s",
+                    stuck_after.as_secs_f64()
+                ));
+            }
+        }
+        None
+    }
+
+    fn spawn_gamma(
+        &mut self,
+        reason: &str,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        self.state.gamma = Some(GammaSpawn {
+            reason: reason.to_string(),
+            at_us: agov_core::time::now_us(),
+        });
+        self.save()?;
+        let e = self.event("pipeline.gamma").with("reason", reason);
+        self.record(e)?;
+        observe(Progress::Gamma { reason });
+        Ok(())
+    }
+
+    /// REPORT: the orchestrator's note of how each agent ended.
+    fn report(&mut self, board: &Board<'_>) -> Result<(), PipelineError> {
+        let agents: serde_json::Map<String, serde_json::Value> = self
+            .state
+            .agents
+            .iter()
+            .map(|(r, s)| {
+                (
+                    r.as_str().to_string(),
+                    json!({"status": s.status.as_str(), "reason": s.reason}),
+                )
+            })
+            .collect();
+        board.post(&Entry {
+            section: "progress".into(),
+            by: Role::Gamma,
+            round: self.state.round,
+            n: 0,
+            at_us: agov_core::time::now_us(),
+            content: json!({"orchestrator": "agents ended", "agents": agents}),
+        })
+    }
+
+    /// ORCHESTRATING: counts the votes; spawns GAMMA to mediate a missing
+    /// consensus or to validate one, when the plan has it; settles.
+    fn orchestrate(
+        &mut self,
+        board: &Board<'_>,
+        signals: &Mutex<Signals>,
+        token: &Secret,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        let votes = board.votes(self.state.round)?;
+        let t = tally(self.state.round, &self.state.required_voters(), &votes);
+        let e = self
+            .event("pipeline.tally")
+            .with("reached", t.reached)
+            .with("accepts", t.accepts)
+            .with("rejects", t.rejects)
+            .with("abstains", t.abstains)
+            .with("reason", t.reason.as_str());
+        self.record(e)?;
+        observe(Progress::Tally(&t));
+        self.state.tally = Some(t.clone());
+        let plan = &self.state.plan;
+        if self.state.gamma.is_none() && plan.agents.contains_key(&Role::Gamma) {
+            let why = if !t.reached {
+                Some(format!("no consensus ({})", t.reason))
+            } else if plan.gamma.validate_success {
+                Some("to validate the consensus".to_string())
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                self.spawn_gamma(&why, observe)?;
+                // The loop runs GAMMA (now pending) and counts again.
+                let _ = (signals, token);
+                return self.save();
+            }
+        }
+        let e = self
+            .event("pipeline.consensus")
+            .with("reached", t.reached)
+            .with("accepts", t.accepts)
+            .with("rejects", t.rejects)
+            .with("abstains", t.abstains)
+            .with(
+                "missing",
+                t.missing.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            )
+            .with(
+                "rejected_by",
+                t.rejected_by.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            )
+            .with("reason", t.reason.as_str());
+        self.record(e)?;
+        if t.reached {
+            self.transition(Status::Completed, Some(t.reason.clone()), observe)
+        } else {
+            self.state.failure = Some(t.reason.clone());
+            self.transition(Status::ConsensusFailed, Some(t.reason.clone()), observe)
+        }
+    }
+}
+
+/// Runs one agent to its end on this thread; tells the driver as it goes.
+fn agent_thread(
+    env: &Env<'_>,
+    board: &Board<'_>,
+    signals: &Mutex<Signals>,
+    job: Job,
+    token: &Secret,
+    stop: Arc<AtomicBool>,
+    tx: Sender<FromAgent>,
+) {
+    let role = job.role;
+    let end = run_agent(env, board, signals, job, token, stop, &tx);
+    let (status, reason) = match end {
+        Ok(v) => v,
+        Err(e) => (SlotStatus::Failed, Some(e.to_string())),
+    };
+    let _ = tx.send(FromAgent::Ended(role, status, reason));
+}
+
+fn run_agent(
+    env: &Env<'_>,
+    board: &Board<'_>,
+    signals: &Mutex<Signals>,
+    job: Job,
+    token: &Secret,
+    stop: Arc<AtomicBool>,
+    tx: &Sender<FromAgent>,
+) -> Result<(SlotStatus, Option<String>), PipelineError> {
+    let role = job.role;
+    let pipeline = job.packet.task_id.clone();
+    let mut ledger = Ledger::open(&env.ledger_path, true)?;
+    let gov = Governor {
+        store: env.store,
+        tokens: env.tokens,
+        rules: env.rules,
+        tenant: env.tenant.clone(),
+        actor: env.actor.clone(),
+        lock_ttl: env.lock_ttl,
+        renew_every: None,
+    };
+    let packet_json = serde_json::to_vec_pretty(&job.packet).unwrap_or_default();
+    let mut run = Run::bootstrap_under(
+        &gov,
+        &mut ledger,
+        job.packet,
+        Some(job.tier),
+        &Under {
+            parent: Some(token),
+            pipeline: Some(&pipeline),
+        },
+    )?;
+    let _ = tx.send(FromAgent::Started {
+        role,
+        run_id: run.run_id.clone(),
+        accessor: run.token().map(|t| t.accessor.clone()).unwrap_or_default(),
+    });
+    let pid_tx = tx.clone();
+    let mut desk = AgentDesk::new(
+        board,
+        role,
+        job.roles,
+        job.round,
+        job.objective,
+        signals,
+        Box::new(move |pid| {
+            let _ = pid_tx.send(FromAgent::Pid(role, pid));
+        }),
+    );
+    let note_tx = tx.clone();
+    let mut note = move |n: Note<'_>| {
+        let msg = match n {
+            Note::Phase(p) => FromAgent::Phase(role, p.as_str().to_string()),
+            Note::Progress => FromAgent::Progress(role),
+            Note::Log { level, message } => {
+                FromAgent::Log(role, level.to_string(), message.to_string())
+            }
+            Note::Malformed(problem) => FromAgent::Log(
+                role,
+                "warn".into(),
+                format!("malformed line ({problem}), counted as an error"),
+            ),
+        };
+        let _ = note_tx.send(msg);
+    };
+    match job.spec.driver {
+        Driver::Command => {
+            let dir = env.runs_dir.join(&pipeline);
+            agov_core::fsutil::create_private_dir(&dir)
+                .map_err(|e| PipelineError::io(format!("cannot create {}", dir.display()), e))?;
+            let packet_path = dir.join(format!("{role}.packet.json"));
+            agov_core::fsutil::write_atomic(&packet_path, &packet_json, 0o600).map_err(|e| {
+                PipelineError::io(format!("cannot write {}", packet_path.display()), e)
+            })?;
+            let spec = CommandSpec {
+                argv: job.spec.command.clone(),
+                packet_path,
+                dir: Some(job.work_dir.clone()),
+                stop: Some(stop),
+            };
+            agov_agent::command::drive(&mut run, &spec, &mut note, Some(&mut desk))?;
+        }
+        Driver::Llm => {
+            let settings = env.llm.clone().ok_or_else(|| {
+                PipelineError::BadInput(format!(
+                    "{role} uses the llm driver, but no model is configured (AGOV_LLM_API_KEY, AGOV_LLM_BASE_URL)"
+                ))
+            })?;
+            let client = agov_llm::ChatClient::new(settings).map_err(|e| {
+                PipelineError::BadInput(format!("the llm driver cannot start: {e}"))
+            })?;
+            let work = job
+                .work_dir
+                .join("agov-work")
+                .join(&pipeline)
+                .join(role.as_str());
+            let tx2 = tx.clone();
+            agov_agent::llm::drive(
+                &mut run,
+                &client,
+                &work,
+                &mut |n| {
+                    let msg = match n {
+                        agov_agent::llm::Note::Phase(p) => {
+                            FromAgent::Phase(role, p.as_str().to_string())
+                        }
+                        agov_agent::llm::Note::Wrote(path) => {
+                            FromAgent::Log(role, "info".into(), format!("wrote {}", path.display()))
+                        }
+                    };
+                    let _ = tx2.send(msg);
+                },
+                Some(&mut desk),
+            )?;
+        }
+    }
+    Ok(match run.outcome() {
+        Some(Outcome::Completed { .. }) => (SlotStatus::Completed, None),
+        Some(Outcome::Revoked { reason, .. }) => (SlotStatus::Revoked, Some(reason.clone())),
+        Some(Outcome::Failed { reason, .. }) => (SlotStatus::Failed, Some(reason.clone())),
+        None => (
+            SlotStatus::Failed,
+            Some("the run ended without an outcome".into()),
+        ),
+    })
+}

@@ -1,0 +1,314 @@
+//! A pipeline's stored state (`pipeline:{id}:state`, one JSON document),
+//! enough for any process to show it or to take over driving it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use agov_runtime::RuntimeStore;
+use agov_runtime::keys::Keyspace;
+use serde::{Deserialize, Serialize};
+
+use crate::consensus::Tally;
+use crate::error::PipelineError;
+use crate::plan::{Plan, Role};
+
+/// Where a pipeline is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// Created; its token is being issued.
+    Spawn,
+    /// Its agents are working.
+    Running,
+    /// Its agents have stopped; their results are being gathered.
+    Report,
+    /// Votes are being counted (GAMMA may be mediating or validating).
+    Orchestrating,
+    /// Consensus was reached (or a partial result accepted).
+    Completed,
+    /// It stopped on an error, a timeout or a revocation.
+    Failed,
+    /// No consensus; waiting for a fallback.
+    ConsensusFailed,
+}
+
+impl Status {
+    /// The name shown and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Spawn => "SPAWN",
+            Status::Running => "RUNNING",
+            Status::Report => "REPORT",
+            Status::Orchestrating => "ORCHESTRATING",
+            Status::Completed => "COMPLETED",
+            Status::Failed => "FAILED",
+            Status::ConsensusFailed => "CONSENSUS_FAILED",
+        }
+    }
+
+    /// Nothing more happens without a person (a fallback) or never.
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            Status::Completed | Status::Failed | Status::ConsensusFailed
+        )
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where one agent of the pipeline is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotStatus {
+    /// Not started (or to be started again).
+    Pending,
+    /// Running.
+    Running,
+    /// Reached EXIT.
+    Completed,
+    /// Revoked by governance.
+    Revoked,
+    /// Stopped without finishing.
+    Failed,
+}
+
+impl SlotStatus {
+    /// The name shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotStatus::Pending => "pending",
+            SlotStatus::Running => "running",
+            SlotStatus::Completed => "completed",
+            SlotStatus::Revoked => "revoked",
+            SlotStatus::Failed => "failed",
+        }
+    }
+
+    /// It has stopped, one way or another.
+    pub fn ended(self) -> bool {
+        matches!(
+            self,
+            SlotStatus::Completed | SlotStatus::Revoked | SlotStatus::Failed
+        )
+    }
+}
+
+/// One agent of the pipeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slot {
+    /// Its agent id.
+    pub agent_id: String,
+    /// Where it is.
+    pub status: SlotStatus,
+    /// The tier it runs at.
+    pub tier: u8,
+    /// Its current (or last) run.
+    #[serde(default)]
+    pub run_id: Option<String>,
+    /// Its process (command driver), so a successor can stop it.
+    #[serde(default)]
+    pub pid: Option<u32>,
+    /// Its token's accessor.
+    #[serde(default)]
+    pub token_accessor: Option<String>,
+    /// Its lifecycle phase.
+    #[serde(default)]
+    pub phase: Option<String>,
+    /// Why it stopped, when it did not complete.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// How many times it was started.
+    #[serde(default)]
+    pub attempts: u32,
+    /// When its current run started (µs).
+    #[serde(default)]
+    pub started_us: Option<i64>,
+    /// When it stopped (µs).
+    #[serde(default)]
+    pub ended_us: Option<i64>,
+}
+
+/// Why and when GAMMA was spawned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GammaSpawn {
+    /// The trigger, in words.
+    pub reason: String,
+    /// When (µs).
+    pub at_us: i64,
+}
+
+/// A change of status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    /// The new status.
+    pub status: Status,
+    /// When (µs).
+    pub at_us: i64,
+    /// Why, if there is something to say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The pipeline token, as far as it may be shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenState {
+    /// Its accessor.
+    pub accessor: String,
+    /// The authority that issued it (`vault` or `embedded`).
+    pub backend: String,
+    /// When it expires (µs), as of its last renewal.
+    pub expires_us: i64,
+    /// How often it was renewed.
+    pub renewals: u32,
+    /// When it was last renewed (µs).
+    #[serde(default)]
+    pub renewed_us: Option<i64>,
+    /// When it was revoked (µs).
+    #[serde(default)]
+    pub revoked_us: Option<i64>,
+}
+
+/// A pipeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PipelineState {
+    /// Its id.
+    pub id: String,
+    /// Its tenant.
+    pub tenant: String,
+    /// The plan it runs.
+    pub plan: Plan,
+    /// The plan's digest.
+    pub plan_digest: String,
+    /// What it is to achieve (the plan's, or `--objective`).
+    pub objective: String,
+    /// Its tier.
+    pub tier: u8,
+    /// Where it is.
+    pub status: Status,
+    /// The round: 1, then one more for each fallback that reruns.
+    pub round: u32,
+    /// Who spawned it.
+    pub spawned_by: String,
+    /// When (µs).
+    pub created_us: i64,
+    /// Last change (µs).
+    pub updated_us: i64,
+    /// When it must be done by (µs).
+    pub deadline_us: i64,
+    /// The folder its command agents run in.
+    pub work_dir: PathBuf,
+    /// Its agents.
+    pub agents: BTreeMap<Role, Slot>,
+    /// GAMMA's spawn in this round, if it was.
+    #[serde(default)]
+    pub gamma: Option<GammaSpawn>,
+    /// Its token.
+    #[serde(default)]
+    pub token: TokenState,
+    /// The last tally.
+    #[serde(default)]
+    pub tally: Option<Tally>,
+    /// Why it failed, or why consensus failed.
+    #[serde(default)]
+    pub failure: Option<String>,
+    /// Who accepted a partial result (fallback accept_partial).
+    #[serde(default)]
+    pub accepted_by: Option<String>,
+    /// Who revoked it (`pipeline revoke`).
+    #[serde(default)]
+    pub revoked_by: Option<String>,
+    /// The highest complexity its agents reported.
+    #[serde(default)]
+    pub complexity: f64,
+    /// Fallbacks chosen, oldest first.
+    #[serde(default)]
+    pub fallbacks: Vec<String>,
+    /// Its changes of status, oldest first.
+    #[serde(default)]
+    pub history: Vec<Transition>,
+    /// How many processes have driven it (1 unless continued).
+    #[serde(default)]
+    pub drivers: u32,
+}
+
+impl PipelineState {
+    /// Moves to `status`, noting why.
+    pub fn set_status(&mut self, status: Status, note: Option<String>) {
+        let now = agov_core::time::now_us();
+        self.status = status;
+        self.updated_us = now;
+        self.history.push(Transition {
+            status,
+            at_us: now,
+            note,
+        });
+    }
+
+    /// The roles whose votes are required now (the plan's, and GAMMA once spawned).
+    pub fn required_voters(&self) -> Vec<Role> {
+        let mut r = self.plan.consensus.required.clone();
+        if self.gamma.is_some() && !r.contains(&Role::Gamma) {
+            r.push(Role::Gamma);
+        }
+        r.sort();
+        r
+    }
+
+    /// The exit code its status stands for: 0 completed, 2 consensus
+    /// failed, 3 revoked, 1 failed otherwise (or still running).
+    pub fn exit_code(&self) -> u8 {
+        match self.status {
+            Status::Completed => 0,
+            Status::ConsensusFailed => 2,
+            Status::Failed if self.revoked_by.is_some() => 3,
+            _ => 1,
+        }
+    }
+}
+
+/// The stored state of pipeline `id`.
+pub fn load(
+    store: &dyn RuntimeStore,
+    keys: &Keyspace,
+    id: &str,
+) -> Result<PipelineState, PipelineError> {
+    if !agov_governance::packet::valid_id(id) {
+        return Err(PipelineError::NotFound(id.to_string()));
+    }
+    let raw = store
+        .get(&keys.pipeline(id, "state"))?
+        .ok_or_else(|| PipelineError::NotFound(id.to_string()))?;
+    serde_json::from_slice(&raw).map_err(|e| {
+        PipelineError::BadInput(format!(
+            "the stored state of pipeline {id} is unreadable: {e}"
+        ))
+    })
+}
+
+/// Every pipeline of the tenant, newest first.
+pub fn list(
+    store: &dyn RuntimeStore,
+    keys: &Keyspace,
+) -> Result<Vec<PipelineState>, PipelineError> {
+    let prefix = format!("{}pipeline:", keys.prefix());
+    let prefix = prefix.as_str();
+    let mut out = Vec::new();
+    for key in store.scan(prefix)? {
+        let Some(id) = key
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(":state"))
+        else {
+            continue;
+        };
+        if let Ok(s) = load(store, keys, id) {
+            out.push(s);
+        }
+    }
+    out.sort_by(|a, b| b.created_us.cmp(&a.created_us).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
