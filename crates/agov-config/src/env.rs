@@ -22,6 +22,11 @@ pub const AGOV_MEMORY_INDEX: &str = "AGOV_MEMORY_INDEX";
 /// Life of a governed agent's execution lock between transitions (default
 /// `30s`): a killed agent's lock frees this long after its last transition.
 pub const AGOV_LOCK_TTL: &str = "AGOV_LOCK_TTL";
+/// Life of a pipeline's lease unless its driver extends it (default `15s`):
+/// `pipeline continue` can take over this long after a driver died.
+pub const AGOV_LEASE_TTL: &str = "AGOV_LEASE_TTL";
+/// How often a running pipeline renews its 2 h token (default `30m`).
+pub const AGOV_PIPELINE_RENEW_EVERY: &str = "AGOV_PIPELINE_RENEW_EVERY";
 /// Base URL of the OpenAI-compatible API the `llm` driver calls (default
 /// OpenRouter, `https://openrouter.ai/api/v1`).
 pub const AGOV_LLM_BASE_URL: &str = "AGOV_LLM_BASE_URL";
@@ -76,6 +81,14 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_LOCK_TTL,
         "life of an agent's execution lock between transitions (default 30s)",
+    ),
+    (
+        AGOV_LEASE_TTL,
+        "life of a pipeline's lease unless its driver extends it (default 15s)",
+    ),
+    (
+        AGOV_PIPELINE_RENEW_EVERY,
+        "how often a running pipeline renews its token (default 30m)",
     ),
     (
         AGOV_LLM_BASE_URL,

@@ -260,32 +260,13 @@ pub struct AgentDesk<'b, 'a> {
     pub signals: &'b Mutex<Signals>,
     /// Called with the agent's process id when it starts.
     pub on_start: Box<dyn FnMut(u32) + 'b>,
-    counts: BTreeMap<&'static str, u32>,
+    /// A folder of its own for its files (`AGOV_OUTPUT_DIR`).
+    pub output_dir: std::path::PathBuf,
+    /// How many posts, messages and conflicts it made, by kind (start empty).
+    pub counts: BTreeMap<&'static str, u32>,
 }
 
 impl<'b, 'a> AgentDesk<'b, 'a> {
-    /// A desk for `role` in `round`.
-    pub fn new(
-        board: &'b Board<'a>,
-        role: Role,
-        roles: Vec<Role>,
-        round: u32,
-        objective: String,
-        signals: &'b Mutex<Signals>,
-        on_start: Box<dyn FnMut(u32) + 'b>,
-    ) -> AgentDesk<'b, 'a> {
-        AgentDesk {
-            board,
-            role,
-            roles,
-            round,
-            objective,
-            signals,
-            on_start,
-            counts: BTreeMap::new(),
-        }
-    }
-
     fn next(&mut self, what: &'static str) -> u32 {
         let n = self.counts.entry(what).or_insert(0);
         *n += 1;
@@ -479,6 +460,16 @@ impl Collab for AgentDesk<'_, '_> {
             ("AGOV_PIPELINE_ID".into(), self.board.id.clone()),
             ("AGOV_ROLE".into(), self.role.as_str().into()),
             ("AGOV_ROUND".into(), self.round.to_string()),
+            (
+                "AGOV_OUTPUT_DIR".into(),
+                self.output_dir.display().to_string(),
+            ),
+            (
+                "AGOV_PIPELINE_BIN".into(),
+                std::env::current_exe()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "pipeline".into()),
+            ),
         ]
     }
 

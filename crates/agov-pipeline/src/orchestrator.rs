@@ -969,18 +969,23 @@ fn run_agent(
         run_id: run.run_id.clone(),
         accessor: run.token().map(|t| t.accessor.clone()).unwrap_or_default(),
     });
+    let output_dir = env.runs_dir.join(&pipeline).join(role.as_str());
+    agov_core::fsutil::create_private_dir(&output_dir)
+        .map_err(|e| PipelineError::io(format!("cannot create {}", output_dir.display()), e))?;
     let pid_tx = tx.clone();
-    let mut desk = AgentDesk::new(
+    let mut desk = AgentDesk {
         board,
         role,
-        job.roles,
-        job.round,
-        job.objective,
+        roles: job.roles,
+        round: job.round,
+        objective: job.objective,
         signals,
-        Box::new(move |pid| {
+        on_start: Box::new(move |pid| {
             let _ = pid_tx.send(FromAgent::Pid(role, pid));
         }),
-    );
+        output_dir: output_dir.clone(),
+        counts: Default::default(),
+    };
     let note_tx = tx.clone();
     let mut note = move |n: Note<'_>| {
         let msg = match n {

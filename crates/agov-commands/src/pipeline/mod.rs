@@ -2,11 +2,22 @@
 
 mod agent;
 mod agents;
+mod blackboard;
+mod consensus;
 mod errors;
 mod handoff;
+mod list;
+mod logs;
+mod messages;
 pub(crate) mod metrics;
+mod resume;
 mod revocations;
+mod revoke;
+mod spawn;
+mod status;
 mod token;
+mod view;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -15,6 +26,8 @@ use agov_cli::{CliError, Ctx, GlobalArgs, HasGlobalArgs};
 use agov_config::Settings;
 use agov_governance::rules::TierRules;
 use agov_ledger::Ledger;
+use agov_pipeline::Env as PipelineEnv;
+use agov_pipeline::sealed::SealKey;
 use agov_runtime::RuntimeStore;
 use agov_tokens::TokenAuthority;
 use clap::{Parser, Subcommand};
@@ -60,6 +73,18 @@ impl HasGlobalArgs for Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Spawn(spawn::Args),
+    Continue(resume::Args),
+    List(list::Args),
+    Status(status::Args),
+    Watch(watch::Args),
+    Revoke(revoke::Args),
+    /// Votes and the tally of a pipeline; fallbacks after a consensus failure
+    #[command(subcommand)]
+    Consensus(consensus::Command),
+    Blackboard(blackboard::Args),
+    Messages(messages::Args),
+    Logs(logs::Args),
     /// Run one governed agent, or one governed command
     #[command(subcommand)]
     Agent(agent::Command),
@@ -70,21 +95,30 @@ enum Command {
     Handoff(handoff::Args),
     Errors(errors::Args),
     Metrics(metrics::Args),
-    /// Tier tokens by hand: issue, renew, lookup, revoke
-    #[command(subcommand)]
-    Token(token::Command),
+    /// A pipeline's token (TTL, renewals; --reveal), or tier tokens by hand: issue, renew, lookup, revoke
+    Token(token::Args),
 }
 
 /// Runs the `pipeline` binary.
 pub fn main() -> ExitCode {
     agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+        Command::Spawn(a) => spawn::run(a, ctx),
+        Command::Continue(a) => resume::run(a, ctx),
+        Command::List(a) => list::run(a, ctx),
+        Command::Status(a) => status::run(a, ctx),
+        Command::Watch(a) => watch::run(a, ctx),
+        Command::Revoke(a) => revoke::run(a, ctx),
+        Command::Consensus(c) => consensus::run(c, ctx),
+        Command::Blackboard(a) => blackboard::run(a, ctx),
+        Command::Messages(a) => messages::run(a, ctx),
+        Command::Logs(a) => logs::run(a, ctx),
         Command::Agent(c) => agent::run(c, ctx),
         Command::Agents(c) => agents::run(c, ctx),
         Command::Revocations(a) => revocations::run(a, ctx),
         Command::Handoff(a) => handoff::run(a, ctx),
         Command::Errors(a) => errors::run(a, ctx),
         Command::Metrics(a) => metrics::run(a, ctx),
-        Command::Token(c) => token::run(c, ctx),
+        Command::Token(a) => token::run(a, ctx),
     })
 }
 
@@ -96,19 +130,28 @@ struct Backends {
     tokens: Box<dyn TokenAuthority>,
     rules: TierRules,
     lock_ttl: std::time::Duration,
+    lease_ttl: std::time::Duration,
+    renew_every: std::time::Duration,
 }
 
 impl Backends {
     fn open(ctx: &mut Ctx) -> Result<Backends, CliError> {
         let settings = ctx.settings()?;
-        let lock_ttl = match ctx.env.get(agov_config::env::AGOV_LOCK_TTL) {
-            None | Some("") => agov_agent::LOCK_TTL,
-            Some(v) => agov_core::time::parse_duration(v).map_err(|e| {
-                CliError::usage(format!("{}: {e}", agov_config::env::AGOV_LOCK_TTL))
-            })?,
-        };
+        let lock_ttl = duration_var(ctx, agov_config::env::AGOV_LOCK_TTL, agov_agent::LOCK_TTL)?;
+        let lease_ttl = duration_var(
+            ctx,
+            agov_config::env::AGOV_LEASE_TTL,
+            agov_pipeline::orchestrator::LEASE_TTL,
+        )?;
+        let renew_every = duration_var(
+            ctx,
+            agov_config::env::AGOV_PIPELINE_RENEW_EVERY,
+            agov_pipeline::orchestrator::TOKEN_RENEW_EVERY,
+        )?;
         Ok(Backends {
             lock_ttl,
+            lease_ttl,
+            renew_every,
             ledger: backends::ledger_for_write(&settings)?,
             store: backends::runtime_store(&settings)?,
             tokens: backends::token_authority(&settings)?,
@@ -131,6 +174,51 @@ impl Backends {
             },
             &mut self.ledger,
         )
+    }
+}
+
+impl Backends {
+    /// The key the pipeline tokens are sealed with (created on first use).
+    fn seal_key(&self) -> Result<SealKey, CliError> {
+        Ok(SealKey::load_or_create(
+            &self.settings.data_dir.value.join("pipeline-token.key"),
+        )?)
+    }
+
+    /// What the orchestrator works with, over these backends.
+    fn pipeline_env<'a>(
+        &'a self,
+        seal: &'a SealKey,
+        llm: Option<agov_llm::LlmSettings>,
+    ) -> PipelineEnv<'a> {
+        PipelineEnv {
+            store: self.store.as_ref(),
+            tokens: self.tokens.as_ref(),
+            rules: &self.rules,
+            ledger_path: self.settings.ledger_path.value.clone(),
+            tenant: self.settings.tenant.value.clone(),
+            actor: backends::actor(),
+            lock_ttl: self.lock_ttl,
+            lease_ttl: self.lease_ttl,
+            renew_every: self.renew_every,
+            seal,
+            runs_dir: self.settings.data_dir.value.join("pipelines"),
+            llm,
+        }
+    }
+}
+
+/// A duration from the environment, or `default`.
+fn duration_var(
+    ctx: &Ctx,
+    name: &str,
+    default: std::time::Duration,
+) -> Result<std::time::Duration, CliError> {
+    match ctx.env.get(name) {
+        None | Some("") => Ok(default),
+        Some(v) => {
+            agov_core::time::parse_duration(v).map_err(|e| CliError::usage(format!("{name}: {e}")))
+        }
     }
 }
 

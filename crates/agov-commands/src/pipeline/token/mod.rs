@@ -4,6 +4,7 @@
 
 mod issue;
 mod lookup;
+mod pipeline;
 mod renew;
 mod revoke;
 
@@ -12,21 +13,33 @@ use agov_core::Secret;
 use agov_tokens::TokenInfo;
 use serde::Serialize;
 
+/// A pipeline's token (`pipeline token ID`), or tier tokens by hand
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(super) struct Args {
+    #[command(flatten)]
+    pipeline: pipeline::ShowArgs,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
 /// The `token` subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub(super) enum Command {
+enum Command {
     Issue(issue::Args),
     Renew(renew::Args),
     Lookup(lookup::Args),
     Revoke(revoke::Args),
 }
 
-pub(super) fn run(c: Command, ctx: &mut Ctx) -> Result<(), CliError> {
-    match c {
-        Command::Issue(a) => issue::run(a, ctx),
-        Command::Renew(a) => renew::run(a, ctx),
-        Command::Lookup(a) => lookup::run(a, ctx),
-        Command::Revoke(a) => revoke::run(a, ctx),
+pub(super) fn run(a: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    match a.command {
+        None => pipeline::run(a.pipeline, ctx),
+        Some(Command::Issue(a)) => issue::run(a, ctx),
+        Some(Command::Renew(a)) => renew::run(a, ctx),
+        Some(Command::Lookup(a)) => lookup::run(a, ctx),
+        Some(Command::Revoke(a)) => revoke::run(a, ctx),
     }
 }
 

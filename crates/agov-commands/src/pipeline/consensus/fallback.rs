@@ -1,0 +1,98 @@
+//! `pipeline consensus fallback`: what to do after a consensus failure.
+
+use std::path::PathBuf;
+
+use agov_cli::{CliError, Ctx};
+use agov_pipeline::control::Fallback;
+
+use super::super::{Backends, spawn, view};
+
+/// Choose a fallback after a consensus failure
+///
+/// rerun_same, rerun_gamma (GAMMA from the start) and escalate_tier (one
+/// tier up) run the pipeline again in a new round, here (or with
+/// --detach); accept_partial completes it as it is and needs --yes;
+/// download_log writes its whole context to --output.
+#[derive(Debug, clap::Args)]
+pub(in super::super) struct Args {
+    /// The pipeline
+    id: String,
+
+    /// What to do
+    #[arg(long, value_parser = ["rerun_same", "rerun_gamma", "escalate_tier", "accept_partial", "download_log"])]
+    action: String,
+
+    /// Confirms accept_partial (your name is recorded as having accepted)
+    #[arg(long)]
+    yes: bool,
+
+    /// Where download_log writes (JSON)
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Rerun in the background
+    #[arg(long)]
+    detach: bool,
+}
+
+pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let action: Fallback = args.action.parse().map_err(CliError::usage)?;
+    if action == Fallback::AcceptPartial && !args.yes {
+        return Err(
+            CliError::usage("accept_partial completes the pipeline without consensus")
+                .with_hint("add --yes to accept it; your name is recorded"),
+        );
+    }
+    let b = Backends::open(ctx)?;
+    let seal = b.seal_key()?;
+    if action == Fallback::DownloadLog {
+        let Some(out) = args.output else {
+            return Err(CliError::usage("download_log needs --output FILE"));
+        };
+        let env = b.pipeline_env(&seal, None);
+        let ledger = crate::backends::ledger_for_read(ctx, &b.settings)?;
+        let doc = agov_pipeline::control::context(&env, ledger.as_ref(), &args.id)?;
+        let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        agov_core::fsutil::write_atomic(&out, &bytes, 0o600)
+            .map_err(|e| CliError::io(&format!("cannot write {}", out.display()), e))?;
+        return ctx.out.line(&format!(
+            "wrote the context of {} to {} ({} bytes)",
+            args.id,
+            out.display(),
+            bytes.len()
+        ));
+    }
+    let st = {
+        let env = b.pipeline_env(&seal, None);
+        let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
+        agov_pipeline::control::fallback(&env, &mut ledger, &args.id, action)?
+    };
+    if !action.reruns() {
+        return view::finish(ctx, &st);
+    }
+    if args.detach {
+        let log = spawn::detach(&b, &args.id)?;
+        ctx.out.line(&args.id)?;
+        ctx.hint(&format!(
+            "round {} runs in the background (log {})",
+            st.round,
+            log.display()
+        ));
+        return Ok(());
+    }
+    let llm = spawn::llm_for(ctx, &b, &st.plan)?;
+    let env = b.pipeline_env(&seal, llm);
+    if !ctx.json() && !ctx.global.quiet {
+        eprintln!(
+            "pipeline {}: {} — round {}",
+            st.id,
+            action.as_str(),
+            st.round
+        );
+    }
+    let st = {
+        let mut printer = view::progress_printer(ctx);
+        agov_pipeline::drive(&env, &args.id, &mut printer)?
+    };
+    view::finish(ctx, &st)
+}

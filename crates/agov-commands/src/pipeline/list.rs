@@ -1,0 +1,75 @@
+//! `pipeline list`: pipelines, the active ones by default.
+
+use agov_cli::{CliError, Ctx, Tabular};
+use agov_runtime::keys::Keyspace;
+use serde::Serialize;
+
+use super::Backends;
+
+/// List pipelines: the active ones, or all with --all
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Also the settled ones (completed, failed, no consensus)
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    status: String,
+    plan: String,
+    tier: u8,
+    round: u32,
+    created: String,
+    agents: String,
+}
+
+impl Tabular for Row {
+    fn headers() -> &'static [&'static str] {
+        &["id", "status", "plan", "tier", "round", "created", "agents"]
+    }
+
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.status.clone(),
+            self.plan.clone(),
+            self.tier.to_string(),
+            self.round.to_string(),
+            self.created.clone(),
+            self.agents.clone(),
+        ]
+    }
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let b = Backends::open(ctx)?;
+    let keys = Keyspace::new(&b.settings.tenant.value);
+    let rows: Vec<Row> = agov_pipeline::state::list(b.store.as_ref(), &keys)?
+        .into_iter()
+        .filter(|p| {
+            args.all || !p.status.is_settled() || p.status == agov_pipeline::Status::ConsensusFailed
+        })
+        .map(|p| Row {
+            agents: p
+                .agents
+                .iter()
+                .map(|(r, s)| format!("{r}:{}", s.status.as_str()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            id: p.id,
+            status: p.status.as_str().into(),
+            plan: p.plan.name,
+            tier: p.tier,
+            round: p.round,
+            created: agov_core::time::format_us(p.created_us),
+        })
+        .collect();
+    let empty = if args.all {
+        "no pipelines yet: `pipeline spawn --plan examples/plans/quickstart.yaml` runs one"
+    } else {
+        "no active pipeline (`--all` shows the settled ones)"
+    };
+    ctx.out.list(&rows, empty)
+}

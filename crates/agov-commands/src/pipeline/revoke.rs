@@ -1,0 +1,38 @@
+//! `pipeline revoke`: revoke a pipeline and every agent token under it.
+
+use agov_cli::{CliError, Ctx};
+
+use super::{Backends, view};
+
+/// Revoke a pipeline: its token and every agent token issued under it
+///
+/// Its driver stops its agents within a second and it ends FAILED (exit 3
+/// for whoever waits on it).
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The pipeline
+    id: String,
+
+    /// Why (recorded in the ledger)
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    if args.reason.trim().is_empty() {
+        return Err(CliError::usage("--reason is empty"));
+    }
+    let b = Backends::open(ctx)?;
+    let seal = b.seal_key()?;
+    let env = b.pipeline_env(&seal, None);
+    let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
+    let st = agov_pipeline::control::revoke(&env, &mut ledger, &args.id, &args.reason)?;
+    if ctx.json() {
+        ctx.out.json(&view::summary(&st, None))
+    } else {
+        ctx.out.line(&format!(
+            "revoked pipeline {} (token {} and its agents' tokens)",
+            st.id, st.token.accessor
+        ))
+    }
+}

@@ -1,0 +1,159 @@
+//! `pipeline spawn`: create a pipeline from a plan and drive it to its end
+//! (or, with --detach, in the background).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use agov_cli::{CliError, Ctx};
+use agov_core::Tier;
+use agov_pipeline::Plan;
+use agov_pipeline::plan::{Driver, MAX_PLAN_BYTES};
+
+use super::{Backends, tier_arg, view};
+
+/// Run a multi-agent pipeline from a plan (exit 0 consensus, 2 no consensus, 3 revoked, 1 error)
+///
+/// ALPHA and BETA run in parallel as governed agents, GAMMA when agents are
+/// stuck, conflict or the task is complex; the pipeline completes only on a
+/// recorded consensus. Progress goes to stderr (JSON Lines on stdout with
+/// --json).
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The plan (YAML or JSON; schema/json/plan.schema.json)
+    #[arg(long, value_name = "FILE")]
+    plan: PathBuf,
+
+    /// The pipeline's tier; its agents run at it or below [default: the plan's, else 0]
+    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    tier: Option<Tier>,
+
+    /// Replace the plan's objective
+    #[arg(long, value_name = "TEXT")]
+    objective: Option<String>,
+
+    /// Run in the background: print the id and return at once
+    #[arg(long)]
+    detach: bool,
+
+    /// Fail the pipeline if it is not done within this long [default: the plan's timeout, else 30m]
+    #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
+    timeout: Option<Duration>,
+}
+
+fn duration_arg(s: &str) -> Result<Duration, String> {
+    agov_core::time::parse_duration(s)
+}
+
+/// Reads and checks a plan file.
+pub(super) fn read_plan(path: &Path) -> Result<Plan, CliError> {
+    let what = format!("plan {}", path.display());
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PLAN_BYTES as u64 + 1).read_to_string(&mut text))
+        .map_err(|e| {
+            CliError::usage(format!("cannot read {what}: {e}"))
+                .with_hint("examples/plans/ has plans to start from")
+        })?;
+    Ok(Plan::parse(&what, &text)?)
+}
+
+/// The model settings when some agent of `plan` uses the llm driver.
+pub(super) fn llm_for(
+    ctx: &mut Ctx,
+    b: &Backends,
+    plan: &Plan,
+) -> Result<Option<agov_llm::LlmSettings>, CliError> {
+    if !plan.agents.values().any(|a| a.driver == Driver::Llm) {
+        return Ok(None);
+    }
+    let env = ctx.env.clone();
+    Ok(Some(crate::backends::llm_settings(&b.settings, &env)?))
+}
+
+/// Starts `pipeline continue ID` in the background, logging to the runs folder.
+pub(super) fn detach(b: &Backends, id: &str) -> Result<PathBuf, CliError> {
+    use std::os::unix::process::CommandExt;
+    let dir = b.settings.data_dir.value.join("pipelines");
+    agov_core::fsutil::create_private_dir(&dir)
+        .map_err(|e| CliError::io(&format!("cannot create {}", dir.display()), e))?;
+    let log_path = dir.join(format!("{id}.log"));
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .map_err(|e| CliError::io(&format!("cannot open {}", log_path.display()), e))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::io("cannot find this program to run it in the background", e))?;
+    let err = log
+        .try_clone()
+        .map_err(|e| CliError::io("cannot open the log twice", e))?;
+    std::process::Command::new(exe)
+        .args(["continue", id])
+        .stdin(std::process::Stdio::null())
+        .stdout(log)
+        .stderr(err)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| CliError::io("cannot start the background driver", e))?;
+    Ok(log_path)
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let plan = read_plan(&args.plan)?;
+    if let Some(o) = &args.objective
+        && o.trim().is_empty()
+    {
+        return Err(CliError::usage("--objective is empty"));
+    }
+    let tier = match args.tier {
+        Some(t) => t,
+        None => Tier::from_number(plan.tier.unwrap_or(0)).unwrap_or(Tier::Observer),
+    };
+    let mut b = Backends::open(ctx)?;
+    let llm = llm_for(ctx, &b, &plan)?;
+    let work_dir =
+        std::env::current_dir().map_err(|e| CliError::io("cannot tell the current folder", e))?;
+    let seal = b.seal_key()?;
+    let env = b.pipeline_env(&seal, llm);
+    let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
+    let st = agov_pipeline::create(
+        &env,
+        &mut ledger,
+        plan,
+        tier,
+        args.objective,
+        args.timeout,
+        work_dir,
+    )?;
+    drop(ledger);
+    let id = st.id.clone();
+    if args.detach {
+        drop(env);
+        let log = detach(&b, &id)?;
+        if ctx.json() {
+            ctx.out
+                .json(&serde_json::json!({"id": id, "status": st.status.as_str(), "log": log}))?;
+        } else {
+            ctx.out.line(&id)?;
+            ctx.hint(&format!(
+                "running in the background (log {}); `pipeline watch {id}` follows it",
+                log.display()
+            ));
+        }
+        return Ok(());
+    }
+    if !ctx.json() && !ctx.global.quiet {
+        eprintln!(
+            "pipeline {id} spawned (plan {}, tier {})",
+            st.plan.name,
+            tier.number()
+        );
+    }
+    let st = {
+        let mut printer = view::progress_printer(ctx);
+        agov_pipeline::drive(&env, &id, &mut printer)?
+    };
+    let _ = &mut b;
+    view::finish(ctx, &st)
+}

@@ -1,0 +1,186 @@
+//! How pipelines are shown: progress lines while one runs, its status as
+//! text or JSON, and the exit code its outcome stands for.
+
+use agov_cli::{CliError, Ctx};
+use agov_core::FailureClass;
+use agov_pipeline::orchestrator::Progress;
+use agov_pipeline::{PipelineState, Status};
+use serde_json::{Value, json};
+
+/// The JSON of a pipeline (`schema/json/pipeline-status.schema.json`).
+pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
+    let agents: serde_json::Map<String, Value> = st
+        .agents
+        .iter()
+        .map(|(r, s)| {
+            (
+                r.as_str().to_string(),
+                serde_json::to_value(s).unwrap_or_default(),
+            )
+        })
+        .collect();
+    json!({
+        "id": st.id,
+        "plan": st.plan.name,
+        "plan_digest": st.plan_digest,
+        "objective": st.objective,
+        "tier": st.tier,
+        "status": st.status.as_str(),
+        "round": st.round,
+        "spawned_by": st.spawned_by,
+        "created": agov_core::time::format_us(st.created_us),
+        "updated": agov_core::time::format_us(st.updated_us),
+        "deadline": agov_core::time::format_us(st.deadline_us),
+        "work_dir": st.work_dir,
+        "agents": agents,
+        "gamma": st.gamma,
+        "tally": st.tally,
+        "failure": st.failure,
+        "accepted_by": st.accepted_by,
+        "revoked_by": st.revoked_by,
+        "fallbacks": st.fallbacks,
+        "token": {
+            "accessor": st.token.accessor,
+            "backend": st.token.backend,
+            "expires": agov_core::time::format_us(st.token.expires_us),
+            "renewals": st.token.renewals,
+            "revoked": st.token.revoked_us.map(agov_core::time::format_us),
+        },
+        "driven_by": lease_holder,
+        "drivers": st.drivers,
+        "exit_code": st.exit_code(),
+    })
+}
+
+/// A pipeline as lines of text.
+pub(super) fn describe(st: &PipelineState, lease_holder: Option<&str>) -> Vec<String> {
+    let mut out = vec![format!(
+        "{} {} (plan {}, tier {}, round {})",
+        st.id, st.status, st.plan.name, st.tier, st.round
+    )];
+    out.push(format!("  objective: {}", st.objective));
+    for (role, s) in &st.agents {
+        let mut line = format!(
+            "  {role:<5} {:<9} {:<10} {}",
+            s.status.as_str(),
+            s.phase.clone().unwrap_or_default(),
+            s.agent_id
+        );
+        if let Some(r) = &s.reason {
+            line.push_str(&format!(" — {r}"));
+        }
+        out.push(line);
+    }
+    if let Some(g) = &st.gamma {
+        out.push(format!("  gamma spawned: {}", g.reason));
+    }
+    if let Some(t) = &st.tally {
+        out.push(format!(
+            "  votes: {} accept, {} reject, {} abstain — {}",
+            t.accepts, t.rejects, t.abstains, t.reason
+        ));
+    }
+    if let Some(f) = &st.failure {
+        out.push(format!("  failure: {f}"));
+    }
+    if let Some(a) = &st.accepted_by {
+        out.push(format!("  partial result accepted by {a}"));
+    }
+    if let Some(h) = lease_holder {
+        out.push(format!("  driven by {h}"));
+    }
+    out
+}
+
+/// Prints progress as it happens: a line per event on stderr, or JSON
+/// Lines on stdout with `--json`; nothing with `--quiet`.
+pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx) -> impl FnMut(Progress<'_>) + 'c {
+    let json = ctx.json();
+    let quiet = ctx.global.quiet;
+    move |p: Progress<'_>| {
+        let (doc, line) = match &p {
+            Progress::Status { status, note } => (
+                json!({"event": "status", "status": status.as_str(), "note": note}),
+                match note {
+                    Some(n) => format!("pipeline {status} ({n})"),
+                    None => format!("pipeline {status}"),
+                },
+            ),
+            Progress::Agent { role, what } => (
+                json!({"event": "agent", "role": role.as_str(), "what": what}),
+                format!("{role:<5} {what}"),
+            ),
+            Progress::Log {
+                role,
+                level,
+                message,
+            } => (
+                json!({"event": "log", "role": role.as_str(), "level": level, "message": message}),
+                format!("{role:<5} [{level}] {message}"),
+            ),
+            Progress::Gamma { reason } => (
+                json!({"event": "gamma", "reason": reason}),
+                format!("gamma spawned: {reason}"),
+            ),
+            Progress::Tally(t) => (
+                json!({"event": "tally", "tally": t}),
+                format!(
+                    "votes: {} accept, {} reject, {} abstain — {}",
+                    t.accepts, t.rejects, t.abstains, t.reason
+                ),
+            ),
+        };
+        if json {
+            // A closed stdout ends the output, not the pipeline.
+            let _ = ctx.out.json_line(&doc).and_then(|()| ctx.out.flush());
+        } else if !quiet {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Prints how a pipeline ended and turns its outcome into the exit code:
+/// 0 completed, 2 consensus failure, 3 revoked, 1 otherwise.
+pub(super) fn finish(ctx: &mut Ctx, st: &PipelineState) -> Result<(), CliError> {
+    if ctx.json() {
+        ctx.out
+            .json_line(&json!({"event": "result", "pipeline": summary(st, None)}))?;
+    } else {
+        for l in describe(st, None) {
+            ctx.out.line(&l)?;
+        }
+    }
+    outcome(st)
+}
+
+/// The error (and so the exit code) a pipeline's status stands for.
+pub(super) fn outcome(st: &PipelineState) -> Result<(), CliError> {
+    let id = &st.id;
+    match st.status {
+        Status::Completed => Ok(()),
+        Status::ConsensusFailed => Err(CliError::new(
+            FailureClass::ConsensusFailed,
+            format!(
+                "pipeline {id} reached no consensus: {}",
+                st.failure.clone().unwrap_or_default()
+            ),
+        )
+        .with_hint(format!(
+            "choose a fallback: `pipeline consensus fallback {id} --action rerun_same|rerun_gamma|escalate_tier|accept_partial|download_log`"
+        ))),
+        Status::Failed if st.revoked_by.is_some() => Err(CliError::new(
+            FailureClass::Denied,
+            format!(
+                "pipeline {id} was revoked: {}",
+                st.failure.clone().unwrap_or_default()
+            ),
+        )),
+        Status::Failed => Err(CliError::failed(format!(
+            "pipeline {id} failed: {}",
+            st.failure.clone().unwrap_or_default()
+        ))
+        .with_hint(format!("`pipeline logs {id}` shows what happened"))),
+        other => Err(CliError::failed(format!("pipeline {id} is still {other}"))
+            .with_hint(format!("`pipeline watch {id}` follows it"))),
+    }
+}

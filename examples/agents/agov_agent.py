@@ -1,0 +1,100 @@
+"""The agent side of agov's JSON-lines protocol, for Python agents.
+
+An agent writes one JSON object per line on stdout (phases, steps,
+artifacts, and in a pipeline: blackboard posts, messages, conflicts, votes)
+and reads the governor's answers to its action requests on stdin. It reads
+the blackboard and its messages with the `pipeline` binary the governor
+names in AGOV_PIPELINE_BIN. Shape: schema/json/agent-protocol.schema.json.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+PIPELINE = os.environ.get("AGOV_PIPELINE_ID", "")
+ROLE = os.environ.get("AGOV_ROLE", "")
+OUT = os.environ.get("AGOV_OUTPUT_DIR", ".")
+BIN = os.environ.get("AGOV_PIPELINE_BIN", "pipeline")
+
+
+def say(**message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def phase(name):
+    say(type="phase", phase=name)
+
+
+def log(message, level="info"):
+    say(type="log", level=level, message=message)
+
+
+def step(name):
+    say(type="step", name=name)
+
+
+def artifact(name, path):
+    say(type="artifact", name=name, path=path)
+
+
+def post(section, content):
+    say(type="post", section=section, content=content)
+
+
+def send(to, kind, body):
+    say(type="send", to=to, kind=kind, body=body)
+
+
+def vote(choice, reasoning):
+    say(type="vote", vote=choice, reasoning=reasoning)
+
+
+def conflict(about, with_role=None):
+    say(type="conflict", about=about, **({"with": with_role} if with_role else {}))
+
+
+def resolve(conflict_id, note):
+    say(type="resolve", conflict=conflict_id, note=note)
+
+
+def ask(action, request_id="a1"):
+    """Asks the governor before acting; True if allowed."""
+    say(type="action", id=request_id, action=action)
+    answer = json.loads(sys.stdin.readline() or "{}")
+    return answer.get("decision") == "allow"
+
+
+def blackboard(section=None):
+    """The current round of the blackboard, as `pipeline blackboard --json` gives it."""
+    args = [BIN, "blackboard", PIPELINE, "--json"]
+    if section:
+        args += ["--section", section]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def wait_for(predicate, what, timeout=60.0, every=0.2):
+    """Polls the blackboard until predicate(board) is true; heartbeats meanwhile."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        board = blackboard()
+        if predicate(board):
+            return board
+        say(type="heartbeat", note=f"waiting for {what}")
+        time.sleep(every)
+    say(type="error", key="timeout", message=f"gave up waiting for {what}")
+    return None
+
+
+def entries_by(board, section, role):
+    return [e for e in board.get(section, []) if e["by"] == role]
+
+
+def write_json(name, value):
+    path = os.path.join(OUT, name)
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2)
+    return path

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""BETA of the disagreement example: a stricter reviewer. It counts the
+TODO markers in the folder's Markdown and rejects the result if there are
+any, so that the pipeline ends without consensus and shows the fallbacks."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agov_agent import *  # noqa: E402,F403
+
+phase("PREFLIGHT")
+phase("PLAN")
+phase("EXECUTE")
+todos = 0
+for folder, dirs, files in os.walk(os.getcwd()):
+    dirs[:] = [d for d in dirs if d not in {".git", "target", "node_modules"} and not d.startswith(".")]
+    for name in files:
+        if name.endswith(".md"):
+            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
+                todos += sum(line.count("TODO") for line in f)
+step("review")
+post("solutions", {"todo_markers": todos})
+phase("VERIFY")
+phase("PACKAGE")
+phase("REPORT")
+threshold = int(os.environ.get("STRICT_BETA_MAX_TODOS", "-1"))
+if todos > threshold:
+    vote("REJECT", f"{todos} TODO marker(s) in the docs; I accept none")
+else:
+    vote("ACCEPT", f"{todos} TODO marker(s), within {threshold}")
