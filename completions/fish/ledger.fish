@@ -66,6 +66,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand tail" -s v -l verbose -d '
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l agent -d 'Only events about this agent' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l action -d 'Only this action; a trailing * matches a prefix, e.g. \'token.*\'' -r
+complete -c ledger -n "__fish_ledger_using_subcommand query" -l pipeline -d 'Only events of this pipeline' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l since -d 'Only events at or after this time: RFC 3339, a date, or a duration ago (2h, 7d)' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l until -d 'Only events before this time (same forms as --since)' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l limit -d 'At most this many events (the oldest matching ones; see --newest)' -r

@@ -34,14 +34,165 @@ complete -c pipeline -n "__fish_pipeline_needs_command" -s q -l quiet -d 'Print 
 complete -c pipeline -n "__fish_pipeline_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s V -l version -d 'Print version'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "spawn" -d 'Run a multi-agent pipeline from a plan (exit 0 consensus, 2 no consensus, 3 revoked, 1 error)'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "continue" -d 'Drive a pipeline whose driver stopped; finished work is not repeated'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "list" -d 'List pipelines: the active ones, or all with --all'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "status" -d 'Show a pipeline: its status, agents, GAMMA, votes and who drives it'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "watch" -d 'Follow a pipeline live until it settles (exit codes as for `spawn`)'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "revoke" -d 'Revoke a pipeline: its token and every agent token issued under it'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "consensus" -d 'Votes and the tally of a pipeline; fallbacks after a consensus failure'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "blackboard" -d 'Show a pipeline\'s blackboard: problem, solutions, progress, conflicts, consensus'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "messages" -d 'Show the direct messages (PROPOSAL, FEEDBACK, HANDOFF) of a pipeline'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "logs" -d 'Show a pipeline\'s audit trail: its own events and its agents\''
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "agent" -d 'Run one governed agent, or one governed command'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate, approve'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "revocations" -d 'List revoked agents and why'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "errors" -d 'Summarise errors, violations, revocations and failed runs across agents (from the ledger)'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "metrics" -d 'Print metrics in the Prometheus text format (agents by tier and phase, revocations, violations, budgets, token TTLs, ledger size)'
-complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "token" -d 'Tier tokens by hand: issue, renew, lookup, revoke'
+complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "token" -d 'A pipeline\'s token (TTL, renewals; --reveal), or tier tokens by hand: issue, renew, lookup, revoke'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l plan -d 'The plan (YAML or JSON; schema/json/plan.schema.json)' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tier -d 'The pipeline\'s tier; its agents run at it or below [default: the plan\'s, else 0]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l objective -d 'Replace the plan\'s objective' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l timeout -d 'Fail the pipeline if it is not done within this long [default: the plan\'s timeout, else 30m]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l detach -d 'Run in the background: print the id and return at once'
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l detach -d 'Run in the background: return at once'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l all -d 'Also the settled ones (completed, failed, no consensus)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l every -d 'How often to look' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l reason -d 'Why (recorded in the ledger)' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -f -a "status" -d 'Show the votes of the current round and the tally they make'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -f -a "fallback" -d 'Choose a fallback after a consensus failure'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l action -d 'What to do' -r -f -a "rerun_same\t''
+rerun_gamma\t''
+escalate_tier\t''
+accept_partial\t''
+download_log\t''"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l output -d 'Where download_log writes (JSON)' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l yes -d 'Confirms accept_partial (your name is recorded as having accepted)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l detach -d 'Rerun in the background'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the votes of the current round and the tally they make'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from help" -f -a "fallback" -d 'Choose a fallback after a consensus failure'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l section -d 'Only this section' -r -f -a "problem\t''
+solutions\t''
+progress\t''
+conflicts\t''
+consensus\t''"
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l round -d 'Only this round [default: the current one]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l to -d 'Only messages to this role' -r -f -a "alpha\t''
+beta\t''
+gamma\t''"
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l limit -d 'At most this many events (the newest)' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -217,15 +368,16 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l reveal -d 'Also print the token itself (recorded in the ledger)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL (the one it was issued with)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL (the one it was issued with)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tier -d 'The tier' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l name -d 'A name shown in lookups and Vault\'s audit log' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
@@ -270,14 +422,26 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "agent" -d 'Run one governed agent, or one governed command'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate, approve'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "revocations" -d 'List revoked agents and why'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "errors" -d 'Summarise errors, violations, revocations and failed runs across agents (from the ledger)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "metrics" -d 'Print metrics in the Prometheus text format (agents by tier and phase, revocations, violations, budgets, token TTLs, ledger size)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "token" -d 'Tier tokens by hand: issue, renew, lookup, revoke'
-complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from agent agents revocations handoff errors metrics token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "spawn" -d 'Run a multi-agent pipeline from a plan (exit 0 consensus, 2 no consensus, 3 revoked, 1 error)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "continue" -d 'Drive a pipeline whose driver stopped; finished work is not repeated'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "list" -d 'List pipelines: the active ones, or all with --all'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "status" -d 'Show a pipeline: its status, agents, GAMMA, votes and who drives it'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "watch" -d 'Follow a pipeline live until it settles (exit codes as for `spawn`)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "revoke" -d 'Revoke a pipeline: its token and every agent token issued under it'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "consensus" -d 'Votes and the tally of a pipeline; fallbacks after a consensus failure'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "blackboard" -d 'Show a pipeline\'s blackboard: problem, solutions, progress, conflicts, consensus'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "messages" -d 'Show the direct messages (PROPOSAL, FEEDBACK, HANDOFF) of a pipeline'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "logs" -d 'Show a pipeline\'s audit trail: its own events and its agents\''
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "agent" -d 'Run one governed agent, or one governed command'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "agents" -d 'Agents\' trust state: list, show, promote, demote, revoke, reinstate, approve'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "revocations" -d 'List revoked agents and why'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "handoff" -d 'Show the newest handoff on a task: why the agent stopped, where, what it tried, what to do next'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "errors" -d 'Summarise errors, violations, revocations and failed runs across agents (from the ledger)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "metrics" -d 'Print metrics in the Prometheus text format (agents by tier and phase, revocations, violations, budgets, token TTLs, ledger size)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "token" -d 'A pipeline\'s token (TTL, renewals; --reveal), or tier tokens by hand: issue, renew, lookup, revoke'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and not __fish_seen_subcommand_from spawn continue list status watch revoke consensus blackboard messages logs agent agents revocations handoff errors metrics token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from consensus" -f -a "status" -d 'Show the votes of the current round and the tally they make'
+complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from consensus" -f -a "fallback" -d 'Choose a fallback after a consensus failure'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'

@@ -11,6 +11,7 @@ mod ledger;
 mod ledger_vault;
 mod memory;
 mod metrics;
+mod pipelines;
 mod readme;
 mod schemas;
 mod status;

@@ -46,3 +46,41 @@ fn every_exit_code_is_in_the_readme() {
         );
     }
 }
+
+#[test]
+fn the_readme_main_job_runs_the_quickstart_pipeline_on_this_repository() {
+    assert!(
+        readme().contains(
+            "cargo run --release --bin pipeline -- spawn --plan examples/plans/quickstart.yaml"
+        ),
+        "the README's first command runs the quickstart pipeline"
+    );
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let env = crate::common::TestEnv::new();
+    let run = env
+        .sh(&format!(
+            "cd '{}' && \"$PIPELINE\" spawn --plan examples/plans/quickstart.yaml --json",
+            repo.display()
+        ))
+        .expect(0);
+    let last = run.json_lines().pop().unwrap();
+    assert_eq!(last["pipeline"]["status"], "COMPLETED");
+    let id = last["pipeline"]["id"].as_str().unwrap();
+    let board = env
+        .run(
+            "pipeline",
+            &["blackboard", id, "--section", "solutions", "--json"],
+        )
+        .expect(0)
+        .json();
+    let alpha = &board["solutions"][0]["content"];
+    assert!(
+        alpha["checked"].as_u64().unwrap() >= 3,
+        "the README links to files: {alpha}"
+    );
+    assert_eq!(
+        alpha["broken"],
+        serde_json::json!([]),
+        "this repository's own Markdown has no broken relative links"
+    );
+}

@@ -1,6 +1,6 @@
 //! Every `--json` output matches its documented shape in schema/json/.
 //! A small validator covers what the schemas use: type, required,
-//! properties, additionalProperties: false, items, enum, minimum and $ref to
+//! properties, additionalProperties (false or a schema), items, enum, minimum and $ref to
 //! a sibling file.
 
 use std::path::Path;
@@ -71,10 +71,13 @@ fn check(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
         for (k, val) in obj {
             match props.and_then(|p| p.get(k)) {
                 Some(s) => check(s, val, &format!("{at}.{k}"))?,
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    return Err(format!("{at}: undocumented `{k}`"));
-                }
-                None => {}
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        return Err(format!("{at}: undocumented `{k}`"));
+                    }
+                    Some(extra @ Value::Object(_)) => check(extra, val, &format!("{at}.{k}"))?,
+                    _ => {}
+                },
             }
         }
     }
@@ -454,4 +457,42 @@ fn pipeline_agent_outputs_match_their_schemas() {
         .expect(0)
         .json(),
     );
+}
+
+#[test]
+fn pipeline_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    crate::pipelines::with_examples(&env);
+    let run = env
+        .sh("\"$PIPELINE\" spawn --plan examples/plans/conflict.yaml --json")
+        .expect(0);
+    let lines = run.json_lines();
+    for l in &lines {
+        assert_shape("pipeline-event.schema.json", l);
+    }
+    let last = lines.last().unwrap();
+    assert_shape("pipeline.schema.json", &last["pipeline"]);
+    let id = last["pipeline"]["id"].as_str().unwrap();
+    let json = |args: &[&str]| env.run("pipeline", args).expect(0).json();
+    assert_shape("pipeline.schema.json", &json(&["status", id, "--json"]));
+    assert_shape("pipelines.schema.json", &json(&["list", "--all", "--json"]));
+    assert_shape(
+        "pipeline-blackboard.schema.json",
+        &json(&["blackboard", id, "--json"]),
+    );
+    assert_shape(
+        "pipeline-messages.schema.json",
+        &json(&["messages", id, "--json"]),
+    );
+    assert_shape(
+        "pipeline-consensus.schema.json",
+        &json(&["consensus", "status", id, "--json"]),
+    );
+    assert_shape(
+        "pipeline-token.schema.json",
+        &json(&["token", id, "--json"]),
+    );
+    let revealed = json(&["token", id, "--reveal", "--json"]);
+    assert_shape("pipeline-token.schema.json", &revealed);
+    assert!(revealed["token"].is_string());
 }

@@ -1028,11 +1028,7 @@ fn run_agent(
             let client = agov_llm::ChatClient::new(settings).map_err(|e| {
                 PipelineError::BadInput(format!("the llm driver cannot start: {e}"))
             })?;
-            let work = job
-                .work_dir
-                .join("agov-work")
-                .join(&pipeline)
-                .join(role.as_str());
+            let work = output_dir.clone();
             let tx2 = tx.clone();
             agov_agent::llm::drive(
                 &mut run,

@@ -310,6 +310,30 @@ impl Bao {
     pub fn stop(&mut self) {
         self.server.stop();
     }
+
+    /// OpenBao's own answer to `token lookup -accessor ACCESSOR` (as root):
+    /// true while the token is live, false once revoked or expired.
+    pub fn accessor_is_live(&self, accessor: &str) -> bool {
+        let body = format!(r#"{{"accessor":"{accessor}"}}"#);
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to OpenBao");
+        s.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        write!(
+            s,
+            "POST /v1/auth/token/lookup-accessor HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Vault-Token: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            Bao::ROOT_TOKEN,
+            body.len()
+        )
+        .expect("write to OpenBao");
+        let mut head = [0u8; 32];
+        let n = s.read(&mut head).expect("read from OpenBao");
+        let text = String::from_utf8_lossy(&head[..n]).into_owned();
+        match text.split_whitespace().nth(1) {
+            Some("200") => true,
+            Some("400") | Some("403") => false,
+            other => panic!("unexpected answer from OpenBao: {other:?} ({text})"),
+        }
+    }
 }
 
 /// The HTTP status of `GET path` on a loopback port, or `None` if nothing answers.

@@ -41,7 +41,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         eprintln!("pipeline {} is {}; taking over", st.id, st.status);
     }
     let st = {
-        let mut printer = view::progress_printer(ctx);
+        let mut printer = view::progress_printer(ctx, &args.id);
         agov_pipeline::drive(&env, &args.id, &mut printer)?
     };
     view::finish(ctx, &st)

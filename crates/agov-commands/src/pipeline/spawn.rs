@@ -143,7 +143,12 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    if !ctx.json() && !ctx.global.quiet {
+    if ctx.json() {
+        ctx.out.json_line(&serde_json::json!({
+            "event": "spawned", "pipeline": id, "plan": st.plan.name, "tier": tier.number(),
+        }))?;
+        ctx.out.flush()?;
+    } else if !ctx.global.quiet {
         eprintln!(
             "pipeline {id} spawned (plan {}, tier {})",
             st.plan.name,
@@ -151,7 +156,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     let st = {
-        let mut printer = view::progress_printer(ctx);
+        let mut printer = view::progress_printer(ctx, &id);
         agov_pipeline::drive(&env, &id, &mut printer)?
     };
     let _ = &mut b;

@@ -94,7 +94,8 @@ pub(super) fn describe(st: &PipelineState, lease_holder: Option<&str>) -> Vec<St
 
 /// Prints progress as it happens: a line per event on stderr, or JSON
 /// Lines on stdout with `--json`; nothing with `--quiet`.
-pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx) -> impl FnMut(Progress<'_>) + 'c {
+pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Progress<'_>) + 'c {
+    let id = id.to_string();
     let json = ctx.json();
     let quiet = ctx.global.quiet;
     move |p: Progress<'_>| {
@@ -131,6 +132,8 @@ pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx) -> impl FnMut(Progress<'_>)
             ),
         };
         if json {
+            let mut doc = doc;
+            doc["pipeline"] = json!(id);
             // A closed stdout ends the output, not the pipeline.
             let _ = ctx.out.json_line(&doc).and_then(|()| ctx.out.flush());
         } else if !quiet {

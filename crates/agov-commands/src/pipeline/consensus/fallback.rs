@@ -91,7 +91,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     let st = {
-        let mut printer = view::progress_printer(ctx);
+        let mut printer = view::progress_printer(ctx, &args.id);
         agov_pipeline::drive(&env, &args.id, &mut printer)?
     };
     view::finish(ctx, &st)

@@ -1,0 +1,539 @@
+//! Multi-agent pipelines end to end through the `pipeline` binary: the
+//! shipped examples on the embedded default and against OpenBao + Redis,
+//! a driver killed with kill -9 and taken over, and revocation checked with
+//! OpenBao's own lookup.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{Run, TestEnv};
+
+/// The embedded default, and OpenBao + Redis (a tenant of its own).
+fn both() -> Vec<(&'static str, TestEnv)> {
+    let mut embedded = TestEnv::new();
+    embedded.set("AGOV_LEASE_TTL", "2s");
+    let mut real = crate::ledger_vault::vault_env();
+    real.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .set("AGOV_LEASE_TTL", "2s");
+    vec![("embedded", embedded), ("openbao+redis", real)]
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// The repository's examples in the environment's folder, with a Markdown
+/// file holding one good and two broken relative links.
+pub(crate) fn with_examples(env: &TestEnv) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    copy_dir(&repo.join("examples"), &env.dir.path().join("examples"));
+    let docs = env.dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(
+        docs.join("guide.md"),
+        "# Guide\n\nSee [the plan](../examples/plans/quickstart.yaml), [gone](missing.md)\nand [also gone](../nowhere/x.md#part), [web](https://example.com).\n",
+    )
+    .unwrap();
+}
+
+fn spawn(env: &TestEnv, plan: &str) -> (Run, String) {
+    let run = env.sh(&format!("\"$PIPELINE\" spawn --plan {plan} --json"));
+    let lines = run.json_lines();
+    let id = lines
+        .first()
+        .and_then(|l| l["pipeline"].as_str())
+        .unwrap_or_else(|| panic!("no pipeline id\n{}\n{}", run.stdout, run.stderr))
+        .to_string();
+    (run, id)
+}
+
+fn status(env: &TestEnv, id: &str) -> Value {
+    env.run("pipeline", &["status", id, "--json"])
+        .expect(0)
+        .json()
+}
+
+fn board(env: &TestEnv, id: &str) -> Value {
+    env.run("pipeline", &["blackboard", id, "--json"])
+        .expect(0)
+        .json()
+}
+
+fn events(env: &TestEnv, id: &str, action: &str) -> Vec<Value> {
+    env.run(
+        "ledger",
+        &[
+            "query",
+            "--pipeline",
+            id,
+            "--action",
+            action,
+            "--limit",
+            "1000",
+            "--json",
+        ],
+    )
+    .expect(0)
+    .json()
+    .as_array()
+    .unwrap()
+    .clone()
+}
+
+#[test]
+fn the_quickstart_finds_the_broken_links_and_reaches_consensus() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let (run, id) = spawn(&env, "examples/plans/quickstart.yaml");
+        let run = run.expect(0);
+        let lines = run.json_lines();
+        let last = lines.last().unwrap();
+        assert_eq!(last["event"], "result", "{name}");
+        assert_eq!(last["pipeline"]["status"], "COMPLETED", "{name}");
+        let statuses: Vec<&str> = lines
+            .iter()
+            .filter(|l| l["event"] == "status")
+            .map(|l| l["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            statuses,
+            ["RUNNING", "REPORT", "ORCHESTRATING", "COMPLETED"],
+            "{name}"
+        );
+        let b = board(&env, &id);
+        let alpha = b["solutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["by"] == "alpha")
+            .unwrap();
+        assert_eq!(alpha["content"]["checked"], 3, "{name}: {alpha}");
+        let broken: Vec<&str> = alpha["content"]["broken"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["target"].as_str().unwrap())
+            .collect();
+        assert_eq!(broken, ["missing.md", "../nowhere/x.md#part"], "{name}");
+        let votes = b["consensus"].as_array().unwrap();
+        assert_eq!(votes.len(), 2, "{name}");
+        assert!(votes.iter().all(|v| v["vote"] == "ACCEPT"), "{name}");
+        // Each vote is tied to the token its agent held, now revoked.
+        let st = status(&env, &id);
+        for role in ["alpha", "beta"] {
+            let slot = &st["agents"][role];
+            let vote = votes.iter().find(|v| v["role"] == role).unwrap();
+            assert_eq!(vote["token_accessor"], slot["token_accessor"], "{name}");
+            let look = env.run(
+                "pipeline",
+                &["token", "lookup", slot["token_accessor"].as_str().unwrap()],
+            );
+            assert_eq!(look.code, 3, "{name}: {role}'s token is revoked after EXIT");
+        }
+        assert!(st["token"]["revoked"].is_string(), "{name}: {st}");
+        let report = std::fs::read_to_string(
+            env.data()
+                .join("pipelines")
+                .join(&id)
+                .join("beta/report.md"),
+        )
+        .unwrap();
+        assert!(report.contains("docs/guide.md"), "{name}: {report}");
+        let consensus = events(&env, &id, "pipeline.consensus");
+        assert_eq!(consensus.len(), 1, "{name}");
+        assert_eq!(consensus[0]["detail"]["reached"], true, "{name}");
+        assert_eq!(events(&env, &id, "pipeline.vote").len(), 2, "{name}");
+        if name == "embedded" {
+            // (With Vault, seals live at one KV path that every test
+            // installation on the shared server writes.)
+            env.run("ledger", &["verify"]).expect(0);
+        }
+        // Settled pipelines are not listed as active.
+        let active = env.run("pipeline", &["list", "--json"]).expect(0).json();
+        assert_eq!(active.as_array().unwrap().len(), 0, "{name}");
+    }
+}
+
+#[test]
+fn three_conflicts_spawn_gamma_which_mediates_and_votes() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let (run, id) = spawn(&env, "examples/plans/conflict.yaml");
+        run.expect(0);
+        let st = status(&env, &id);
+        assert_eq!(st["gamma"]["reason"], "3 unresolved conflicts", "{name}");
+        assert_eq!(st["agents"]["gamma"]["status"], "completed", "{name}");
+        assert_eq!(st["tally"]["accepts"], 3, "{name}");
+        assert_eq!(
+            st["tally"]["required"],
+            serde_json::json!(["alpha", "beta", "gamma"]),
+            "{name}"
+        );
+        let b = board(&env, &id);
+        let conflicts = b["conflicts"].as_array().unwrap();
+        assert_eq!(conflicts.len(), 3, "{name}");
+        assert!(
+            conflicts.iter().all(|c| c["resolved_by"] == "gamma"),
+            "{name}: {conflicts:?}"
+        );
+        let gamma = events(&env, &id, "pipeline.gamma");
+        assert_eq!(gamma.len(), 1, "{name}");
+        let mail = env
+            .run("pipeline", &["messages", &id, "--to", "beta", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(mail[0]["kind"], "PROPOSAL", "{name}: {mail}");
+        assert_eq!(mail[0]["from"], "alpha", "{name}");
+    }
+}
+
+#[test]
+fn no_consensus_exits_2_and_the_fallbacks_work() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let (run, id) = spawn(&env, "examples/plans/disagree.yaml");
+        let run = run.expect(2);
+        assert!(run.stderr.contains("rejected by beta"), "{name}");
+        assert!(run.stderr.contains("consensus fallback"), "{name}: hint");
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "CONSENSUS_FAILED", "{name}");
+        // Still listed: it waits for a person.
+        let active = env.run("pipeline", &["list", "--json"]).expect(0).json();
+        assert_eq!(active[0]["id"], id.as_str(), "{name}");
+
+        let ctx_file = env.dir.path().join("context.json");
+        env.run(
+            "pipeline",
+            &[
+                "consensus",
+                "fallback",
+                &id,
+                "--action",
+                "download_log",
+                "--output",
+                ctx_file.to_str().unwrap(),
+            ],
+        )
+        .expect(0);
+        let ctx: Value = serde_json::from_slice(&std::fs::read(&ctx_file).unwrap()).unwrap();
+        assert_eq!(ctx["votes"].as_array().unwrap().len(), 2, "{name}");
+        assert!(!ctx["ledger"].as_array().unwrap().is_empty(), "{name}");
+        assert_eq!(ctx["pipeline"]["status"], "CONSENSUS_FAILED", "{name}");
+
+        // accept_partial needs an explicit yes, and records who said it.
+        let no = env.run(
+            "pipeline",
+            &["consensus", "fallback", &id, "--action", "accept_partial"],
+        );
+        assert_eq!(no.code, 64, "{name}");
+        assert_eq!(status(&env, &id)["status"], "CONSENSUS_FAILED", "{name}");
+        env.run(
+            "pipeline",
+            &[
+                "consensus",
+                "fallback",
+                &id,
+                "--action",
+                "accept_partial",
+                "--yes",
+            ],
+        )
+        .expect(0);
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "COMPLETED", "{name}");
+        assert_eq!(st["accepted_by"], "user:tester", "{name}");
+        let fb = events(&env, &id, "pipeline.fallback");
+        assert_eq!(fb[0]["detail"]["accepted_by"], "user:tester", "{name}");
+        // A fallback on a completed pipeline is refused.
+        let again = env.run(
+            "pipeline",
+            &["consensus", "fallback", &id, "--action", "rerun_same"],
+        );
+        assert_eq!(again.code, 64, "{name}");
+
+        // rerun_same: a new round in which the strict reviewer is satisfied.
+        let (run, id2) = spawn(&env, "examples/plans/disagree.yaml");
+        run.expect(2);
+        let rerun = env.sh(&format!(
+            "STRICT_BETA_MAX_TODOS=100 \"$PIPELINE\" consensus fallback {id2} --action rerun_same --json"
+        ));
+        rerun.expect(0);
+        let st = status(&env, &id2);
+        assert_eq!(st["round"], 2, "{name}");
+        assert_eq!(st["status"], "COMPLETED", "{name}");
+        let round1 = env
+            .run("pipeline", &["consensus", "status", &id2, "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(round1["tally"]["reached"], true, "{name}");
+        let all = env
+            .run("pipeline", &["blackboard", &id2, "--round", "1", "--json"])
+            .expect(0)
+            .json();
+        assert!(
+            all["consensus"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["vote"] == "REJECT"),
+            "{name}: round 1's votes are kept"
+        );
+    }
+}
+
+#[test]
+fn the_llm_example_reaches_consensus_through_an_openai_compatible_api() {
+    let fake = agov_testkit::llm::FakeLlm::start();
+    for (name, mut env) in both() {
+        with_examples(&env);
+        env.set("AGOV_LLM_BASE_URL", &fake.base_url())
+            .set("AGOV_LLM_API_KEY", "sk-test-not-real")
+            .set("AGOV_LLM_MODEL", "test/model");
+        let (run, id) = spawn(&env, "examples/plans/llm-openrouter.yaml");
+        let run = run.expect(0);
+        assert!(!run.stdout.contains("sk-test-not-real"), "{name}");
+        let b = board(&env, &id);
+        assert_eq!(b["solutions"].as_array().unwrap().len(), 2, "{name}");
+        assert_eq!(b["consensus"].as_array().unwrap().len(), 2, "{name}");
+        assert!(
+            std::fs::metadata(
+                env.data()
+                    .join("pipelines")
+                    .join(&id)
+                    .join("alpha/findings.md")
+            )
+            .is_ok(),
+            "{name}"
+        );
+    }
+    let seen = fake.seen();
+    assert!(seen.iter().any(|s| s.body.contains("VOTE")));
+    assert!(
+        seen.iter()
+            .all(|s| s.authorization == "Bearer sk-test-not-real")
+    );
+}
+
+/// A plan whose BETA works for a few seconds (heartbeating), for killing
+/// its driver half-way.
+fn slow_plan(env: &TestEnv) {
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("slow.yaml"),
+        "name: slow\nobjective: outlive a driver\nagents:\n  alpha: {command: [python3, quick.py]}\n  beta: {command: [python3, slow.py]}\n",
+    )
+    .unwrap();
+    let head =
+        "import os, sys, time\nsys.path.insert(0, 'examples/agents')\nfrom agov_agent import *\n";
+    std::fs::write(
+        dir.join("quick.py"),
+        format!("{head}phase('PREFLIGHT'); phase('PLAN'); phase('EXECUTE')\npost('solutions', {{'alpha': 'found 2 things'}})\nphase('VERIFY'); phase('PACKAGE'); phase('REPORT')\nvote('ACCEPT', 'alpha is satisfied')\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("slow.py"),
+        format!("{head}phase('PREFLIGHT'); phase('PLAN'); phase('EXECUTE')\nfor i in range(int(os.environ.get('SLOW_SECONDS', '4')) * 5):\n    say(type='heartbeat'); time.sleep(0.2)\npost('solutions', {{'beta': 'summarised 2 things'}})\nphase('VERIFY'); phase('PACKAGE'); phase('REPORT')\nvote('ACCEPT', 'beta is satisfied')\n"),
+    )
+    .unwrap();
+}
+
+fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < limit, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What must be the same after a takeover as after an uninterrupted run.
+fn outcome(env: &TestEnv, id: &str) -> Value {
+    let st = status(env, id);
+    let b = board(env, id);
+    let mut solutions: Vec<Value> = b["solutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::json!([e["by"], e["content"]]))
+        .collect();
+    solutions.sort_by_key(|v| v.to_string());
+    let votes: Vec<Value> = b["consensus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| serde_json::json!([v["role"], v["vote"], v["reasoning"]]))
+        .collect();
+    serde_json::json!({
+        "status": st["status"],
+        "tally": st["tally"],
+        "solutions": solutions,
+        "votes": votes,
+    })
+}
+
+#[test]
+fn a_driver_killed_mid_run_is_taken_over_by_continue_without_repeating_work() {
+    for (name, env) in both() {
+        with_examples(&env);
+        slow_plan(&env);
+        let started = env
+            .sh("\"$PIPELINE\" spawn --plan slow.yaml --json > spawn.out 2> spawn.err & echo $!");
+        let pid = started.stdout.trim().to_string();
+        let mut id = String::new();
+        wait_for("beta to be working", Duration::from_secs(30), || {
+            let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
+            if id.is_empty()
+                && let Some(first) = out.lines().next()
+            {
+                id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+            }
+            if id.is_empty() {
+                return false;
+            }
+            let st = status(&env, &id);
+            st["agents"]["alpha"]["status"] == "completed"
+                && st["agents"]["beta"]["phase"] == "EXECUTE"
+                && st["agents"]["beta"]["pid"].is_number()
+        });
+        env.sh(&format!("kill -9 {pid}")).expect(0);
+        let orphan = status(&env, &id)["agents"]["beta"]["pid"].as_u64().unwrap();
+
+        // The dead driver's lease has not lapsed yet: nobody can take over.
+        let early = env.run("pipeline", &["continue", &id]);
+        assert_eq!(early.code, 64, "{name}: {}", early.stderr);
+        assert!(early.stderr.contains("being driven by"), "{name}");
+
+        // Once it lapses, two takeovers race; exactly one drives.
+        std::thread::sleep(Duration::from_millis(2200));
+        let race = env.sh(&format!(
+            "\"$PIPELINE\" continue {id} -q > c1.out 2>&1 & a=$!; \"$PIPELINE\" continue {id} -q > c2.out 2>&1 & b=$!; wait $a; x=$?; wait $b; y=$?; echo $x $y"
+        ));
+        let mut codes: Vec<&str> = race.stdout.split_whitespace().collect();
+        codes.sort();
+        assert_eq!(codes, ["0", "64"], "{name}: {}", race.stdout);
+
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "COMPLETED", "{name}");
+        assert_eq!(
+            st["agents"]["alpha"]["attempts"], 1,
+            "{name}: alpha ran once"
+        );
+        assert_eq!(
+            st["agents"]["beta"]["attempts"], 2,
+            "{name}: beta ran again"
+        );
+        assert_eq!(st["drivers"], 2, "{name}");
+        assert_eq!(events(&env, &id, "pipeline.drive").len(), 2, "{name}");
+        assert_eq!(
+            events(&env, &id, "pipeline.agent_interrupted").len(),
+            1,
+            "{name}"
+        );
+        assert!(
+            !Path::new(&format!("/proc/{orphan}")).exists()
+                || std::fs::read_to_string(format!("/proc/{orphan}/stat"))
+                    .is_ok_and(|s| s.contains(") Z ")),
+            "{name}: the orphaned agent was stopped"
+        );
+
+        // The same final state as a run nobody interrupted.
+        let (run, clean) = spawn(&env, "slow.yaml");
+        run.expect(0);
+        assert_eq!(outcome(&env, &id), outcome(&env, &clean), "{name}");
+    }
+}
+
+#[test]
+fn revoking_a_pipeline_revokes_every_agent_token_in_openbao() {
+    let mut env = crate::ledger_vault::vault_env();
+    env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .set("SLOW_SECONDS", "30");
+    with_examples(&env);
+    slow_plan(&env);
+    // Both agents work for a while.
+    std::fs::copy(
+        env.dir.path().join("slow.py"),
+        env.dir.path().join("quick.py"),
+    )
+    .unwrap();
+    let out = env
+        .sh("\"$PIPELINE\" spawn --plan slow.yaml --detach --json")
+        .expect(0)
+        .json();
+    let id = out["id"].as_str().unwrap().to_string();
+    let mut st = Value::Null;
+    wait_for(
+        "both agents to hold tokens",
+        Duration::from_secs(30),
+        || {
+            st = status(&env, &id);
+            ["alpha", "beta"]
+                .iter()
+                .all(|r| st["agents"][*r]["phase"] == "EXECUTE")
+        },
+    );
+    let bao = agov_testkit::shared_bao();
+    let accessors: Vec<String> = [
+        st["token"]["accessor"].as_str().unwrap(),
+        st["agents"]["alpha"]["token_accessor"].as_str().unwrap(),
+        st["agents"]["beta"]["token_accessor"].as_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for a in &accessors {
+        assert!(bao.accessor_is_live(a), "{a} is live before");
+    }
+    env.run("pipeline", &["revoke", &id, "--reason", "test"])
+        .expect(0);
+    for a in &accessors {
+        assert!(!bao.accessor_is_live(a), "{a} is revoked in OpenBao");
+    }
+    let watched = env.run("pipeline", &["watch", &id]);
+    assert_eq!(watched.code, 3, "{}", watched.stderr);
+    let st = status(&env, &id);
+    assert_eq!(st["status"], "FAILED");
+    assert_eq!(st["revoked_by"], "user:tester");
+    assert_eq!(events(&env, &id, "pipeline.revoke").len(), 1);
+}
+
+#[test]
+fn bad_plans_and_unknown_pipelines_get_clear_errors_and_leave_nothing() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.dir.path().join("bad.yaml"),
+        "name: bad\nobjective: x\nagents:\n  alpha: {command: [true]}\n",
+    )
+    .unwrap();
+    let out = env.sh("\"$PIPELINE\" spawn --plan bad.yaml");
+    assert_eq!(out.code, 64);
+    assert!(out.stderr.contains("agents.beta"), "{}", out.stderr);
+    assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+    let dup = env.dir.path().join("dup.yaml");
+    std::fs::write(&dup, "name: a\nname: b\nobjective: x\nagents: {}\n").unwrap();
+    assert_eq!(env.sh("\"$PIPELINE\" spawn --plan dup.yaml").code, 64);
+    assert_eq!(env.sh("\"$PIPELINE\" spawn --plan nowhere.yaml").code, 64);
+    let none = env.run("pipeline", &["status", "p-0000000000"]);
+    assert_eq!(none.code, 1, "{}", none.stderr);
+    assert!(none.stderr.contains("no pipeline"), "{}", none.stderr);
+    let list = env
+        .run("pipeline", &["list", "--all", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(list, serde_json::json!([]));
+}
