@@ -18,7 +18,7 @@ fi
 
 echo "building the release binaries…" >&2
 cargo build -q --release -p agov --bins
-cargo build -q --release -p agov-ledger --example fill_ledger -p agov-bugs --example fill_bugs -p agov-agent --example transitions
+cargo build -q --release -p agov-ledger --example fill_ledger -p agov-bugs --example fill_bugs -p agov-agent --example transitions -p agov-pipeline --example board
 BIN=$ROOT/target/release
 LEDGER=$BIN/ledger
 BUGS=$BIN/bugs
@@ -28,32 +28,8 @@ trap 'rm -rf "$WORK"' EXIT
 export AGOV_HOME=$WORK/home
 unset VAULT_ADDR VAULT_TOKEN AGOV_RUNTIME_URL AGOV_LEDGER_PATH AGOV_TENANT || true
 
-ROWS=()
-INFO=()
-# row TARGET MEASURED LIMIT UNIT  (pass when MEASURED <= LIMIT)
-row() {
-  local verdict
-  verdict=$(python3 -c "import sys; print('pass' if sys.argv[1] != 'failed' and float(sys.argv[1]) <= float(sys.argv[2]) else 'FAIL')" "$2" "$3")
-  ROWS+=("| $1 | $2 $4 | ≤ $3 $4 | $verdict |")
-}
-# row_min TARGET MEASURED LIMIT UNIT  (pass when MEASURED >= LIMIT)
-row_min() {
-  local verdict
-  verdict=$(python3 -c "import sys; print('pass' if sys.argv[1] != 'failed' and float(sys.argv[1]) >= float(sys.argv[2]) else 'FAIL')" "$2" "$3")
-  ROWS+=("| $1 | $2 $4 | ≥ $3 $4 | $verdict |")
-}
-# median_ms COMMAND RUNS: hyperfine's median in milliseconds, or `failed`
-# (with the command's error on stderr) when the command does not succeed.
-median_ms() {
-  rm -f "$WORK/h.json"
-  if ! hyperfine -N --warmup 3 --runs "$2" --export-json "$WORK/h.json" "$1" >/dev/null 2>"$WORK/h.err"; then
-    echo "benchmark failed: $1" >&2
-    tail -n 3 "$WORK/h.err" >&2
-    echo failed
-    return
-  fi
-  python3 -c "import json; print(round(json.load(open('$WORK/h.json'))['results'][0]['median'] * 1000, 2))"
-}
+# shellcheck source=tests/bench/lib.sh
+source "$ROOT/tests/bench/lib.sh"
 
 echo "ledger note…" >&2
 "$LEDGER" note -m warm-up >/dev/null
@@ -190,9 +166,8 @@ echo "lifecycle transitions…" >&2
 ms_per() { python3 -c "print(round(float('$1') / 1000, 3))"; }
 row "governance overhead per transition, embedded (mean of 10,000)" "$(ms_per "$("$BIN/examples/transitions" "$WORK/transitions-embedded" 10000)")" 2 ms
 if command -v redis-server >/dev/null; then
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null
-  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  port=$(free_port)
+  start_redis "$port"
   row "governance overhead per transition, Redis on loopback (mean of 10,000)" "$(ms_per "$("$BIN/examples/transitions" "$WORK/transitions-redis" 10000 "redis://127.0.0.1:$port")")" 1 ms
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
 else
@@ -225,6 +200,10 @@ if [ -x "$BAO" ]; then
 else
   echo "bao not found: skipping the OpenBao token rows (./tests/run.sh installs it)" >&2
 fi
+
+# Multi-agent pipelines: orchestration overhead, blackboard throughput, 50 at once.
+# shellcheck source=tests/bench/pipelines.sh
+source "$ROOT/tests/bench/pipelines.sh"
 
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2

@@ -537,3 +537,28 @@ fn bad_plans_and_unknown_pipelines_get_clear_errors_and_leave_nothing() {
         .json();
     assert_eq!(list, serde_json::json!([]));
 }
+
+#[test]
+fn an_interrupted_driver_leaves_a_pipeline_that_can_be_continued() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    slow_plan(&env);
+    let out = env.sh(
+        "SLOW_SECONDS=30 timeout -s INT 3 \"$PIPELINE\" spawn --plan slow.yaml --json > out.jsonl; echo $?",
+    );
+    assert_eq!(out.stdout.trim(), "124", "{}", out.stderr);
+    let first = std::fs::read_to_string(env.dir.path().join("out.jsonl")).unwrap();
+    let id = serde_json::from_str::<Value>(first.lines().next().unwrap()).unwrap()["pipeline"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let st = status(&env, &id);
+    assert_eq!(st["status"], "RUNNING");
+    assert_eq!(st["agents"]["beta"]["status"], "pending", "{st}");
+    assert_eq!(events(&env, &id, "pipeline.interrupted").len(), 1);
+    // Nobody drives it now: revoking settles it at once.
+    env.run("pipeline", &["revoke", &id, "--reason", "abandoned"])
+        .expect(0);
+    assert_eq!(status(&env, &id)["status"], "FAILED");
+    assert_eq!(env.run("pipeline", &["watch", &id]).code, 3);
+}

@@ -41,7 +41,8 @@ pub struct CommandSpec {
     pub packet_path: PathBuf,
     /// Working directory.
     pub dir: Option<PathBuf>,
-    /// Set by the caller to stop the agent (its group is killed and the run fails).
+    /// Set by the caller to stop the agent (its group is killed and the run
+    /// fails). A caller that passes one handles SIGINT and SIGTERM itself.
     pub stop: Option<Arc<AtomicBool>>,
 }
 
@@ -181,9 +182,12 @@ pub fn drive(
     );
     let mut last_refresh = Instant::now();
     let interrupted = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&interrupted))
-            .map_err(|e| AgentError::Process(format!("cannot watch for interruptions: {e}")))?;
+    // A caller that can stop the agent handles interruptions itself.
+    if spec.stop.is_none() {
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            signal_hook::flag::register(sig, Arc::clone(&interrupted))
+                .map_err(|e| AgentError::Process(format!("cannot watch for interruptions: {e}")))?;
+        }
     }
     let result = (|| -> Result<(), AgentError> {
         loop {

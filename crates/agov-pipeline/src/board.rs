@@ -133,6 +133,23 @@ impl<'a> Board<'a> {
         Ok(v)
     }
 
+    /// One entry: the `n`th that `by` wrote to `section` in `round`.
+    pub fn entry(
+        &self,
+        section: &str,
+        round: u32,
+        by: Role,
+        n: u32,
+    ) -> Result<Option<Entry>, PipelineError> {
+        Ok(self
+            .store
+            .hget(
+                &self.section_key(section),
+                &field(round, &format!("{by}/{n:04}")),
+            )?
+            .and_then(|raw| serde_json::from_slice(&raw).ok()))
+    }
+
     /// The votes of `round`, one per role (the latest).
     pub fn votes(&self, round: u32) -> Result<BTreeMap<Role, Vote>, PipelineError> {
         let all: Vec<Vote> = decode(self.store.hgetall(&self.section_key("consensus"))?);

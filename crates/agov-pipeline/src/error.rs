@@ -30,6 +30,9 @@ pub enum PipelineError {
     /// This process stopped holding the lease (it lapsed and someone took over).
     #[error("lost the lease on pipeline {0}: another process took it over")]
     LeaseLost(String),
+    /// The driver was interrupted (SIGINT, SIGTERM); the pipeline can be continued.
+    #[error("interrupted: pipeline {0} stopped its running agents and can be continued")]
+    Interrupted(String),
     /// The command does not apply in the pipeline's state.
     #[error("pipeline {id} is {status}: {detail}")]
     WrongState {
@@ -89,6 +92,7 @@ impl Classify for PipelineError {
                 FailureClass::Usage
             }
             PipelineError::LeaseLost(_)
+            | PipelineError::Interrupted(_)
             | PipelineError::Sealed { .. }
             | PipelineError::Io { .. } => FailureClass::Failed,
             PipelineError::Runtime(e) => e.class(),
@@ -108,6 +112,9 @@ impl Classify for PipelineError {
                 "`pipeline watch {id}` follows it; if that process died, its lease lapses and `pipeline continue {id}` takes over"
             )),
             PipelineError::LeaseLost(id) => Some(format!("`pipeline status {id}` shows who drives it now")),
+            PipelineError::Interrupted(id) => Some(format!(
+                "`pipeline continue {id}` runs the stopped agents again; `pipeline revoke {id}` ends it"
+            )),
             PipelineError::WrongState { id, .. } => {
                 Some(format!("`pipeline status {id}` shows where it stands"))
             }

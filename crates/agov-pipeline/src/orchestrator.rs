@@ -593,6 +593,12 @@ impl Book<'_, '_> {
         observe: &mut dyn FnMut(Progress<'_>),
     ) -> Result<bool, PipelineError> {
         let stop = Arc::new(AtomicBool::new(false));
+        let interrupted = Arc::new(AtomicBool::new(false));
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            signal_hook::flag::register(sig, Arc::clone(&interrupted))
+                .map_err(|e| PipelineError::io("cannot watch for interruptions", e))?;
+        }
+        let mut was_running: Vec<Role> = Vec::new();
         let env = self.env;
         let mut stopped: Option<(String, Option<String>)> = None;
         let mut lost: Option<PipelineError> = None;
@@ -625,6 +631,17 @@ impl Book<'_, '_> {
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
                 if stop.load(Ordering::Relaxed) {
+                    continue;
+                }
+                if interrupted.load(Ordering::Relaxed) {
+                    was_running = self
+                        .state
+                        .agents
+                        .iter()
+                        .filter(|(_, s)| !s.status.ended())
+                        .map(|(r, _)| *r)
+                        .collect();
+                    stop.store(true, Ordering::Relaxed);
                     continue;
                 }
                 let mut halt = |why: (String, Option<String>)| {
@@ -662,6 +679,22 @@ impl Book<'_, '_> {
         })?;
         if let Some(e) = lost {
             return Err(e);
+        }
+        if interrupted.load(Ordering::Relaxed) && stopped.is_none() {
+            // Leave it to be continued: what was running runs again.
+            for role in &was_running {
+                if let Some(s) = self.state.agents.get_mut(role) {
+                    s.status = SlotStatus::Pending;
+                    s.reason = Some("its driver was interrupted; run again".into());
+                }
+            }
+            self.save()?;
+            let e = self.event("pipeline.interrupted").with(
+                "agents",
+                was_running.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            );
+            self.record(e)?;
+            return Err(PipelineError::Interrupted(self.id.clone()));
         }
         self.state.complexity = signals
             .lock()
