@@ -210,11 +210,71 @@ fn runtime_part(settings: &Settings) -> RuntimePart {
         }
         Ok(out)
     };
-    match (read("agent"), read("pipeline")) {
+    let pipelines = || -> Result<Vec<RuntimeEntry>, RuntimeError> {
+        let all = agov_pipeline::state::list(store.as_ref(), &ks)
+            .map_err(|e| RuntimeError::Protocol(e.to_string()))?;
+        Ok(all
+            .into_iter()
+            .take(CAP)
+            .map(|p| {
+                let lease = store
+                    .lock_owner(&ks.pipeline(&p.id, "lease"))
+                    .ok()
+                    .flatten();
+                RuntimeEntry {
+                    id: p.id.clone(),
+                    fields: pipeline_fields(&p, lease),
+                }
+            })
+            .collect())
+    };
+    match (read("agent"), pipelines()) {
         (Ok(a), Ok(p)) => (part.agents, part.pipelines) = (a, p),
         (Err(e), _) | (_, Err(e)) => part.error = Some(e.to_string()),
     }
     part
+}
+
+/// What a recovery briefing needs of a pipeline, and what to do about it.
+fn pipeline_fields(
+    p: &agov_pipeline::PipelineState,
+    lease: Option<String>,
+) -> BTreeMap<String, String> {
+    use agov_pipeline::Status;
+    let mut f = BTreeMap::new();
+    f.insert("status".into(), p.status.as_str().into());
+    f.insert("plan".into(), p.plan.name.clone());
+    f.insert("round".into(), p.round.to_string());
+    f.insert("tier".into(), p.tier.to_string());
+    f.insert("updated_us".into(), p.updated_us.to_string());
+    f.insert(
+        "agents".into(),
+        p.agents
+            .iter()
+            .map(|(r, s)| format!("{r}:{}", s.status.as_str()))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    if let Some(failure) = &p.failure {
+        f.insert("failure".into(), failure.clone());
+    }
+    let next = match (p.status, &lease) {
+        (Status::ConsensusFailed, _) => Some(format!(
+            "choose a fallback: pipeline consensus fallback {} --action …",
+            p.id
+        )),
+        (s, None) if !s.is_settled() => {
+            Some(format!("nobody drives it: pipeline continue {}", p.id))
+        }
+        _ => None,
+    };
+    if let Some(l) = lease {
+        f.insert("driven_by".into(), l);
+    }
+    if let Some(n) = next {
+        f.insert("next".into(), n);
+    }
+    f
 }
 
 fn state_fields(
