@@ -165,9 +165,6 @@ fn runtime_agents_and_pipelines_are_captured_from_redis() {
         .hset("t:default:agent:alpha:state", "tier", b"2")
         .unwrap();
     store
-        .hset("t:default:pipeline:p1:state", "state", b"RUNNING")
-        .unwrap();
-    store
         .hset("t:other:agent:mallory:state", "phase", b"PLAN")
         .unwrap();
     let mut env = TestEnv::new();
@@ -178,6 +175,9 @@ fn runtime_agents_and_pipelines_are_captured_from_redis() {
         format!("[runtime]\nnamespace = \"{ns}\"\n"),
     )
     .unwrap();
+    crate::pipelines::with_examples(&env);
+    env.sh("\"$PIPELINE\" spawn --plan examples/plans/disagree.yaml -q")
+        .expect(2);
     let snap = env
         .run("checkpoint", &["report", "--no-sweep", "--json"])
         .expect(0)
@@ -185,13 +185,25 @@ fn runtime_agents_and_pipelines_are_captured_from_redis() {
     assert_eq!(snap["runtime"]["backend"], "redis");
     assert_eq!(snap["runtime"]["agents"][0]["id"], "alpha");
     assert_eq!(snap["runtime"]["agents"][0]["fields"]["phase"], "EXECUTE");
-    assert_eq!(
-        snap["runtime"]["pipelines"][0]["fields"]["state"],
-        "RUNNING"
+    let pipeline = &snap["runtime"]["pipelines"][0]["fields"];
+    assert_eq!(pipeline["status"], "CONSENSUS_FAILED", "{pipeline}");
+    assert_eq!(pipeline["agents"], "alpha:completed,beta:completed");
+    assert!(
+        pipeline["next"]
+            .as_str()
+            .unwrap()
+            .contains("pipeline consensus fallback"),
+        "{pipeline}"
     );
+    let agents: Vec<&str> = snap["runtime"]["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        snap["runtime"]["agents"].as_array().unwrap().len(),
-        1,
+        agents,
+        ["alpha", "disagree-alpha", "disagree-beta"],
         "another tenant's agent is not shown"
     );
 }
