@@ -61,10 +61,12 @@ if command -v redis-server >/dev/null; then
     INFO+=("| 10,000 blackboard posts / 10,000 single reads / one read of all 10,000, Redis | $(printf '%.0f / %.0f / %.0f' "$w" "$r" "$a") ms |")
     row "10,000 blackboard writes + 10,000 reads against Redis (one round trip each)" "$(printf '%.0f' "$total")" 1000 ms
 
-    # 50 pipelines at once against one Redis, each driven by its own process.
-    export AGOV_HOME=$P/fifty
+    # 50 different pipelines (agents of their own) at once against one
+    # Redis, each driven by its own process, in a tenant of their own.
+    export AGOV_HOME=$P/fifty AGOV_TENANT=fifty
+    for i in $(seq 1 50); do sed "s/^name: trivial/name: trivial-$i/" "$P/trivial.yaml" >"$P/trivial-$i.yaml"; done
     start=$(date +%s.%N)
-    for i in $(seq 1 50); do "$BIN/pipeline" spawn --plan "$P/trivial.yaml" -q >/dev/null 2>>"$P/fifty.err" & done
+    for i in $(seq 1 50); do "$BIN/pipeline" spawn --plan "$P/trivial-$i.yaml" -q >/dev/null 2>>"$P/fifty.err" & done
     wait
     elapsed=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 2))" "$start" "$(date +%s.%N)")
     "$BIN/pipeline" list --all --json >"$P/fifty.json"

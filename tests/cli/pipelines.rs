@@ -562,3 +562,22 @@ fn an_interrupted_driver_leaves_a_pipeline_that_can_be_continued() {
     assert_eq!(status(&env, &id)["status"], "FAILED");
     assert_eq!(env.run("pipeline", &["watch", &id]).code, 3);
 }
+
+#[test]
+fn two_pipelines_of_one_plan_take_turns_with_its_agents() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    slow_plan(&env);
+    let out = env.sh(
+        "SLOW_SECONDS=1; export SLOW_SECONDS; \"$PIPELINE\" spawn --plan slow.yaml --json > a.jsonl 2>a.err & a=$!; \"$PIPELINE\" spawn --plan slow.yaml --json > b.jsonl 2>b.err & b=$!; wait $a; x=$?; wait $b; echo $x $?",
+    );
+    assert_eq!(out.stdout.trim(), "0 0", "{}", out.stderr);
+    let logs: String = ["a.jsonl", "b.jsonl"]
+        .iter()
+        .map(|f| std::fs::read_to_string(env.dir.path().join(f)).unwrap())
+        .collect();
+    assert!(
+        logs.contains("waiting for agent slow-"),
+        "one pipeline waited for the other's agent:\n{logs}"
+    );
+}

@@ -987,16 +987,32 @@ fn run_agent(
         renew_every: None,
     };
     let packet_json = serde_json::to_vec_pretty(&job.packet).unwrap_or_default();
-    let mut run = Run::bootstrap_under(
-        &gov,
-        &mut ledger,
-        job.packet,
-        Some(job.tier),
-        &Under {
-            parent: Some(token),
-            pipeline: Some(&pipeline),
-        },
-    )?;
+    let under = Under {
+        parent: Some(token),
+        pipeline: Some(&pipeline),
+    };
+    // An agent runs once at a time: while another pipeline's run holds it,
+    // wait (until this pipeline is stopped) rather than fail.
+    let lock = Keyspace::new(&env.tenant).agent(&job.packet.agent_id, "lock");
+    let mut told = false;
+    while !stop.load(Ordering::Relaxed) {
+        let Some(holder) = env.store.lock_owner(&lock)? else {
+            break;
+        };
+        if !told {
+            told = true;
+            let _ = tx.send(FromAgent::Log(
+                role,
+                "info".into(),
+                format!(
+                    "waiting for agent {} (run {holder} holds it)",
+                    job.packet.agent_id
+                ),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut run = Run::bootstrap_under(&gov, &mut ledger, job.packet, Some(job.tier), &under)?;
     let _ = tx.send(FromAgent::Started {
         role,
         run_id: run.run_id.clone(),
