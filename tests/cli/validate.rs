@@ -14,7 +14,7 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
         r.stdout
     );
     assert!(
-        r.stdout.trim_end().ends_with("passed, 5 failed"),
+        r.stdout.trim_end().ends_with("passed, 6 failed"),
         "{}",
         r.stdout
     );
@@ -38,6 +38,8 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
         "scripted agent goes BOOTSTRAP → EXIT",
         "a budget breach revokes the agent",
         "it leaves a handoff naming its phase",
+        "a synthetic pipeline reaches consensus",
+        "three conflicts spawn GAMMA, which mediates",
     ] {
         let c = applied["checks"]
             .as_array()

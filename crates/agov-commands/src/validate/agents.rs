@@ -29,14 +29,14 @@ const FLAKY: &str = r#"echo '{"type":"phase","phase":"PREFLIGHT"}'
 for i in 1 2 3; do echo '{"type":"error","key":"probe","message":"probe error"}'; done
 sleep 5"#;
 
-struct Backends {
-    store: Box<dyn RuntimeStore>,
-    tokens: Box<dyn TokenAuthority>,
-    ledger: Ledger,
-    rules: TierRules,
+pub(super) struct Backends {
+    pub(super) store: Box<dyn RuntimeStore>,
+    pub(super) tokens: Box<dyn TokenAuthority>,
+    pub(super) ledger: Ledger,
+    pub(super) rules: TierRules,
 }
 
-fn open(settings: &Settings, phase: &mut Phase) -> Option<Backends> {
+pub(super) fn open(settings: &Settings, phase: &mut Phase) -> Option<Backends> {
     let ledger = super::existing_ledger(settings, phase)?;
     let opened = (|| -> Result<Backends, String> {
         Ok(Backends {
@@ -252,7 +252,7 @@ pub(super) fn check_revocation(settings: &Settings, scratch: &str, phase: &mut P
 
 /// Removes the scratch tenant's runtime keys and trust rows (its ledger
 /// events stay: the ledger is append-only).
-fn cleanup(b: &mut Backends, scratch: &str, phase: &mut Phase) {
+pub(super) fn cleanup(b: &mut Backends, scratch: &str, phase: &mut Phase) {
     let keys = Keyspace::new(scratch);
     let runtime = b
         .store

@@ -5,6 +5,7 @@ mod agents;
 mod checkpointing;
 mod foundation;
 mod monitoring;
+mod orchestration;
 mod secrets;
 
 use std::process::ExitCode;
@@ -145,9 +146,8 @@ const NAMES: [&str; 12] = [
 ];
 
 /// The phases whose capability does not exist yet, and the issue that brings it.
-const NOT_YET: [(u8, &str); 6] = [
-    (6, "multi-agent pipelines (issue 5)"),
-    (8, "pipeline leases (issue 5) and hardening (issue 8)"),
+const NOT_YET: [(u8, &str); 5] = [
+    (8, "hardening (issue 8)"),
     (9, "integrations (issue 7)"),
     (10, "multi-tenancy (issue 6)"),
     (11, "the template marketplace (issue 6)"),
@@ -199,6 +199,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
             3 => agents::check_execution(&settings, &scratch, &mut phase),
             4 => agents::check_revocation(&settings, &scratch, &mut phase),
             5 => checkpointing::check(&settings, &scratch, &mut phase),
+            6 => orchestration::check(&settings, &scratch, &mut phase),
             7 => monitoring::check(&settings, &scratch, &mut phase),
             _ => {
                 let why = NOT_YET
