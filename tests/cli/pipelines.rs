@@ -581,3 +581,93 @@ fn two_pipelines_of_one_plan_take_turns_with_its_agents() {
         "one pipeline waited for the other's agent:\n{logs}"
     );
 }
+
+#[test]
+fn rerun_gamma_and_escalate_tier_start_a_new_round() {
+    for (name, env) in both() {
+        with_examples(&env);
+        // Without a gamma agent, rerun_gamma is refused and changes nothing.
+        let (run, plain) = spawn(&env, "examples/plans/disagree.yaml");
+        run.expect(2);
+        let refused = env.run(
+            "pipeline",
+            &["consensus", "fallback", &plain, "--action", "rerun_gamma"],
+        );
+        assert_eq!(refused.code, 64, "{name}: {}", refused.stderr);
+        assert!(refused.stderr.contains("gamma"), "{name}");
+        assert_eq!(status(&env, &plain)["round"], 1, "{name}");
+
+        // escalate_tier: a new token one tier up; agents that have not
+        // earned it are refused, so consensus fails again.
+        let before = status(&env, &plain);
+        let out = env.run(
+            "pipeline",
+            &["consensus", "fallback", &plain, "--action", "escalate_tier"],
+        );
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        let after = status(&env, &plain);
+        assert_eq!(after["tier"], 1, "{name}");
+        assert_eq!(after["round"], 2, "{name}");
+        assert_ne!(after["token"]["accessor"], before["token"]["accessor"]);
+        assert!(
+            after["agents"]["alpha"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("at most"),
+            "{name}: {after}"
+        );
+
+        // With a gamma agent: GAMMA mediates the first round (and cannot
+        // outvote a required reject); rerun_gamma runs it from the start.
+        let plan = std::fs::read_to_string(env.dir.path().join("examples/plans/disagree.yaml"))
+            .unwrap()
+            .replace("name: disagree", "name: disagree-gamma")
+            + "  gamma:\n    command: [python3, examples/agents/mediator.py]\n";
+        std::fs::write(env.dir.path().join("with-gamma.yaml"), plan).unwrap();
+        let (run, id) = spawn(&env, "with-gamma.yaml");
+        run.expect(2);
+        let st = status(&env, &id);
+        assert!(
+            st["gamma"]["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("no consensus"),
+            "{name}: {st}"
+        );
+        assert_eq!(st["tally"]["rejected_by"], serde_json::json!(["beta"]));
+        env.sh(&format!(
+            "STRICT_BETA_MAX_TODOS=100 \"$PIPELINE\" consensus fallback {id} --action rerun_gamma -q"
+        ))
+        .expect(0);
+        let st = status(&env, &id);
+        assert_eq!(st["gamma"]["reason"], "fallback rerun_gamma", "{name}");
+        assert_eq!(st["tally"]["accepts"], 3, "{name}");
+        assert_eq!(st["fallbacks"], serde_json::json!(["rerun_gamma"]));
+    }
+}
+
+#[test]
+fn a_running_pipeline_renews_its_token() {
+    for (name, mut env) in both() {
+        with_examples(&env);
+        slow_plan(&env);
+        env.set("AGOV_PIPELINE_RENEW_EVERY", "1s")
+            .set("SLOW_SECONDS", "3");
+        let (run, id) = spawn(&env, "slow.yaml");
+        run.expect(0);
+        let st = status(&env, &id);
+        assert!(
+            st["token"]["renewals"].as_u64().unwrap() >= 2,
+            "{name}: {st}"
+        );
+        assert!(
+            events(&env, &id, "pipeline.token_renew").len() >= 2,
+            "{name}"
+        );
+        let tok = env
+            .run("pipeline", &["token", &id, "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(tok["valid"], false, "{name}: revoked once completed");
+    }
+}

@@ -191,6 +191,12 @@ fn apply(
             detail: "it changed while the fallback was being chosen".into(),
         });
     }
+    if action == Fallback::RerunGamma && !st.plan.agents.contains_key(&Role::Gamma) {
+        return Err(PipelineError::BadInput(format!(
+            "rerun_gamma needs a gamma agent, and plan {} has none: add `agents.gamma` to it, or choose another fallback",
+            st.plan.name
+        )));
+    }
     let now = agov_core::time::now_us();
     let mut e = event(env, &st, "pipeline.fallback").with("action", action.as_str());
     match action {

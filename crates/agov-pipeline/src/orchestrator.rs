@@ -321,6 +321,7 @@ enum FromAgent {
 }
 
 /// One agent to run.
+#[derive(Clone)]
 struct Job {
     role: Role,
     spec: AgentSpec,
@@ -957,7 +958,35 @@ fn agent_thread(
     tx: Sender<FromAgent>,
 ) {
     let role = job.role;
-    let end = run_agent(env, board, signals, job, token, stop, &tx);
+    // An agent runs once at a time: while another pipeline's run holds it,
+    // wait (until this pipeline is stopped) rather than fail.
+    let mut told = false;
+    let end = loop {
+        match run_agent(
+            env,
+            board,
+            signals,
+            job.clone(),
+            token,
+            Arc::clone(&stop),
+            &tx,
+        ) {
+            Err(PipelineError::Agent(agov_agent::AgentError::LockHeld { agent, holder }))
+                if !stop.load(Ordering::Relaxed) =>
+            {
+                if !told {
+                    told = true;
+                    let _ = tx.send(FromAgent::Log(
+                        role,
+                        "info".into(),
+                        format!("waiting for agent {agent} (run {holder} holds it)"),
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => break other,
+        }
+    };
     let (status, reason) = match end {
         Ok(v) => v,
         Err(e) => (SlotStatus::Failed, Some(e.to_string())),
@@ -991,27 +1020,6 @@ fn run_agent(
         parent: Some(token),
         pipeline: Some(&pipeline),
     };
-    // An agent runs once at a time: while another pipeline's run holds it,
-    // wait (until this pipeline is stopped) rather than fail.
-    let lock = Keyspace::new(&env.tenant).agent(&job.packet.agent_id, "lock");
-    let mut told = false;
-    while !stop.load(Ordering::Relaxed) {
-        let Some(holder) = env.store.lock_owner(&lock)? else {
-            break;
-        };
-        if !told {
-            told = true;
-            let _ = tx.send(FromAgent::Log(
-                role,
-                "info".into(),
-                format!(
-                    "waiting for agent {} (run {holder} holds it)",
-                    job.packet.agent_id
-                ),
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
     let mut run = Run::bootstrap_under(&gov, &mut ledger, job.packet, Some(job.tier), &under)?;
     let _ = tx.send(FromAgent::Started {
         role,

@@ -252,7 +252,10 @@ impl PipelineState {
     /// The roles whose votes are required now (the plan's, and GAMMA once spawned).
     pub fn required_voters(&self) -> Vec<Role> {
         let mut r = self.plan.consensus.required.clone();
-        if self.gamma.is_some() && !r.contains(&Role::Gamma) {
+        if self.gamma.is_some()
+            && self.agents.contains_key(&Role::Gamma)
+            && !r.contains(&Role::Gamma)
+        {
             r.push(Role::Gamma);
         }
         r.sort();
