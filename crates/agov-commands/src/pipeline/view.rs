@@ -1,10 +1,16 @@
 //! How pipelines are shown: progress lines while one runs, its status as
 //! text or JSON, and the exit code its outcome stands for.
 
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::time::Duration;
+
 use agov_cli::{CliError, Ctx};
 use agov_core::FailureClass;
+use agov_pipeline::Role;
 use agov_pipeline::orchestrator::Progress;
 use agov_pipeline::{PipelineState, Status};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
 /// The JSON of a pipeline (`schema/json/pipeline-status.schema.json`).
@@ -98,6 +104,7 @@ pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Pro
     let id = id.to_string();
     let json = ctx.json();
     let quiet = ctx.global.quiet;
+    let mut live = (!json && !quiet && std::io::stderr().is_terminal()).then(|| Live::new(&id));
     move |p: Progress<'_>| {
         let (doc, line) = match &p {
             Progress::Status { status, note } => (
@@ -131,7 +138,9 @@ pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Pro
                 ),
             ),
         };
-        if json {
+        if let Some(board) = live.as_mut() {
+            board.show(&p, &line);
+        } else if json {
             let mut doc = doc;
             doc["pipeline"] = json!(id);
             // A closed stdout ends the output, not the pipeline.
@@ -185,5 +194,68 @@ pub(super) fn outcome(st: &PipelineState) -> Result<(), CliError> {
         .with_hint(format!("`pipeline logs {id}` shows what happened"))),
         other => Err(CliError::failed(format!("pipeline {id} is still {other}"))
             .with_hint(format!("`pipeline watch {id}` follows it"))),
+    }
+}
+
+/// The live view on a terminal: the pipeline's status and a line per agent
+/// with its phase, redrawn in place; logs and GAMMA's spawn scroll above.
+struct Live {
+    multi: MultiProgress,
+    status: ProgressBar,
+    agents: BTreeMap<Role, ProgressBar>,
+}
+
+impl Live {
+    fn new(id: &str) -> Live {
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let status = multi.add(Live::spinner());
+        status.set_message(format!("pipeline {id} SPAWN"));
+        Live {
+            multi,
+            status,
+            agents: BTreeMap::new(),
+        }
+    }
+
+    fn spinner() -> ProgressBar {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb
+    }
+
+    fn show(&mut self, p: &Progress<'_>, line: &str) {
+        match p {
+            Progress::Status { status, .. } => {
+                let msg = self.status.message();
+                let id = msg
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_string();
+                self.status.set_message(format!("pipeline {id} {status}"));
+                if status.is_settled() {
+                    self.status.finish_and_clear();
+                    for a in self.agents.values() {
+                        a.finish();
+                    }
+                }
+            }
+            Progress::Agent { role, what } => {
+                let multi = &self.multi;
+                let bar = self
+                    .agents
+                    .entry(*role)
+                    .or_insert_with(|| multi.add(Live::spinner()));
+                bar.set_message(format!("{role:<5} {what}"));
+            }
+            Progress::Log { .. } | Progress::Gamma { .. } | Progress::Tally(_) => {
+                // Printed above the live lines; a closed terminal is not an error.
+                let _ = self.multi.println(line);
+            }
+        }
     }
 }
