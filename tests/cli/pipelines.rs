@@ -671,3 +671,42 @@ fn a_running_pipeline_renews_its_token() {
         assert_eq!(tok["valid"], false, "{name}: revoked once completed");
     }
 }
+
+#[test]
+fn gamma_is_spawned_when_stuck_on_complexity_and_to_validate_a_success() {
+    let mut env = TestEnv::new();
+    env.set("SLOW_SECONDS", "2");
+    with_examples(&env);
+    slow_plan(&env);
+    let mediator = "  gamma: {command: [python3, examples/agents/mediator.py]}\n";
+    let base = std::fs::read_to_string(env.dir.path().join("slow.yaml")).unwrap();
+    for (file, extra, wanted) in [
+        (
+            "stuck.yaml",
+            "gamma: {stuck_after: 1s}\n",
+            "beta made no progress for 1 s",
+        ),
+        (
+            "complex.yaml",
+            "complexity: 0.9\n",
+            "complexity 0.9 is above 0.8",
+        ),
+        (
+            "validate.yaml",
+            "gamma: {validate_success: true}\n",
+            "to validate the consensus",
+        ),
+    ] {
+        std::fs::write(
+            env.dir.path().join(file),
+            format!("{base}{mediator}{extra}"),
+        )
+        .unwrap();
+        let (run, id) = spawn(&env, file);
+        run.expect(0);
+        let st = status(&env, &id);
+        assert_eq!(st["gamma"]["reason"], wanted, "{file}: {st}");
+        assert_eq!(st["agents"]["gamma"]["status"], "completed", "{file}");
+        assert_eq!(st["tally"]["accepts"], 3, "{file}");
+    }
+}
