@@ -5,46 +5,17 @@ use std::str::FromStr;
 
 use agov_core::Tier;
 use agov_ledger::{Ledger, NewEvent, Query};
-use agov_runtime::Op;
 use agov_runtime::keys::Keyspace;
-use agov_tokens::IssueRequest;
 use serde_json::{Value, json};
 
 use crate::board::{Board, SECTIONS};
 use crate::error::PipelineError;
-use crate::orchestrator::{Env, Lease, TOKEN_TTL};
+use crate::orchestrator::{Env, Lease};
 use crate::plan::Role;
 use crate::state::{self, GammaSpawn, PipelineState, SlotStatus, Status};
 
 fn event(env: &Env<'_>, st: &PipelineState, action: &str) -> NewEvent {
-    let mut e = NewEvent::new(&env.tenant, &env.actor, action)
-        .subject(&st.id)
-        .with("round", st.round);
-    e.pipeline = Some(st.id.clone());
-    e
-}
-
-fn save_under(
-    env: &Env<'_>,
-    k: &Keyspace,
-    lease: &Lease,
-    st: &mut PipelineState,
-) -> Result<(), PipelineError> {
-    st.updated_us = agov_core::time::now_us();
-    let ok = env
-        .store
-        .apply(Op::SetIfLocked {
-            key: k.pipeline(&st.id, "state"),
-            value: serde_json::to_vec(st).unwrap_or_default(),
-            lock: k.pipeline(&st.id, "lease"),
-            owner: lease.owner().to_string(),
-        })?
-        .bool()?;
-    if ok {
-        Ok(())
-    } else {
-        Err(PipelineError::LeaseLost(st.id.clone()))
-    }
+    crate::orchestrator::event(env, &st.id, action).with("round", st.round)
 }
 
 /// Revokes pipeline `id`: its token and, with it, every agent token issued
@@ -89,7 +60,7 @@ pub fn revoke(
             st.token.revoked_us = Some(now);
             st.failure = Some(format!("revoked by {}: {reason}", env.actor));
             st.set_status(Status::Failed, st.failure.clone());
-            save_under(env, &k, &lease, &mut st)
+            lease.save(env, &mut st)
         })();
         lease.release(env);
         result?;
@@ -209,11 +180,11 @@ fn apply(
                 "tally",
                 serde_json::to_value(&st.tally).unwrap_or(Value::Null),
             );
-            save_under(env, k, lease, &mut st)?;
+            lease.save(env, &mut st)?;
             ledger.append(&e)?;
             if env.tokens.revoke_accessor(&st.token.accessor).is_ok() {
                 st.token.revoked_us = Some(now);
-                save_under(env, k, lease, &mut st)?;
+                lease.save(env, &mut st)?;
             }
         }
         Fallback::RerunSame | Fallback::RerunGamma | Fallback::EscalateTier => {
@@ -224,7 +195,7 @@ fn apply(
                         status: st.status.to_string(),
                         detail: "it already runs at the highest tier (4)".into(),
                     })?;
-                reissue_token(env, k, &mut st, next)?;
+                reissue_token(env, &mut st, next)?;
                 st.tier = next.number();
                 for (role, slot) in st.agents.iter_mut() {
                     slot.tier = st.plan.agent_tier(*role, next)?.number();
@@ -232,7 +203,7 @@ fn apply(
                 e = e.with("tier", next.number());
             } else if env.tokens.lookup_accessor(&st.token.accessor).is_err() {
                 let tier = Tier::from_number(st.tier).unwrap_or(Tier::Observer);
-                reissue_token(env, k, &mut st, tier)?;
+                reissue_token(env, &mut st, tier)?;
             }
             st.round += 1;
             st.gamma = (action == Fallback::RerunGamma).then(|| GammaSpawn {
@@ -256,7 +227,7 @@ fn apply(
                 Status::Running,
                 Some(format!("fallback {}: round {}", action.as_str(), st.round)),
             );
-            save_under(env, k, lease, &mut st)?;
+            lease.save(env, &mut st)?;
             ledger.append(&e.with("new_round", st.round))?;
         }
         Fallback::DownloadLog => {
@@ -268,24 +239,9 @@ fn apply(
     Ok(st)
 }
 
-fn reissue_token(
-    env: &Env<'_>,
-    k: &Keyspace,
-    st: &mut PipelineState,
-    tier: Tier,
-) -> Result<(), PipelineError> {
+fn reissue_token(env: &Env<'_>, st: &mut PipelineState, tier: Tier) -> Result<(), PipelineError> {
     let _ = env.tokens.revoke_accessor(&st.token.accessor);
-    let mut req = IssueRequest::new(tier, format!("pipeline-{}", st.id));
-    req.ttl = Some(TOKEN_TTL);
-    req.delegate = true;
-    req.metadata.insert("pipeline_id".into(), st.id.clone());
-    req.metadata.insert("tenant".into(), env.tenant.clone());
-    let token = env.tokens.issue(&req)?;
-    env.store.set(
-        &k.pipeline(&st.id, "vault_token"),
-        &env.seal.seal(&st.id, &token.token),
-        None,
-    )?;
+    let token = crate::orchestrator::issue_token(env, &st.id, tier)?;
     let now = agov_core::time::now_us();
     st.token.accessor = token.accessor;
     st.token.expires_us = now + token.ttl.as_micros() as i64;

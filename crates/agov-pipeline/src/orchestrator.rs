@@ -114,10 +114,36 @@ fn keys(env: &Env<'_>) -> Keyspace {
     Keyspace::new(&env.tenant)
 }
 
-fn event(env: &Env<'_>, id: &str, action: &str) -> NewEvent {
+/// An event about pipeline `id` (subject and pipeline: the id).
+pub(crate) fn event(env: &Env<'_>, id: &str, action: &str) -> NewEvent {
     let mut e = NewEvent::new(&env.tenant, &env.actor, action).subject(id);
     e.pipeline = Some(id.to_string());
     e
+}
+
+/// Issues a pipeline's token (delegating, [`TOKEN_TTL`]) and stores it
+/// sealed at `pipeline:{id}:vault_token`; returns it.
+pub(crate) fn issue_token(
+    env: &Env<'_>,
+    id: &str,
+    tier: Tier,
+) -> Result<agov_tokens::IssuedToken, PipelineError> {
+    let mut req = IssueRequest::new(tier, format!("pipeline-{id}"));
+    req.ttl = Some(TOKEN_TTL);
+    req.delegate = true;
+    req.metadata.insert("pipeline_id".into(), id.to_string());
+    req.metadata.insert("tenant".into(), env.tenant.clone());
+    let token = env.tokens.issue(&req)?;
+    let stored = env.store.set(
+        &keys(env).pipeline(id, "vault_token"),
+        &env.seal.seal(id, &token.token),
+        None,
+    );
+    if let Err(e) = stored {
+        let _ = env.tokens.revoke(&token.token);
+        return Err(e.into());
+    }
+    Ok(token)
 }
 
 /// SPAWN: creates a pipeline for `plan` at `tier`, issues its token (a
@@ -152,12 +178,7 @@ pub fn create(
         );
     }
     let id = format!("p-{}", agov_core::ids::random_hex::<5>());
-    let mut req = IssueRequest::new(tier, format!("pipeline-{id}"));
-    req.ttl = Some(TOKEN_TTL);
-    req.delegate = true;
-    req.metadata.insert("pipeline_id".into(), id.clone());
-    req.metadata.insert("tenant".into(), env.tenant.clone());
-    let token = env.tokens.issue(&req)?;
+    let token = issue_token(env, &id, tier)?;
     let now = agov_core::time::now_us();
     let timeout = timeout.unwrap_or_else(|| plan.timeout());
     let mut st = PipelineState {
@@ -196,18 +217,11 @@ pub fn create(
     st.set_status(Status::Spawn, None);
     let k = keys(env);
     let result = (|| -> Result<(), PipelineError> {
-        env.store.batch(vec![
-            Op::Set {
-                key: k.pipeline(&id, "vault_token"),
-                value: env.seal.seal(&id, &token.token),
-                ttl: None,
-            },
-            Op::SetNx {
-                key: k.pipeline(&id, "state"),
-                value: serde_json::to_vec(&st).unwrap_or_default(),
-                ttl: None,
-            },
-        ])?;
+        env.store.set_nx(
+            &k.pipeline(&id, "state"),
+            &serde_json::to_vec(&st).unwrap_or_default(),
+            None,
+        )?;
         let e = event(env, &id, "pipeline.spawn")
             .with("plan", st.plan.name.as_str())
             .with("plan_digest", st.plan_digest.as_str())
@@ -262,6 +276,7 @@ pub fn drive(
 /// The lease on one pipeline.
 pub struct Lease {
     key: String,
+    state_key: String,
     owner: String,
 }
 
@@ -276,7 +291,11 @@ impl Lease {
             agov_core::ids::random_hex::<3>()
         );
         if env.store.lock_acquire(&key, &owner, env.lease_ttl)? {
-            return Ok(Lease { key, owner });
+            return Ok(Lease {
+                key,
+                state_key: k.pipeline(id, "state"),
+                owner,
+            });
         }
         let holder = env
             .store
@@ -297,6 +316,26 @@ impl Lease {
     /// Who holds it.
     pub fn owner(&self) -> &str {
         &self.owner
+    }
+
+    /// Writes the pipeline's state, only while this lease is held: a holder
+    /// whose lease lapsed cannot overwrite its successor's work.
+    pub fn save(&self, env: &Env<'_>, st: &mut PipelineState) -> Result<(), PipelineError> {
+        st.updated_us = agov_core::time::now_us();
+        let written = env
+            .store
+            .apply(Op::SetIfLocked {
+                key: self.state_key.clone(),
+                value: serde_json::to_vec(st).unwrap_or_default(),
+                lock: self.key.clone(),
+                owner: self.owner.clone(),
+            })?
+            .bool()?;
+        if written {
+            Ok(())
+        } else {
+            Err(PipelineError::LeaseLost(st.id.clone()))
+        }
     }
 }
 
@@ -357,21 +396,7 @@ impl Book<'_, '_> {
 
     /// Writes the state, if this process still holds the lease.
     fn save(&mut self) -> Result<(), PipelineError> {
-        self.state.updated_us = agov_core::time::now_us();
-        let k = keys(self.env);
-        let written = self
-            .env
-            .store
-            .apply(Op::SetIfLocked {
-                key: k.pipeline(&self.id, "state"),
-                value: serde_json::to_vec(&self.state).unwrap_or_default(),
-                lock: self.lease.key.clone(),
-                owner: self.lease.owner.clone(),
-            })?
-            .bool()?;
-        if !written {
-            return Err(PipelineError::LeaseLost(self.id.clone()));
-        }
+        self.lease.save(self.env, &mut self.state)?;
         self.dirty = false;
         self.last_extend_if_needed()
     }
@@ -455,7 +480,7 @@ impl Book<'_, '_> {
                 }
                 Status::Orchestrating => {
                     if self.run_pending(&board, &signals, &token, false, observe)? {
-                        self.orchestrate(&board, &signals, &token, observe)?;
+                        self.orchestrate(&board, observe)?;
                     }
                 }
                 Status::Completed | Status::Failed | Status::ConsensusFailed => break,
@@ -609,7 +634,13 @@ impl Book<'_, '_> {
             let mut progress: std::collections::BTreeMap<Role, Instant> = Default::default();
             let start = |job: Job, tx: Sender<FromAgent>| {
                 let stop = Arc::clone(&stop);
-                scope.spawn(move || agent_thread(env, board, signals, job, token, stop, tx));
+                let crew = Crew {
+                    env,
+                    board,
+                    signals,
+                    token,
+                };
+                scope.spawn(move || agent_thread(crew, job, stop, tx));
             };
             for role in self.pending() {
                 start(self.job(role)?, tx.clone());
@@ -890,8 +921,6 @@ impl Book<'_, '_> {
     fn orchestrate(
         &mut self,
         board: &Board<'_>,
-        signals: &Mutex<Signals>,
-        token: &Secret,
         observe: &mut dyn FnMut(Progress<'_>),
     ) -> Result<(), PipelineError> {
         let votes = board.votes(self.state.round)?;
@@ -918,7 +947,6 @@ impl Book<'_, '_> {
             if let Some(why) = why {
                 self.spawn_gamma(&why, observe)?;
                 // The loop runs GAMMA (now pending) and counts again.
-                let _ = (signals, token);
                 return self.save();
             }
         }
@@ -947,30 +975,24 @@ impl Book<'_, '_> {
     }
 }
 
+/// What every agent thread of a pipeline shares.
+#[derive(Clone, Copy)]
+struct Crew<'c, 'a> {
+    env: &'c Env<'a>,
+    board: &'c Board<'a>,
+    signals: &'c Mutex<Signals>,
+    /// The pipeline's token, which agent tokens are issued under.
+    token: &'c Secret,
+}
+
 /// Runs one agent to its end on this thread; tells the driver as it goes.
-fn agent_thread(
-    env: &Env<'_>,
-    board: &Board<'_>,
-    signals: &Mutex<Signals>,
-    job: Job,
-    token: &Secret,
-    stop: Arc<AtomicBool>,
-    tx: Sender<FromAgent>,
-) {
+fn agent_thread(crew: Crew<'_, '_>, job: Job, stop: Arc<AtomicBool>, tx: Sender<FromAgent>) {
     let role = job.role;
     // An agent runs once at a time: while another pipeline's run holds it,
     // wait (until this pipeline is stopped) rather than fail.
     let mut told = false;
     let end = loop {
-        match run_agent(
-            env,
-            board,
-            signals,
-            job.clone(),
-            token,
-            Arc::clone(&stop),
-            &tx,
-        ) {
+        match run_agent(crew, job.clone(), Arc::clone(&stop), &tx) {
             Err(PipelineError::Agent(agov_agent::AgentError::LockHeld { agent, holder }))
                 if !stop.load(Ordering::Relaxed) =>
             {
@@ -995,14 +1017,17 @@ fn agent_thread(
 }
 
 fn run_agent(
-    env: &Env<'_>,
-    board: &Board<'_>,
-    signals: &Mutex<Signals>,
+    crew: Crew<'_, '_>,
     job: Job,
-    token: &Secret,
     stop: Arc<AtomicBool>,
     tx: &Sender<FromAgent>,
 ) -> Result<(SlotStatus, Option<String>), PipelineError> {
+    let Crew {
+        env,
+        board,
+        signals,
+        token,
+    } = crew;
     let role = job.role;
     let pipeline = job.packet.task_id.clone();
     let mut ledger = Ledger::open(&env.ledger_path, true)?;

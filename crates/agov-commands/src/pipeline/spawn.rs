@@ -1,7 +1,6 @@
 //! `pipeline spawn`: create a pipeline from a plan and drive it to its end
 //! (or, with --detach, in the background).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -37,24 +36,15 @@ pub(super) struct Args {
     detach: bool,
 
     /// Fail the pipeline if it is not done within this long [default: the plan's timeout, else 30m]
-    #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
+    #[arg(long, value_name = "DURATION", value_parser = agov_core::time::parse_duration)]
     timeout: Option<Duration>,
-}
-
-fn duration_arg(s: &str) -> Result<Duration, String> {
-    agov_core::time::parse_duration(s)
 }
 
 /// Reads and checks a plan file.
 pub(super) fn read_plan(path: &Path) -> Result<Plan, CliError> {
     let what = format!("plan {}", path.display());
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_PLAN_BYTES as u64 + 1).read_to_string(&mut text))
-        .map_err(|e| {
-            CliError::usage(format!("cannot read {what}: {e}"))
-                .with_hint("examples/plans/ has plans to start from")
-        })?;
+    let text = crate::args::read_document(path, MAX_PLAN_BYTES, &what)
+        .map_err(|e| e.with_hint("examples/plans/ has plans to start from"))?;
     Ok(Plan::parse(&what, &text)?)
 }
 
@@ -110,7 +100,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(t) => t,
         None => Tier::from_number(plan.tier.unwrap_or(0)).unwrap_or(Tier::Observer),
     };
-    let mut b = Backends::open(ctx)?;
+    let b = Backends::open(ctx)?;
     let llm = llm_for(ctx, &b, &plan)?;
     let work_dir =
         std::env::current_dir().map_err(|e| CliError::io("cannot tell the current folder", e))?;
@@ -129,7 +119,6 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     drop(ledger);
     let id = st.id.clone();
     if args.detach {
-        drop(env);
         let log = detach(&b, &id)?;
         if ctx.json() {
             ctx.out
@@ -159,6 +148,5 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         let mut printer = view::progress_printer(ctx, &id);
         agov_pipeline::drive(&env, &id, &mut printer)?
     };
-    let _ = &mut b;
     view::finish(ctx, &st)
 }

@@ -200,6 +200,7 @@ pub(super) fn outcome(st: &PipelineState) -> Result<(), CliError> {
 /// The live view on a terminal: the pipeline's status and a line per agent
 /// with its phase, redrawn in place; logs and GAMMA's spawn scroll above.
 struct Live {
+    id: String,
     multi: MultiProgress,
     status: ProgressBar,
     agents: BTreeMap<Role, ProgressBar>,
@@ -211,6 +212,7 @@ impl Live {
         let status = multi.add(Live::spinner());
         status.set_message(format!("pipeline {id} SPAWN"));
         Live {
+            id: id.to_string(),
             multi,
             status,
             agents: BTreeMap::new(),
@@ -230,13 +232,8 @@ impl Live {
     fn show(&mut self, p: &Progress<'_>, line: &str) {
         match p {
             Progress::Status { status, .. } => {
-                let msg = self.status.message();
-                let id = msg
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_string();
-                self.status.set_message(format!("pipeline {id} {status}"));
+                self.status
+                    .set_message(format!("pipeline {} {status}", self.id));
                 if status.is_settled() {
                     self.status.finish_and_clear();
                     for a in self.agents.values() {

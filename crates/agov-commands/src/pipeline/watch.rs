@@ -17,12 +17,8 @@ pub(super) struct Args {
     id: String,
 
     /// How often to look
-    #[arg(long, default_value = "500ms", value_name = "DURATION", value_parser = interval)]
+    #[arg(long, default_value = "500ms", value_name = "DURATION", value_parser = agov_core::time::parse_duration)]
     every: Duration,
-}
-
-fn interval(s: &str) -> Result<Duration, String> {
-    agov_core::time::parse_duration(s)
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {

@@ -1,6 +1,5 @@
 //! `pipeline agent run`: one governed agent, from BOOTSTRAP to EXIT.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use agov_agent::command::{CommandSpec, Note, drive};
@@ -48,15 +47,9 @@ enum Driver {
     Llm,
 }
 
-fn read_packet(path: &PathBuf) -> Result<Packet, CliError> {
+fn read_packet(path: &std::path::Path) -> Result<Packet, CliError> {
     let what = format!("packet {}", path.display());
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            f.take(MAX_PACKET_BYTES as u64 + 1)
-                .read_to_string(&mut text)
-        })
-        .map_err(|e| CliError::usage(format!("cannot read {what}: {e}")))?;
+    let text = crate::args::read_document(path, MAX_PACKET_BYTES, &what)?;
     Ok(Packet::parse(&what, &text)?)
 }
 
