@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ledger_global_optspecs
-    string join \n json color= q/quiet v/verbose config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
 end
 
 function __fish_ledger_needs_command
@@ -27,11 +27,13 @@ end
 complete -c ledger -n "__fish_ledger_needs_command" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_needs_command" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_needs_command" -s V -l version -d 'Print version'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "note" -d 'Append an operator\'s annotation to the ledger'
@@ -47,22 +49,26 @@ complete -c ledger -n "__fish_ledger_using_subcommand note" -l subject -d 'What 
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand note" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand note" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand note" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand note" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand note" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s n -l lines -d 'How many events to show' -r
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand tail" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s f -l follow -d 'Keep printing new events as they are appended (Ctrl-C to stop)'
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand tail" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand tail" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l agent -d 'Only events about this agent' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l action -d 'Only this action; a trailing * matches a prefix, e.g. \'token.*\'' -r
@@ -73,21 +79,25 @@ complete -c ledger -n "__fish_ledger_using_subcommand query" -l limit -d 'At mos
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand query" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l newest -d 'Take the newest matching events instead of the oldest, newest first'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand query" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand query" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand show" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand show" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line, the shape of schema/json/ledger-event.schema.json'"
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s o -l output -d 'Write to this file (atomically: all of it or nothing) instead of stdout' -r -F
@@ -95,31 +105,37 @@ complete -c ledger -n "__fish_ledger_using_subcommand export" -l since -d 'Only 
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand export" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand export" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand export" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l db -d 'Verify this database file (e.g. a copy) instead of the configured ledger' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l seals -d 'Compare with the seals in this file (default: the configured seal store)' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand verify" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand verify" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand verify" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand seal" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c ledger -n "__fish_ledger_using_subcommand seal" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c ledger -n "__fish_ledger_using_subcommand seal" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "note" -d 'Append an operator\'s annotation to the ledger'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pipeline_global_optspecs
-    string join \n json color= q/quiet v/verbose config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
 end
 
 function __fish_pipeline_needs_command
@@ -27,11 +27,13 @@ end
 complete -c pipeline -n "__fish_pipeline_needs_command" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_needs_command" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s V -l version -d 'Print version'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "spawn" -d 'Run a multi-agent pipeline from a plan (exit 0 consensus, 2 no consensus, 3 revoked, 1 error)'
@@ -56,73 +58,90 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l plan -d 'The
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tier -d 'The pipeline\'s tier; its agents run at it or below [default: the plan\'s, else 0]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l objective -d 'Replace the plan\'s objective' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l timeout -d 'Fail the pipeline if it is not done within this long [default: the plan\'s timeout, else 30m]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l metrics-file -d 'Keep Prometheus metrics in this file while running (rewritten atomically every 10 s and at the end; for node_exporter\'s textfile collector)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l detach -d 'Run in the background: print the id and return at once'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l metrics-file -d 'Keep Prometheus metrics in this file while running (rewritten atomically every 10 s and at the end; for node_exporter\'s textfile collector)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l detach -d 'Run in the background: return at once'
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l all -d 'Also the settled ones (completed, failed, no consensus)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l every -d 'How often to look' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l metrics-file -d 'Keep Prometheus metrics in this file while running (rewritten atomically every 10 s and at the end; for node_exporter\'s textfile collector)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l reason -d 'Why (recorded in the ledger)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -f -a "status" -d 'Show the votes of the current round and the tally they make'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -f -a "fallback" -d 'Choose a fallback after a consensus failure'
@@ -130,11 +149,13 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __f
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l action -d 'What to do' -r -f -a "rerun_same\t''
 rerun_gamma\t''
@@ -142,16 +163,19 @@ escalate_tier\t''
 accept_partial\t''
 download_log\t''"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l output -d 'Where download_log writes (JSON)' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l metrics-file -d 'Keep Prometheus metrics in this file while running (rewritten atomically every 10 s and at the end; for node_exporter\'s textfile collector)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l yes -d 'Confirms accept_partial (your name is recorded as having accepted)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l detach -d 'Rerun in the background'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the votes of the current round and the tally they make'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from help" -f -a "fallback" -d 'Choose a fallback after a consensus failure'
@@ -165,11 +189,13 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l round -
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l to -d 'Only messages to this role' -r -f -a "alpha\t''
 beta\t''
@@ -177,30 +203,36 @@ gamma\t''"
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l limit -d 'At most this many events (the newest)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
@@ -210,24 +242,29 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l driver -d 'How the agent runs: `command` (the program after `--`) or `llm` (a model behind an OpenAI-compatible API; see AGOV_LLM_*)' -r -f -a "command\t''
 llm\t''"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l work-dir -d 'Where the llm driver writes the deliverables [default: ./agov-work/TASK]' -r -F
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l metrics-file -d 'Keep Prometheus metrics in this file while running (rewritten atomically every 10 s and at the end; for node_exporter\'s textfile collector)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tier -d 'The tier to check against when there is no AGOV_TOKEN' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command as a governed agent (exit 0 completed, 3 revoked, 1 failed)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
@@ -235,11 +272,13 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -f -a "show" -d 'Show an agent: tier, record, current run (phase, lock, heartbeat, budget), violations'
@@ -252,70 +291,84 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l to -d 'The tier to give it [default: the next one]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l approve -d 'Record your approval (needed for tier 3 and 4)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l to -d 'The tier to give it [default: the one below]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l reason -d 'Why (recorded, and shown to whoever looks at it next)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l reason -d 'Why (recorded)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents: tier, runs, compliant streak, revocations'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show an agent: tier, record, current run (phase, lock, heartbeat, budget), violations'
@@ -328,50 +381,60 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l since -d 'Since when: a duration ago (24h), RFC 3339 or a date' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l output -d 'Write them to this file atomically instead (for node_exporter\'s textfile collector; name it *.prom)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l reveal -d 'Also print the token itself (recorded in the ledger)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL (the one it was issued with)'
@@ -383,39 +446,47 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l reveal -d 'Print the token itself (it is a secret: keep it out of logs)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings and backends; -vv: every step)'
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Issue a token for a tier (its TTL from policies/tiers.toml); prints its accessor, and the token only with --reveal'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Renew the token in AGOV_TOKEN for another full TTL (the one it was issued with)'

@@ -258,9 +258,12 @@ fn reading_an_empty_log_creates_nothing_surprising() {
             .stdout
             .contains("no matching bugs")
     );
+    // The ledger, and the command latencies `pipeline metrics` reports.
     let files = files_under(&env.home());
     assert!(
-        files.iter().all(|f| f.starts_with("data/agov.db")),
+        files
+            .iter()
+            .all(|f| f.starts_with("data/agov.db") || f == "data/latency.log"),
         "{files:?}"
     );
 }

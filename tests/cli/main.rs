@@ -9,6 +9,7 @@ mod checkpoint;
 mod common;
 mod ledger;
 mod ledger_vault;
+mod logs;
 mod memory;
 mod metrics;
 mod pipelines;

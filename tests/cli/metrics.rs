@@ -133,3 +133,72 @@ fn metrics_describe_agents_and_pass_promtool() {
     let file = std::fs::read_to_string(dir.join("out.prom")).unwrap();
     assert!(promtool_check(&file).0, "the --output file passes too");
 }
+
+#[test]
+fn a_spawn_keeps_its_metrics_file_and_every_command_reports_its_latency() {
+    let env = TestEnv::new();
+    crate::pipelines::with_examples(&env);
+    env.sh("\"$PIPELINE\" spawn --plan examples/plans/quickstart.yaml -q --metrics-file run.prom")
+        .expect(0);
+    let text = std::fs::read_to_string(env.dir.path().join("run.prom")).unwrap();
+    let (ok, said) = promtool_check(&text);
+    assert!(ok, "promtool rejects the metrics file: {said}\n{text}");
+    assert_eq!(
+        sample(
+            &text,
+            "agov_pipelines{tenant=\"default\",state=\"COMPLETED\"}"
+        ),
+        1.0,
+        "the last write comes after the pipeline ended"
+    );
+
+    env.run("bugs", &["list"]).expect(0);
+    env.run("bugs", &["get", "b404"]).expect(1);
+    let text = env.run("pipeline", &["metrics"]).expect(0).stdout;
+    let (ok, said) = promtool_check(&text);
+    assert!(ok, "{said}\n{text}");
+    for (series, want) in [
+        (
+            "agov_command_duration_seconds_count{command=\"pipeline spawn\"}",
+            1.0,
+        ),
+        (
+            "agov_command_duration_seconds_bucket{command=\"pipeline spawn\",le=\"+Inf\"}",
+            1.0,
+        ),
+        (
+            "agov_command_exits_total{command=\"bugs list\",exit=\"0\"}",
+            1.0,
+        ),
+        (
+            "agov_command_exits_total{command=\"bugs get\",exit=\"1\"}",
+            1.0,
+        ),
+    ] {
+        assert_eq!(sample(&text, series), want, "{series}\n{text}");
+    }
+    let spent = sample(
+        &text,
+        "agov_command_duration_seconds_sum{command=\"pipeline spawn\"}",
+    );
+    assert!(spent > 0.0 && spent < 60.0, "{spent}");
+}
+
+#[test]
+fn a_metrics_file_that_cannot_be_written_stops_spawn_before_anything_exists() {
+    let env = TestEnv::new();
+    crate::pipelines::with_examples(&env);
+    let r = env
+        .sh("\"$PIPELINE\" spawn --plan examples/plans/quickstart.yaml --metrics-file no/such/dir/x.prom")
+        .expect(1);
+    assert!(
+        r.stderr.contains("--metrics-file needs a writable path"),
+        "{}",
+        r.stderr
+    );
+    let listed = env
+        .run("pipeline", &["list", "--all", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(listed, serde_json::json!([]), "no pipeline was created");
+}

@@ -30,9 +30,13 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Say more on stderr (-v: settings and backends; -vv: every step)
+    /// Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
+
+    /// Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<crate::logging::LogFormat>,
 
     /// Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]
     #[arg(long, global = true, value_name = "PATH")]

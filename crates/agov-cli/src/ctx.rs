@@ -58,6 +58,11 @@ impl Ctx {
         Ok(s)
     }
 
+    /// The data folder, if the command resolved its settings.
+    pub(crate) fn data_dir(&self) -> Option<&std::path::Path> {
+        self.settings.as_ref().map(|s| s.data_dir.value.as_path())
+    }
+
     /// The stderr style.
     pub fn style(&self) -> Style {
         self.style
@@ -82,10 +87,14 @@ impl Ctx {
         self.stderr_line(&format!("{} {msg}", self.style.warn("warning:")));
     }
 
-    /// A debug line on stderr when `-v` was given at least `level` times.
+    /// A log line for `-v` (level 1: info) or `-vv` (level 2: debug), through
+    /// the process's log subscriber (so `--log-format json` and `AGOV_LOG`
+    /// apply to it).
     pub fn debug(&self, level: u8, msg: &str) {
-        if self.global.verbose >= level && !self.global.quiet {
-            self.stderr_line(&format!("debug: {msg}"));
+        match level {
+            0 | 1 => tracing::info!(target: "agov", "{msg}"),
+            2 => tracing::debug!(target: "agov", "{msg}"),
+            _ => tracing::trace!(target: "agov", "{msg}"),
         }
     }
 

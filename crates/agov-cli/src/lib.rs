@@ -11,6 +11,8 @@ mod args;
 mod ctx;
 mod error;
 mod exit;
+pub mod latency;
+mod logging;
 mod output;
 pub mod progress;
 mod style;
@@ -19,6 +21,7 @@ pub use args::{ColorChoice, GlobalArgs, HasGlobalArgs};
 pub use ctx::Ctx;
 pub use error::CliError;
 pub use exit::Exit;
+pub use logging::LogFormat;
 pub use output::{Output, Tabular};
 pub use style::Style;
 
@@ -32,8 +35,12 @@ pub fn run<C>(command: impl FnOnce(C, &mut Ctx) -> Result<(), CliError>) -> Exit
 where
     C: Parser + HasGlobalArgs,
 {
-    let cli = match C::try_parse() {
-        Ok(cli) => cli,
+    let started = std::time::Instant::now();
+    let parsed = C::command()
+        .try_get_matches()
+        .and_then(|m| Ok((C::from_arg_matches(&m)?, command_name(&m))));
+    let (cli, name) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
@@ -45,14 +52,38 @@ where
         }
     };
     let mut ctx = Ctx::new(cli.global_args().clone(), agov_config::Env::from_process());
-    let result = command(cli, &mut ctx).and_then(|()| ctx.out.flush());
-    match result {
-        Ok(()) => Exit::Ok.into(),
-        Err(e) if e.is_broken_pipe() => Exit::Ok.into(),
+    let result = logging::init(&ctx.global, &ctx.env, ctx.style().enabled())
+        .and_then(|()| command(cli, &mut ctx))
+        .and_then(|()| ctx.out.flush());
+    let exit = match result {
+        Ok(()) => Exit::Ok,
+        Err(e) if e.is_broken_pipe() => Exit::Ok,
         Err(e) => {
             let _ = ctx.out.flush();
             ctx.report_error(&e);
-            e.exit().into()
+            e.exit()
         }
+    };
+    let took = started.elapsed();
+    tracing::debug!(command = %name, exit = exit as u8, ms = took.as_secs_f64() * 1e3, "finished");
+    if let Some(data_dir) = ctx.data_dir() {
+        latency::record(data_dir, &name, exit as u8, took);
     }
+    exit.into()
+}
+
+/// The binary and its subcommands, e.g. `pipeline token issue`.
+fn command_name(matches: &clap::ArgMatches) -> String {
+    let mut name = std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let mut m = matches;
+    while let Some((sub, next)) = m.subcommand() {
+        name.push(' ');
+        name.push_str(sub);
+        m = next;
+    }
+    name
 }

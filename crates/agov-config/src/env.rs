@@ -12,6 +12,11 @@ pub const AGOV_CONFIG: &str = "AGOV_CONFIG";
 pub const AGOV_DATA_DIR: &str = "AGOV_DATA_DIR";
 /// The tenant every command acts for (same as `--tenant`).
 pub const AGOV_TENANT: &str = "AGOV_TENANT";
+/// What to log on stderr, as `LEVEL` or `TARGET=LEVEL,…` (e.g. `debug`,
+/// `agov_pipeline=trace,warn`); overrides `-v`/`-q`.
+pub const AGOV_LOG: &str = "AGOV_LOG";
+/// Log line format: `human` (default) or `json` (same as `--log-format`).
+pub const AGOV_LOG_FORMAT: &str = "AGOV_LOG_FORMAT";
 /// The runtime store: `embedded` (default), `redis://…` or `rediss://…`.
 pub const AGOV_RUNTIME_URL: &str = "AGOV_RUNTIME_URL";
 /// The ledger database file instead of `<data>/agov.db`.
@@ -66,6 +71,11 @@ pub const ALL: &[(&str, &str)] = &[
         AGOV_TENANT,
         "tenant to act for (same as --tenant; default `default`)",
     ),
+    (
+        AGOV_LOG,
+        "what to log on stderr: LEVEL or TARGET=LEVEL,… (overrides -v/-q)",
+    ),
+    (AGOV_LOG_FORMAT, "log lines: human (default) | json"),
     (
         AGOV_RUNTIME_URL,
         "runtime store: embedded | redis://… | rediss://…",

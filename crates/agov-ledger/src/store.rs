@@ -167,6 +167,16 @@ pub fn append_in(tx: &Transaction<'_>, event: &NewEvent) -> rusqlite::Result<Eve
         detail,
         &hash[..],
     ])?;
+    tracing::info!(
+        seq,
+        tenant = %event.tenant,
+        actor = %event.actor,
+        action = %event.action,
+        agent = event.agent.as_deref(),
+        pipeline = event.pipeline.as_deref(),
+        subject = event.subject.as_deref(),
+        "ledger event"
+    );
     Ok(Event {
         seq,
         ts: agov_core::time::format_us(ts_us),

@@ -33,6 +33,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Status; 7] = [
+        Status::Spawn,
+        Status::Running,
+        Status::Report,
+        Status::Orchestrating,
+        Status::Completed,
+        Status::Failed,
+        Status::ConsensusFailed,
+    ];
+
     /// The name shown and stored.
     pub fn as_str(self) -> &'static str {
         match self {

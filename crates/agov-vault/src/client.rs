@@ -115,9 +115,12 @@ impl Vault {
         F: FnOnce(&'a VaultClient) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
     {
-        self.rt
+        let started = std::time::Instant::now();
+        let result = self
+            .rt
             .block_on(f(&self.client))
-            .map_err(|e| VaultError::from_client(&self.addr, what, e))
+            .map_err(|e| VaultError::from_client(&self.addr, what, e));
+        logged(what, started, result)
     }
 
     /// Runs `f` with a client that presents `token` instead of agov's own
@@ -139,9 +142,12 @@ impl Vault {
             middle,
             settings,
         };
-        self.rt
+        let started = std::time::Instant::now();
+        let result = self
+            .rt
             .block_on(f(other))
-            .map_err(|e| VaultError::from_client(&self.addr, what, e))
+            .map_err(|e| VaultError::from_client(&self.addr, what, e));
+        logged(what, started, result)
     }
 
     /// Health, without a token. A sealed Vault is an error here.
@@ -219,7 +225,7 @@ impl Vault {
         auth: bool,
     ) -> Result<(u16, Value), VaultError> {
         let url = format!("{}/v1/{path}", self.addr);
-        let mut req = self.client.http.http.request(method, &url);
+        let mut req = self.client.http.http.request(method.clone(), &url);
         if auth {
             req = req.header("X-Vault-Token", self.token.expose());
         }
@@ -231,7 +237,9 @@ impl Vault {
         }
         let addr = self.addr.clone();
         let what = path.split('?').next().unwrap_or(path).to_string();
-        self.rt.block_on(async move {
+        let call = format!("{method} {what}");
+        let started = std::time::Instant::now();
+        let result = self.rt.block_on(async move {
             let resp = req.send().await.map_err(|e| VaultError::Unreachable {
                 addr: addr.clone(),
                 detail: error_chain(&e),
@@ -261,8 +269,24 @@ impl Vault {
                 })
                 .unwrap_or_default();
             Err(VaultError::from_status(&addr, &what, code, &errors))
-        })
+        });
+        logged(&call, started, result)
     }
+}
+
+/// Logs a finished Vault call at debug level: what, how long, and the error
+/// (never a token: they are neither in `what` nor in Vault's error texts).
+fn logged<T>(
+    what: &str,
+    started: std::time::Instant,
+    result: Result<T, VaultError>,
+) -> Result<T, VaultError> {
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    match &result {
+        Ok(_) => tracing::debug!(call = what, ms, "vault call"),
+        Err(e) => tracing::debug!(call = what, ms, error = %e, "vault call failed"),
+    }
+    result
 }
 
 fn rename(e: VaultError, what: &str) -> VaultError {

@@ -5,10 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use agov_agent::records;
-use agov_cli::{CliError, Ctx};
+use agov_cli::{CliError, Ctx, latency};
+use agov_config::Settings;
 use agov_runtime::keys::Keyspace;
 
 use super::Backends;
@@ -33,7 +36,28 @@ fn escape(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// Samples, each with the metric name it is written under.
+type Named<'a> = [(&'a str, Vec<(&'a str, String)>, f64)];
+
 impl Exposition {
+    fn header(&mut self, name: &str, kind: &str, help: &str) {
+        let _ = writeln!(self.text, "# HELP {name} {help}");
+        let _ = writeln!(self.text, "# TYPE {name} {kind}");
+    }
+
+    fn sample(&mut self, name: &str, labels: &[(&str, String)], value: f64) {
+        let labels = if labels.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = labels
+                .iter()
+                .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        };
+        let _ = writeln!(self.text, "{name}{labels} {value}");
+    }
+
     fn family(
         &mut self,
         name: &str,
@@ -41,27 +65,104 @@ impl Exposition {
         help: &str,
         samples: &[(Vec<(&str, String)>, f64)],
     ) {
-        let _ = writeln!(self.text, "# HELP {name} {help}");
-        let _ = writeln!(self.text, "# TYPE {name} {kind}");
+        self.header(name, kind, help);
         for (labels, value) in samples {
-            let labels = if labels.is_empty() {
-                String::new()
-            } else {
-                let parts: Vec<String> = labels
-                    .iter()
-                    .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
-                    .collect();
-                format!("{{{}}}", parts.join(","))
-            };
-            let _ = writeln!(self.text, "{name}{labels} {value}");
+            self.sample(name, labels, *value);
         }
     }
+
+    /// A histogram: its `_bucket`, `_sum` and `_count` samples under one header.
+    fn histogram(&mut self, name: &str, help: &str, samples: &Named<'_>) {
+        self.header(name, "histogram", help);
+        for (series, labels, value) in samples {
+            self.sample(series, labels, *value);
+        }
+    }
+}
+
+/// `--metrics-file`, for the commands that run for a while.
+#[derive(Debug, Default, clap::Args)]
+pub(super) struct FileArg {
+    /// Keep Prometheus metrics in this file while running (rewritten atomically
+    /// every 10 s and at the end; for node_exporter's textfile collector)
+    #[arg(long, value_name = "PATH")]
+    pub(super) metrics_file: Option<PathBuf>,
+}
+
+/// How often a long-running command rewrites its `--metrics-file`.
+const TEXTFILE_EVERY: Duration = Duration::from_secs(10);
+
+/// Keeps a `--metrics-file` up to date while a long-running command works:
+/// written at once (so a bad path fails the command before it starts), every
+/// [`TEXTFILE_EVERY`] from a thread of its own, and a last time when dropped.
+pub(crate) struct Textfile {
+    stop: Option<mpsc::Sender<()>>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Textfile {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// Writes the metrics of the configured backends to `path`, atomically.
+fn write_textfile(settings: &Settings, path: &Path) -> Result<(), CliError> {
+    let store = crate::backends::runtime_store(settings)?;
+    let ledger = agov_ledger::Ledger::open(&settings.ledger_path.value, false)?;
+    let rules = agov_governance::rules::TierRules::built_in();
+    let samples = latency::read(&settings.data_dir.value);
+    let text = render(
+        store.as_ref(),
+        &ledger,
+        &rules,
+        &settings.tenant.value,
+        &samples,
+    )?;
+    agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
+        .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))
+}
+
+/// Starts keeping `path` up to date (nothing without a path).
+pub(crate) fn textfile(
+    settings: &Settings,
+    path: Option<&Path>,
+) -> Result<Option<Textfile>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    write_textfile(settings, path)
+        .map_err(|e| e.with_hint("--metrics-file needs a writable path, e.g. /var/lib/node_exporter/textfile_collector/agov.prom"))?;
+    let (stop, stopped) = mpsc::channel::<()>();
+    let (settings, path) = (settings.clone(), path.to_path_buf());
+    let worker = std::thread::spawn(move || {
+        loop {
+            let last = !matches!(
+                stopped.recv_timeout(TEXTFILE_EVERY),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            );
+            if let Err(e) = write_textfile(&settings, &path) {
+                tracing::warn!(path = %path.display(), error = e.message(), "cannot update the metrics file");
+            }
+            if last {
+                break;
+            }
+        }
+    });
+    Ok(Some(Textfile {
+        stop: Some(stop),
+        worker: Some(worker),
+    }))
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let tenant = b.settings.tenant.value.clone();
-    let text = render(b.store.as_ref(), &b.ledger, &b.rules, &tenant)?;
+    let samples = latency::read(&b.settings.data_dir.value);
+    let text = render(b.store.as_ref(), &b.ledger, &b.rules, &tenant, &samples)?;
     match &args.output {
         Some(path) => {
             agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
@@ -83,6 +184,7 @@ pub(crate) fn render(
     ledger: &agov_ledger::Ledger,
     rules: &agov_governance::rules::TierRules,
     tenant: &str,
+    latencies: &[latency::Sample],
 ) -> Result<String, CliError> {
     let tenant = tenant.to_string();
     let now = agov_core::time::now_us();
@@ -219,6 +321,18 @@ pub(crate) fn render(
         &v,
     );
 
+    let pipelines = agov_pipeline::state::list(store, &keys)?;
+    let by_state: Vec<_> = agov_pipeline::state::Status::ALL
+        .iter()
+        .map(|status| {
+            let n = pipelines.iter().filter(|p| p.status == *status).count();
+            (vec![t(), ("state", status.as_str().to_string())], n as f64)
+        })
+        .collect();
+    x.family("agov_pipelines", "gauge", "Pipelines by state.", &by_state);
+
+    latency_families(&mut x, latencies);
+
     let events = ledger.count()? as f64;
     x.family(
         "agov_ledger_events",
@@ -239,6 +353,68 @@ pub(crate) fn render(
     Ok(x.text)
 }
 
+/// Upper bounds of the command latency buckets, in seconds.
+const LATENCY_BUCKETS: [f64; 10] = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0, 10.0, 60.0];
+
+/// `agov_command_duration_seconds` (a histogram per command) and
+/// `agov_command_exits_total` (per command and exit code), from the recent
+/// commands in `latency.log`.
+fn latency_families(x: &mut Exposition, samples: &[latency::Sample]) {
+    let mut by_command: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut exits: BTreeMap<(&str, u8), f64> = BTreeMap::new();
+    for s in samples {
+        by_command
+            .entry(s.command.as_str())
+            .or_default()
+            .push(s.micros as f64 / 1e6);
+        *exits.entry((s.command.as_str(), s.exit)).or_default() += 1.0;
+    }
+    let mut histogram = Vec::new();
+    for (command, secs) in &by_command {
+        let label = || ("command", (*command).to_string());
+        for le in LATENCY_BUCKETS {
+            let n = secs.iter().filter(|s| **s <= le).count();
+            histogram.push((
+                "agov_command_duration_seconds_bucket",
+                vec![label(), ("le", le.to_string())],
+                n as f64,
+            ));
+        }
+        let count = secs.len() as f64;
+        histogram.push((
+            "agov_command_duration_seconds_bucket",
+            vec![label(), ("le", "+Inf".to_string())],
+            count,
+        ));
+        histogram.push((
+            "agov_command_duration_seconds_sum",
+            vec![label()],
+            secs.iter().sum(),
+        ));
+        histogram.push(("agov_command_duration_seconds_count", vec![label()], count));
+    }
+    x.histogram(
+        "agov_command_duration_seconds",
+        "How long agov commands took (the recent ones in latency.log).",
+        &histogram,
+    );
+    let exits: Vec<_> = exits
+        .into_iter()
+        .map(|((command, exit), n)| {
+            (
+                vec![("command", command.to_string()), ("exit", exit.to_string())],
+                n,
+            )
+        })
+        .collect();
+    x.family(
+        "agov_command_exits_total",
+        "counter",
+        "Finished agov commands by exit code (the recent ones in latency.log).",
+        &exits,
+    );
+}
+
 /// Checks the exposition format the way a scraper reads it: every sample
 /// belongs to a family declared by `# TYPE` (after its `# HELP`), names and
 /// label names are valid, label values are quoted, values are numbers.
@@ -250,6 +426,7 @@ pub(crate) fn check_exposition(text: &str) -> Result<usize, String> {
             })
     };
     let mut typed: Vec<String> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
     let mut samples = 0;
     for (n, line) in text.lines().enumerate() {
         let at = |why: String| format!("line {}: {why}: {line}", n + 1);
@@ -265,6 +442,7 @@ pub(crate) fn check_exposition(text: &str) -> Result<usize, String> {
                 return Err(at("a bad # TYPE line".into()));
             }
             typed.push(name.to_string());
+            kinds.push(kind);
             continue;
         }
         if line.starts_with("# HELP ") || line.is_empty() {
@@ -282,7 +460,13 @@ pub(crate) fn check_exposition(text: &str) -> Result<usize, String> {
             ),
             None => (series, ""),
         };
-        if !valid_name(name) || typed.last().map(String::as_str) != Some(name) {
+        let family = typed.last().map(String::as_str).unwrap_or("");
+        let in_family = name == family
+            || (kinds.last() == Some(&"histogram")
+                && ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .any(|suffix| name.strip_suffix(suffix) == Some(family)));
+        if !valid_name(name) || !in_family {
             return Err(at(format!("sample of `{name}` outside its family")));
         }
         for pair in labels.split("\",").filter(|p| !p.is_empty()) {

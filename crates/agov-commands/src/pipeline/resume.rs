@@ -4,7 +4,7 @@
 use agov_cli::{CliError, Ctx};
 use agov_runtime::keys::Keyspace;
 
-use super::{Backends, spawn, view};
+use super::{Backends, metrics, spawn, view};
 
 /// Drive a pipeline whose driver stopped; finished work is not repeated
 ///
@@ -19,6 +19,9 @@ pub(super) struct Args {
     /// Run in the background: return at once
     #[arg(long)]
     detach: bool,
+
+    #[command(flatten)]
+    metrics: metrics::FileArg,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -26,7 +29,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let keys = Keyspace::new(&b.settings.tenant.value);
     let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
     if args.detach {
-        let log = spawn::detach(&b, &args.id)?;
+        let log = spawn::detach(&b, &args.id, &args.metrics)?;
         ctx.out.line(&args.id)?;
         ctx.hint(&format!(
             "continuing in the background (log {})",
@@ -40,6 +43,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     if !ctx.json() && !ctx.global.quiet && !st.status.is_settled() {
         eprintln!("pipeline {} is {}; taking over", st.id, st.status);
     }
+    let _metrics = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let st = {
         let mut printer = view::progress_printer(ctx, &args.id);
         agov_pipeline::drive(&env, &args.id, &mut printer)?

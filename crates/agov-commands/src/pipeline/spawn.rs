@@ -9,7 +9,7 @@ use agov_core::Tier;
 use agov_pipeline::Plan;
 use agov_pipeline::plan::{Driver, MAX_PLAN_BYTES};
 
-use super::{Backends, tier_arg, view};
+use super::{Backends, metrics, tier_arg, view};
 
 /// Run a multi-agent pipeline from a plan (exit 0 consensus, 2 no consensus, 3 revoked, 1 error)
 ///
@@ -38,6 +38,9 @@ pub(super) struct Args {
     /// Fail the pipeline if it is not done within this long [default: the plan's timeout, else 30m]
     #[arg(long, value_name = "DURATION", value_parser = agov_core::time::parse_duration)]
     timeout: Option<Duration>,
+
+    #[command(flatten)]
+    metrics: metrics::FileArg,
 }
 
 /// Reads and checks a plan file.
@@ -62,7 +65,11 @@ pub(super) fn llm_for(
 }
 
 /// Starts `pipeline continue ID` in the background, logging to the runs folder.
-pub(super) fn detach(b: &Backends, id: &str) -> Result<PathBuf, CliError> {
+pub(super) fn detach(
+    b: &Backends,
+    id: &str,
+    metrics: &metrics::FileArg,
+) -> Result<PathBuf, CliError> {
     use std::os::unix::process::CommandExt;
     let dir = b.settings.data_dir.value.join("pipelines");
     agov_core::fsutil::create_private_dir(&dir)
@@ -78,8 +85,14 @@ pub(super) fn detach(b: &Backends, id: &str) -> Result<PathBuf, CliError> {
     let err = log
         .try_clone()
         .map_err(|e| CliError::io("cannot open the log twice", e))?;
-    std::process::Command::new(exe)
-        .args(["continue", id])
+    let mut continue_cmd = std::process::Command::new(exe);
+    continue_cmd.args(["continue", id]);
+    if let Some(path) = &metrics.metrics_file {
+        let path = std::path::absolute(path)
+            .map_err(|e| CliError::io("cannot resolve --metrics-file", e))?;
+        continue_cmd.arg("--metrics-file").arg(path);
+    }
+    continue_cmd
         .stdin(std::process::Stdio::null())
         .stdout(log)
         .stderr(err)
@@ -107,6 +120,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let seal = b.seal_key()?;
     let env = b.pipeline_env(&seal, llm);
     let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
+    // Before anything is created, so that a bad path leaves no pipeline behind.
+    let metrics_file = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let st = agov_pipeline::create(
         &env,
         &mut ledger,
@@ -119,7 +134,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     drop(ledger);
     let id = st.id.clone();
     if args.detach {
-        let log = detach(&b, &id)?;
+        drop(metrics_file);
+        let log = detach(&b, &id, &args.metrics)?;
         if ctx.json() {
             ctx.out
                 .json(&serde_json::json!({"id": id, "status": st.status.as_str(), "log": log}))?;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use agov_cli::{CliError, Ctx};
 use agov_runtime::keys::Keyspace;
 
-use super::{Backends, view};
+use super::{Backends, metrics, view};
 
 /// Follow a pipeline live until it settles (exit codes as for `spawn`)
 ///
@@ -19,11 +19,15 @@ pub(super) struct Args {
     /// How often to look
     #[arg(long, default_value = "500ms", value_name = "DURATION", value_parser = agov_core::time::parse_duration)]
     every: Duration,
+
+    #[command(flatten)]
+    metrics: metrics::FileArg,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let keys = Keyspace::new(&b.settings.tenant.value);
+    let _metrics = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let mut last: Vec<String> = Vec::new();
     loop {
         let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;

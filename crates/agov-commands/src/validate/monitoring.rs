@@ -14,7 +14,9 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
         let store =
             crate::backends::runtime_store(settings).map_err(|e| e.message().to_string())?;
         let rules = agov_governance::rules::TierRules::built_in();
-        render(store.as_ref(), &ledger, &rules, scratch).map_err(|e| e.message().to_string())
+        let samples = agov_cli::latency::read(&settings.data_dir.value);
+        render(store.as_ref(), &ledger, &rules, scratch, &samples)
+            .map_err(|e| e.message().to_string())
     })();
     match rendered {
         Ok(text) => {

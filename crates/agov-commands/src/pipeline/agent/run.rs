@@ -39,6 +39,9 @@ pub(in super::super) struct Args {
     /// The agent's program and its arguments (the command driver)
     #[arg(last = true, value_name = "CMD")]
     command: Vec<String>,
+
+    #[command(flatten)]
+    metrics: super::super::metrics::FileArg,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -80,6 +83,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let packet_path = std::path::absolute(&args.packet)
         .map_err(|e| CliError::io("cannot resolve the packet's path", e))?;
     let mut b = Backends::open(ctx)?;
+    let _metrics =
+        super::super::metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let (gov, ledger) = b.governor();
     let mut run = Run::bootstrap(&gov, ledger, packet, args.tier)?;
     let (agent, task, run_id, tier) = (

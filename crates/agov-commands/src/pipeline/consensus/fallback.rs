@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use agov_cli::{CliError, Ctx};
 use agov_pipeline::control::Fallback;
 
-use super::super::{Backends, spawn, view};
+use super::super::{Backends, metrics, spawn, view};
 
 /// Choose a fallback after a consensus failure
 ///
@@ -33,6 +33,9 @@ pub(in super::super) struct Args {
     /// Rerun in the background
     #[arg(long)]
     detach: bool,
+
+    #[command(flatten)]
+    metrics: metrics::FileArg,
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -71,7 +74,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         return view::finish(ctx, &st);
     }
     if args.detach {
-        let log = spawn::detach(&b, &args.id)?;
+        let log = spawn::detach(&b, &args.id, &args.metrics)?;
         ctx.out.line(&args.id)?;
         ctx.hint(&format!(
             "round {} runs in the background (log {})",
@@ -90,6 +93,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             st.round
         );
     }
+    let _metrics = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let st = {
         let mut printer = view::progress_printer(ctx, &args.id);
         agov_pipeline::drive(&env, &args.id, &mut printer)?
