@@ -27,16 +27,24 @@ pub(in super::super) struct Args {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let mut b = Tokens::open(ctx)?;
+    let b = Tokens::open(ctx)?;
     let mut req = IssueRequest::new(args.tier, args.name.clone());
     req.ttl = Some(b.rules.tier(args.tier).token_ttl);
-    let issued = b.tokens.issue(&req)?;
+    let (issued, ledger) = b.call_and_open_ledger(|t| Ok(t.issue(&req)?));
+    let issued = issued?;
+    let mut ledger = ledger.inspect_err(|_| {
+        // No token without its ledger record: take it back.
+        let _ = b.tokens.revoke_accessor(&issued.accessor);
+    })?;
     let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.issue")
         .with("accessor", issued.accessor.as_str())
         .with("tier", args.tier.number())
         .with("name", args.name.as_str())
         .with("ttl_secs", issued.ttl.as_secs());
-    b.ledger.append(&event)?;
+    if let Err(e) = ledger.append(&event) {
+        let _ = b.tokens.revoke_accessor(&issued.accessor);
+        return Err(e.into());
+    }
     let mut doc = json!({
         "accessor": issued.accessor,
         "tier": args.tier.number(),

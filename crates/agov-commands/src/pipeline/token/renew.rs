@@ -12,13 +12,16 @@ pub(in super::super) struct Args {}
 
 pub(in super::super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let token = own_token(ctx)?;
-    let mut b = Tokens::open(ctx)?;
+    let b = Tokens::open(ctx)?;
     // Zero: for the TTL it was issued with (its tier's), one call fewer.
-    let info = b.tokens.renew(&token, std::time::Duration::ZERO)?;
+    let (info, ledger) =
+        b.call_and_open_ledger(|t| Ok(t.renew(&token, std::time::Duration::ZERO)?));
+    let info = info?;
+    let mut ledger = ledger?;
     let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.renew")
         .with("accessor", info.accessor.as_str())
         .with("ttl_secs", info.ttl_secs);
-    b.ledger.append(&event)?;
+    ledger.append(&event)?;
     let info = Info::from(info);
     ctx.out.record(&info, |out| {
         out.line(&format!(

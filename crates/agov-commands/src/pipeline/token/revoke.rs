@@ -16,11 +16,13 @@ pub(in super::super) struct Args {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let mut b = Tokens::open(ctx)?;
-    b.tokens.revoke_accessor(&args.accessor)?;
+    let b = Tokens::open(ctx)?;
+    let (revoked, ledger) = b.call_and_open_ledger(|t| Ok(t.revoke_accessor(&args.accessor)?));
+    revoked?;
+    let mut ledger = ledger?;
     let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.revoke")
         .with("accessor", args.accessor.as_str());
-    b.ledger.append(&event)?;
+    ledger.append(&event)?;
     ctx.out.record(
         &json!({ "accessor": args.accessor, "revoked": true }),
         |out| out.line(&format!("{} revoked", args.accessor)),
