@@ -46,3 +46,22 @@ path "secret/data/agov/llm" {
 path "secret/data/agov/llm/*" {
   capabilities = ["read"]
 }
+
+# Read-only views of how agov is installed, so that `validate-phases` can
+# check an installation under this identity (from cron). Changing any of it
+# (`validate-phases --apply`) needs an operator's token.
+path "sys/mounts" {
+  capabilities = ["read"]
+}
+path "sys/auth" {
+  capabilities = ["read"]
+}
+path "sys/policies/acl/agov-*" {
+  capabilities = ["read"]
+}
+path "auth/token/roles/agov-*" {
+  capabilities = ["read"]
+}
+path "auth/+/role/agov" {
+  capabilities = ["read"]
+}

@@ -110,7 +110,7 @@ impl Drop for Textfile {
 }
 
 /// Writes the metrics of the configured backends to `path`, atomically.
-fn write_textfile(settings: &Settings, path: &Path) -> Result<(), CliError> {
+pub(crate) fn write_textfile(settings: &Settings, path: &Path) -> Result<(), CliError> {
     let store = crate::backends::runtime_store(settings)?;
     let ledger = agov_ledger::Ledger::open(&settings.ledger_path.value, false)?;
     let rules = agov_governance::rules::TierRules::built_in();

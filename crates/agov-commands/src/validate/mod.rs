@@ -4,7 +4,11 @@
 mod agents;
 mod checkpointing;
 mod foundation;
+mod hardening;
+mod integrations;
+mod isolation;
 mod monitoring;
+mod observability;
 mod orchestration;
 mod secrets;
 
@@ -146,13 +150,7 @@ const NAMES: [&str; 12] = [
 ];
 
 /// The phases whose capability does not exist yet, and the issue that brings it.
-const NOT_YET: [(u8, &str); 5] = [
-    (8, "hardening (issue 8)"),
-    (9, "integrations (issue 7)"),
-    (10, "multi-tenancy (issue 6)"),
-    (11, "the template marketplace (issue 6)"),
-    (12, "structured logs and metrics (issue 7)"),
-];
+const NOT_YET: [(u8, &str); 1] = [(11, "the template marketplace (issue 6)")];
 
 #[derive(Serialize)]
 struct Report {
@@ -201,6 +199,10 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
             5 => checkpointing::check(&settings, &scratch, &mut phase),
             6 => orchestration::check(&settings, &scratch, &mut phase),
             7 => monitoring::check(&settings, &scratch, &mut phase),
+            8 => hardening::check(&settings, &scratch, &mut phase),
+            9 => integrations::check(&settings, &ctx.env, &mut phase),
+            10 => isolation::check(&settings, &scratch, &mut phase),
+            12 => observability::check(&settings, &scratch, &mut phase),
             _ => {
                 let why = NOT_YET
                     .iter()
