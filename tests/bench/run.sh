@@ -174,6 +174,16 @@ else
   echo "redis-server not found: skipping the Redis transition row (apt-get install redis-server)" >&2
 fi
 
+# validate-phases, every phase, on the embedded default.
+(
+  export AGOV_HOME=$WORK/validate
+  "$BIN/validate-phases" --apply -q >/dev/null 2>&1 || true
+  row "\`validate-phases\`, every phase, embedded" "$(median_ms "$BIN/validate-phases -q" 5)" 3000 ms
+  declare -p ROWS INFO >"$WORK/validate-rows"
+)
+# shellcheck disable=SC1091
+source "$WORK/validate-rows"
+
 # Token operations against a real OpenBao, as whole `pipeline` processes.
 BAO=${AGOV_TEST_BAO:-$(command -v bao || echo "$ROOT/target/test-tools/venv/bin/bao")}
 if [ -x "$BAO" ]; then
@@ -187,6 +197,18 @@ if [ -x "$BAO" ]; then
     export AGOV_HOME=$WORK/tokens VAULT_ADDR=http://127.0.0.1:$port VAULT_TOKEN=root
     "$BIN/validate-phases" --apply --phase 2 -q >/dev/null 2>&1 || true
     "$BIN/validate-phases" --apply --phase 1 -q >/dev/null 2>&1 || true
+    # validate-phases, every phase, against Redis + OpenBao (AppRole-free: root token).
+    vport=$(free_port)
+    start_redis "$vport"
+    (
+      export AGOV_HOME=$WORK/validate-real AGOV_RUNTIME_URL=redis://127.0.0.1:$vport/
+      "$BIN/validate-phases" --apply -q >/dev/null 2>&1 || true
+      row "\`validate-phases\`, every phase, against Redis + OpenBao" "$(median_ms "$BIN/validate-phases -q" 5)" 5000 ms
+      declare -p ROWS INFO >"$WORK/validate-real-rows"
+    )
+    # shellcheck disable=SC1091
+    source "$WORK/validate-real-rows"
+    redis-cli -p "$vport" shutdown nosave >/dev/null 2>&1 || true
     acc=$("$BIN/pipeline" token issue --tier 1)
     tok=$("$BIN/pipeline" token issue --tier 1 --reveal)
     row "\`pipeline token issue\` against OpenBao (whole process, ledgered)" "$(median_ms "$BIN/pipeline token issue --tier 1" 50)" 5 ms
