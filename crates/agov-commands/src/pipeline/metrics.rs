@@ -109,21 +109,28 @@ impl Drop for Textfile {
     }
 }
 
+/// The metrics of the configured tenant, with the recent command latencies.
+fn render_configured(
+    store: &dyn agov_runtime::RuntimeStore,
+    ledger: &agov_ledger::Ledger,
+    settings: &Settings,
+) -> Result<String, CliError> {
+    let samples = latency::read(&settings.data_dir.value);
+    let rules = agov_governance::rules::TierRules::built_in();
+    render(store, ledger, &rules, &settings.tenant.value, &samples)
+}
+
+/// Writes `text` to `path` atomically (a scraper never reads half a file).
+fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+    agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
+        .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))
+}
+
 /// Writes the metrics of the configured backends to `path`, atomically.
 pub(crate) fn write_textfile(settings: &Settings, path: &Path) -> Result<(), CliError> {
     let store = crate::backends::runtime_store(settings)?;
     let ledger = agov_ledger::Ledger::open(&settings.ledger_path.value, false)?;
-    let rules = agov_governance::rules::TierRules::built_in();
-    let samples = latency::read(&settings.data_dir.value);
-    let text = render(
-        store.as_ref(),
-        &ledger,
-        &rules,
-        &settings.tenant.value,
-        &samples,
-    )?;
-    agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
-        .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))
+    write_file(path, &render_configured(store.as_ref(), &ledger, settings)?)
 }
 
 /// Starts keeping `path` up to date (nothing without a path).
@@ -160,13 +167,10 @@ pub(crate) fn textfile(
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
-    let tenant = b.settings.tenant.value.clone();
-    let samples = latency::read(&b.settings.data_dir.value);
-    let text = render(b.store.as_ref(), &b.ledger, &b.rules, &tenant, &samples)?;
+    let text = render_configured(b.store.as_ref(), &b.ledger, &b.settings)?;
     match &args.output {
         Some(path) => {
-            agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
-                .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
+            write_file(path, &text)?;
             ctx.note(&format!("wrote {}", path.display()));
             Ok(())
         }

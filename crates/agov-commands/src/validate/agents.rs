@@ -253,16 +253,10 @@ pub(super) fn check_revocation(settings: &Settings, scratch: &str, phase: &mut P
 /// Removes the scratch tenant's runtime keys and trust rows (its ledger
 /// events stay: the ledger is append-only).
 pub(super) fn cleanup(b: &mut Backends, scratch: &str, phase: &mut Phase) {
-    let keys = Keyspace::new(scratch);
-    let runtime = b
-        .store
-        .scan(keys.prefix())
-        .and_then(|ks| ks.iter().try_for_each(|k| b.store.del(k).map(|_| ())));
+    let runtime = super::remove_scratch_keys(b.store.as_ref(), scratch);
     let rows = records::purge_tenant(&mut b.ledger, scratch);
     phase.check(
         "scratch state removed",
-        runtime
-            .map_err(|e| e.to_string())
-            .and(rows.map_err(|e| e.to_string())),
+        runtime.and(rows.map_err(|e| e.to_string())),
     );
 }

@@ -32,10 +32,10 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
                 "a lapsed lease holder cannot write",
                 lease_takeover(store.as_ref(), &keys),
             );
-            let cleanup = store
-                .scan(keys.prefix())
-                .and_then(|ks| ks.iter().try_for_each(|k| store.del(k).map(|_| ())));
-            phase.check("scratch keys removed", cleanup.map_err(|e| e.to_string()));
+            phase.check(
+                "scratch keys removed",
+                super::remove_scratch_keys(store.as_ref(), scratch),
+            );
         }
         Err(e) => phase.check("runtime store reachable", Err(e.message().to_string())),
     }

@@ -134,6 +134,18 @@ pub(crate) fn existing_ledger(
     }
 }
 
+/// Deletes every runtime key of the scratch tenant.
+pub(crate) fn remove_scratch_keys(
+    store: &dyn agov_runtime::RuntimeStore,
+    scratch: &str,
+) -> Result<(), String> {
+    let keys = agov_runtime::keys::Keyspace::new(scratch);
+    store
+        .scan(keys.prefix())
+        .and_then(|ks| ks.iter().try_for_each(|k| store.del(k).map(|_| ())))
+        .map_err(|e| e.to_string())
+}
+
 const NAMES: [&str; 12] = [
     "Foundation",
     "Secrets",
