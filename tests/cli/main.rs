@@ -16,4 +16,5 @@ mod pipelines;
 mod readme;
 mod schemas;
 mod status;
+mod templates;
 mod validate;

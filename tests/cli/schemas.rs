@@ -496,3 +496,50 @@ fn pipeline_outputs_match_their_schemas() {
     assert_shape("pipeline-token.schema.json", &revealed);
     assert!(revealed["token"].is_string());
 }
+
+#[test]
+fn templates_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/templates");
+    let examples = examples.display().to_string();
+    assert_shape(
+        "template-add.schema.json",
+        &env.run("pipeline", &["templates", "add", &examples, "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "templates.schema.json",
+        &env.run("pipeline", &["templates", "list", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "template-stored.schema.json",
+        &env.run(
+            "pipeline",
+            &["templates", "show", "code-reviewer", "--json"],
+        )
+        .expect(0)
+        .json(),
+    );
+    let hits = env
+        .run("pipeline", &["templates", "search", "review", "--json"])
+        .expect(0)
+        .json();
+    assert!(!hits.as_array().unwrap().is_empty());
+    assert_shape("template-hits.schema.json", &hits);
+    assert_shape(
+        "template-rm.schema.json",
+        &env.run("pipeline", &["templates", "rm", "code-reviewer", "--json"])
+            .expect(0)
+            .json(),
+    );
+    // The shipped template files match the file schema too.
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let path = entry.unwrap().path();
+        let value: Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_shape("template.schema.json", &value);
+    }
+}

@@ -8,11 +8,13 @@
 pub mod failure;
 pub mod fsutil;
 pub mod ids;
+pub mod role;
 pub mod secret;
 pub mod tags;
 pub mod tier;
 pub mod time;
 
 pub use failure::{Classify, FailureClass};
+pub use role::{Driver, Role};
 pub use secret::Secret;
 pub use tier::Tier;

@@ -65,4 +65,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_approvals.sql",
         sql: include_str!("../../../schema/migrations/ledger/0007_approvals.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_templates.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0008_templates.sql"),
+    },
 ];

@@ -15,6 +15,7 @@ mod revocations;
 mod revoke;
 mod spawn;
 mod status;
+mod templates;
 mod token;
 mod view;
 mod watch;
@@ -48,6 +49,8 @@ Examples:
   pipeline metrics --output /var/lib/node_exporter/agov.prom   # Prometheus text, from cron
   pipeline handoff renewal-bug                      # what the last revoked agent left
   pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
+  pipeline templates add examples/templates         # install the shipped agent templates
+  pipeline templates search terraform               # full-text over names, descriptions, tags
 
 Every agent follows BOOTSTRAP -> PREFLIGHT -> PLAN -> EXECUTE -> VERIFY ->
 PACKAGE -> REPORT -> EXIT under a short-lived token for its tier; skipping a
@@ -97,6 +100,9 @@ enum Command {
     Metrics(metrics::Args),
     /// A pipeline's token (TTL, renewals; --reveal), or tier tokens by hand: issue, renew, lookup, revoke
     Token(token::Args),
+    /// Agent templates: list, search, show, add, rm (plans name them as `template: NAME@VERSION`)
+    #[command(subcommand)]
+    Templates(templates::Command),
 }
 
 /// Runs the `pipeline` binary.
@@ -119,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Errors(a) => errors::run(a, ctx),
         Command::Metrics(a) => metrics::run(a, ctx),
         Command::Token(a) => token::run(a, ctx),
+        Command::Templates(c) => templates::run(c, ctx),
     })
 }
 
