@@ -710,3 +710,92 @@ fn gamma_is_spawned_when_stuck_on_complexity_and_to_validate_a_success() {
         assert_eq!(st["tally"]["accepts"], 3, "{file}");
     }
 }
+
+#[test]
+fn a_stored_plan_built_from_templates_runs_by_id() {
+    for (name, env) in both() {
+        with_examples(&env);
+        // The templates are not installed yet: the plan is refused, naming both.
+        let refused = env.sh("\"$PIPELINE\" plan add examples/plans/from-templates.yaml");
+        assert_eq!(refused.code, 64, "{name}: {}", refused.stderr);
+        for wanted in [
+            "agents.alpha.template",
+            "markdown-links-finder@1.0.0",
+            "agents.beta.template",
+        ] {
+            assert!(
+                refused.stderr.contains(wanted),
+                "{name}: {wanted}: {}",
+                refused.stderr
+            );
+        }
+        env.sh("\"$PIPELINE\" templates add examples/templates -q")
+            .expect(0);
+        let added = env
+            .sh("\"$PIPELINE\" plan add examples/plans/from-templates.yaml --json")
+            .expect(0)
+            .json();
+        let plan_id = added["id"].as_str().unwrap().to_string();
+        assert!(plan_id.starts_with("pl"), "{name}: {added}");
+        // The same text again is the same plan.
+        let again = env
+            .sh("\"$PIPELINE\" plan add examples/plans/from-templates.yaml --json")
+            .expect(0)
+            .json();
+        assert_eq!(again["id"], plan_id.as_str());
+        assert_eq!(again["created"], false);
+        let shown = env.run("pipeline", &["plan", "show", &plan_id]).expect(0);
+        assert!(
+            shown
+                .stdout
+                .contains("template: markdown-links-finder@1.0.0"),
+            "{}",
+            shown.stdout
+        );
+
+        let (run, id) = spawn(&env, &plan_id);
+        let last = run.expect(0).json_lines().last().unwrap().clone();
+        assert_eq!(last["pipeline"]["status"], "COMPLETED", "{name}: {last}");
+        // The pipeline keeps the plan with its templates pinned and filled in.
+        let st = status(&env, &id);
+        assert_eq!(
+            st["templates"]["alpha"], "markdown-links-finder@1.0.0",
+            "{name}: {st}"
+        );
+        assert_eq!(
+            st["templates"]["beta"], "markdown-links-reporter@1.0.0",
+            "{name}: {st}"
+        );
+        // The template's deliverable was required, and produced.
+        let b = board(&env, &id);
+        assert!(
+            b["solutions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["by"] == "alpha"),
+            "{name}"
+        );
+        let done = events(&env, &id, "agent.artifact");
+        assert!(
+            done.iter().any(|e| e["detail"]["name"] == "links.json"),
+            "{name}: {done:?}"
+        );
+        // By name too; removing it leaves nothing to spawn.
+        env.run("pipeline", &["plan", "show", "links-from-templates"])
+            .expect(0);
+        env.run("pipeline", &["plan", "rm", &plan_id]).expect(0);
+        let gone = env.sh(&format!("\"$PIPELINE\" spawn --plan {plan_id}"));
+        assert_eq!(gone.code, 1, "{name}: {}", gone.stderr);
+        assert!(
+            gone.stderr.contains("pipeline plan list"),
+            "{}",
+            gone.stderr
+        );
+        let rm = env
+            .run("ledger", &["query", "--action", "plan.*", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(rm.as_array().unwrap().len(), 2, "{name}: {rm}");
+    }
+}

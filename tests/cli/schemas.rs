@@ -543,3 +543,36 @@ fn templates_outputs_match_their_schemas() {
         assert_shape("template.schema.json", &value);
     }
 }
+
+#[test]
+fn plan_store_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plans/quickstart.yaml");
+    let plan = plan.display().to_string();
+    let added = env
+        .run("pipeline", &["plan", "add", &plan, "--json"])
+        .expect(0)
+        .json();
+    assert_shape("plan-add.schema.json", &added);
+    assert_shape(
+        "plans.schema.json",
+        &env.run("pipeline", &["plan", "list", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "plan-stored.schema.json",
+        &env.run("pipeline", &["plan", "show", "quickstart", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "plan-rm.schema.json",
+        &env.run(
+            "pipeline",
+            &["plan", "rm", added["id"].as_str().unwrap(), "--json"],
+        )
+        .expect(0)
+        .json(),
+    );
+}

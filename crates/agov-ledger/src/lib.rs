@@ -70,4 +70,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_templates.sql",
         sql: include_str!("../../../schema/migrations/ledger/0008_templates.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_plans.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0009_plans.sql"),
+    },
 ];

@@ -19,6 +19,9 @@ pub enum PipelineError {
     /// No such pipeline.
     #[error("there is no pipeline `{0}`")]
     NotFound(String),
+    /// No such stored plan (for this tenant).
+    #[error("there is no stored plan `{0}`")]
+    PlanNotFound(String),
     /// Another process drives it.
     #[error("pipeline {id} is being driven by {holder}")]
     LeaseHeld {
@@ -87,7 +90,7 @@ impl Classify for PipelineError {
     fn class(&self) -> FailureClass {
         match self {
             PipelineError::BadPlan { .. } | PipelineError::BadInput(_) => FailureClass::Usage,
-            PipelineError::NotFound(_) => FailureClass::NotFound,
+            PipelineError::NotFound(_) | PipelineError::PlanNotFound(_) => FailureClass::NotFound,
             PipelineError::LeaseHeld { .. } | PipelineError::WrongState { .. } => {
                 FailureClass::Usage
             }
@@ -108,6 +111,9 @@ impl Classify for PipelineError {
                 Some("schema/json/plan.schema.json describes plans; examples/plans/ has working ones".into())
             }
             PipelineError::NotFound(_) => Some("`pipeline list --all` shows the pipelines".into()),
+            PipelineError::PlanNotFound(_) => Some(
+                "`pipeline plan list` shows the stored plans; `pipeline plan add FILE` stores one".into(),
+            ),
             PipelineError::LeaseHeld { id, .. } => Some(format!(
                 "`pipeline watch {id}` follows it; if that process died, its lease lapses and `pipeline continue {id}` takes over"
             )),

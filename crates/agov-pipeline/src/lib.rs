@@ -7,7 +7,8 @@
 //! recorded [`consensus`]. The [`orchestrator`] is whichever `pipeline`
 //! process holds the pipeline's lease; any other can take over when it
 //! lapses. [`control`] revokes pipelines and applies the fallbacks after a
-//! consensus failure. The pipeline's token is [`sealed`] at rest.
+//! consensus failure. The pipeline's token is [`sealed`] at rest. Plans can be
+//! kept in the governance database ([`plans`]) and run by id.
 
 pub mod board;
 pub mod consensus;
@@ -15,6 +16,7 @@ pub mod control;
 mod error;
 pub mod orchestrator;
 pub mod plan;
+pub mod plans;
 pub mod sealed;
 pub mod state;
 

@@ -1084,7 +1084,7 @@ fn run_agent(
         };
         let _ = note_tx.send(msg);
     };
-    match job.spec.driver {
+    match job.spec.driver() {
         Driver::Command => {
             let dir = env.runs_dir.join(&pipeline);
             agov_core::fsutil::create_private_dir(&dir)

@@ -22,6 +22,8 @@ use agov_governance::budget::Budget;
 use agov_governance::packet::{Constraints, valid_id};
 use serde::{Deserialize, Serialize};
 
+use agov_templates::Template;
+
 use crate::error::PipelineError;
 
 /// Largest plan read, in bytes.
@@ -33,12 +35,17 @@ pub use agov_core::role::{Driver, Role};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentSpec {
+    /// A template from the marketplace (`NAME` or `NAME@VERSION`) that
+    /// supplies the driver, command or prompt, tier and required artifacts;
+    /// pinned to `NAME@VERSION` when the pipeline is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     /// Its agent id (its trust record); default `{plan name}-{role}`.
     #[serde(default)]
     pub id: Option<String>,
-    /// How it runs.
-    #[serde(default)]
-    pub driver: Driver,
+    /// How it runs (default: the template's, else `command`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<Driver>,
     /// The command driver's program and arguments, run in the folder the
     /// pipeline was spawned from.
     #[serde(default)]
@@ -64,6 +71,58 @@ pub struct AgentSpec {
     /// Its error budget (defaults: 8 / 2 / 1).
     #[serde(default)]
     pub error_budget: Budget,
+}
+
+impl AgentSpec {
+    /// How it runs.
+    pub fn driver(&self) -> Driver {
+        self.driver.unwrap_or_default()
+    }
+
+    /// Takes what the plan leaves open from `t`: driver, command, tier, and
+    /// as its own objective the prompt (llm) or description (command); adds
+    /// the template's deliverables, required steps and forbidden actions to
+    /// its own. The error names the field in conflict.
+    fn fill_from(&mut self, t: &Template) -> Result<(), String> {
+        if let Some(d) = self.driver
+            && d != t.driver
+        {
+            return Err(format!(
+                "driver: the template `{}` runs with the {} driver",
+                t.reference(),
+                t.driver.as_str()
+            ));
+        }
+        if !self.command.is_empty() {
+            return Err(format!(
+                "command: the template `{}` supplies how the agent runs; drop `command`",
+                t.reference()
+            ));
+        }
+        self.driver = Some(t.driver);
+        self.command = t.command.clone();
+        self.tier = self.tier.or(Some(t.tier));
+        if self.objective.is_none() {
+            self.objective = Some(match (&t.prompt, t.driver) {
+                (Some(p), Driver::Llm) => p.trim().to_string(),
+                _ => t.description.trim().to_string(),
+            });
+        }
+        let union = |theirs: &[String], ours: &mut Vec<String>| {
+            let mut all = theirs.to_vec();
+            for x in ours.drain(..) {
+                if !all.contains(&x) {
+                    all.push(x);
+                }
+            }
+            *ours = all;
+        };
+        union(&t.deliverables, &mut self.deliverables);
+        union(&t.required_steps, &mut self.required_steps);
+        union(&t.forbidden, &mut self.forbidden);
+        self.template = Some(t.reference());
+        Ok(())
+    }
 }
 
 /// When GAMMA is spawned.
@@ -175,14 +234,18 @@ impl Plan {
         }
         for (role, a) in &self.agents {
             let at = format!("agents.{role}");
-            match a.driver {
-                Driver::Command if a.command.is_empty() => {
-                    return Err(format!("{at}.command: the command driver needs a command"));
+            if a.template.is_some() {
+                // Checked again once the template has filled it in.
+            } else {
+                match a.driver() {
+                    Driver::Command if a.command.is_empty() => {
+                        return Err(format!("{at}.command: the command driver needs a command"));
+                    }
+                    Driver::Llm if !a.command.is_empty() => {
+                        return Err(format!("{at}.command: the llm driver runs no command"));
+                    }
+                    _ => {}
                 }
-                Driver::Llm if !a.command.is_empty() => {
-                    return Err(format!("{at}.command: the llm driver runs no command"));
-                }
-                _ => {}
             }
             if let Some(t) = a.tier {
                 Tier::from_number(t)
@@ -217,6 +280,58 @@ impl Plan {
             }
         }
         Ok(())
+    }
+
+    /// The templates the agents name, by role.
+    pub fn template_refs(&self) -> Vec<(Role, String)> {
+        self.agents
+            .iter()
+            .filter_map(|(r, a)| a.template.clone().map(|t| (*r, t)))
+            .collect()
+    }
+
+    /// Fills each agent that names a template in from it (`lookup` finds a
+    /// template by `NAME` or `NAME@VERSION`), pins the reference to
+    /// `NAME@VERSION` and checks the result. Every problem is reported, one
+    /// per line.
+    pub fn apply_templates(
+        &mut self,
+        what: &str,
+        lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
+    ) -> Result<(), PipelineError> {
+        let mut problems = Vec::new();
+        for (role, a) in self.agents.iter_mut() {
+            let Some(reference) = a.template.clone() else {
+                continue;
+            };
+            let at = format!("agents.{role}.template");
+            match lookup(&reference)? {
+                None => problems.push(format!(
+                    "{at}: unknown template `{reference}` (`pipeline templates list` shows the stored ones)"
+                )),
+                Some(t) if t.role != *role => problems.push(format!(
+                    "{at}: `{}` is a {} template, not {role}",
+                    t.reference(),
+                    t.role
+                )),
+                Some(t) => {
+                    if let Err(e) = a.fill_from(&t) {
+                        problems.push(format!("agents.{role}.{e}"));
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            self.check().map_err(|detail| PipelineError::BadPlan {
+                what: what.to_string(),
+                detail,
+            })
+        } else {
+            Err(PipelineError::BadPlan {
+                what: what.to_string(),
+                detail: problems.join("\n"),
+            })
+        }
     }
 
     /// The agent id of `role`.

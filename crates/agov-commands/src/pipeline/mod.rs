@@ -10,6 +10,7 @@ mod list;
 mod logs;
 mod messages;
 pub(crate) mod metrics;
+mod plan;
 mod resume;
 mod revocations;
 mod revoke;
@@ -49,6 +50,7 @@ Examples:
   pipeline metrics --output /var/lib/node_exporter/agov.prom   # Prometheus text, from cron
   pipeline handoff renewal-bug                      # what the last revoked agent left
   pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
+  pipeline plan add examples/plans/quickstart.yaml  # prints its id (pl1) for `spawn --plan pl1`
   pipeline templates add examples/templates         # install the shipped agent templates
   pipeline templates search terraform               # full-text over names, descriptions, tags
 
@@ -103,6 +105,9 @@ enum Command {
     /// Agent templates: list, search, show, add, rm (plans name them as `template: NAME@VERSION`)
     #[command(subcommand)]
     Templates(templates::Command),
+    /// Stored plans: add (prints the id for `spawn --plan ID`), list, show, rm
+    #[command(subcommand)]
+    Plan(plan::Command),
 }
 
 /// Runs the `pipeline` binary.
@@ -126,6 +131,7 @@ pub fn main() -> ExitCode {
         Command::Metrics(a) => metrics::run(a, ctx),
         Command::Token(a) => token::run(a, ctx),
         Command::Templates(c) => templates::run(c, ctx),
+        Command::Plan(c) => plan::run(c, ctx),
     })
 }
 

@@ -1,13 +1,13 @@
 //! `pipeline spawn`: create a pipeline from a plan and drive it to its end
 //! (or, with --detach, in the background).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use agov_cli::{CliError, Ctx};
 use agov_core::Tier;
 use agov_pipeline::Plan;
-use agov_pipeline::plan::{Driver, MAX_PLAN_BYTES};
+use agov_pipeline::plan::Driver;
 
 use super::{Backends, metrics, tier_arg, view};
 
@@ -19,9 +19,9 @@ use super::{Backends, metrics, tier_arg, view};
 /// --json).
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// The plan (YAML or JSON; schema/json/plan.schema.json)
-    #[arg(long, value_name = "FILE")]
-    plan: PathBuf,
+    /// The plan: a file (YAML or JSON; schema/json/plan.schema.json), or a stored plan's id (pl3) or name
+    #[arg(long, value_name = "FILE|ID")]
+    plan: String,
 
     /// The pipeline's tier; its agents run at it or below [default: the plan's, else 0]
     #[arg(long, value_name = "N", value_parser = tier_arg)]
@@ -43,21 +43,13 @@ pub(super) struct Args {
     metrics: metrics::FileArg,
 }
 
-/// Reads and checks a plan file.
-pub(super) fn read_plan(path: &Path) -> Result<Plan, CliError> {
-    let what = format!("plan {}", path.display());
-    let text = crate::args::read_document(path, MAX_PLAN_BYTES, &what)
-        .map_err(|e| e.with_hint("examples/plans/ has plans to start from"))?;
-    Ok(Plan::parse(&what, &text)?)
-}
-
 /// The model settings when some agent of `plan` uses the llm driver.
 pub(super) fn llm_for(
     ctx: &mut Ctx,
     b: &Backends,
     plan: &Plan,
 ) -> Result<Option<agov_llm::LlmSettings>, CliError> {
-    if !plan.agents.values().any(|a| a.driver == Driver::Llm) {
+    if !plan.agents.values().any(|a| a.driver() == Driver::Llm) {
         return Ok(None);
     }
     let env = ctx.env.clone();
@@ -103,7 +95,8 @@ pub(super) fn detach(
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let plan = read_plan(&args.plan)?;
+    let (what, text) = super::plan::source(ctx, &args.plan)?;
+    let plan = super::plan::resolve(ctx, &what, &text)?;
     if let Some(o) = &args.objective
         && o.trim().is_empty()
     {

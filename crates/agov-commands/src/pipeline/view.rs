@@ -29,6 +29,12 @@ pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
         "id": st.id,
         "plan": st.plan.name,
         "plan_digest": st.plan_digest,
+        "templates": st
+            .plan
+            .template_refs()
+            .into_iter()
+            .map(|(r, t)| (r.as_str().to_string(), Value::String(t)))
+            .collect::<serde_json::Map<String, Value>>(),
         "objective": st.objective,
         "tier": st.tier,
         "status": st.status.as_str(),
