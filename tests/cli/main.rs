@@ -13,6 +13,7 @@ mod logs;
 mod memory;
 mod metrics;
 mod pipelines;
+mod plans;
 mod readme;
 mod schemas;
 mod status;

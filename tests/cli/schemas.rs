@@ -576,3 +576,29 @@ fn plan_store_outputs_match_their_schemas() {
         .json(),
     );
 }
+
+#[test]
+fn plan_validate_output_matches_its_schema() {
+    let env = TestEnv::new();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plans/quickstart.yaml");
+    assert_shape(
+        "plan-validate.schema.json",
+        &env.run(
+            "pipeline",
+            &["validate", &good.display().to_string(), "--json"],
+        )
+        .expect(0)
+        .json(),
+    );
+    let bad = env.dir.path().join("bad.yaml");
+    std::fs::write(&bad, "name: x\nbogus: 1\n").unwrap();
+    let out = env
+        .run(
+            "pipeline",
+            &["validate", &bad.display().to_string(), "--json"],
+        )
+        .expect(64)
+        .json();
+    assert_eq!(out["problems"].as_array().unwrap().len(), 3, "{out}");
+    assert_shape("plan-validate.schema.json", &out);
+}

@@ -19,6 +19,8 @@ pub mod plan;
 pub mod plans;
 pub mod sealed;
 pub mod state;
+pub mod validate;
+pub mod yaml;
 
 pub use error::PipelineError;
 pub use orchestrator::{Env, Progress, create, drive};

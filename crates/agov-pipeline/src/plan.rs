@@ -83,20 +83,26 @@ impl AgentSpec {
     /// as its own objective the prompt (llm) or description (command); adds
     /// the template's deliverables, required steps and forbidden actions to
     /// its own. The error names the field in conflict.
-    fn fill_from(&mut self, t: &Template) -> Result<(), String> {
+    fn fill_from(&mut self, t: &Template) -> Result<(), (&'static str, String)> {
         if let Some(d) = self.driver
             && d != t.driver
         {
-            return Err(format!(
-                "driver: the template `{}` runs with the {} driver",
-                t.reference(),
-                t.driver.as_str()
+            return Err((
+                "driver",
+                format!(
+                    "the template `{}` runs with the {} driver",
+                    t.reference(),
+                    t.driver.as_str()
+                ),
             ));
         }
         if !self.command.is_empty() {
-            return Err(format!(
-                "command: the template `{}` supplies how the agent runs; drop `command`",
-                t.reference()
+            return Err((
+                "command",
+                format!(
+                    "the template `{}` supplies how the agent runs; drop `command`",
+                    t.reference()
+                ),
             ));
         }
         self.driver = Some(t.driver);
@@ -216,70 +222,114 @@ impl Plan {
     }
 
     fn check(&self) -> Result<(), String> {
+        match self.problems().into_iter().next() {
+            Some((path, message)) => Err(format!("{path}: {message}")),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of a parsed plan, as (dotted path, message).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut add = |path: String, message: String| out.push((path, message));
         if !valid_id(&self.name) {
-            return Err(format!(
-                "name `{}`: use 1-64 letters, digits, `-`, `_`, `.`",
-                self.name
-            ));
+            add(
+                "name".into(),
+                format!("`{}`: use 1-64 letters, digits, `-`, `_`, `.`", self.name),
+            );
         }
         if self.objective.trim().is_empty() {
-            return Err("objective: must not be empty".into());
+            add("objective".into(), "must not be empty".into());
         }
         for role in [Role::Alpha, Role::Beta] {
             if !self.agents.contains_key(&role) {
-                return Err(format!(
-                    "agents.{role}: missing (alpha and beta are required)"
-                ));
+                add(
+                    format!("agents.{role}"),
+                    "missing (alpha and beta are required)".into(),
+                );
             }
         }
         for (role, a) in &self.agents {
             let at = format!("agents.{role}");
-            if a.template.is_some() {
-                // Checked again once the template has filled it in.
-            } else {
+            if a.template.is_none() {
                 match a.driver() {
-                    Driver::Command if a.command.is_empty() => {
-                        return Err(format!("{at}.command: the command driver needs a command"));
-                    }
-                    Driver::Llm if !a.command.is_empty() => {
-                        return Err(format!("{at}.command: the llm driver runs no command"));
-                    }
+                    Driver::Command if a.command.is_empty() => add(
+                        format!("{at}.command"),
+                        "the command driver needs a command (or name a `template`)".into(),
+                    ),
+                    Driver::Llm if !a.command.is_empty() => add(
+                        format!("{at}.command"),
+                        "the llm driver runs no command".into(),
+                    ),
                     _ => {}
                 }
             }
-            if let Some(t) = a.tier {
-                Tier::from_number(t)
-                    .ok_or_else(|| format!("{at}.tier: {t} is not a tier (0-4)"))?;
+            if let Some(t) = a.tier
+                && Tier::from_number(t).is_none()
+            {
+                add(format!("{at}.tier"), format!("{t} is not a tier (0-4)"));
             }
             let id = self.agent_id(*role);
             if !valid_id(&id) {
-                return Err(format!(
-                    "{at}.id `{id}`: use 1-64 letters, digits, `-`, `_`, `.`"
-                ));
+                add(
+                    format!("{at}.id"),
+                    format!("`{id}`: use 1-64 letters, digits, `-`, `_`, `.`"),
+                );
             }
         }
-        if let Some(t) = self.tier {
-            Tier::from_number(t).ok_or_else(|| format!("tier: {t} is not a tier (0-4)"))?;
+        if let Some(t) = self.tier
+            && Tier::from_number(t).is_none()
+        {
+            add("tier".into(), format!("{t} is not a tier (0-4)"));
         }
         if let Some(c) = self.complexity
             && !(0.0..=1.0).contains(&c)
         {
-            return Err(format!("complexity: {c} is not between 0 and 1"));
+            add("complexity".into(), format!("{c} is not between 0 and 1"));
         }
-        agov_core::time::parse_duration(&self.timeout).map_err(|e| format!("timeout: {e}"))?;
-        agov_core::time::parse_duration(&self.gamma.stuck_after)
-            .map_err(|e| format!("gamma.stuck_after: {e}"))?;
+        if let Err(e) = agov_core::time::parse_duration(&self.timeout) {
+            add("timeout".into(), e);
+        }
+        if let Err(e) = agov_core::time::parse_duration(&self.gamma.stuck_after) {
+            add("gamma.stuck_after".into(), e);
+        }
         if self.consensus.required.is_empty() {
-            return Err("consensus.required: name at least one role".into());
+            add("consensus.required".into(), "name at least one role".into());
         }
-        for r in &self.consensus.required {
+        for (i, r) in self.consensus.required.iter().enumerate() {
             if !self.agents.contains_key(r) {
-                return Err(format!(
-                    "consensus.required: `{r}` has no agent in `agents`"
-                ));
+                add(
+                    format!("consensus.required.{i}"),
+                    format!("`{r}` has no agent in `agents`"),
+                );
             }
         }
-        Ok(())
+        out
+    }
+
+    /// Agents whose tier (their own or their template's) is above `tier`,
+    /// the tier the pipeline would run at, as (dotted path, message).
+    pub fn tier_problems(&self, tier: Tier) -> Vec<(String, String)> {
+        self.agents
+            .iter()
+            .filter_map(|(role, a)| {
+                let t = a.tier?;
+                (t > tier.number()).then(|| {
+                    let from = a
+                        .template
+                        .as_deref()
+                        .map(|r| format!(" (from template {r})"))
+                        .unwrap_or_default();
+                    (
+                        format!("agents.{role}.tier"),
+                        format!(
+                            "{t}{from} is above the tier the pipeline runs at ({}); spawn with --tier {t} or lower the agent's",
+                            tier.number()
+                        ),
+                    )
+                })
+            })
+            .collect()
     }
 
     /// The templates the agents name, by role.
@@ -299,6 +349,29 @@ impl Plan {
         what: &str,
         lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
     ) -> Result<(), PipelineError> {
+        let mut problems = self.fill_templates(lookup)?;
+        if problems.is_empty() {
+            problems = self.problems();
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(PipelineError::BadPlan {
+            what: what.to_string(),
+            detail: problems
+                .iter()
+                .map(|(p, m)| format!("{p}: {m}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+    }
+
+    /// Fills each agent that names a template in from it; returns the
+    /// problems, as (dotted path, message).
+    pub fn fill_templates(
+        &mut self,
+        lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
+    ) -> Result<Vec<(String, String)>, PipelineError> {
         let mut problems = Vec::new();
         for (role, a) in self.agents.iter_mut() {
             let Some(reference) = a.template.clone() else {
@@ -306,32 +379,22 @@ impl Plan {
             };
             let at = format!("agents.{role}.template");
             match lookup(&reference)? {
-                None => problems.push(format!(
-                    "{at}: unknown template `{reference}` (`pipeline templates list` shows the stored ones)"
+                None => problems.push((
+                    at,
+                    format!("unknown template `{reference}` (`pipeline templates list` shows the stored ones)"),
                 )),
-                Some(t) if t.role != *role => problems.push(format!(
-                    "{at}: `{}` is a {} template, not {role}",
-                    t.reference(),
-                    t.role
+                Some(t) if t.role != *role => problems.push((
+                    at,
+                    format!("`{}` is a {} template, not {role}", t.reference(), t.role),
                 )),
                 Some(t) => {
-                    if let Err(e) = a.fill_from(&t) {
-                        problems.push(format!("agents.{role}.{e}"));
+                    if let Err((field, e)) = a.fill_from(&t) {
+                        problems.push((format!("agents.{role}.{field}"), e));
                     }
                 }
             }
         }
-        if problems.is_empty() {
-            self.check().map_err(|detail| PipelineError::BadPlan {
-                what: what.to_string(),
-                detail,
-            })
-        } else {
-            Err(PipelineError::BadPlan {
-                what: what.to_string(),
-                detail: problems.join("\n"),
-            })
-        }
+        Ok(problems)
     }
 
     /// The agent id of `role`.

@@ -18,6 +18,7 @@ mod spawn;
 mod status;
 mod templates;
 mod token;
+mod validate;
 mod view;
 mod watch;
 
@@ -50,6 +51,7 @@ Examples:
   pipeline metrics --output /var/lib/node_exporter/agov.prom   # Prometheus text, from cron
   pipeline handoff renewal-bug                      # what the last revoked agent left
   pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
+  pipeline validate examples/plans/quickstart.yaml  # every problem at once, FILE:LINE:COLUMN
   pipeline plan add examples/plans/quickstart.yaml  # prints its id (pl1) for `spawn --plan pl1`
   pipeline templates add examples/templates         # install the shipped agent templates
   pipeline templates search terraform               # full-text over names, descriptions, tags
@@ -79,6 +81,7 @@ impl HasGlobalArgs for Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Spawn(spawn::Args),
+    Validate(validate::Args),
     Continue(resume::Args),
     List(list::Args),
     Status(status::Args),
@@ -114,6 +117,7 @@ enum Command {
 pub fn main() -> ExitCode {
     agov_cli::run::<Cli>(|cli, ctx| match cli.command {
         Command::Spawn(a) => spawn::run(a, ctx),
+        Command::Validate(a) => validate::run(a, ctx),
         Command::Continue(a) => resume::run(a, ctx),
         Command::List(a) => list::run(a, ctx),
         Command::Status(a) => status::run(a, ctx),

@@ -95,8 +95,8 @@ pub(super) fn detach(
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let (what, text) = super::plan::source(ctx, &args.plan)?;
-    let plan = super::plan::resolve(ctx, &what, &text)?;
+    let (label, text) = super::plan::source(ctx, &args.plan)?;
+    let plan = super::plan::resolve(ctx, &label, &text, args.tier)?;
     if let Some(o) = &args.objective
         && o.trim().is_empty()
     {

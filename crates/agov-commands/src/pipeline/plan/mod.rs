@@ -11,10 +11,12 @@ use std::path::Path;
 
 use agov_cli::{CliError, Ctx};
 use agov_config::Settings;
+use agov_core::Tier;
 use agov_ledger::Ledger;
-use agov_pipeline::Plan;
 use agov_pipeline::plan::MAX_PLAN_BYTES;
 use agov_pipeline::plans::{Plans, parse_id};
+use agov_pipeline::validate::{Context, Problem, validate};
+use agov_pipeline::{PipelineError, Plan};
 use agov_templates::Reference;
 
 use crate::backends;
@@ -46,22 +48,24 @@ fn existing_ledger(settings: &Settings) -> Result<Option<Ledger>, CliError> {
     Ok(Some(Ledger::open(path, false)?))
 }
 
-/// Reads a plan file; the error names it.
+/// Reads a plan file; returns how to name it in messages (its path) and its text.
 pub(super) fn read_file(path: &Path) -> Result<(String, String), CliError> {
-    let what = format!("plan {}", path.display());
-    let text = crate::args::read_document(path, MAX_PLAN_BYTES, &what)
+    let label = path.display().to_string();
+    let text = crate::args::read_document(path, MAX_PLAN_BYTES, &format!("plan {label}"))
         .map_err(|e| e.with_hint("examples/plans/ has plans to start from"))?;
-    Ok((what, text))
+    Ok((label, text))
 }
 
 /// What `--plan ARG` names: a plan file, else a stored plan (`pl3` or a
-/// plan's name). Returns what to call it in errors and its text.
+/// plan's name). Returns how to name it in messages and its text.
 pub(super) fn source(ctx: &mut Ctx, arg: &str) -> Result<(String, String), CliError> {
     let path = Path::new(arg);
     if path.exists() {
         return read_file(path);
     }
-    if parse_id(arg).is_none() && !agov_governance::packet::valid_id(arg) {
+    let looks_like_a_file =
+        arg.contains('/') || [".yaml", ".yml", ".json"].iter().any(|x| arg.ends_with(x));
+    if looks_like_a_file || (parse_id(arg).is_none() && !agov_governance::packet::valid_id(arg)) {
         return Err(
             CliError::usage(format!("there is no plan file `{arg}`")).with_hint(
                 "give a plan file, or the id (pl3) or name of a stored plan: `pipeline plan list`",
@@ -70,7 +74,7 @@ pub(super) fn source(ctx: &mut Ctx, arg: &str) -> Result<(String, String), CliEr
     }
     let settings = ctx.settings()?;
     let not_found = || {
-        CliError::from(agov_pipeline::PipelineError::PlanNotFound(arg.to_string()))
+        CliError::from(PipelineError::PlanNotFound(arg.to_string()))
             .with_hint(format!("`{arg}` is neither a plan file nor a stored plan: `pipeline plan list` shows the stored ones"))
     };
     let Some(mut ledger) = existing_ledger(&settings)? else {
@@ -83,44 +87,80 @@ pub(super) fn source(ctx: &mut Ctx, arg: &str) -> Result<(String, String), CliEr
     );
     let stored = match plans.get(arg) {
         Ok(p) => p,
-        Err(agov_pipeline::PipelineError::PlanNotFound(_)) => return Err(not_found()),
+        Err(PipelineError::PlanNotFound(_)) => return Err(not_found()),
         Err(e) => return Err(e.into()),
     };
-    Ok((
-        format!("plan {} ({})", stored.id, stored.name),
-        stored.text.unwrap_or_default(),
-    ))
+    Ok((stored.id, stored.text.unwrap_or_default()))
 }
 
-/// Parses and checks a plan and fills in the templates its agents name from
-/// the tenant's marketplace (pinning each to NAME@VERSION).
-pub(super) fn resolve(ctx: &mut Ctx, what: &str, text: &str) -> Result<Plan, CliError> {
-    let mut plan = Plan::parse(what, text)?;
-    if plan.template_refs().is_empty() {
-        return Ok(plan);
-    }
+/// Every problem of a plan (see `agov_pipeline::validate`), its templates
+/// looked up in the tenant's marketplace; `Ok` holds the plan with them
+/// filled in. `tier` is the tier the pipeline would run at (`--tier`).
+pub(super) fn check(
+    ctx: &mut Ctx,
+    text: &str,
+    tier: Option<Tier>,
+) -> Result<Result<Plan, Vec<Problem>>, CliError> {
     let settings = ctx.settings()?;
-    let ledger = existing_ledger(&settings)?;
+    let ledger = if text.contains("template") {
+        existing_ledger(&settings)?
+    } else {
+        None
+    };
     let tenant = settings.tenant.value.clone();
-    let mut lookup =
-        |r: &str| -> Result<Option<agov_templates::Template>, agov_pipeline::PipelineError> {
-            let reference: Reference =
-                r.parse()
-                    .map_err(|e: String| agov_pipeline::PipelineError::BadPlan {
-                        what: what.to_string(),
-                        detail: e,
-                    })?;
-            let Some(ledger) = &ledger else {
-                return Ok(None);
-            };
-            agov_templates::store::get_in(ledger.conn(), &tenant, &reference)
-                .map(|s| s.map(|s| s.template))
-                .map_err(|e| {
-                    agov_pipeline::PipelineError::Ledger(agov_ledger::LedgerError::Db(
-                        agov_sqlite::DbError::sqlite(ledger.path(), e),
-                    ))
-                })
+    let mut lookup = |r: &str| -> Result<Option<agov_templates::Template>, PipelineError> {
+        let Ok(reference) = r.parse::<Reference>() else {
+            return Ok(None);
         };
-    plan.apply_templates(what, &mut lookup)?;
-    Ok(plan)
+        let Some(ledger) = &ledger else {
+            return Ok(None);
+        };
+        agov_templates::store::get_in(ledger.conn(), &tenant, &reference)
+            .map(|s| s.map(|s| s.template))
+            .map_err(|e| {
+                PipelineError::Ledger(agov_ledger::LedgerError::Db(agov_sqlite::DbError::sqlite(
+                    ledger.path(),
+                    e,
+                )))
+            })
+    };
+    Ok(validate(
+        text,
+        &mut Context {
+            tier,
+            lookup: &mut lookup,
+        },
+    )?)
+}
+
+/// One problem as `LABEL:LINE:COLUMN: PATH: MESSAGE`.
+pub(super) fn problem_line(label: &str, p: &Problem) -> String {
+    if p.path.is_empty() {
+        format!("{label}:{}:{}: {}", p.line, p.column, p.message)
+    } else {
+        format!("{label}:{}:{}: {}: {}", p.line, p.column, p.path, p.message)
+    }
+}
+
+/// The plan, checked and with its templates filled in, or a usage error
+/// listing every problem.
+pub(super) fn resolve(
+    ctx: &mut Ctx,
+    label: &str,
+    text: &str,
+    tier: Option<Tier>,
+) -> Result<Plan, CliError> {
+    match check(ctx, text, tier)? {
+        Ok(plan) => Ok(plan),
+        Err(problems) => {
+            let lines: Vec<String> = problems.iter().map(|p| problem_line(label, p)).collect();
+            Err(CliError::usage(format!(
+                "the plan is invalid ({} problem{}):\n{}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                lines.join("\n")
+            ))
+            .with_hint("`pipeline validate FILE` checks a plan; schema/json/plan.schema.json describes plans, examples/plans/ has working ones"))
+        }
+    }
 }

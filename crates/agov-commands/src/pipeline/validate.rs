@@ -1,0 +1,56 @@
+//! `pipeline validate`: every problem of a plan at once, with line and column.
+
+use agov_cli::{CliError, Ctx};
+use agov_core::Tier;
+use serde_json::json;
+
+use super::tier_arg;
+
+/// Check a plan without running it: every problem at once, each as FILE:LINE:COLUMN (exit 0 valid, 64 not)
+///
+/// Checks the YAML (one document, no duplicate keys, no anchors or aliases,
+/// at most 32 levels deep), every key and value against
+/// schema/json/plan.schema.json, and what the plan means: alpha and beta
+/// present, templates known to this tenant and of the right role, agent
+/// tiers not above the tier the pipeline would run at, voters that exist.
+/// `pipeline spawn` and `pipeline plan add` run the same checks first.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The plan: a file, or a stored plan's id (pl3) or name
+    #[arg(value_name = "FILE|ID")]
+    plan: String,
+
+    /// The tier the pipeline would be spawned at [default: the plan's, else 0]
+    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    tier: Option<Tier>,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let (label, text) = super::plan::source(ctx, &args.plan)?;
+    let problems = match super::plan::check(ctx, &text, args.tier)? {
+        Ok(_) => Vec::new(),
+        Err(p) => p,
+    };
+    let value = json!({ "plan": label, "valid": problems.is_empty(), "problems": problems });
+    ctx.out.record(&value, |out| {
+        if problems.is_empty() {
+            return out.line(&format!("{label}: valid"));
+        }
+        for p in &problems {
+            out.line(&super::plan::problem_line(&label, p))?;
+        }
+        Ok(())
+    })?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "{label}: {} problem{}",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ))
+        .with_hint(
+            "schema/json/plan.schema.json describes plans; examples/plans/ has working ones",
+        ))
+    }
+}
