@@ -227,6 +227,10 @@ fi
 # shellcheck source=tests/bench/pipelines.sh
 source "$ROOT/tests/bench/pipelines.sh"
 
+# The marketplace and plan checks.
+# shellcheck source=tests/bench/templates.sh
+source "$ROOT/tests/bench/templates.sh"
+
 # Side by side: the same 10,000-bug workload through taskwarrior and beads_rust.
 echo "peers…" >&2
 export AGOV_HOME=$WORK/bugs10k

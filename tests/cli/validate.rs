@@ -14,7 +14,7 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
         r.stdout
     );
     assert!(
-        r.stdout.trim_end().ends_with("passed, 9 failed"),
+        r.stdout.trim_end().ends_with("passed, 10 failed"),
         "{}",
         r.stdout
     );
@@ -48,6 +48,10 @@ fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
         "another tenant's memory entry is denied",
         "JSON log lines are well-formed",
         "metrics file is written whole and well-formed",
+        "search finds the template, best match first",
+        "a stored version cannot change",
+        "another tenant finds none of them",
+        "a plan naming a template resolves it",
     ] {
         let c = applied["checks"]
             .as_array()

@@ -7,6 +7,7 @@ mod foundation;
 mod hardening;
 mod integrations;
 mod isolation;
+mod marketplace;
 mod monitoring;
 mod observability;
 mod orchestration;
@@ -161,9 +162,6 @@ const NAMES: [&str; 12] = [
     "Observability",
 ];
 
-/// The phases whose capability does not exist yet, and the issue that brings it.
-const NOT_YET: [(u8, &str); 1] = [(11, "the template marketplace (issue 6)")];
-
 #[derive(Serialize)]
 struct Report {
     applied: Vec<String>,
@@ -214,14 +212,8 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
             8 => hardening::check(&settings, &scratch, &mut phase),
             9 => integrations::check(&settings, &ctx.env, &mut phase),
             10 => isolation::check(&settings, &scratch, &mut phase),
-            12 => observability::check(&settings, &scratch, &mut phase),
-            _ => {
-                let why = NOT_YET
-                    .iter()
-                    .find(|(p, _)| *p == n)
-                    .map_or("not available yet", |(_, w)| w);
-                phase.not_checked("phase checks", &format!("needs {why}"));
-            }
+            11 => marketplace::check(&settings, &scratch, &mut phase),
+            _ => observability::check(&settings, &scratch, &mut phase),
         }
         if ctx.global.verbose > 0 && !ctx.json() {
             for c in &phase.checks {
