@@ -18,4 +18,5 @@ mod readme;
 mod schemas;
 mod status;
 mod templates;
+mod tenants;
 mod validate;

@@ -41,6 +41,8 @@ pub struct Governor<'a> {
     pub lock_ttl: Duration,
     /// How often a running agent's token is renewed (`None`: at half its TTL).
     pub renew_every: Option<Duration>,
+    /// The highest tier the tenant may request (its quota).
+    pub max_tier: Tier,
 }
 
 /// Where a run belongs when it is part of a pipeline.
@@ -136,6 +138,13 @@ impl<'a> Run<'a> {
         };
         let earned = writer.earned_tier(ledger, &agent)?;
         let tier = tier.or(packet.tier).unwrap_or(earned);
+        if tier > gov.max_tier {
+            return Err(AgentError::AboveTenantQuota {
+                tenant: gov.tenant.clone(),
+                max: gov.max_tier.number(),
+                asked: tier.number(),
+            });
+        }
         if tier > earned {
             return Err(AgentError::TierTooHigh {
                 agent,

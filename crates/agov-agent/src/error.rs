@@ -32,6 +32,16 @@ pub enum AgentError {
         /// The tier asked for.
         asked: u8,
     },
+    /// The tenant's quota does not allow the tier.
+    #[error("tenant {tenant} may request tier {max} at most; tier {asked} was asked for")]
+    AboveTenantQuota {
+        /// The tenant.
+        tenant: String,
+        /// Its highest tier.
+        max: u8,
+        /// The tier asked for.
+        asked: u8,
+    },
     /// A bad request.
     #[error("{0}")]
     BadInput(String),
@@ -65,7 +75,8 @@ impl Classify for AgentError {
         match self {
             AgentError::OnRevocationList { .. }
             | AgentError::LockHeld { .. }
-            | AgentError::TierTooHigh { .. } => FailureClass::Denied,
+            | AgentError::TierTooHigh { .. }
+            | AgentError::AboveTenantQuota { .. } => FailureClass::Denied,
             AgentError::BadInput(_) => FailureClass::Usage,
             AgentError::Process(_) => FailureClass::Failed,
             AgentError::Token(e) => e.class(),
@@ -85,6 +96,9 @@ impl Classify for AgentError {
             )),
             AgentError::TierTooHigh { agent, .. } => Some(format!(
                 "run it lower, or `pipeline agents promote {agent}` once it has earned it"
+            )),
+            AgentError::AboveTenantQuota { tenant, .. } => Some(format!(
+                "the quota is `max_tier` under [tenants.{tenant}] in the config file"
             )),
             AgentError::Token(e) => e.hint(),
             AgentError::Runtime(e) => e.hint(),

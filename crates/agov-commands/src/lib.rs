@@ -12,6 +12,7 @@ pub mod checkpoint;
 pub mod ledger;
 pub mod memory;
 pub mod pipeline;
+pub mod quota;
 pub mod render;
 pub mod status;
 pub mod validate;

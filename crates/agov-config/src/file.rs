@@ -20,6 +20,10 @@
 //! role_id = "…"
 //! secret_id_file = "/etc/agov/secret-id"   # mode 0600
 //! timeout = "5s"
+//!
+//! [tenants.acme]              # quotas of one tenant (default: none)
+//! max_pipelines = 4           # pipelines running at once
+//! max_tier = 2                # the highest tier it may request
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -43,6 +47,19 @@ pub struct ConfigFile {
     /// `[vault]`.
     #[serde(default)]
     pub vault: VaultSection,
+    /// Quotas by tenant: `[tenants.NAME]`.
+    #[serde(default)]
+    pub tenants: std::collections::BTreeMap<String, TenantSection>,
+}
+
+/// Quotas of one tenant.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TenantSection {
+    /// Pipelines running at once.
+    pub max_pipelines: Option<u32>,
+    /// The highest tier it may request (0-4).
+    pub max_tier: Option<u8>,
 }
 
 /// `[ledger]` keys.

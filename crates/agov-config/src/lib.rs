@@ -14,6 +14,6 @@ pub mod settings;
 pub use file::ConfigFile;
 pub use paths::Paths;
 pub use settings::{
-    ConfigError, Env, Overrides, RuntimeTarget, SecretIdSource, Setting, Settings, Source,
+    ConfigError, Env, Overrides, Quota, RuntimeTarget, SecretIdSource, Setting, Settings, Source,
     VaultAuth, VaultSettings, redact_url, validate_tenant,
 };

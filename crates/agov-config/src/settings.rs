@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agov_core::{Classify, FailureClass, Secret};
@@ -262,6 +262,26 @@ pub struct Settings {
     pub runtime_password_secret: Option<String>,
     /// Vault, when configured.
     pub vault: Option<VaultSettings>,
+    /// The tenant's quotas (`[tenants.NAME]` in the config file).
+    pub quota: Quota,
+}
+
+/// What one tenant may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quota {
+    /// Pipelines running at once; `None`: no limit.
+    pub max_pipelines: Option<u32>,
+    /// The highest tier it may request.
+    pub max_tier: agov_core::Tier,
+}
+
+impl Default for Quota {
+    fn default() -> Quota {
+        Quota {
+            max_pipelines: None,
+            max_tier: agov_core::Tier::Architect,
+        }
+    }
 }
 
 /// Why settings could not be resolved. Always the user's to fix.
@@ -366,6 +386,7 @@ impl Settings {
         let runtime = Setting::new(runtime_value, runtime_raw.source);
 
         let vault = resolve_vault(env, &file, fpath)?;
+        let quota = resolve_quota(&file, &tenant.value, fpath)?;
 
         Ok(Settings {
             config_file,
@@ -381,6 +402,7 @@ impl Settings {
                 .unwrap_or_else(|| "agov:".into()),
             runtime_password_secret: file.runtime.password_secret.clone(),
             vault,
+            quota,
         })
     }
 
@@ -421,7 +443,7 @@ impl Settings {
 fn resolve_vault(
     env: &Env,
     file: &ConfigFile,
-    fpath: &std::path::Path,
+    fpath: &Path,
 ) -> Result<Option<VaultSettings>, ConfigError> {
     let addr = match (env.get(env::VAULT_ADDR), &file.vault.addr) {
         (Some(a), _) => Setting::new(a.to_string(), Source::Env(env::VAULT_ADDR)),
@@ -494,6 +516,36 @@ fn resolve_vault(
     }))
 }
 
+/// The quotas of `tenant`, checking every `[tenants.NAME]` section.
+fn resolve_quota(file: &ConfigFile, tenant: &str, fpath: &Path) -> Result<Quota, ConfigError> {
+    for (name, section) in &file.tenants {
+        let invalid = |key: &'static str, message: String| ConfigError::Invalid {
+            key,
+            source_desc: format!("config file {}", fpath.display()),
+            message,
+        };
+        validate_tenant(name).map_err(|m| invalid("tenants", m))?;
+        if let Some(t) = section.max_tier
+            && agov_core::Tier::from_number(t).is_none()
+        {
+            return Err(invalid(
+                "tenants.*.max_tier",
+                format!("[tenants.{name}] max_tier = {t} is not a tier (0-4)"),
+            ));
+        }
+    }
+    Ok(match file.tenants.get(tenant) {
+        None => Quota::default(),
+        Some(s) => Quota {
+            max_pipelines: s.max_pipelines,
+            max_tier: s
+                .max_tier
+                .and_then(agov_core::Tier::from_number)
+                .unwrap_or(agov_core::Tier::Architect),
+        },
+    })
+}
+
 /// Tenant names end up in keys and file names: 1-64 of `a-z 0-9 - _`.
 pub fn validate_tenant(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
@@ -515,7 +567,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn env_with_home(dir: &std::path::Path, extra: &[(&str, &str)]) -> Env {
+    fn env_with_home(dir: &Path, extra: &[(&str, &str)]) -> Env {
         let mut pairs = vec![("AGOV_HOME".to_string(), dir.display().to_string())];
         pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         Env::from_pairs(pairs)

@@ -1039,6 +1039,8 @@ fn run_agent(
         actor: env.actor.clone(),
         lock_ttl: env.lock_ttl,
         renew_every: None,
+        // The pipeline's tier was held to the tenant's quota at spawn; its agents run at or below it.
+        max_tier: Tier::Architect,
     };
     let packet_json = serde_json::to_vec_pretty(&job.packet).unwrap_or_default();
     let under = Under {

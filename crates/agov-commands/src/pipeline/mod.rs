@@ -188,6 +188,7 @@ impl Backends {
                 actor: backends::actor(),
                 lock_ttl: self.lock_ttl,
                 renew_every: None,
+                max_tier: self.settings.quota.max_tier,
             },
             &mut self.ledger,
         )

@@ -107,6 +107,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         None => Tier::from_number(plan.tier.unwrap_or(0)).unwrap_or(Tier::Observer),
     };
     let b = Backends::open(ctx)?;
+    crate::quota::tier(&b.settings, tier, "a pipeline")?;
+    crate::quota::pipelines(&b.settings, b.store.as_ref())?;
     let llm = llm_for(ctx, &b, &plan)?;
     let work_dir =
         std::env::current_dir().map_err(|e| CliError::io("cannot tell the current folder", e))?;

@@ -45,6 +45,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             }
         },
     };
+    crate::quota::tier(&b.settings, tier, "a command")?;
     let action = format!("cmd:{}", args.command.join(" "));
     let decision = b.rules.decide(tier, &action, &[], &[], &who, "exec");
     let (word, reason) = match &decision {

@@ -39,6 +39,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         None => Tier::from_number(current.number() + 1)
             .ok_or_else(|| CliError::usage(format!("{} is already at tier 4", args.agent)))?,
     };
+    crate::quota::tier(&b.settings, to, &format!("promoting {}", args.agent))?;
     if to < current {
         return Err(CliError::usage(format!(
             "{} is at tier {}; use `pipeline agents demote`",

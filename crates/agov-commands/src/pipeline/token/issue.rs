@@ -28,6 +28,7 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Tokens::open(ctx)?;
+    crate::quota::tier(&b.settings, args.tier, "a token")?;
     let mut req = IssueRequest::new(args.tier, args.name.clone());
     req.ttl = Some(b.rules.tier(args.tier).token_ttl);
     let (issued, ledger) = b.call_and_open_ledger(|t| Ok(t.issue(&req)?));
