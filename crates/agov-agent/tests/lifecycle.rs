@@ -41,7 +41,7 @@ fn governor(e: &Env) -> Governor<'_> {
         actor: "user:test".into(),
         lock_ttl: Duration::from_secs(2),
         renew_every: None,
-        max_tier: agov_core::Tier::Architect,
+        max_tier: Tier::Architect,
     }
 }
 
