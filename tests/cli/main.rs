@@ -7,6 +7,7 @@ mod backends;
 mod bugs;
 mod checkpoint;
 mod common;
+mod isolation;
 mod ledger;
 mod ledger_vault;
 mod logs;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::common::{Run, TestEnv};
 
 /// The embedded default, and OpenBao + Redis (a tenant of its own).
-fn both() -> Vec<(&'static str, TestEnv)> {
+pub(crate) fn both() -> Vec<(&'static str, TestEnv)> {
     let mut embedded = TestEnv::new();
     embedded.set("AGOV_LEASE_TTL", "2s");
     let mut real = crate::ledger_vault::vault_env();
@@ -48,7 +48,7 @@ pub(crate) fn with_examples(env: &TestEnv) {
     .unwrap();
 }
 
-fn spawn(env: &TestEnv, plan: &str) -> (Run, String) {
+pub(crate) fn spawn(env: &TestEnv, plan: &str) -> (Run, String) {
     let run = env.sh(&format!("\"$PIPELINE\" spawn --plan {plan} --json"));
     let lines = run.json_lines();
     let id = lines

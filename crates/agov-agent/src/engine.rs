@@ -164,6 +164,7 @@ impl<'a> Run<'a> {
         req.metadata
             .insert("task_id".into(), packet.task_id.clone());
         req.metadata.insert("run_id".into(), run_id.clone());
+        req.metadata.insert("tenant".into(), gov.tenant.clone());
         if let Some(p) = under.pipeline {
             req.metadata.insert("pipeline_id".into(), p.to_string());
         }

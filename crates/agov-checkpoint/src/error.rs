@@ -8,6 +8,9 @@ pub enum CheckpointError {
     /// No such checkpoint for this tenant.
     #[error("no checkpoint {0}")]
     NotFound(String),
+    /// The checkpoint belongs to another tenant.
+    #[error("checkpoint {0} belongs to another tenant")]
+    OtherTenant(String),
     /// Malformed input.
     #[error("{0}")]
     BadInput(String),
@@ -28,6 +31,7 @@ impl Classify for CheckpointError {
     fn class(&self) -> FailureClass {
         match self {
             CheckpointError::NotFound(_) => FailureClass::NotFound,
+            CheckpointError::OtherTenant(_) => FailureClass::Denied,
             CheckpointError::BadInput(_) => FailureClass::Usage,
             CheckpointError::Ledger(e) => e.class(),
         }
@@ -39,7 +43,7 @@ impl Classify for CheckpointError {
                 Some("`checkpoint timeline` lists the checkpoints".into())
             }
             CheckpointError::Ledger(e) => e.hint(),
-            CheckpointError::BadInput(_) => None,
+            CheckpointError::BadInput(_) | CheckpointError::OtherTenant(_) => None,
         }
     }
 }

@@ -148,16 +148,24 @@ impl<'a> Checkpoints<'a> {
             .ledger
             .conn()
             .prepare_cached(&format!(
-                "SELECT {SUMMARY}, snapshot FROM checkpoints WHERE num = ?1 AND tenant = ?2"
+                "SELECT {SUMMARY}, snapshot, tenant FROM checkpoints WHERE num = ?1"
             ))
             .and_then(|mut s| {
-                s.query_row(params![id.0, self.tenant], |r| {
-                    Ok((read_summary(r)?, r.get::<_, String>(5)?))
+                s.query_row(params![id.0], |r| {
+                    Ok((
+                        read_summary(r)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
                 })
                 .optional()
             })
             .map_err(|e| self.db(e))?;
-        let (summary, json) = row.ok_or_else(|| CheckpointError::NotFound(id.to_string()))?;
+        let (summary, json, tenant) =
+            row.ok_or_else(|| CheckpointError::NotFound(id.to_string()))?;
+        if tenant != self.tenant {
+            return Err(CheckpointError::OtherTenant(id.to_string()));
+        }
         let snapshot = serde_json::from_str(&json).map_err(|e| {
             CheckpointError::BadInput(format!("checkpoint {id} holds an unreadable snapshot: {e}"))
         })?;

@@ -19,6 +19,9 @@ pub enum PipelineError {
     /// No such pipeline.
     #[error("there is no pipeline `{0}`")]
     NotFound(String),
+    /// The pipeline belongs to another tenant.
+    #[error("pipeline {0} belongs to another tenant")]
+    OtherTenant(String),
     /// No such stored plan (for this tenant).
     #[error("there is no stored plan `{0}`")]
     PlanNotFound(String),
@@ -91,6 +94,7 @@ impl Classify for PipelineError {
         match self {
             PipelineError::BadPlan { .. } | PipelineError::BadInput(_) => FailureClass::Usage,
             PipelineError::NotFound(_) | PipelineError::PlanNotFound(_) => FailureClass::NotFound,
+            PipelineError::OtherTenant(_) => FailureClass::Denied,
             PipelineError::LeaseHeld { .. } | PipelineError::WrongState { .. } => {
                 FailureClass::Usage
             }

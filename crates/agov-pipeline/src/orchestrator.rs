@@ -222,6 +222,11 @@ pub fn create(
             &serde_json::to_vec(&st).unwrap_or_default(),
             None,
         )?;
+        env.store.set(
+            &agov_runtime::keys::pipeline_owner(&id),
+            env.tenant.as_bytes(),
+            None,
+        )?;
         let e = event(env, &id, "pipeline.spawn")
             .with("plan", st.plan.name.as_str())
             .with("plan_digest", st.plan_digest.as_str())
@@ -235,6 +240,7 @@ pub fn create(
         let _ = env.tokens.revoke(&token.token);
         let _ = env.store.del(&k.pipeline(&id, "state"));
         let _ = env.store.del(&k.pipeline(&id, "vault_token"));
+        let _ = env.store.del(&agov_runtime::keys::pipeline_owner(&id));
         return Err(e);
     }
     Ok(st)

@@ -294,9 +294,19 @@ pub fn load(
     if !agov_governance::packet::valid_id(id) {
         return Err(PipelineError::NotFound(id.to_string()));
     }
-    let raw = store
-        .get(&keys.pipeline(id, "state"))?
-        .ok_or_else(|| PipelineError::NotFound(id.to_string()))?;
+    let Some(raw) = store.get(&keys.pipeline(id, "state"))? else {
+        let owner = store.get(&agov_runtime::keys::pipeline_owner(id))?;
+        let tenant = keys
+            .prefix()
+            .strip_prefix("t:")
+            .and_then(|t| t.strip_suffix(':'));
+        return Err(match owner {
+            Some(o) if Some(o.as_slice()) != tenant.map(str::as_bytes) => {
+                PipelineError::OtherTenant(id.to_string())
+            }
+            _ => PipelineError::NotFound(id.to_string()),
+        });
+    };
     serde_json::from_slice(&raw).map_err(|e| {
         PipelineError::BadInput(format!(
             "the stored state of pipeline {id} is unreadable: {e}"

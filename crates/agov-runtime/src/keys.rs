@@ -66,6 +66,13 @@ impl Keyspace {
     }
 }
 
+/// The one key outside every tenant's keyspace: which tenant owns pipeline
+/// `id` (pipeline ids are global), so that another tenant's request for it
+/// is told "another tenant's" (denied) rather than "no such pipeline".
+pub fn pipeline_owner(id: &str) -> String {
+    format!("g:pipeline:{id}:tenant")
+}
+
 #[cfg(test)]
 mod tests {
     use super::Keyspace;

@@ -24,8 +24,11 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let ledger = backends::ledger_for_read(ctx, &settings)?.ok_or_else(not_found)?;
     let event = ledger.get(seq)?;
     if event.tenant != tenant {
-        // Another tenant's event is reported exactly like a missing one.
-        return Err(not_found().into());
+        return Err(CliError::new(
+            agov_core::FailureClass::Denied,
+            format!("ledger event #{seq} belongs to another tenant"),
+        )
+        .with_hint("act as its tenant (--tenant) to read it"));
     }
     ctx.out.record(&event, |out| {
         out.line(&render::line(&event))?;

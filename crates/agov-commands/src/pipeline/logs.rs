@@ -30,6 +30,16 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ..Query::default()
     };
     let mut events = ledger.query(&q)?;
+    if events.is_empty() {
+        let anyone = Query {
+            tenant: None,
+            limit: Some(1),
+            ..q
+        };
+        if !ledger.query(&anyone)?.is_empty() {
+            return Err(agov_pipeline::PipelineError::OtherTenant(args.id).into());
+        }
+    }
     events.reverse();
     let rows: Vec<EventRow> = events.into_iter().map(EventRow).collect();
     ctx.out

@@ -31,6 +31,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     crate::quota::tier(&b.settings, args.tier, "a token")?;
     let mut req = IssueRequest::new(args.tier, args.name.clone());
     req.ttl = Some(b.rules.tier(args.tier).token_ttl);
+    req.metadata
+        .insert("tenant".into(), b.settings.tenant.value.clone());
     let (issued, ledger) = b.call_and_open_ledger(|t| Ok(t.issue(&req)?));
     let issued = issued?;
     let mut ledger = ledger.inspect_err(|_| {

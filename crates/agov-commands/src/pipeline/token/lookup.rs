@@ -18,6 +18,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(a) => b.tokens.lookup_accessor(a)?,
         None => b.tokens.lookup(&own_token(ctx)?)?,
     };
+    b.of_this_tenant(&info)?;
     let info = Info::from(info);
     ctx.out.record(&info, |out| {
         out.line(&format!(

@@ -81,6 +81,25 @@ impl Tokens {
 }
 
 /// The token in `AGOV_TOKEN`, for commands that act on "my token".
+impl Tokens {
+    /// Refuses (exit 3) a token another tenant issued; tokens issued
+    /// without a tenant belong to `default`.
+    fn of_this_tenant(&self, info: &TokenInfo) -> Result<(), CliError> {
+        let owner = info
+            .metadata
+            .get("tenant")
+            .map_or("default", String::as_str);
+        if owner == self.settings.tenant.value {
+            return Ok(());
+        }
+        Err(CliError::new(
+            agov_core::FailureClass::Denied,
+            format!("token {} belongs to another tenant", info.accessor),
+        )
+        .with_hint("act as its tenant (--tenant) to look it up or revoke it"))
+    }
+}
+
 fn own_token(ctx: &Ctx) -> Result<Secret, CliError> {
     match ctx.env.get("AGOV_TOKEN") {
         Some(t) if !t.is_empty() => Ok(Secret::new(t)),

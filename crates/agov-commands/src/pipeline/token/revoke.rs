@@ -17,7 +17,10 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Tokens::open(ctx)?;
-    let (revoked, ledger) = b.call_and_open_ledger(|t| Ok(t.revoke_accessor(&args.accessor)?));
+    let (revoked, ledger) = b.call_and_open_ledger(|t| {
+        b.of_this_tenant(&t.lookup_accessor(&args.accessor)?)?;
+        Ok(t.revoke_accessor(&args.accessor)?)
+    });
     revoked?;
     let mut ledger = ledger?;
     let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.revoke")
