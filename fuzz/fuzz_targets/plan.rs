@@ -3,7 +3,7 @@
 //! may panic, hang or exhaust memory.
 #![no_main]
 
-use agov_pipeline::validate::{Context, validate};
+use agov_plan::validate::{Context, validate};
 use libfuzzer_sys::fuzz_target;
 
 const MEDIATOR: &str = "name: mediator\nversion: 1.0.0\ndescription: mediates\nrole: gamma\ncommand: [sh, m.sh]\ntier: 1\n";
@@ -18,10 +18,16 @@ fuzz_target!(|data: &[u8]| {
             _ => None,
         })
     };
-    let checked = validate(text, &mut Context { tier: None, lookup: &mut known });
+    let checked = validate(
+        text,
+        &mut Context {
+            tier: None,
+            lookup: &mut known,
+        },
+    );
     if let Ok(Ok(plan)) = checked {
         // What validate accepts, the plain parser accepts too.
         let _ = plan.digest();
     }
-    let _ = agov_pipeline::Plan::parse("fuzz", text);
+    let _ = agov_plan::Plan::parse("fuzz", text);
 });

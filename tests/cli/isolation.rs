@@ -3,7 +3,7 @@
 //! read nor changed (exit 3), on the embedded default and against OpenBao +
 //! Redis; the owner's records are unchanged afterwards.
 
-use crate::common::{Run, TestEnv};
+use crate::common::Run;
 
 fn denied(r: Run, what: &str) {
     assert_eq!(r.code, 3, "{what}: {}{}", r.stdout, r.stderr);

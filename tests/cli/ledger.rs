@@ -226,8 +226,14 @@ fn tenants_do_not_see_each_other_s_events() {
         .json();
     assert_eq!(beta.as_array().unwrap().len(), 1);
     let seq = a["seq"].to_string();
-    env.run("ledger", &["--tenant", "beta", "show", &seq])
-        .expect(1);
+    let denied = env
+        .run("ledger", &["--tenant", "beta", "show", &seq])
+        .expect(3);
+    assert!(
+        denied.stderr.contains("belongs to another tenant"),
+        "{}",
+        denied.stderr
+    );
     env.run("ledger", &["--tenant", "alpha", "show", &seq])
         .expect(0);
     let export = env

@@ -5,14 +5,9 @@ use agov_core::{Classify, FailureClass};
 /// A pipeline error.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
-    /// The plan is invalid.
-    #[error("{what} is invalid: {detail}")]
-    BadPlan {
-        /// Which plan (`plan examples/plans/x.yaml`).
-        what: String,
-        /// What is wrong, with the field.
-        detail: String,
-    },
+    /// The plan is invalid, or its templates could not be looked up.
+    #[error(transparent)]
+    Plan(#[from] agov_plan::PlanError),
     /// The request is malformed.
     #[error("{0}")]
     BadInput(String),
@@ -92,7 +87,8 @@ impl PipelineError {
 impl Classify for PipelineError {
     fn class(&self) -> FailureClass {
         match self {
-            PipelineError::BadPlan { .. } | PipelineError::BadInput(_) => FailureClass::Usage,
+            PipelineError::BadInput(_) => FailureClass::Usage,
+            PipelineError::Plan(e) => e.class(),
             PipelineError::NotFound(_) | PipelineError::PlanNotFound(_) => FailureClass::NotFound,
             PipelineError::OtherTenant(_) => FailureClass::Denied,
             PipelineError::LeaseHeld { .. } | PipelineError::WrongState { .. } => {
@@ -111,9 +107,7 @@ impl Classify for PipelineError {
 
     fn hint(&self) -> Option<String> {
         match self {
-            PipelineError::BadPlan { .. } => {
-                Some("schema/json/plan.schema.json describes plans; examples/plans/ has working ones".into())
-            }
+            PipelineError::Plan(e) => e.hint(),
             PipelineError::NotFound(_) => Some("`pipeline list --all` shows the pipelines".into()),
             PipelineError::PlanNotFound(_) => Some(
                 "`pipeline plan list` shows the stored plans; `pipeline plan add FILE` stores one".into(),

@@ -15,12 +15,11 @@ pub mod consensus;
 pub mod control;
 mod error;
 pub mod orchestrator;
-pub mod plan;
 pub mod plans;
 pub mod sealed;
 pub mod state;
-pub mod validate;
-pub mod yaml;
+
+pub use agov_plan::{plan, validate, yaml};
 
 pub use error::PipelineError;
 pub use orchestrator::{Env, Progress, create, drive};

@@ -17,6 +17,7 @@ use agov_pipeline::plan::MAX_PLAN_BYTES;
 use agov_pipeline::plans::{Plans, parse_id};
 use agov_pipeline::validate::{Context, Problem, validate};
 use agov_pipeline::{PipelineError, Plan};
+use agov_plan::PlanError;
 use agov_templates::Reference;
 
 use crate::backends;
@@ -108,7 +109,7 @@ pub(super) fn check(
         None
     };
     let tenant = settings.tenant.value.clone();
-    let mut lookup = |r: &str| -> Result<Option<agov_templates::Template>, PipelineError> {
+    let mut lookup = |r: &str| -> Result<Option<agov_templates::Template>, PlanError> {
         let Ok(reference) = r.parse::<Reference>() else {
             return Ok(None);
         };
@@ -118,10 +119,9 @@ pub(super) fn check(
         agov_templates::store::get_in(ledger.conn(), &tenant, &reference)
             .map(|s| s.map(|s| s.template))
             .map_err(|e| {
-                PipelineError::Ledger(agov_ledger::LedgerError::Db(agov_sqlite::DbError::sqlite(
-                    ledger.path(),
-                    e,
-                )))
+                PlanError::Lookup(agov_templates::TemplateError::Ledger(
+                    agov_ledger::LedgerError::Db(agov_sqlite::DbError::sqlite(ledger.path(), e)),
+                ))
             })
     };
     Ok(validate(

@@ -18,7 +18,11 @@ pub(in super::super) struct Args {
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Tokens::open(ctx)?;
     let (revoked, ledger) = b.call_and_open_ledger(|t| {
-        b.of_this_tenant(&t.lookup_accessor(&args.accessor)?)?;
+        // A token that no longer looks up (revoked, expired) is revoked again
+        // as before: revoking is idempotent. One that does must be ours.
+        if let Ok(info) = t.lookup_accessor(&args.accessor) {
+            b.of_this_tenant(&info)?;
+        }
         Ok(t.revoke_accessor(&args.accessor)?)
     });
     revoked?;

@@ -9,7 +9,7 @@ use agov_core::Tier;
 use agov_templates::Template;
 use serde::Serialize;
 
-use crate::error::PipelineError;
+use crate::error::PlanError;
 use crate::plan::{MAX_PLAN_BYTES, Plan};
 use crate::yaml::{self, Node, Pos, Value};
 
@@ -303,8 +303,8 @@ fn distance(a: &str, b: &str) -> usize {
 /// tree (so they are reported even when the shape is wrong elsewhere).
 fn unknown_templates(
     root: &Node,
-    lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
-) -> Result<Vec<Problem>, PipelineError> {
+    lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PlanError>,
+) -> Result<Vec<Problem>, PlanError> {
     let mut out = Vec::new();
     let Some(Value::Map(agents)) = root.get("agents").map(|n| &n.value) else {
         return Ok(out);
@@ -332,15 +332,12 @@ pub struct Context<'a> {
     /// The tier the pipeline would run at (`--tier`); `None`: the plan's, else 0.
     pub tier: Option<Tier>,
     /// Finds a template by `NAME` or `NAME@VERSION`.
-    pub lookup: &'a mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
+    pub lookup: &'a mut dyn FnMut(&str) -> Result<Option<Template>, PlanError>,
 }
 
 /// Checks a plan's text. `Ok` holds the plan with its templates filled in
 /// (and every problem list empty); `Err` every problem found, in order.
-pub fn validate(
-    text: &str,
-    cx: &mut Context<'_>,
-) -> Result<Result<Plan, Vec<Problem>>, PipelineError> {
+pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Problem>>, PlanError> {
     let start = Pos { line: 1, column: 1 };
     if text.len() > MAX_PLAN_BYTES {
         return Ok(Err(vec![Problem::at(

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use agov_templates::Template;
 
-use crate::error::PipelineError;
+use crate::error::PlanError;
 
 /// Largest plan read, in bytes.
 pub const MAX_PLAN_BYTES: usize = 1 << 20;
@@ -208,8 +208,8 @@ fn default_timeout() -> String {
 
 impl Plan {
     /// Reads and checks a plan; `what` names it in errors (`plan p.yaml`).
-    pub fn parse(what: &str, text: &str) -> Result<Plan, PipelineError> {
-        let bad = |detail: String| PipelineError::BadPlan {
+    pub fn parse(what: &str, text: &str) -> Result<Plan, PlanError> {
+        let bad = |detail: String| PlanError::BadPlan {
             what: what.to_string(),
             detail,
         };
@@ -347,8 +347,8 @@ impl Plan {
     pub fn apply_templates(
         &mut self,
         what: &str,
-        lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
-    ) -> Result<(), PipelineError> {
+        lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PlanError>,
+    ) -> Result<(), PlanError> {
         let mut problems = self.fill_templates(lookup)?;
         if problems.is_empty() {
             problems = self.problems();
@@ -356,7 +356,7 @@ impl Plan {
         if problems.is_empty() {
             return Ok(());
         }
-        Err(PipelineError::BadPlan {
+        Err(PlanError::BadPlan {
             what: what.to_string(),
             detail: problems
                 .iter()
@@ -370,8 +370,8 @@ impl Plan {
     /// problems, as (dotted path, message).
     pub fn fill_templates(
         &mut self,
-        lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PipelineError>,
-    ) -> Result<Vec<(String, String)>, PipelineError> {
+        lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PlanError>,
+    ) -> Result<Vec<(String, String)>, PlanError> {
         let mut problems = Vec::new();
         for (role, a) in self.agents.iter_mut() {
             let Some(reference) = a.template.clone() else {
@@ -441,16 +441,16 @@ impl Plan {
     }
 
     /// The tier `role` runs at in a pipeline spawned at `pipeline_tier`.
-    pub fn agent_tier(&self, role: Role, pipeline_tier: Tier) -> Result<Tier, PipelineError> {
+    pub fn agent_tier(&self, role: Role, pipeline_tier: Tier) -> Result<Tier, PlanError> {
         let Some(n) = self.agents.get(&role).and_then(|a| a.tier) else {
             return Ok(pipeline_tier);
         };
-        let t = Tier::from_number(n).ok_or_else(|| PipelineError::BadPlan {
+        let t = Tier::from_number(n).ok_or_else(|| PlanError::BadPlan {
             what: format!("plan {}", self.name),
             detail: format!("agents.{role}.tier: {n} is not a tier (0-4)"),
         })?;
         if t > pipeline_tier {
-            return Err(PipelineError::BadPlan {
+            return Err(PlanError::BadPlan {
                 what: format!("plan {}", self.name),
                 detail: format!(
                     "agents.{role}.tier {} is above the pipeline's tier {}",

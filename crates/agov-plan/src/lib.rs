@@ -1,0 +1,17 @@
+//! Pipeline plans.
+//!
+//! [`plan::Plan`] is what a pipeline runs (its agents by role, GAMMA's
+//! triggers, who votes), read from YAML or JSON and filled in from the
+//! template marketplace. [`yaml`] reads a document into a tree that knows
+//! the line and column of every value and refuses hostile input (anchors,
+//! deep nesting, several documents). [`validate`] reports every problem of a
+//! plan at once, each where it is. No backend is touched here: template
+//! lookups come in as a function.
+
+mod error;
+pub mod plan;
+pub mod validate;
+pub mod yaml;
+
+pub use error::PlanError;
+pub use plan::{Plan, Role};
