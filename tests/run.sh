@@ -5,7 +5,9 @@
 #   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
 #     with tests talking to real redis-server and `bao server -dev` processes
 #     on free loopback ports;
-#   - ends with one line `N passed, M failed`.
+#   - the cargo fuzz targets in fuzz/ for FUZZ_SECONDS (30) each (nightly toolchain;
+#     installs cargo-fuzz when missing);
+#   - ends with one line `N passed, M failed` (the cargo tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,11 +57,40 @@ echo "cargo clippy…" >&2
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+corpus=$(mktemp -d)
+trap 'rm -rf "$log" "$corpus"' EXIT
 set +e
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+# The fuzz targets (cargo fuzz, on the nightly toolchain): the plan reader
+# and the agent protocol's line parser, FUZZ_SECONDS each (default 30),
+# starting from the seeds in fuzz/corpus/ (new inputs go to a scratch
+# folder). A crash fails the run; its input is left in fuzz/artifacts/ and
+# becomes a regression test.
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "cargo fuzz needs Rust's nightly toolchain: rustup toolchain install nightly" >&2
+  exit 1
+fi
+if ! command -v cargo-fuzz >/dev/null; then
+  echo "installing cargo-fuzz (crates.io)…" >&2
+  cargo install -q --locked cargo-fuzz
+fi
+for target in plan protocol_line; do
+  echo "cargo fuzz run $target for ${FUZZ_SECONDS:-30} s…" >&2
+  mkdir -p "$corpus/$target"
+  if ! (cd fuzz && cargo +nightly fuzz run -s address "$target" "$corpus/$target" "corpus/$target" -- \
+        -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 | tail -n 12); then
+    echo "fuzz target $target failed: see fuzz/artifacts/$target/" >&2
+    status=1
+  fi
+  # tail hides cargo fuzz's exit status; a crash leaves an artifact.
+  if compgen -G "fuzz/artifacts/$target/*" >/dev/null; then
+    echo "fuzz target $target found a crash: fuzz/artifacts/$target/" >&2
+    status=1
+  fi
+done
 # One closing line for the whole run, summed over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
