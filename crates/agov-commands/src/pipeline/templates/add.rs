@@ -52,8 +52,13 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let added = done.iter().filter(|d| d.status == "added").count();
     let value = json!({ "templates": done, "added": added, "unchanged": done.len() - added });
     ctx.out.record(&value, |out| {
-        for d in &done {
+        // A folder of thousands is summed up after the first few.
+        const SHOWN: usize = 20;
+        for d in done.iter().take(SHOWN) {
             out.line(&format!("{:9} {}", d.status, d.reference))?;
+        }
+        if done.len() > SHOWN {
+            out.line(&format!("… and {} more (--json lists every one)", done.len() - SHOWN))?;
         }
         out.line(&format!("{added} added, {} unchanged", done.len() - added))
     })
