@@ -114,18 +114,41 @@ impl RedisStore {
         Ok(c)
     }
 
+    /// Runs `f` on the shared connection; a read interrupted by EINTR is
+    /// run again (see [`Self::with_conn_retry`]).
     fn with_conn<T>(
         &self,
-        f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
+        f: impl FnMut(&mut Connection) -> redis::RedisResult<T>,
         key: &str,
         wanted: &'static str,
+    ) -> Result<T, RuntimeError> {
+        self.with_conn_retry(f, key, wanted, true)
+    }
+
+    /// Runs `f` on the shared connection, (re)connecting as needed. With
+    /// `retry`, for commands that may safely run twice, a call that failed
+    /// with EINTR is run once more on a fresh connection.
+    fn with_conn_retry<T>(
+        &self,
+        mut f: impl FnMut(&mut Connection) -> redis::RedisResult<T>,
+        key: &str,
+        wanted: &'static str,
+        retry: bool,
     ) -> Result<T, RuntimeError> {
         let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
             *guard = Some(self.open(IO_TIMEOUT)?);
         }
         let conn = guard.as_mut().expect("connected above");
-        f(conn).map_err(|e| {
+        let mut result = f(conn);
+        // A socket read with a timeout is not restarted after the process was
+        // stopped and continued (or a signal handler ran): it fails with
+        // EINTR although Redis answered. Once, on a fresh connection, again.
+        if retry && result.as_ref().err().is_some_and(interrupted) {
+            *guard = Some(self.open(IO_TIMEOUT)?);
+            result = f(guard.as_mut().expect("connected above"));
+        }
+        result.map_err(|e| {
             if e.is_io_error()
                 || e.is_connection_dropped()
                 || e.is_timeout()
@@ -377,7 +400,12 @@ impl RuntimeStore for RedisStore {
 
     fn apply(&self, op: Op) -> Result<Reply, RuntimeError> {
         let cmd = self.to_cmd(&op);
-        let v: Value = self.with_conn(|c| cmd.query(c), &self.k(op.key()), wanted(&op))?;
+        let v: Value = self.with_conn_retry(
+            |c| cmd.query(c),
+            &self.k(op.key()),
+            wanted(&op),
+            repeatable(&op),
+        )?;
         reply(&op, v)
     }
 
@@ -391,7 +419,12 @@ impl RuntimeStore for RedisStore {
             pipe.add_command(self.to_cmd(op));
         }
         let first = self.k(ops[0].key());
-        let values: Vec<Value> = self.with_conn(|c| pipe.query(c), &first, wanted(&ops[0]))?;
+        let values: Vec<Value> = self.with_conn_retry(
+            |c| pipe.query(c),
+            &first,
+            wanted(&ops[0]),
+            ops.iter().all(repeatable),
+        )?;
         if values.len() != ops.len() {
             return Err(RuntimeError::Protocol(format!(
                 "{} answers for {} commands",
@@ -503,4 +536,25 @@ impl RuntimeStore for RedisStore {
         keys.dedup();
         Ok(keys)
     }
+}
+
+/// True when a call failed only because a system call was interrupted (EINTR).
+fn interrupted(e: &RedisError) -> bool {
+    use std::error::Error as _;
+    e.is_io_error()
+        && e.source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted)
+        || e.to_string().contains("(os error 4)")
+}
+
+/// True for the writes that leave the same state and answer when run twice
+/// (so one interrupted by EINTR may be sent again): not deletes (they count),
+/// counters, pushes, stream appends, set-if-absent, compare-and-set or lock
+/// acquire/release.
+fn repeatable(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Set { .. } | Op::Expire { .. } | Op::SetIfLocked { .. } | Op::LockExtend { .. }
+    )
 }

@@ -58,7 +58,10 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             out.line(&format!("{:9} {}", d.status, d.reference))?;
         }
         if done.len() > SHOWN {
-            out.line(&format!("… and {} more (--json lists every one)", done.len() - SHOWN))?;
+            out.line(&format!(
+                "… and {} more (--json lists every one)",
+                done.len() - SHOWN
+            ))?;
         }
         out.line(&format!("{added} added, {} unchanged", done.len() - added))
     })
