@@ -618,12 +618,16 @@ impl<'a> Memory<'a> {
         let terms = agov_sqlite::fts::Terms::new(query);
         let run = || -> rusqlite::Result<Vec<(i64, u64, i64, f64)>> {
             let mut stmt = self.ledger.conn().prepare_cached(
-                "SELECT mc.num, min(f.rank), mc.seq, c.id
-                 FROM (SELECT rowid AS id, rank FROM mem.chunk_fts WHERE chunk_fts MATCH ?1) f
-                 JOIN mem.chunks c ON c.id = f.id AND c.tenant = ?2
-                 JOIN memory_chunks mc ON mc.hash = c.hash
-                 JOIN memory_entries e ON e.num = mc.num AND e.tenant = ?2
-                 GROUP BY mc.num ORDER BY min(f.rank), mc.num DESC LIMIT ?3",
+                // The best chunk of each entry; among equally good ones the
+                // first (ties are common: chunks of one log look alike).
+                "SELECT num, rank, seq, id FROM (
+                     SELECT mc.num AS num, f.rank AS rank, mc.seq AS seq, c.id AS id,
+                            row_number() OVER (PARTITION BY mc.num ORDER BY f.rank, mc.seq) AS nth
+                     FROM (SELECT rowid AS id, rank FROM mem.chunk_fts WHERE chunk_fts MATCH ?1) f
+                     JOIN mem.chunks c ON c.id = f.id AND c.tenant = ?2
+                     JOIN memory_chunks mc ON mc.hash = c.hash
+                     JOIN memory_entries e ON e.num = mc.num AND e.tenant = ?2)
+                 WHERE nth = 1 ORDER BY rank, num DESC LIMIT ?3",
             )?;
             let rows = stmt.query_map(params![fts, self.tenant, limit as i64], |r| {
                 Ok((r.get(0)?, r.get::<_, i64>(2)? as u64, r.get(3)?, r.get(1)?))
