@@ -87,6 +87,11 @@ impl TestEnv {
         self
     }
 
+    /// The environment every run gets.
+    pub fn vars(&self) -> &[(String, String)] {
+        &self.vars
+    }
+
     /// The AGOV_HOME folder.
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("agov")

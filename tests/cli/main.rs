@@ -17,6 +17,7 @@ mod pipelines;
 mod plans;
 mod readme;
 mod schemas;
+mod security;
 mod status;
 mod templates;
 mod tenants;
