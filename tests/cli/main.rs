@@ -4,6 +4,7 @@
 mod agents;
 mod assets;
 mod backends;
+mod bad_input;
 mod bugs;
 mod checkpoint;
 mod common;

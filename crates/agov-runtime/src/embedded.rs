@@ -28,7 +28,7 @@ const POLL: Duration = Duration::from_millis(10);
 
 /// The runtime store in a local SQLite file.
 pub struct EmbeddedStore {
-    conn: Mutex<Connection>,
+    conn: Mutex<Option<Connection>>,
     path: PathBuf,
     namespace: String,
 }
@@ -62,14 +62,34 @@ fn deadline(ttl: Option<Duration>, now: i64) -> Option<i64> {
 }
 
 impl EmbeddedStore {
-    /// Opens (creating) the store at `path`; every key gets `namespace` in front.
+    /// The store at `path`; every key gets `namespace` in front. The file
+    /// is opened on first use and created by the first write: reading a
+    /// store that does not exist yet finds it empty and creates nothing.
     pub fn open(path: &Path, namespace: &str) -> Result<EmbeddedStore, RuntimeError> {
-        let conn = agov_sqlite::open(path, MIGRATIONS, OpenMode::Create, Durability::Normal)?;
         Ok(EmbeddedStore {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(None),
             path: path.to_path_buf(),
             namespace: namespace.to_string(),
         })
+    }
+
+    fn connect(&self) -> Result<Connection, RuntimeError> {
+        Ok(agov_sqlite::open(
+            &self.path,
+            MIGRATIONS,
+            OpenMode::Create,
+            Durability::Normal,
+        )?)
+    }
+
+    /// An empty store in memory, for reads before the file exists.
+    fn empty(&self) -> Result<Connection, RuntimeError> {
+        let db = |e| RuntimeError::Db(DbError::sqlite(&self.path, e));
+        let conn = Connection::open_in_memory().map_err(db)?;
+        for m in MIGRATIONS {
+            conn.execute_batch(m.sql).map_err(db)?;
+        }
+        Ok(conn)
     }
 
     fn k(&self, key: &str) -> String {
@@ -84,9 +104,13 @@ impl EmbeddedStore {
     }
 
     fn write<T>(&self, f: impl FnOnce(&Connection, i64) -> R<T>) -> Result<T, RuntimeError> {
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.connect()?);
+        }
+        let conn = guard.as_mut().expect("opened above");
         let r = (|| {
-            let tx = agov_sqlite::write_tx(&mut conn)?;
+            let tx = agov_sqlite::write_tx(conn)?;
             let out = f(&tx, now_ms())?;
             tx.commit()?;
             Ok(out)
@@ -95,8 +119,15 @@ impl EmbeddedStore {
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection, i64) -> R<T>) -> Result<T, RuntimeError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let r = f(&conn, now_ms());
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            if !self.path.exists() {
+                let r = f(&self.empty()?, now_ms());
+                return self.finish(r);
+            }
+            *guard = Some(self.connect()?);
+        }
+        let r = f(guard.as_ref().expect("opened above"), now_ms());
         self.finish(r)
     }
 }

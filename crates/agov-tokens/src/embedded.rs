@@ -28,7 +28,7 @@ const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// Tokens in a local SQLite file.
 pub struct EmbeddedAuthority {
-    conn: Mutex<Connection>,
+    conn: Mutex<Option<Connection>>,
     path: std::path::PathBuf,
 }
 
@@ -48,11 +48,12 @@ struct Row {
 }
 
 impl EmbeddedAuthority {
-    /// Opens (creating) the authority's database at `path`.
+    /// The authority whose database is at `path`. The database is opened
+    /// on first use, and created only by a call that writes: a lookup where
+    /// none exists finds no token and leaves nothing behind.
     pub fn open(path: &Path) -> Result<EmbeddedAuthority, TokenError> {
-        let conn = agov_sqlite::open(path, MIGRATIONS, OpenMode::Create, Durability::Full)?;
         Ok(EmbeddedAuthority {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(None),
             path: path.to_path_buf(),
         })
     }
@@ -61,8 +62,33 @@ impl EmbeddedAuthority {
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<Result<T, TokenError>>,
     ) -> Result<T, TokenError> {
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut conn).map_err(|e| TokenError::Db(DbError::sqlite(&self.path, e)))?
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(agov_sqlite::open(
+                &self.path,
+                MIGRATIONS,
+                OpenMode::Create,
+                Durability::Full,
+            )?);
+        }
+        let conn = guard.as_mut().expect("opened above");
+        f(conn).map_err(|e| TokenError::Db(DbError::sqlite(&self.path, e)))?
+    }
+
+    /// Like [`Self::with`] for reads: with no database yet, `TokenError::Invalid`.
+    fn reading<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<Result<T, TokenError>>,
+    ) -> Result<T, TokenError> {
+        let opened = self
+            .conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        if !opened && !self.path.exists() {
+            return Err(TokenError::Invalid);
+        }
+        self.with(f)
     }
 }
 
@@ -225,7 +251,7 @@ impl TokenAuthority for EmbeddedAuthority {
     }
 
     fn lookup(&self, token: &Secret) -> Result<TokenInfo, TokenError> {
-        self.with(|conn| {
+        self.reading(|conn| {
             let now = agov_core::time::now_us();
             Ok(live(conn, "token_hash", &&hash(token.expose())[..], now)?
                 .map(|r| info(&r, now))
@@ -234,7 +260,7 @@ impl TokenAuthority for EmbeddedAuthority {
     }
 
     fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError> {
-        self.with(|conn| {
+        self.reading(|conn| {
             let now = agov_core::time::now_us();
             Ok(live(conn, "accessor", &accessor, now)?
                 .map(|r| info(&r, now))
