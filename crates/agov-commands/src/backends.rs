@@ -31,17 +31,25 @@ pub fn ledger_for_write(settings: &Settings) -> Result<Ledger, CliError> {
     Ok(Ledger::open(&settings.ledger_path.value, true)?)
 }
 
-/// Opens the ledger for reading, or `None` (with a hint) when none exists yet.
-pub fn ledger_for_read(ctx: &Ctx, settings: &Settings) -> Result<Option<Ledger>, CliError> {
+/// Opens the ledger when it exists, else `None`; never creates it.
+pub fn existing_ledger(settings: &Settings) -> Result<Option<Ledger>, CliError> {
     let path = &settings.ledger_path.value;
     if !path.exists() {
-        ctx.hint(&format!(
-            "there is no ledger at {} yet: `ledger note -m TEXT` creates it",
-            path.display()
-        ));
         return Ok(None);
     }
     Ok(Some(Ledger::open(path, false)?))
+}
+
+/// Opens the ledger for reading, or `None` (with a hint) when none exists yet.
+pub fn ledger_for_read(ctx: &Ctx, settings: &Settings) -> Result<Option<Ledger>, CliError> {
+    let ledger = existing_ledger(settings)?;
+    if ledger.is_none() {
+        ctx.hint(&format!(
+            "there is no ledger at {} yet: `ledger note -m TEXT` creates it",
+            settings.ledger_path.value.display()
+        ));
+    }
+    Ok(ledger)
 }
 
 /// Vault, logged in, when an address is configured.

@@ -276,6 +276,22 @@ impl<'a> Templates<'a> {
     }
 }
 
+/// The template `reference` (`NAME` or `NAME@VERSION`) names for `tenant`
+/// in `ledger`'s database, as a plan's lookup wants it: a reference that
+/// does not parse names no template.
+pub fn find(
+    ledger: &Ledger,
+    tenant: &str,
+    reference: &str,
+) -> Result<Option<Template>, TemplateError> {
+    let Ok(r) = reference.parse::<Reference>() else {
+        return Ok(None);
+    };
+    get_in(ledger.conn(), tenant, &r)
+        .map(|s| s.map(|s| s.template))
+        .map_err(|e| TemplateError::db(ledger.path(), e))
+}
+
 /// The template `r` names for `tenant`, on any connection to the
 /// governance database (a plan being spawned resolves its templates here).
 pub fn get_in(conn: &Connection, tenant: &str, r: &Reference) -> rusqlite::Result<Option<Stored>> {

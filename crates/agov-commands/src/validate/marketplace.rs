@@ -76,13 +76,8 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
         });
     phase.check("another tenant finds none of them", hidden);
     let plan = "name: probe\nobjective: probe\nagents:\n  alpha: {template: probe-terraform@1.0.0}\n  beta: {command: [sh, b.sh]}\n";
-    let conn = ledger.conn();
     let mut lookup = |r: &str| -> Result<Option<Template>, agov_plan::PlanError> {
-        let reference = r.parse().map_err(TemplateError::BadInput)?;
-        Ok(agov_templates::store::get_in(conn, scratch, &reference)
-            .ok()
-            .flatten()
-            .map(|s| s.template))
+        Ok(agov_templates::store::find(&ledger, scratch, r)?)
     };
     let resolved = validate(
         plan,

@@ -32,7 +32,7 @@ impl Tabular for Row {
 
 pub(in super::super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let settings = ctx.settings()?;
-    let rows: Vec<Row> = match super::existing_ledger(&settings)? {
+    let rows: Vec<Row> = match backends::existing_ledger(&settings)? {
         None => Vec::new(),
         Some(mut ledger) => Plans::new(
             &mut ledger,

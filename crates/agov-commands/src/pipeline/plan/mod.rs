@@ -10,15 +10,12 @@ mod show;
 use std::path::Path;
 
 use agov_cli::{CliError, Ctx};
-use agov_config::Settings;
 use agov_core::Tier;
-use agov_ledger::Ledger;
 use agov_pipeline::plan::MAX_PLAN_BYTES;
 use agov_pipeline::plans::{Plans, parse_id};
 use agov_pipeline::validate::{Context, Problem, validate};
 use agov_pipeline::{PipelineError, Plan};
 use agov_plan::PlanError;
-use agov_templates::Reference;
 
 use crate::backends;
 
@@ -38,15 +35,6 @@ pub(super) fn run(c: Command, ctx: &mut Ctx) -> Result<(), CliError> {
         Command::Show(a) => show::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
     }
-}
-
-/// The governance database when it exists (reading never creates it).
-fn existing_ledger(settings: &Settings) -> Result<Option<Ledger>, CliError> {
-    let path = &settings.ledger_path.value;
-    if !path.exists() {
-        return Ok(None);
-    }
-    Ok(Some(Ledger::open(path, false)?))
 }
 
 /// Reads a plan file; returns how to name it in messages (its path) and its text.
@@ -78,7 +66,7 @@ pub(super) fn source(ctx: &mut Ctx, arg: &str) -> Result<(String, String), CliEr
         CliError::from(PipelineError::PlanNotFound(arg.to_string()))
             .with_hint(format!("`{arg}` is neither a plan file nor a stored plan: `pipeline plan list` shows the stored ones"))
     };
-    let Some(mut ledger) = existing_ledger(&settings)? else {
+    let Some(mut ledger) = backends::existing_ledger(&settings)? else {
         return Err(not_found());
     };
     let plans = Plans::new(
@@ -104,25 +92,16 @@ pub(super) fn check(
 ) -> Result<Result<Plan, Vec<Problem>>, CliError> {
     let settings = ctx.settings()?;
     let ledger = if text.contains("template") {
-        existing_ledger(&settings)?
+        backends::existing_ledger(&settings)?
     } else {
         None
     };
     let tenant = settings.tenant.value.clone();
     let mut lookup = |r: &str| -> Result<Option<agov_templates::Template>, PlanError> {
-        let Ok(reference) = r.parse::<Reference>() else {
-            return Ok(None);
-        };
-        let Some(ledger) = &ledger else {
-            return Ok(None);
-        };
-        agov_templates::store::get_in(ledger.conn(), &tenant, &reference)
-            .map(|s| s.map(|s| s.template))
-            .map_err(|e| {
-                PlanError::Lookup(agov_templates::TemplateError::Ledger(
-                    agov_ledger::LedgerError::Db(agov_sqlite::DbError::sqlite(ledger.path(), e)),
-                ))
-            })
+        match &ledger {
+            Some(l) => Ok(agov_templates::store::find(l, &tenant, r)?),
+            None => Ok(None),
+        }
     };
     Ok(validate(
         text,

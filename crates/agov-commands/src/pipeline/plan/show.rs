@@ -16,7 +16,7 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let settings = ctx.settings()?;
-    let Some(mut ledger) = super::existing_ledger(&settings)? else {
+    let Some(mut ledger) = backends::existing_ledger(&settings)? else {
         return Err(PipelineError::PlanNotFound(args.plan).into());
     };
     let stored = Plans::new(
