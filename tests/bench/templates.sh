@@ -35,4 +35,28 @@ PY
 row "\`pipeline templates search terraform drift\` over 10,000 templates (whole process)" "$(median_ms "$BIN/pipeline templates search terraform drift" 50)" 10 ms
 INFO+=("| \`pipeline templates search review plan\` over 10,000 templates (the two commonest words: half of them match; no target) | $(median_ms "$BIN/pipeline templates search review plan" 30) ms |")
 INFO+=("| \`pipeline templates show tpl-00042\` over 10,000 templates | $(median_ms "$BIN/pipeline templates show tpl-00042" 50) ms |")
+# A 500-stage plan: a layered DAG (each stage requires up to 3 of the 20
+# before it), a condition every 7th, retries every 5th, a gate every 50th.
+python3 - "$WORK/stages500.yaml" <<'PY'
+import random, sys
+random.seed(11)
+out = ["name: stages500", "objective: the 500-stage validate benchmark", "stages:"]
+for i in range(500):
+    out.append(f"  - name: s{i:03}")
+    req = sorted(random.sample(range(max(0, i - 20), i), min(i, random.randint(1, 3)))) if i else []
+    if req:
+        out.append(f"    requires: [{', '.join(f's{j:03}' for j in req)}]")
+    if i % 50 == 49:
+        out.append("    type: human-gate\n    approvers: [ana]\n    timeout: 1h")
+        continue
+    out.append(f"    command: [sh, stage.sh, s{i:03}]")
+    if req and i % 7 == 0:
+        out.append(f"    when: s{req[0]:03} == completed")
+    if i % 5 == 0:
+        out.append("    retry: {max: 2, backoff: 1s}\n    timeout: 10m")
+    out.append("    deliverables: [out.json]\n    tier: 1")
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+"$BIN/pipeline" validate "$WORK/stages500.yaml" --tier 1 >/dev/null
+row "\`pipeline validate\` of a 500-stage plan (whole process)" "$(median_ms "$BIN/pipeline validate $WORK/stages500.yaml --tier 1" 50)" 20 ms
 INFO+=("| \`pipeline validate examples/plans/quickstart.yaml\` (whole process) | $(median_ms "$BIN/pipeline validate $ROOT/examples/plans/quickstart.yaml" 50) ms |")

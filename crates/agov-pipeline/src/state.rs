@@ -262,7 +262,7 @@ impl PipelineState {
 
     /// The roles whose votes are required now (the plan's, and GAMMA once spawned).
     pub fn required_voters(&self) -> Vec<Role> {
-        let mut r = self.plan.consensus.required.clone();
+        let mut r = self.plan.required_voters();
         if self.gamma.is_some()
             && self.agents.contains_key(&Role::Gamma)
             && !r.contains(&Role::Gamma)

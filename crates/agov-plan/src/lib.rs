@@ -10,8 +10,10 @@
 
 mod error;
 pub mod plan;
+pub mod stage;
 pub mod validate;
 pub mod yaml;
 
 pub use error::PlanError;
 pub use plan::{Plan, Role};
+pub use stage::{Stage, StageKind};

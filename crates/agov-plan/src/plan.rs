@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use agov_templates::Template;
 
 use crate::error::PlanError;
+use crate::stage::{MAX_RETRIES, MAX_STAGES, Stage, StageKind};
 
 /// Largest plan read, in bytes.
 pub const MAX_PLAN_BYTES: usize = 1 << 20;
@@ -74,6 +75,28 @@ pub struct AgentSpec {
 }
 
 impl AgentSpec {
+    /// Its own problems (driver and command, tier), under the path `at`.
+    fn problems(&self, at: &str, add: &mut dyn FnMut(String, String)) {
+        if self.template.is_none() {
+            match self.driver() {
+                Driver::Command if self.command.is_empty() => add(
+                    format!("{at}.command"),
+                    "the command driver needs a command (or name a `template`)".into(),
+                ),
+                Driver::Llm if !self.command.is_empty() => add(
+                    format!("{at}.command"),
+                    "the llm driver runs no command".into(),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(t) = self.tier
+            && Tier::from_number(t).is_none()
+        {
+            add(format!("{at}.tier"), format!("{t} is not a tier (0-4)"));
+        }
+    }
+
     /// How it runs.
     pub fn driver(&self) -> Driver {
         self.driver.unwrap_or_default()
@@ -192,14 +215,20 @@ pub struct Plan {
     /// How long the whole run may take (`10m`).
     #[serde(default = "default_timeout")]
     pub timeout: String,
-    /// The agents by role: alpha and beta, and gamma if it may be spawned.
+    /// The agents by role: alpha and beta, and gamma if it may be spawned
+    /// (with `stages`: only gamma, the mediator).
+    #[serde(default)]
     pub agents: BTreeMap<Role, AgentSpec>,
+    /// Stages, a DAG run in dependency order (instead of alpha and beta).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
     /// When GAMMA is spawned.
     #[serde(default)]
     pub gamma: GammaRules,
-    /// Who must vote.
-    #[serde(default)]
-    pub consensus: ConsensusRules,
+    /// Who must vote (default: alpha and beta; with `stages`: nobody, the
+    /// stages' outcomes decide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consensus: Option<ConsensusRules>,
 }
 
 fn default_timeout() -> String {
@@ -241,7 +270,12 @@ impl Plan {
         if self.objective.trim().is_empty() {
             add("objective".into(), "must not be empty".into());
         }
-        for role in [Role::Alpha, Role::Beta] {
+        let roles: &[Role] = if self.stages.is_empty() {
+            &[Role::Alpha, Role::Beta]
+        } else {
+            &[]
+        };
+        for &role in roles {
             if !self.agents.contains_key(&role) {
                 add(
                     format!("agents.{role}"),
@@ -251,24 +285,13 @@ impl Plan {
         }
         for (role, a) in &self.agents {
             let at = format!("agents.{role}");
-            if a.template.is_none() {
-                match a.driver() {
-                    Driver::Command if a.command.is_empty() => add(
-                        format!("{at}.command"),
-                        "the command driver needs a command (or name a `template`)".into(),
-                    ),
-                    Driver::Llm if !a.command.is_empty() => add(
-                        format!("{at}.command"),
-                        "the llm driver runs no command".into(),
-                    ),
-                    _ => {}
-                }
+            if !self.stages.is_empty() && *role != Role::Gamma {
+                add(
+                    at.clone(),
+                    format!("with `stages`, {role}'s work is a stage; only gamma (the mediator) may be given here"),
+                );
             }
-            if let Some(t) = a.tier
-                && Tier::from_number(t).is_none()
-            {
-                add(format!("{at}.tier"), format!("{t} is not a tier (0-4)"));
-            }
+            a.problems(&at, &mut add);
             let id = self.agent_id(*role);
             if !valid_id(&id) {
                 add(
@@ -293,18 +316,158 @@ impl Plan {
         if let Err(e) = agov_core::time::parse_duration(&self.gamma.stuck_after) {
             add("gamma.stuck_after".into(), e);
         }
-        if self.consensus.required.is_empty() {
-            add("consensus.required".into(), "name at least one role".into());
+        if let Some(c) = &self.consensus {
+            if c.required.is_empty() && self.stages.is_empty() {
+                add("consensus.required".into(), "name at least one role".into());
+            }
+            for (i, r) in c.required.iter().enumerate() {
+                if !self.agents.contains_key(r) && !self.stages.iter().any(|s| s.role() == *r) {
+                    add(
+                        format!("consensus.required.{i}"),
+                        format!("`{r}` has no agent in `agents` or `stages`"),
+                    );
+                }
+            }
         }
-        for (i, r) in self.consensus.required.iter().enumerate() {
-            if !self.agents.contains_key(r) {
+        self.stage_problems(&mut add);
+        out
+    }
+
+    /// The problems of the stages: names, the DAG, conditions, retries.
+    fn stage_problems(&self, add: &mut dyn FnMut(String, String)) {
+        if self.stages.len() > MAX_STAGES {
+            add(
+                "stages".into(),
+                format!("{} stages; at most {MAX_STAGES}", self.stages.len()),
+            );
+            return;
+        }
+        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, s) in self.stages.iter().enumerate() {
+            let at = format!("stages.{i}");
+            if !valid_id(&s.name) {
                 add(
-                    format!("consensus.required.{i}"),
-                    format!("`{r}` has no agent in `agents`"),
+                    format!("{at}.name"),
+                    format!("`{}`: use 1-64 letters, digits, `-`, `_`, `.`", s.name),
+                );
+            }
+            if let Some(j) = first.insert(s.name.as_str(), i) {
+                first.insert(s.name.as_str(), j);
+                add(
+                    format!("{at}.name"),
+                    format!("a stage named `{}` comes before (stages.{j})", s.name),
                 );
             }
         }
-        out
+        for (i, s) in self.stages.iter().enumerate() {
+            let at = format!("stages.{i}");
+            for (k, r) in s.requires.iter().enumerate() {
+                if *r == s.name {
+                    add(
+                        format!("{at}.requires.{k}"),
+                        "a stage cannot require itself".into(),
+                    );
+                } else if !first.contains_key(r.as_str()) {
+                    add(
+                        format!("{at}.requires.{k}"),
+                        format!(
+                            "unknown stage `{r}`{}",
+                            crate::validate::suggestion(r, first.keys().copied())
+                        ),
+                    );
+                }
+            }
+            match s.condition() {
+                Some(Err(e)) => add(format!("{at}.when"), e),
+                Some(Ok(c)) => {
+                    for name in c.stages() {
+                        if !s.requires.iter().any(|r| r == name) {
+                            add(
+                                format!("{at}.when"),
+                                format!("`{name}` is not in this stage's `requires`; a condition looks only at stages that ended before it"),
+                            );
+                        }
+                    }
+                }
+                None => {}
+            }
+            if s.retry.max > MAX_RETRIES {
+                add(
+                    format!("{at}.retry.max"),
+                    format!("{} retries; at most {MAX_RETRIES}", s.retry.max),
+                );
+            }
+            if let Err(e) = agov_core::time::parse_duration(&s.retry.backoff) {
+                add(format!("{at}.retry.backoff"), e);
+            }
+            if let Some(t) = &s.timeout
+                && let Err(e) = agov_core::time::parse_duration(t)
+            {
+                add(format!("{at}.timeout"), e);
+            }
+            match s.kind {
+                StageKind::HumanGate => {
+                    let a = &s.agent;
+                    if a.template.is_some() || !a.command.is_empty() || a.driver.is_some() {
+                        add(
+                            at.clone(),
+                            "a human gate runs no agent: drop `template`, `command` and `driver`".into(),
+                        );
+                    }
+                    if s.retry.max > 0 {
+                        add(
+                            format!("{at}.retry"),
+                            "a human gate is not retried".into(),
+                        );
+                    }
+                }
+                StageKind::Agent => {
+                    s.agent.problems(&at, add);
+                    if !s.approvers.is_empty() {
+                        add(
+                            format!("{at}.approvers"),
+                            "only a human gate (`type: human-gate`) has approvers".into(),
+                        );
+                    }
+                    let id = self.stage_agent_id(s);
+                    if !valid_id(&id) {
+                        add(
+                            format!("{at}.id"),
+                            format!("`{id}`: use 1-64 letters, digits, `-`, `_`, `.`"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(cycle) = crate::stage::find_cycle(&self.stages) {
+            let path: Vec<&str> = cycle.iter().map(|&i| self.stages[i].name.as_str()).collect();
+            add(
+                format!("stages.{}.requires", cycle[0]),
+                format!("cycle: {}", path.join(" → ")),
+            );
+        }
+    }
+
+    /// The agent id of stage `s`: its own, else `{plan name}-{stage name}`.
+    pub fn stage_agent_id(&self, s: &Stage) -> String {
+        s.agent
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}", self.name, s.name))
+    }
+
+    /// The stage named `name`.
+    pub fn stage(&self, name: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.name == name)
+    }
+
+    /// The roles whose votes are required (before GAMMA is spawned).
+    pub fn required_voters(&self) -> Vec<Role> {
+        match &self.consensus {
+            Some(c) => c.required.clone(),
+            None if self.stages.is_empty() => vec![Role::Alpha, Role::Beta],
+            None => Vec::new(),
+        }
     }
 
     /// Agents whose tier (their own or their template's) is above `tier`,
@@ -312,7 +475,14 @@ impl Plan {
     pub fn tier_problems(&self, tier: Tier) -> Vec<(String, String)> {
         self.agents
             .iter()
-            .filter_map(|(role, a)| {
+            .map(|(role, a)| (format!("agents.{role}"), a))
+            .chain(
+                self.stages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (format!("stages.{i}"), &s.agent)),
+            )
+            .filter_map(|(at, a)| {
                 let t = a.tier?;
                 (t > tier.number()).then(|| {
                     let from = a
@@ -321,7 +491,7 @@ impl Plan {
                         .map(|r| format!(" (from template {r})"))
                         .unwrap_or_default();
                     (
-                        format!("agents.{role}.tier"),
+                        format!("{at}.tier"),
                         format!(
                             "{t}{from} is above the tier the pipeline runs at ({}); spawn with --tier {t} or lower the agent's",
                             tier.number()
@@ -332,11 +502,13 @@ impl Plan {
             .collect()
     }
 
-    /// The templates the agents name, by role.
-    pub fn template_refs(&self) -> Vec<(Role, String)> {
+    /// The templates the agents name, by role (and stage name).
+    pub fn template_refs(&self) -> Vec<(String, String)> {
         self.agents
             .iter()
-            .filter_map(|(r, a)| a.template.clone().map(|t| (*r, t)))
+            .map(|(r, a)| (r.as_str().to_string(), a))
+            .chain(self.stages.iter().map(|s| (s.name.clone(), &s.agent)))
+            .filter_map(|(who, a)| a.template.clone().map(|t| (who, t)))
             .collect()
     }
 
@@ -394,6 +566,28 @@ impl Plan {
                 }
             }
         }
+        for (i, s) in self.stages.iter_mut().enumerate() {
+            let Some(reference) = s.agent.template.clone() else {
+                continue;
+            };
+            let at = format!("stages.{i}.template");
+            match lookup(&reference)? {
+                None => problems.push((
+                    at,
+                    format!("unknown template `{reference}` (`pipeline templates list` shows the stored ones)"),
+                )),
+                Some(t) if s.role.is_some_and(|r| r != t.role) => problems.push((
+                    format!("stages.{i}.role"),
+                    format!("`{}` is a {} template, not {}", t.reference(), t.role, s.role()),
+                )),
+                Some(t) => {
+                    s.role = Some(t.role);
+                    if let Err((field, e)) = s.agent.fill_from(&t) {
+                        problems.push((format!("stages.{i}.{field}"), e));
+                    }
+                }
+            }
+        }
         Ok(problems)
     }
 
@@ -418,12 +612,30 @@ impl Plan {
     /// The instruction packet of `role` for pipeline `pipeline`, at `tier`.
     pub fn packet(&self, role: Role, pipeline: &str, tier: Tier) -> Option<Packet> {
         let a = self.agents.get(&role)?;
+        Some(self.packet_of(a, self.agent_id(role), role.as_str(), role, pipeline, tier))
+    }
+
+    /// The instruction packet of stage `s` for pipeline `pipeline`, at `tier`.
+    pub fn stage_packet(&self, s: &Stage, pipeline: &str, tier: Tier) -> Packet {
+        let label = format!("stage {}", s.name);
+        self.packet_of(&s.agent, self.stage_agent_id(s), &label, s.role(), pipeline, tier)
+    }
+
+    fn packet_of(
+        &self,
+        a: &AgentSpec,
+        agent_id: String,
+        label: &str,
+        role: Role,
+        pipeline: &str,
+        tier: Tier,
+    ) -> Packet {
         let objective = match &a.objective {
-            Some(own) => format!("{} — as {role}: {own}", self.objective),
+            Some(own) => format!("{} — as {label}: {own}", self.objective),
             None => self.objective.clone(),
         };
-        Some(Packet {
-            agent_id: self.agent_id(role),
+        Packet {
+            agent_id,
             task_id: pipeline.to_string(),
             role: Some(role.as_str().into()),
             objective,
@@ -437,23 +649,38 @@ impl Plan {
             error_budget: a.error_budget,
             escalation_rules: Vec::new(),
             tier: Some(tier),
-        })
+        }
     }
 
     /// The tier `role` runs at in a pipeline spawned at `pipeline_tier`.
     pub fn agent_tier(&self, role: Role, pipeline_tier: Tier) -> Result<Tier, PlanError> {
-        let Some(n) = self.agents.get(&role).and_then(|a| a.tier) else {
+        let tier = self.agents.get(&role).and_then(|a| a.tier);
+        self.tier_within(tier, &format!("agents.{role}"), pipeline_tier)
+    }
+
+    /// The tier stage `s` runs at in a pipeline spawned at `pipeline_tier`.
+    pub fn stage_tier(&self, s: &Stage, pipeline_tier: Tier) -> Result<Tier, PlanError> {
+        let at = self
+            .stages
+            .iter()
+            .position(|x| x.name == s.name)
+            .map_or_else(|| format!("stage {}", s.name), |i| format!("stages.{i}"));
+        self.tier_within(s.agent.tier, &at, pipeline_tier)
+    }
+
+    fn tier_within(&self, tier: Option<u8>, at: &str, pipeline_tier: Tier) -> Result<Tier, PlanError> {
+        let Some(n) = tier else {
             return Ok(pipeline_tier);
         };
         let t = Tier::from_number(n).ok_or_else(|| PlanError::BadPlan {
             what: format!("plan {}", self.name),
-            detail: format!("agents.{role}.tier: {n} is not a tier (0-4)"),
+            detail: format!("{at}.tier: {n} is not a tier (0-4)"),
         })?;
         if t > pipeline_tier {
             return Err(PlanError::BadPlan {
                 what: format!("plan {}", self.name),
                 detail: format!(
-                    "agents.{role}.tier {} is above the pipeline's tier {}",
+                    "{at}.tier {} is above the pipeline's tier {}",
                     t.number(),
                     pipeline_tier.number()
                 ),
@@ -488,7 +715,7 @@ agents:
     fn a_plan_parses_with_defaults() {
         let p = Plan::parse("plan", PLAN).unwrap();
         assert_eq!(p.agent_id(Role::Beta), "demo-beta");
-        assert_eq!(p.consensus.required, vec![Role::Alpha, Role::Beta]);
+        assert_eq!(p.required_voters(), vec![Role::Alpha, Role::Beta]);
         assert_eq!(p.gamma.conflicts, 3);
         assert_eq!(p.stuck_after(), Duration::from_secs(30));
         let packet = p.packet(Role::Alpha, "p-1", Tier::Observer).unwrap();

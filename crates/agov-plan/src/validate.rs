@@ -48,6 +48,9 @@ enum Shape {
     Enum(&'static [&'static str]),
     EnumList(&'static [&'static str]),
     Record(&'static [Field]),
+    /// A record whose fields come from several tables.
+    Records(&'static [&'static [Field]]),
+    ListOf(&'static Shape),
     MapOf(&'static [&'static str], &'static Shape),
 }
 
@@ -81,7 +84,7 @@ static BUDGET: Shape = Shape::Record(&[
     opt("max_procedure_violations", Shape::Int(0, u32::MAX as i64)),
 ]);
 
-static AGENT: Shape = Shape::Record(&[
+const AGENT_FIELDS: &[Field] = &[
     opt("template", Shape::Str),
     opt("id", Shape::Str),
     opt("driver", Shape::Enum(&["command", "llm"])),
@@ -93,6 +96,26 @@ static AGENT: Shape = Shape::Record(&[
     opt("forbidden", Shape::StrList),
     opt("success_criteria", Shape::StrList),
     opt("error_budget", Shape::Record(&[])),
+];
+
+static AGENT: Shape = Shape::Record(AGENT_FIELDS);
+
+const STAGE_FIELDS: &[Field] = &[
+    req("name", Shape::Str),
+    opt("type", Shape::Enum(&["agent", "human-gate"])),
+    opt("role", Shape::Enum(ROLES)),
+    opt("requires", Shape::StrList),
+    opt("when", Shape::Str),
+    opt("retry", Shape::Record(&[])),
+    opt("timeout", Shape::Duration),
+    opt("approvers", Shape::StrList),
+];
+
+static STAGE: Shape = Shape::Records(&[STAGE_FIELDS, AGENT_FIELDS]);
+
+static RETRY: Shape = Shape::Record(&[
+    opt("max", Shape::Int(0, crate::stage::MAX_RETRIES as i64)),
+    opt("backoff", Shape::Duration),
 ]);
 
 static GAMMA: Shape = Shape::Record(&[
@@ -111,7 +134,8 @@ static PLAN: Shape = Shape::Record(&[
     opt("tier", Shape::Int(0, 4)),
     opt("complexity", Shape::Num(0.0, 1.0)),
     opt("timeout", Shape::Duration),
-    req("agents", Shape::MapOf(ROLES, &AGENT)),
+    opt("agents", Shape::MapOf(ROLES, &AGENT)),
+    opt("stages", Shape::ListOf(&STAGE)),
     opt("gamma", Shape::Record(&[])),
     opt("consensus", Shape::Record(&[])),
 ]);
@@ -121,6 +145,7 @@ static PLAN: Shape = Shape::Record(&[
 fn nested(path: &str) -> Option<&'static Shape> {
     match path.rsplit('.').next()? {
         "error_budget" => Some(&BUDGET),
+        "retry" if path.starts_with("stages.") => Some(&RETRY),
         "gamma" if !path.contains('.') => Some(&GAMMA),
         "consensus" if !path.contains('.') => Some(&CONSENSUS),
         _ => None,
@@ -211,10 +236,20 @@ fn walk(shape: &Shape, node: &Node, path: &str, out: &mut Vec<Problem>) {
                 walk(&item_shape, item, &join(path, &i.to_string()), out);
             }
         }
-        Shape::Record(fields) => {
-            let fields: &[Field] = match nested(path) {
-                Some(Shape::Record(f)) if fields.is_empty() => f,
-                _ => fields,
+        Shape::ListOf(item_shape) => {
+            let Value::Seq(items) = &node.value else {
+                return wrong(out, "a list");
+            };
+            for (i, item) in items.iter().enumerate() {
+                walk(item_shape, item, &join(path, &i.to_string()), out);
+            }
+        }
+        Shape::Record(_) | Shape::Records(_) => {
+            let fields: Vec<&Field> = match (shape, nested(path)) {
+                (Shape::Record([]), Some(Shape::Record(f))) => f.iter().collect(),
+                (Shape::Record(f), _) => f.iter().collect(),
+                (Shape::Records(tables), _) => tables.iter().flat_map(|t| t.iter()).collect(),
+                _ => Vec::new(),
             };
             let Value::Map(entries) = &node.value else {
                 return wrong(out, "a mapping");
@@ -273,7 +308,7 @@ fn describe(node: &Node) -> String {
 }
 
 /// ` (did you mean `x`?)` when a known key is one or two edits away.
-fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn suggestion<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> String {
     known
         .map(|k| (distance(key, k), k))
         .filter(|(d, _)| *d <= 2)
@@ -306,10 +341,14 @@ fn unknown_templates(
     lookup: &mut dyn FnMut(&str) -> Result<Option<Template>, PlanError>,
 ) -> Result<Vec<Problem>, PlanError> {
     let mut out = Vec::new();
-    let Some(Value::Map(agents)) = root.get("agents").map(|n| &n.value) else {
-        return Ok(out);
-    };
-    for (role, _, agent) in agents {
+    let mut places: Vec<(String, &Node)> = Vec::new();
+    if let Some(Value::Map(agents)) = root.get("agents").map(|n| &n.value) {
+        places.extend(agents.iter().map(|(role, _, a)| (format!("agents.{role}"), a)));
+    }
+    if let Some(Value::Seq(stages)) = root.get("stages").map(|n| &n.value) {
+        places.extend(stages.iter().enumerate().map(|(i, s)| (format!("stages.{i}"), s)));
+    }
+    for (at, agent) in places {
         let Some(node) = agent.get("template") else {
             continue;
         };
@@ -319,7 +358,7 @@ fn unknown_templates(
         if lookup(reference)?.is_none() {
             out.push(Problem::at(
                 node.pos,
-                &format!("agents.{role}.template"),
+                &format!("{at}.template"),
                 format!("unknown template `{reference}` (`pipeline templates list` shows the stored ones)"),
             ));
         }
@@ -381,6 +420,19 @@ pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Pro
     }
     if problems.is_empty() {
         return Ok(Ok(plan));
+    }
+    if let Some(cycle) = crate::stage::find_cycle(&plan.stages) {
+        let at = format!("stages.{}.requires", cycle[0]);
+        let path: Vec<String> = cycle
+            .iter()
+            .map(|&i| {
+                let line = root.locate(&format!("stages.{i}")).line;
+                format!("{} (line {line})", plan.stages[i].name)
+            })
+            .collect();
+        for p in problems.iter_mut().filter(|p| p.path == at && p.message.starts_with("cycle:")) {
+            p.message = format!("cycle: {}", path.join(" → "));
+        }
     }
     problems.sort_by_key(|p| (p.line, p.column));
     problems.dedup();
@@ -478,6 +530,84 @@ bogus: 1
             (4, "agents.alpha.tier")
         );
         assert!(check(&text, Some(Tier::Builder)).is_ok());
+    }
+
+    const STAGED: &str = "\
+name: staged
+objective: ship
+stages:
+  - name: build
+    command: [make]
+    retry: {max: 2, backoff: 1s}
+    timeout: 5m
+  - name: test
+    command: [make, test]
+    requires: [build]
+  - name: lint
+    command: [make, lint]
+    requires: [build]
+  - name: approve
+    type: human-gate
+    requires: [test, lint]
+    approvers: [ana]
+  - name: on-failure
+    command: [notify]
+    requires: [test]
+    when: test == failed
+";
+
+    #[test]
+    fn a_staged_plan_passes() {
+        let plan = check(STAGED, None).unwrap();
+        assert_eq!(plan.stages.len(), 5);
+        assert_eq!(plan.stages[0].retry.max, 2);
+        assert_eq!(plan.stages[3].kind, crate::StageKind::HumanGate);
+        assert_eq!(plan.stages[1].agent.command, vec!["make", "test"]);
+        assert!(plan.required_voters().is_empty());
+        assert_eq!(plan.stage_agent_id(&plan.stages[2]), "staged-lint");
+    }
+
+    #[test]
+    fn stage_problems_are_located() {
+        let text = STAGED
+            .replace("requires: [build]\n  - name: lint", "requires: [build, approve]\n  - name: lint")
+            .replace("requires: [test, lint]", "requires: [test, lnt]")
+            .replace("when: test == failed", "when: lint == failed")
+            .replace("approvers: [ana]", "approvers: [ana]\n    command: [x]");
+        let problems = check(&text, None).unwrap_err();
+        let got: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.path.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (10, "stages.1.requires"),
+                (14, "stages.3"),
+                (16, "stages.3.requires.1"),
+                (22, "stages.4.when"),
+            ],
+            "{problems:#?}"
+        );
+        assert_eq!(
+            problems[0].message,
+            "cycle: test (line 8) → approve (line 14) → test (line 8)",
+        );
+        assert!(problems[2].message.contains("did you mean `lint`"), "{problems:?}");
+        // Shape problems of stages: unknown keys, out of range, wrong kinds.
+        let text = STAGED
+            .replace("retry: {max: 2, backoff: 1s}", "retry: {max: 20, backof: 1s}")
+            .replace("type: human-gate", "type: gate");
+        let problems = check(&text, None).unwrap_err();
+        let got: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            got,
+            vec!["stages.0.retry.max", "stages.0.retry.backof", "stages.3.type"],
+            "{problems:#?}"
+        );
+        // A stage name twice; alpha beside stages.
+        let text = STAGED.replace("name: lint", "name: test") + "agents:\n  alpha: {command: [a]}\n";
+        let problems = check(&text, None).unwrap_err();
+        let got: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(got.contains(&"stages.2.name"), "{problems:#?}");
+        assert!(got.contains(&"agents.alpha"), "{problems:#?}");
     }
 
     #[test]

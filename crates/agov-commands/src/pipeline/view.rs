@@ -33,7 +33,7 @@ pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
             .plan
             .template_refs()
             .into_iter()
-            .map(|(r, t)| (r.as_str().to_string(), Value::String(t)))
+            .map(|(who, t)| (who, Value::String(t)))
             .collect::<serde_json::Map<String, Value>>(),
         "objective": st.objective,
         "tier": st.tier,
