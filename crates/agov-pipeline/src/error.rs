@@ -17,6 +17,9 @@ pub enum PipelineError {
     /// The pipeline belongs to another tenant.
     #[error("pipeline {0} belongs to another tenant")]
     OtherTenant(String),
+    /// The caller may not do this (a gate's approvers do not include them).
+    #[error("{0}")]
+    NotAllowed(String),
     /// No such stored plan (for this tenant).
     #[error("there is no stored plan `{0}`")]
     PlanNotFound(String),
@@ -90,7 +93,7 @@ impl Classify for PipelineError {
             PipelineError::BadInput(_) => FailureClass::Usage,
             PipelineError::Plan(e) => e.class(),
             PipelineError::NotFound(_) | PipelineError::PlanNotFound(_) => FailureClass::NotFound,
-            PipelineError::OtherTenant(_) => FailureClass::Denied,
+            PipelineError::OtherTenant(_) | PipelineError::NotAllowed(_) => FailureClass::Denied,
             PipelineError::LeaseHeld { .. } | PipelineError::WrongState { .. } => {
                 FailureClass::Usage
             }

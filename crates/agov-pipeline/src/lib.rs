@@ -8,18 +8,21 @@
 //! process holds the pipeline's lease; any other can take over when it
 //! lapses. [`control`] revokes pipelines and applies the fallbacks after a
 //! consensus failure. The pipeline's token is [`sealed`] at rest. Plans can be
-//! kept in the governance database ([`plans`]) and run by id.
+//! kept in the governance database ([`plans`]) and run by id. A plan may
+//! instead be a DAG of stages (scheduled by the orchestrator), some of them
+//! human [`gates`] that wait for `pipeline approve`.
 
 pub mod board;
 pub mod consensus;
 pub mod control;
 mod error;
+pub mod gates;
 pub mod orchestrator;
 pub mod plans;
 pub mod sealed;
 pub mod state;
 
-pub use agov_plan::{plan, validate, yaml};
+pub use agov_plan::{plan, stage, validate, yaml};
 
 pub use error::PipelineError;
 pub use orchestrator::{Env, Progress, create, drive};

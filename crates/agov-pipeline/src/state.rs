@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::consensus::Tally;
 use crate::error::PipelineError;
 use crate::plan::{Plan, Role};
+use agov_plan::stage::Outcome;
 
 /// Where a pipeline is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +87,11 @@ pub enum SlotStatus {
     Revoked,
     /// Stopped without finishing.
     Failed,
+    /// A human gate waiting for `pipeline approve`.
+    Waiting,
+    /// A stage that did not run: its condition was false, or what it
+    /// requires was skipped.
+    Skipped,
 }
 
 impl SlotStatus {
@@ -97,6 +103,8 @@ impl SlotStatus {
             SlotStatus::Completed => "completed",
             SlotStatus::Revoked => "revoked",
             SlotStatus::Failed => "failed",
+            SlotStatus::Waiting => "waiting",
+            SlotStatus::Skipped => "skipped",
         }
     }
 
@@ -104,8 +112,18 @@ impl SlotStatus {
     pub fn ended(self) -> bool {
         matches!(
             self,
-            SlotStatus::Completed | SlotStatus::Revoked | SlotStatus::Failed
+            SlotStatus::Completed | SlotStatus::Revoked | SlotStatus::Failed | SlotStatus::Skipped
         )
+    }
+
+    /// How a stage that ended this way ended, as conditions see it.
+    pub fn outcome(self) -> Option<Outcome> {
+        match self {
+            SlotStatus::Completed => Some(Outcome::Completed),
+            SlotStatus::Revoked | SlotStatus::Failed => Some(Outcome::Failed),
+            SlotStatus::Skipped => Some(Outcome::Skipped),
+            SlotStatus::Pending | SlotStatus::Running | SlotStatus::Waiting => None,
+        }
     }
 }
 
@@ -142,6 +160,76 @@ pub struct Slot {
     /// When it stopped (µs).
     #[serde(default)]
     pub ended_us: Option<i64>,
+}
+
+impl Slot {
+    /// A slot not started yet.
+    pub fn pending(agent_id: String, tier: u8) -> Slot {
+        Slot {
+            agent_id,
+            status: SlotStatus::Pending,
+            tier,
+            run_id: None,
+            pid: None,
+            token_accessor: None,
+            phase: None,
+            reason: None,
+            attempts: 0,
+            started_us: None,
+            ended_us: None,
+        }
+    }
+}
+
+/// One stage of a staged pipeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageRun {
+    /// The stage's name.
+    pub name: String,
+    /// Its agent (or, for a gate, its decision) and where it is.
+    #[serde(flatten)]
+    pub slot: Slot,
+    /// When its next try may start (µs), after a failure with retries left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at_us: Option<i64>,
+    /// A human gate's state, once it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+}
+
+/// A human gate, open for a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gate {
+    /// The digest of what is to be approved (the plan, the stage, the files
+    /// of the stages it requires) when the gate opened.
+    pub digest: String,
+    /// When it opened (µs).
+    pub opened_us: i64,
+    /// When it times out (µs).
+    pub deadline_us: i64,
+    /// Who may approve (empty: anyone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvers: Vec<String>,
+    /// The decision, once taken and checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<GateDecision>,
+}
+
+/// A person's decision on a gate (`pipeline approve`), stored at
+/// `pipeline:{id}:gate:{stage}` until the driver takes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateDecision {
+    /// Approved (else rejected).
+    pub approved: bool,
+    /// Who (`vault:NAME` or `user:NAME`).
+    pub by: String,
+    /// When (µs).
+    pub at_us: i64,
+    /// Why, if they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The digest of what they approved.
+    pub digest: String,
 }
 
 /// Why and when GAMMA was spawned.
@@ -215,6 +303,9 @@ pub struct PipelineState {
     pub work_dir: PathBuf,
     /// Its agents.
     pub agents: BTreeMap<Role, Slot>,
+    /// Its stages, in the plan's order (a staged plan).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageRun>,
     /// GAMMA's spawn in this round, if it was.
     #[serde(default)]
     pub gamma: Option<GammaSpawn>,
@@ -258,6 +349,18 @@ impl PipelineState {
             at_us: now,
             note,
         });
+    }
+
+    /// The stage named `name`.
+    pub fn stage(&self, name: &str) -> Option<&StageRun> {
+        self.stages.iter().find(|s| s.name == name)
+    }
+
+    /// The gates waiting for a decision.
+    pub fn pending_gates(&self) -> impl Iterator<Item = &StageRun> {
+        self.stages
+            .iter()
+            .filter(|s| s.slot.status == SlotStatus::Waiting)
     }
 
     /// The roles whose votes are required now (the plan's, and GAMMA once spawned).

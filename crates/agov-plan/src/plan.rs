@@ -288,7 +288,9 @@ impl Plan {
             if !self.stages.is_empty() && *role != Role::Gamma {
                 add(
                     at.clone(),
-                    format!("with `stages`, {role}'s work is a stage; only gamma (the mediator) may be given here"),
+                    format!(
+                        "with `stages`, {role}'s work is a stage; only gamma (the mediator) may be given here"
+                    ),
                 );
             }
             a.problems(&at, &mut add);
@@ -384,7 +386,9 @@ impl Plan {
                         if !s.requires.iter().any(|r| r == name) {
                             add(
                                 format!("{at}.when"),
-                                format!("`{name}` is not in this stage's `requires`; a condition looks only at stages that ended before it"),
+                                format!(
+                                    "`{name}` is not in this stage's `requires`; a condition looks only at stages that ended before it"
+                                ),
                             );
                         }
                     }
@@ -411,14 +415,12 @@ impl Plan {
                     if a.template.is_some() || !a.command.is_empty() || a.driver.is_some() {
                         add(
                             at.clone(),
-                            "a human gate runs no agent: drop `template`, `command` and `driver`".into(),
+                            "a human gate runs no agent: drop `template`, `command` and `driver`"
+                                .into(),
                         );
                     }
                     if s.retry.max > 0 {
-                        add(
-                            format!("{at}.retry"),
-                            "a human gate is not retried".into(),
-                        );
+                        add(format!("{at}.retry"), "a human gate is not retried".into());
                     }
                 }
                 StageKind::Agent => {
@@ -440,7 +442,10 @@ impl Plan {
             }
         }
         if let Some(cycle) = crate::stage::find_cycle(&self.stages) {
-            let path: Vec<&str> = cycle.iter().map(|&i| self.stages[i].name.as_str()).collect();
+            let path: Vec<&str> = cycle
+                .iter()
+                .map(|&i| self.stages[i].name.as_str())
+                .collect();
             add(
                 format!("stages.{}.requires", cycle[0]),
                 format!("cycle: {}", path.join(" → ")),
@@ -618,7 +623,14 @@ impl Plan {
     /// The instruction packet of stage `s` for pipeline `pipeline`, at `tier`.
     pub fn stage_packet(&self, s: &Stage, pipeline: &str, tier: Tier) -> Packet {
         let label = format!("stage {}", s.name);
-        self.packet_of(&s.agent, self.stage_agent_id(s), &label, s.role(), pipeline, tier)
+        self.packet_of(
+            &s.agent,
+            self.stage_agent_id(s),
+            &label,
+            s.role(),
+            pipeline,
+            tier,
+        )
     }
 
     fn packet_of(
@@ -668,7 +680,12 @@ impl Plan {
         self.tier_within(s.agent.tier, &at, pipeline_tier)
     }
 
-    fn tier_within(&self, tier: Option<u8>, at: &str, pipeline_tier: Tier) -> Result<Tier, PlanError> {
+    fn tier_within(
+        &self,
+        tier: Option<u8>,
+        at: &str,
+        pipeline_tier: Tier,
+    ) -> Result<Tier, PlanError> {
         let Some(n) = tier else {
             return Ok(pipeline_tier);
         };

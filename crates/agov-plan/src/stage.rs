@@ -292,7 +292,12 @@ mod tests {
         assert!(c.holds(&o));
         o.insert("lint".to_string(), Outcome::Failed);
         assert!(!c.holds(&o));
-        for bad in ["build", "build = completed", "build == done", "a == failed or b"] {
+        for bad in [
+            "build",
+            "build = completed",
+            "build == done",
+            "a == failed or b",
+        ] {
             assert!(Condition::parse(bad).is_err(), "{bad}");
         }
     }

@@ -245,12 +245,7 @@ fn walk(shape: &Shape, node: &Node, path: &str, out: &mut Vec<Problem>) {
             }
         }
         Shape::Record(_) | Shape::Records(_) => {
-            let fields: Vec<&Field> = match (shape, nested(path)) {
-                (Shape::Record([]), Some(Shape::Record(f))) => f.iter().collect(),
-                (Shape::Record(f), _) => f.iter().collect(),
-                (Shape::Records(tables), _) => tables.iter().flat_map(|t| t.iter()).collect(),
-                _ => Vec::new(),
-            };
+            let fields = fields_of(shape, path);
             let Value::Map(entries) = &node.value else {
                 return wrong(out, "a mapping");
             };
@@ -293,6 +288,60 @@ fn walk(shape: &Shape, node: &Node, path: &str, out: &mut Vec<Problem>) {
                 }
             }
         }
+    }
+}
+
+/// The fields of a record shape at `path`.
+fn fields_of(shape: &Shape, path: &str) -> Vec<&'static Field> {
+    match (shape, nested(path)) {
+        (Shape::Record([]), Some(Shape::Record(f))) => f.iter().collect(),
+        (Shape::Record(f), _) => f.iter().collect(),
+        (Shape::Records(tables), _) => tables.iter().flat_map(|t| t.iter()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The JSON of a node whose shape [`walk`] found right, typed by the shape
+/// (so the plan is read from the tree, not parsed a second time).
+fn to_json(shape: &Shape, node: &Node, path: &str) -> serde_json::Value {
+    use serde_json::Value as J;
+    let text = || J::String(node.as_str().unwrap_or_default().to_string());
+    match (shape, &node.value) {
+        (Shape::Int(..), Value::Scalar(s, _)) => s.parse::<i64>().map_or(J::Null, J::from),
+        (Shape::Num(..), Value::Scalar(s, _)) => s.parse::<f64>().map_or(J::Null, J::from),
+        (Shape::Bool, Value::Scalar(s, _)) => J::Bool(s == "true"),
+        (Shape::StrList | Shape::EnumList(_), Value::Seq(items)) => J::Array(
+            items
+                .iter()
+                .map(|n| J::String(n.as_str().unwrap_or_default().into()))
+                .collect(),
+        ),
+        (Shape::ListOf(item), Value::Seq(items)) => J::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| to_json(item, n, &join(path, &i.to_string())))
+                .collect(),
+        ),
+        (Shape::Record(_) | Shape::Records(_), Value::Map(entries)) => {
+            let fields = fields_of(shape, path);
+            J::Object(
+                entries
+                    .iter()
+                    .filter_map(|(k, _, v)| {
+                        let f = fields.iter().find(|f| f.name == k)?;
+                        Some((k.clone(), to_json(&f.shape, v, &join(path, k))))
+                    })
+                    .collect(),
+            )
+        }
+        (Shape::MapOf(_, value_shape), Value::Map(entries)) => J::Object(
+            entries
+                .iter()
+                .map(|(k, _, v)| (k.clone(), to_json(value_shape, v, &join(path, k))))
+                .collect(),
+        ),
+        _ => text(),
     }
 }
 
@@ -343,10 +392,19 @@ fn unknown_templates(
     let mut out = Vec::new();
     let mut places: Vec<(String, &Node)> = Vec::new();
     if let Some(Value::Map(agents)) = root.get("agents").map(|n| &n.value) {
-        places.extend(agents.iter().map(|(role, _, a)| (format!("agents.{role}"), a)));
+        places.extend(
+            agents
+                .iter()
+                .map(|(role, _, a)| (format!("agents.{role}"), a)),
+        );
     }
     if let Some(Value::Seq(stages)) = root.get("stages").map(|n| &n.value) {
-        places.extend(stages.iter().enumerate().map(|(i, s)| (format!("stages.{i}"), s)));
+        places.extend(
+            stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("stages.{i}"), s)),
+        );
     }
     for (at, agent) in places {
         let Some(node) = agent.get("template") else {
@@ -399,7 +457,7 @@ pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Pro
         problems.sort_by_key(|p| (p.line, p.column));
         return Ok(Err(problems));
     }
-    let mut plan: Plan = match serde_saphyr::from_str(text) {
+    let mut plan: Plan = match serde_json::from_value(to_json(&PLAN, &root, "")) {
         Ok(p) => p,
         // The shape check should have caught it; report it rather than panic.
         Err(e) => return Ok(Err(vec![Problem::at(start, "", e.to_string())])),
@@ -430,7 +488,10 @@ pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Pro
                 format!("{} (line {line})", plan.stages[i].name)
             })
             .collect();
-        for p in problems.iter_mut().filter(|p| p.path == at && p.message.starts_with("cycle:")) {
+        for p in problems
+            .iter_mut()
+            .filter(|p| p.path == at && p.message.starts_with("cycle:"))
+        {
             p.message = format!("cycle: {}", path.join(" → "));
         }
     }
@@ -570,7 +631,10 @@ stages:
     #[test]
     fn stage_problems_are_located() {
         let text = STAGED
-            .replace("requires: [build]\n  - name: lint", "requires: [build, approve]\n  - name: lint")
+            .replace(
+                "requires: [build]\n  - name: lint",
+                "requires: [build, approve]\n  - name: lint",
+            )
             .replace("requires: [test, lint]", "requires: [test, lnt]")
             .replace("when: test == failed", "when: lint == failed")
             .replace("approvers: [ana]", "approvers: [ana]\n    command: [x]");
@@ -590,20 +654,31 @@ stages:
             problems[0].message,
             "cycle: test (line 8) → approve (line 14) → test (line 8)",
         );
-        assert!(problems[2].message.contains("did you mean `lint`"), "{problems:?}");
+        assert!(
+            problems[2].message.contains("did you mean `lint`"),
+            "{problems:?}"
+        );
         // Shape problems of stages: unknown keys, out of range, wrong kinds.
         let text = STAGED
-            .replace("retry: {max: 2, backoff: 1s}", "retry: {max: 20, backof: 1s}")
+            .replace(
+                "retry: {max: 2, backoff: 1s}",
+                "retry: {max: 20, backof: 1s}",
+            )
             .replace("type: human-gate", "type: gate");
         let problems = check(&text, None).unwrap_err();
         let got: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
             got,
-            vec!["stages.0.retry.max", "stages.0.retry.backof", "stages.3.type"],
+            vec![
+                "stages.0.retry.max",
+                "stages.0.retry.backof",
+                "stages.3.type"
+            ],
             "{problems:#?}"
         );
         // A stage name twice; alpha beside stages.
-        let text = STAGED.replace("name: lint", "name: test") + "agents:\n  alpha: {command: [a]}\n";
+        let text =
+            STAGED.replace("name: lint", "name: test") + "agents:\n  alpha: {command: [a]}\n";
         let problems = check(&text, None).unwrap_err();
         let got: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert!(got.contains(&"stages.2.name"), "{problems:#?}");

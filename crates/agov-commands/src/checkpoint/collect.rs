@@ -179,6 +179,31 @@ fn status_part(ctx: &Ctx, cwd: &Path) -> Option<StatusPart> {
     })
 }
 
+/// Human gates waiting for a decision, in the tenant's unsettled
+/// pipelines, each with the command that decides it.
+pub(super) fn pending_gates(settings: &Settings) -> Result<Vec<serde_json::Value>, String> {
+    let store = backends::runtime_store(settings).map_err(|e| e.message().to_string())?;
+    let ks = Keyspace::new(&settings.tenant.value);
+    let all = agov_pipeline::state::list(store.as_ref(), &ks).map_err(|e| e.to_string())?;
+    Ok(all
+        .iter()
+        .filter(|p| !p.status.is_settled())
+        .flat_map(|p| {
+            p.pending_gates().filter_map(|r| {
+                let g = r.gate.as_ref()?;
+                Some(serde_json::json!({
+                    "pipeline": p.id,
+                    "stage": r.name,
+                    "digest": g.digest,
+                    "approvers": g.approvers,
+                    "deadline": agov_core::time::format_us(g.deadline_us),
+                    "decide": format!("pipeline approve {} --stage {} --digest {}", p.id, r.name, g.digest),
+                }))
+            })
+        })
+        .collect())
+}
+
 fn runtime_part(settings: &Settings) -> RuntimePart {
     let mut part = RuntimePart {
         backend: settings.runtime.value.to_string(),
@@ -255,10 +280,36 @@ fn pipeline_fields(
             .collect::<Vec<_>>()
             .join(","),
     );
+    if !p.stages.is_empty() {
+        f.insert(
+            "stages".into(),
+            p.stages
+                .iter()
+                .map(|r| format!("{}:{}", r.name, r.slot.status.as_str()))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+    }
+    let gates: Vec<String> = p
+        .pending_gates()
+        .map(|r| {
+            let digest = r.gate.as_ref().map(|g| g.digest.as_str()).unwrap_or("");
+            format!("{} (digest {digest})", r.name)
+        })
+        .collect();
+    if !gates.is_empty() {
+        f.insert("pending_gates".into(), gates.join(", "));
+    }
     if let Some(failure) = &p.failure {
         f.insert("failure".into(), failure.clone());
     }
+    let gate = p.pending_gates().next().map(|r| r.name.clone());
     let next = match (p.status, &lease) {
+        (s, _) if !s.is_settled() && gate.is_some() => Some(format!(
+            "a person decides its gate: pipeline approve {} --stage {} (or --reject)",
+            p.id,
+            gate.unwrap_or_default()
+        )),
         (Status::ConsensusFailed, _) => Some(format!(
             "choose a fallback: pipeline consensus fallback {} --action …",
             p.id

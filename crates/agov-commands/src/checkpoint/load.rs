@@ -22,6 +22,11 @@ struct Briefing {
     checkpoint: Option<Checkpoint>,
     since: Since,
     now: BugsPart,
+    /// Human gates waiting for a person (`pipeline approve`).
+    pending_gates: Vec<serde_json::Value>,
+    /// Why the gates could not be read (the runtime store is down).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending_gates_error: Option<String>,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -46,10 +51,16 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         settings.tenant.value.clone(),
         "reader",
     ))?;
+    let (pending_gates, pending_gates_error) = match collect::pending_gates(&settings) {
+        Ok(g) => (g, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
     let briefing = Briefing {
         checkpoint,
         since,
         now,
+        pending_gates,
+        pending_gates_error,
     };
     if ctx.json() {
         return ctx.out.json(&briefing);
@@ -72,5 +83,17 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ..Default::default()
     };
     ctx.out
-        .line(&format!("now: bugs {}", render::bugs_line(&now_snapshot)))
+        .line(&format!("now: bugs {}", render::bugs_line(&now_snapshot)))?;
+    for g in &briefing.pending_gates {
+        ctx.out.line(&format!(
+            "now: gate {} of {} waits for a person: {}",
+            g["stage"].as_str().unwrap_or_default(),
+            g["pipeline"].as_str().unwrap_or_default(),
+            g["decide"].as_str().unwrap_or_default()
+        ))?;
+    }
+    if let Some(e) = &briefing.pending_gates_error {
+        ctx.out.line(&format!("now: gates unknown ({e})"))?;
+    }
+    Ok(())
 }

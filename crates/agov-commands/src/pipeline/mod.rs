@@ -2,6 +2,7 @@
 
 mod agent;
 mod agents;
+mod approve;
 mod blackboard;
 mod consensus;
 mod errors;
@@ -53,6 +54,7 @@ Examples:
   pipeline token issue --tier 1                     # prints the accessor (--reveal prints the token)
   pipeline validate examples/plans/quickstart.yaml  # every problem at once, FILE:LINE:COLUMN
   pipeline plan add examples/plans/quickstart.yaml  # prints its id (pl1) for `spawn --plan pl1`
+  pipeline approve p-1a2b3c --stage deploy          # a person opens a human gate (--reject fails it)
   pipeline templates add examples/templates         # install the shipped agent templates
   pipeline templates search terraform               # full-text over names, descriptions, tags
 
@@ -87,6 +89,7 @@ enum Command {
     Status(status::Args),
     Watch(watch::Args),
     Revoke(revoke::Args),
+    Approve(approve::Args),
     /// Votes and the tally of a pipeline; fallbacks after a consensus failure
     #[command(subcommand)]
     Consensus(consensus::Command),
@@ -123,6 +126,7 @@ pub fn main() -> ExitCode {
         Command::Status(a) => status::run(a, ctx),
         Command::Watch(a) => watch::run(a, ctx),
         Command::Revoke(a) => revoke::run(a, ctx),
+        Command::Approve(a) => approve::run(a, ctx),
         Command::Consensus(c) => consensus::run(c, ctx),
         Command::Blackboard(a) => blackboard::run(a, ctx),
         Command::Messages(a) => messages::run(a, ctx),

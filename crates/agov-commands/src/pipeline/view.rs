@@ -45,6 +45,8 @@ pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
         "deadline": agov_core::time::format_us(st.deadline_us),
         "work_dir": st.work_dir,
         "agents": agents,
+        "stages": st.stages.iter().map(stage_json).collect::<Vec<_>>(),
+        "pending_gates": st.pending_gates().map(|g| g.name.as_str()).collect::<Vec<_>>(),
         "gamma": st.gamma,
         "tally": st.tally,
         "failure": st.failure,
@@ -62,6 +64,42 @@ pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
         "drivers": st.drivers,
         "exit_code": st.exit_code(),
     })
+}
+
+/// One stage of a pipeline as JSON: its slot, with times as text.
+fn stage_json(r: &agov_pipeline::state::StageRun) -> Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    if let Some(g) = &r.gate {
+        v["gate"]["opened"] = json!(agov_core::time::format_us(g.opened_us));
+        v["gate"]["deadline"] = json!(agov_core::time::format_us(g.deadline_us));
+        if let Some(d) = &g.decision {
+            v["gate"]["decision"]["at"] = json!(agov_core::time::format_us(d.at_us));
+        }
+    }
+    v
+}
+
+/// A pipeline's waiting gates as lines: what to run to decide each.
+pub(crate) fn gate_lines(st: &PipelineState) -> Vec<String> {
+    st.pending_gates()
+        .filter_map(|r| {
+            let g = r.gate.as_ref()?;
+            let who = if g.approvers.is_empty() {
+                String::new()
+            } else {
+                format!(" (by {})", g.approvers.join(", "))
+            };
+            Some(format!(
+                "gate {} of {} waits for approval{who} until {}: pipeline approve {} --stage {} --digest {}",
+                r.name,
+                st.id,
+                agov_core::time::format_us(g.deadline_us),
+                st.id,
+                r.name,
+                g.digest
+            ))
+        })
+        .collect()
 }
 
 /// A pipeline as lines of text.
@@ -83,6 +121,24 @@ pub(super) fn describe(st: &PipelineState, lease_holder: Option<&str>) -> Vec<St
         }
         out.push(line);
     }
+    for r in &st.stages {
+        let s = &r.slot;
+        let mut line = format!(
+            "  stage {:<12} {:<9} {:<10} {}",
+            r.name,
+            s.status.as_str(),
+            s.phase.clone().unwrap_or_default(),
+            s.agent_id
+        );
+        if s.attempts > 1 {
+            line.push_str(&format!(" (try {})", s.attempts));
+        }
+        if let Some(why) = &s.reason {
+            line.push_str(&format!(" — {why}"));
+        }
+        out.push(line);
+    }
+    out.extend(gate_lines(st).into_iter().map(|l| format!("  {l}")));
     if let Some(g) = &st.gamma {
         out.push(format!("  gamma spawned: {}", g.reason));
     }
@@ -104,6 +160,14 @@ pub(super) fn describe(st: &PipelineState, lease_holder: Option<&str>) -> Vec<St
     out
 }
 
+/// Who a progress line is about: the role, or the stage.
+fn seat(role: Role, stage: Option<&str>) -> String {
+    match stage {
+        Some(s) => format!("stage {s}"),
+        None => format!("{role:<5}"),
+    }
+}
+
 /// Prints progress as it happens: a line per event on stderr, or JSON
 /// Lines on stdout with `--json`; nothing with `--quiet`.
 pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Progress<'_>) + 'c {
@@ -120,17 +184,18 @@ pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Pro
                     None => format!("pipeline {status}"),
                 },
             ),
-            Progress::Agent { role, what } => (
-                json!({"event": "agent", "role": role.as_str(), "what": what}),
-                format!("{role:<5} {what}"),
+            Progress::Agent { role, stage, what } => (
+                json!({"event": "agent", "role": role.as_str(), "stage": stage, "what": what}),
+                format!("{} {what}", seat(*role, *stage)),
             ),
             Progress::Log {
                 role,
+                stage,
                 level,
                 message,
             } => (
-                json!({"event": "log", "role": role.as_str(), "level": level, "message": message}),
-                format!("{role:<5} [{level}] {message}"),
+                json!({"event": "log", "role": role.as_str(), "stage": stage, "level": level, "message": message}),
+                format!("{} [{level}] {message}", seat(*role, *stage)),
             ),
             Progress::Gamma { reason } => (
                 json!({"event": "gamma", "reason": reason}),
@@ -209,7 +274,7 @@ struct Live {
     id: String,
     multi: MultiProgress,
     status: ProgressBar,
-    agents: BTreeMap<Role, ProgressBar>,
+    agents: BTreeMap<String, ProgressBar>,
 }
 
 impl Live {
@@ -247,13 +312,14 @@ impl Live {
                     }
                 }
             }
-            Progress::Agent { role, what } => {
+            Progress::Agent { role, stage, what } => {
                 let multi = &self.multi;
+                let who = seat(*role, *stage);
                 let bar = self
                     .agents
-                    .entry(*role)
+                    .entry(who.clone())
                     .or_insert_with(|| multi.add(Live::spinner()));
-                bar.set_message(format!("{role:<5} {what}"));
+                bar.set_message(format!("{who} {what}"));
             }
             Progress::Log { .. } | Progress::Gamma { .. } | Progress::Tally(_) => {
                 // Printed above the live lines; a closed terminal is not an error.

@@ -33,7 +33,12 @@ use crate::consensus::{Tally, tally};
 use crate::error::PipelineError;
 use crate::plan::{AgentSpec, Driver, Plan, Role};
 use crate::sealed::SealKey;
-use crate::state::{self, GammaSpawn, PipelineState, Slot, SlotStatus, Status, TokenState};
+
+mod stages;
+use crate::stage::{self, StageKind};
+use crate::state::{
+    self, GammaSpawn, PipelineState, Slot, SlotStatus, StageRun, Status, TokenState,
+};
 
 /// The pipeline token's life.
 pub const TOKEN_TTL: Duration = Duration::from_secs(2 * 3600);
@@ -85,10 +90,12 @@ pub enum Progress<'p> {
         /// Why.
         note: Option<&'p str>,
     },
-    /// An agent did something worth a line.
+    /// An agent (or a stage) did something worth a line.
     Agent {
         /// Its role.
         role: Role,
+        /// Its stage, in a staged pipeline.
+        stage: Option<&'p str>,
         /// What (`started`, `EXECUTE`, `completed`, `revoked: …`).
         what: &'p str,
     },
@@ -96,6 +103,8 @@ pub enum Progress<'p> {
     Log {
         /// Its role.
         role: Role,
+        /// Its stage, in a staged pipeline.
+        stage: Option<&'p str>,
         /// Its level.
         level: &'p str,
         /// The text.
@@ -160,22 +169,20 @@ pub fn create(
     let mut agents = std::collections::BTreeMap::new();
     for role in plan.agents.keys() {
         let t = plan.agent_tier(*role, tier)?;
-        agents.insert(
-            *role,
-            Slot {
-                agent_id: plan.agent_id(*role),
-                status: SlotStatus::Pending,
-                tier: t.number(),
-                run_id: None,
-                pid: None,
-                token_accessor: None,
-                phase: None,
-                reason: None,
-                attempts: 0,
-                started_us: None,
-                ended_us: None,
-            },
-        );
+        agents.insert(*role, Slot::pending(plan.agent_id(*role), t.number()));
+    }
+    let mut stages = Vec::with_capacity(plan.stages.len());
+    for s in &plan.stages {
+        let (agent_id, t) = match s.kind {
+            StageKind::Agent => (plan.stage_agent_id(s), plan.stage_tier(s, tier)?),
+            StageKind::HumanGate => (String::new(), tier),
+        };
+        stages.push(StageRun {
+            name: s.name.clone(),
+            slot: Slot::pending(agent_id, t.number()),
+            retry_at_us: None,
+            gate: None,
+        });
     }
     let id = format!("p-{}", agov_core::ids::random_hex::<5>());
     let token = issue_token(env, &id, tier)?;
@@ -196,6 +203,7 @@ pub fn create(
         deadline_us: now + timeout.as_micros() as i64,
         work_dir,
         agents,
+        stages,
         gamma: None,
         token: TokenState {
             accessor: token.accessor.clone(),
@@ -351,23 +359,33 @@ fn hostname() -> String {
         .unwrap_or_else(|_| "localhost".into())
 }
 
+/// Whose agent: a role's, or a stage's (by its index in the plan).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Seat {
+    Role(Role),
+    Stage(usize),
+}
+
 /// What an agent thread tells the driver.
 enum FromAgent {
     Started {
-        role: Role,
+        seat: Seat,
         run_id: String,
         accessor: String,
     },
-    Pid(Role, u32),
-    Phase(Role, String),
-    Progress(Role),
-    Log(Role, String, String),
-    Ended(Role, SlotStatus, Option<String>),
+    Pid(Seat, u32),
+    Phase(Seat, String),
+    Progress(Seat),
+    Log(Seat, String, String),
+    Ended(Seat, SlotStatus, Option<String>),
 }
 
 /// One agent to run.
 #[derive(Clone)]
 struct Job {
+    seat: Seat,
+    /// Its folder and packet's name: the role, or `stage-{name}`.
+    label: String,
     role: Role,
     spec: AgentSpec,
     packet: Packet,
@@ -391,6 +409,24 @@ struct Book<'e, 'a> {
 }
 
 impl Book<'_, '_> {
+    fn slot_mut(&mut self, seat: Seat) -> Option<&mut Slot> {
+        match seat {
+            Seat::Role(r) => self.state.agents.get_mut(&r),
+            Seat::Stage(i) => self.state.stages.get_mut(i).map(|s| &mut s.slot),
+        }
+    }
+
+    /// The role and, for a stage, its name, for progress.
+    fn who(&self, seat: Seat) -> (Role, Option<String>) {
+        match seat {
+            Seat::Role(r) => (r, None),
+            Seat::Stage(i) => match self.state.plan.stages.get(i) {
+                Some(s) => (s.role(), Some(s.name.clone())),
+                None => (Role::Alpha, None),
+            },
+        }
+    }
+
     fn record(&mut self, e: NewEvent) -> Result<(), PipelineError> {
         self.ledger.append(&e)?;
         Ok(())
@@ -476,7 +512,12 @@ impl Book<'_, '_> {
             match self.state.status {
                 Status::Spawn => self.transition(Status::Running, None, observe)?,
                 Status::Running => {
-                    if self.run_pending(&board, &signals, &token, true, observe)? {
+                    let done = if self.state.stages.is_empty() {
+                        self.run_pending(&board, &signals, &token, true, observe)?
+                    } else {
+                        self.run_stages(&board, &signals, &token, observe)?
+                    };
+                    if done {
                         self.transition(Status::Report, None, observe)?;
                     }
                 }
@@ -519,20 +560,23 @@ impl Book<'_, '_> {
         observe: &mut dyn FnMut(Progress<'_>),
     ) -> Result<(), PipelineError> {
         let k = keys(self.env);
-        let roles: Vec<Role> = self
+        let mut seats: Vec<Seat> = self
             .state
             .agents
             .iter()
             .filter(|(_, s)| s.status == SlotStatus::Running)
-            .map(|(r, _)| *r)
+            .map(|(r, _)| Seat::Role(*r))
             .collect();
-        for role in roles {
-            let slot = self
-                .state
-                .agents
-                .get(&role)
-                .cloned()
-                .ok_or_else(|| PipelineError::BadInput(format!("no slot for {role}")))?;
+        seats.extend(
+            (0..self.state.stages.len())
+                .filter(|&i| self.state.stages[i].slot.status == SlotStatus::Running)
+                .map(Seat::Stage),
+        );
+        for seat in seats {
+            let (role, stage) = self.who(seat);
+            let Some(slot) = self.slot_mut(seat).map(|s| s.clone()) else {
+                continue;
+            };
             if let Some(pid) = slot
                 .pid
                 .and_then(|p| rustix::process::Pid::from_raw(p as i32))
@@ -548,19 +592,23 @@ impl Book<'_, '_> {
             if let Some(acc) = &slot.token_accessor {
                 let _ = self.env.tokens.revoke_accessor(acc);
             }
-            let e = self
+            let mut e = self
                 .event("pipeline.agent_interrupted")
                 .with("role", role.as_str())
                 .with("agent", slot.agent_id.as_str())
                 .with("run_id", slot.run_id.clone().unwrap_or_default());
+            if let Some(name) = &stage {
+                e = e.with("stage", name.as_str());
+            }
             self.record(e)?;
-            if let Some(s) = self.state.agents.get_mut(&role) {
+            if let Some(s) = self.slot_mut(seat) {
                 s.status = SlotStatus::Pending;
                 s.pid = None;
                 s.reason = Some("its driver died; run again".into());
             }
             observe(Progress::Agent {
                 role,
+                stage: stage.as_deref(),
                 what: "interrupted with its driver; will run again",
             });
         }
@@ -602,6 +650,8 @@ impl Book<'_, '_> {
                     .replacen(&self.state.plan.objective, &self.state.objective, 1);
         }
         Ok(Job {
+            seat: Seat::Role(role),
+            label: role.as_str().to_string(),
             role,
             spec,
             packet,
@@ -660,7 +710,9 @@ impl Book<'_, '_> {
                         if let FromAgent::Ended(..) = msg {
                             running -= 1;
                         }
-                        if let FromAgent::Progress(r) | FromAgent::Phase(r, _) = &msg {
+                        if let FromAgent::Progress(Seat::Role(r))
+                        | FromAgent::Phase(Seat::Role(r), _) = &msg
+                        {
                             progress.insert(*r, Instant::now());
                         }
                         self.on_agent(msg, observe);
@@ -782,13 +834,21 @@ impl Book<'_, '_> {
 
     fn on_agent(&mut self, msg: FromAgent, observe: &mut dyn FnMut(Progress<'_>)) {
         let now = agov_core::time::now_us();
+        let seat = match &msg {
+            FromAgent::Started { seat, .. }
+            | FromAgent::Pid(seat, _)
+            | FromAgent::Phase(seat, _)
+            | FromAgent::Progress(seat)
+            | FromAgent::Log(seat, _, _)
+            | FromAgent::Ended(seat, _, _) => *seat,
+        };
+        let (role, stage) = self.who(seat);
+        let stage = stage.as_deref();
         match msg {
             FromAgent::Started {
-                role,
-                run_id,
-                accessor,
+                run_id, accessor, ..
             } => {
-                if let Some(s) = self.state.agents.get_mut(&role) {
+                if let Some(s) = self.slot_mut(seat) {
                     s.status = SlotStatus::Running;
                     s.run_id = Some(run_id.clone());
                     s.token_accessor = Some(accessor);
@@ -801,30 +861,36 @@ impl Book<'_, '_> {
                 self.dirty = true;
                 observe(Progress::Agent {
                     role,
+                    stage,
                     what: &format!("started (run {run_id})"),
                 });
             }
-            FromAgent::Pid(role, pid) => {
-                if let Some(s) = self.state.agents.get_mut(&role) {
+            FromAgent::Pid(_, pid) => {
+                if let Some(s) = self.slot_mut(seat) {
                     s.pid = Some(pid);
                 }
                 self.dirty = true;
             }
-            FromAgent::Phase(role, phase) => {
-                if let Some(s) = self.state.agents.get_mut(&role) {
+            FromAgent::Phase(_, phase) => {
+                if let Some(s) = self.slot_mut(seat) {
                     s.phase = Some(phase.clone());
                 }
                 self.dirty = true;
-                observe(Progress::Agent { role, what: &phase });
+                observe(Progress::Agent {
+                    role,
+                    stage,
+                    what: &phase,
+                });
             }
             FromAgent::Progress(_) => {}
-            FromAgent::Log(role, level, message) => observe(Progress::Log {
+            FromAgent::Log(_, level, message) => observe(Progress::Log {
                 role,
+                stage,
                 level: &level,
                 message: &message,
             }),
-            FromAgent::Ended(role, status, reason) => {
-                if let Some(s) = self.state.agents.get_mut(&role) {
+            FromAgent::Ended(_, status, reason) => {
+                if let Some(s) = self.slot_mut(seat) {
                     s.status = status;
                     s.reason = reason.clone();
                     s.ended_us = Some(now);
@@ -838,7 +904,11 @@ impl Book<'_, '_> {
                     Some(r) => format!("{}: {r}", status.as_str()),
                     None => status.as_str().to_string(),
                 };
-                observe(Progress::Agent { role, what: &what });
+                observe(Progress::Agent {
+                    role,
+                    stage,
+                    what: &what,
+                });
             }
         }
     }
@@ -929,6 +999,40 @@ impl Book<'_, '_> {
         board: &Board<'_>,
         observe: &mut dyn FnMut(Progress<'_>),
     ) -> Result<(), PipelineError> {
+        if !self.state.stages.is_empty() && self.state.gamma.is_none() {
+            let (mut completed, mut skipped, mut failed) = (0u32, 0u32, Vec::new());
+            for r in &self.state.stages {
+                match r.slot.status.outcome() {
+                    Some(stage::Outcome::Completed) => completed += 1,
+                    Some(stage::Outcome::Skipped) => skipped += 1,
+                    _ => failed.push(match &r.slot.reason {
+                        Some(why) => format!("{} ({why})", r.name),
+                        None => format!("{} ({})", r.name, r.slot.status.as_str()),
+                    }),
+                }
+            }
+            let e = self
+                .event("pipeline.stages")
+                .with("completed", completed)
+                .with("skipped", skipped)
+                .with("failed", failed.clone());
+            self.record(e)?;
+            if !failed.is_empty() {
+                let word = if failed.len() == 1 { "stage" } else { "stages" };
+                return self.fail(&format!("{word} failed: {}", failed.join("; ")), observe);
+            }
+            if self.state.required_voters().is_empty() {
+                let reason =
+                    format!("every stage ended well: {completed} completed, {skipped} skipped");
+                let e = self
+                    .event("pipeline.consensus")
+                    .with("reached", true)
+                    .with("basis", "stages")
+                    .with("reason", reason.as_str());
+                self.record(e)?;
+                return self.transition(Status::Completed, Some(reason), observe);
+            }
+        }
         let votes = board.votes(self.state.round)?;
         let t = tally(self.state.round, &self.state.required_voters(), &votes);
         let e = self
@@ -993,7 +1097,7 @@ struct Crew<'c, 'a> {
 
 /// Runs one agent to its end on this thread; tells the driver as it goes.
 fn agent_thread(crew: Crew<'_, '_>, job: Job, stop: Arc<AtomicBool>, tx: Sender<FromAgent>) {
-    let role = job.role;
+    let seat = job.seat;
     // An agent runs once at a time: while another pipeline's run holds it,
     // wait (until this pipeline is stopped) rather than fail.
     let mut told = false;
@@ -1005,7 +1109,7 @@ fn agent_thread(crew: Crew<'_, '_>, job: Job, stop: Arc<AtomicBool>, tx: Sender<
                 if !told {
                     told = true;
                     let _ = tx.send(FromAgent::Log(
-                        role,
+                        seat,
                         "info".into(),
                         format!("waiting for agent {agent} (run {holder} holds it)"),
                     ));
@@ -1019,7 +1123,7 @@ fn agent_thread(crew: Crew<'_, '_>, job: Job, stop: Arc<AtomicBool>, tx: Sender<
         Ok(v) => v,
         Err(e) => (SlotStatus::Failed, Some(e.to_string())),
     };
-    let _ = tx.send(FromAgent::Ended(role, status, reason));
+    let _ = tx.send(FromAgent::Ended(seat, status, reason));
 }
 
 fn run_agent(
@@ -1035,6 +1139,7 @@ fn run_agent(
         token,
     } = crew;
     let role = job.role;
+    let seat = job.seat;
     let pipeline = job.packet.task_id.clone();
     let mut ledger = Ledger::open(&env.ledger_path, true)?;
     let gov = Governor {
@@ -1055,11 +1160,11 @@ fn run_agent(
     };
     let mut run = Run::bootstrap_under(&gov, &mut ledger, job.packet, Some(job.tier), &under)?;
     let _ = tx.send(FromAgent::Started {
-        role,
+        seat,
         run_id: run.run_id.clone(),
         accessor: run.token().map(|t| t.accessor.clone()).unwrap_or_default(),
     });
-    let output_dir = env.runs_dir.join(&pipeline).join(role.as_str());
+    let output_dir = env.runs_dir.join(&pipeline).join(&job.label);
     agov_core::fsutil::create_private_dir(&output_dir)
         .map_err(|e| PipelineError::io(format!("cannot create {}", output_dir.display()), e))?;
     let pid_tx = tx.clone();
@@ -1071,7 +1176,7 @@ fn run_agent(
         objective: job.objective,
         signals,
         on_start: Box::new(move |pid| {
-            let _ = pid_tx.send(FromAgent::Pid(role, pid));
+            let _ = pid_tx.send(FromAgent::Pid(seat, pid));
         }),
         output_dir: output_dir.clone(),
         counts: Default::default(),
@@ -1079,13 +1184,13 @@ fn run_agent(
     let note_tx = tx.clone();
     let mut note = move |n: Note<'_>| {
         let msg = match n {
-            Note::Phase(p) => FromAgent::Phase(role, p.as_str().to_string()),
-            Note::Progress => FromAgent::Progress(role),
+            Note::Phase(p) => FromAgent::Phase(seat, p.as_str().to_string()),
+            Note::Progress => FromAgent::Progress(seat),
             Note::Log { level, message } => {
-                FromAgent::Log(role, level.to_string(), message.to_string())
+                FromAgent::Log(seat, level.to_string(), message.to_string())
             }
             Note::Malformed(problem) => FromAgent::Log(
-                role,
+                seat,
                 "warn".into(),
                 format!("malformed line ({problem}), counted as an error"),
             ),
@@ -1097,7 +1202,7 @@ fn run_agent(
             let dir = env.runs_dir.join(&pipeline);
             agov_core::fsutil::create_private_dir(&dir)
                 .map_err(|e| PipelineError::io(format!("cannot create {}", dir.display()), e))?;
-            let packet_path = dir.join(format!("{role}.packet.json"));
+            let packet_path = dir.join(format!("{}.packet.json", job.label));
             agov_core::fsutil::write_atomic(&packet_path, &packet_json, 0o600).map_err(|e| {
                 PipelineError::io(format!("cannot write {}", packet_path.display()), e)
             })?;
@@ -1127,10 +1232,10 @@ fn run_agent(
                 &mut |n| {
                     let msg = match n {
                         agov_agent::llm::Note::Phase(p) => {
-                            FromAgent::Phase(role, p.as_str().to_string())
+                            FromAgent::Phase(seat, p.as_str().to_string())
                         }
                         agov_agent::llm::Note::Wrote(path) => {
-                            FromAgent::Log(role, "info".into(), format!("wrote {}", path.display()))
+                            FromAgent::Log(seat, "info".into(), format!("wrote {}", path.display()))
                         }
                     };
                     let _ = tx2.send(msg);

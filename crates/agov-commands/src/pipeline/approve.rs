@@ -1,0 +1,92 @@
+//! `pipeline approve`: a person decides a human gate of a staged pipeline.
+
+use agov_cli::{CliError, Ctx};
+use agov_config::VaultAuth;
+use serde_json::json;
+
+use super::Backends;
+use crate::backends;
+
+/// Approve (or --reject) a human gate of a pipeline; recorded with who, when and the digest of what was approved
+///
+/// The digest covers the plan, the stage and the files of the stages the
+/// gate requires: if they change before the pipeline takes the decision,
+/// the decision is void and the gate waits for a new one. `pipeline status
+/// ID` shows each waiting gate with its digest; pass it with --digest to
+/// approve exactly what you reviewed. Who decides is the Vault identity of
+/// VAULT_TOKEN when agov uses Vault with one, else the OS user; a gate with
+/// `approvers` accepts only them (exit 3 otherwise).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  pipeline status p-1a2b3c                                  # the waiting gate and its digest
+  pipeline approve p-1a2b3c --stage deploy --digest 9f2c…   # exactly what you reviewed
+  pipeline approve p-1a2b3c --stage deploy --reject --reason \"plan destroys the bucket\"")]
+pub(super) struct Args {
+    /// The pipeline
+    id: String,
+
+    /// The gate's stage
+    #[arg(long, value_name = "STAGE")]
+    stage: String,
+
+    /// Reject instead: the stage fails (and so do the stages that require it)
+    #[arg(long)]
+    reject: bool,
+
+    /// Why (recorded)
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+
+    /// The digest you reviewed (from `pipeline status`): refused if what is to be approved changed since
+    #[arg(long, value_name = "DIGEST")]
+    digest: Option<String>,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let b = Backends::open(ctx)?;
+    let by = decider(&b);
+    let seal = b.seal_key()?;
+    let env = b.pipeline_env(&seal, None);
+    let mut ledger = backends::ledger_for_write(&b.settings)?;
+    let d = agov_pipeline::gates::decide(
+        &env,
+        &mut ledger,
+        &agov_pipeline::gates::Decide {
+            id: &args.id,
+            stage: &args.stage,
+            approved: !args.reject,
+            by: &by,
+            reason: args.reason.as_deref(),
+            reviewed: args.digest.as_deref(),
+        },
+    )?;
+    let word = if d.approved { "approved" } else { "rejected" };
+    let doc = json!({
+        "pipeline": args.id,
+        "stage": args.stage,
+        "decision": word,
+        "by": d.by,
+        "at": agov_core::time::format_us(d.at_us),
+        "reason": d.reason,
+        "digest": d.digest,
+    });
+    ctx.out.record(&doc, |out| {
+        out.line(&format!(
+            "{word} gate {} of {} as {} (digest {}); its driver takes it within a second",
+            args.stage, args.id, d.by, d.digest
+        ))
+    })
+}
+
+/// Who decides: `vault:NAME` for the Vault identity of the configured
+/// VAULT_TOKEN, else `user:NAME` for the OS user.
+fn decider(b: &Backends) -> String {
+    if b.tokens.backend() == "vault"
+        && let Some(VaultAuth::Token(t)) = b.settings.vault.as_ref().map(|v| &v.auth)
+        && let Ok(info) = b.tokens.lookup(t)
+        && !info.display_name.is_empty()
+    {
+        return format!("vault:{}", info.display_name);
+    }
+    backends::actor()
+}
