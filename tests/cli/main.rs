@@ -19,6 +19,7 @@ mod plans;
 mod readme;
 mod schemas;
 mod security;
+mod stages;
 mod status;
 mod templates;
 mod tenants;

@@ -59,7 +59,7 @@ pub(crate) fn spawn(env: &TestEnv, plan: &str) -> (Run, String) {
     (run, id)
 }
 
-fn status(env: &TestEnv, id: &str) -> Value {
+pub(crate) fn status(env: &TestEnv, id: &str) -> Value {
     env.run("pipeline", &["status", id, "--json"])
         .expect(0)
         .json()
@@ -71,7 +71,7 @@ fn board(env: &TestEnv, id: &str) -> Value {
         .json()
 }
 
-fn events(env: &TestEnv, id: &str, action: &str) -> Vec<Value> {
+pub(crate) fn events(env: &TestEnv, id: &str, action: &str) -> Vec<Value> {
     env.run(
         "ledger",
         &[
@@ -349,7 +349,7 @@ fn slow_plan(env: &TestEnv) {
     .unwrap();
 }
 
-fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {
         assert!(start.elapsed() < limit, "gave up waiting for {what}");

@@ -90,7 +90,7 @@ fn check(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
 }
 
 #[track_caller]
-fn assert_shape(schema: &str, v: &Value) {
+pub(crate) fn assert_shape(schema: &str, v: &Value) {
     if let Err(e) = check(&load(schema), v, "$") {
         panic!("output does not match {schema}: {e}\n{v:#}");
     }

@@ -452,6 +452,17 @@ pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Pro
         .map(|d| Problem::at(d.pos, "", d.message))
         .collect();
     walk(&PLAN, &root, "", &mut problems);
+    if let Value::Map(entries) = &root.value
+        && !entries
+            .iter()
+            .any(|(k, _, _)| k == "agents" || k == "stages")
+    {
+        problems.push(Problem::at(
+            root.pos,
+            "agents",
+            "`agents` (alpha and beta) or `stages` is required",
+        ));
+    }
     if !problems.is_empty() {
         problems.extend(unknown_templates(&root, cx.lookup)?);
         problems.sort_by_key(|p| (p.line, p.column));

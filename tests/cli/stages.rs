@@ -1,0 +1,439 @@
+//! Staged plans end to end through the `pipeline` binary, on the embedded
+//! default and against OpenBao + Redis: the DAG runs in dependency order
+//! with independent stages in parallel, retries and timeouts as declared, a
+//! failure fails its dependents and not its siblings, conditions skip;
+//! human gates wait for `pipeline approve` (who may, exactly what, a change
+//! voids it, reject and timeout fail the stage) and show in `status`,
+//! `checkpoint report` and `checkpoint load`; a driver killed mid-stage is
+//! taken over by `continue`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::TestEnv;
+use crate::pipelines::{both, events, spawn, status, wait_for, with_examples};
+use crate::schemas::assert_shape;
+
+fn write(env: &TestEnv, name: &str, text: &str) {
+    std::fs::write(env.dir.path().join(name), text).unwrap();
+}
+
+fn stage<'a>(st: &'a Value, name: &str) -> &'a Value {
+    st["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no stage {name} in {st:#}"))
+}
+
+const DAG: &str = "\
+name: dag
+objective: exercise the scheduler
+stages:
+  - name: build
+    command: [bash, examples/agents/stage.sh, flaky, '1']
+    retry: {max: 2, backoff: 100ms}
+  - name: test
+    requires: [build]
+    command: [bash, examples/agents/stage.sh, sleep, '1']
+  - name: lint
+    requires: [build]
+    command: [bash, examples/agents/stage.sh, fail]
+  - name: docs
+    requires: [lint]
+    command: [bash, examples/agents/stage.sh, ok]
+  - name: notify
+    requires: [lint]
+    when: lint == failed
+    command: [bash, examples/agents/stage.sh, ok]
+  - name: celebrate
+    requires: [test, lint]
+    when: lint == completed
+    command: [bash, examples/agents/stage.sh, ok]
+  - name: after-party
+    requires: [celebrate]
+    command: [bash, examples/agents/stage.sh, ok]
+";
+
+#[test]
+fn stages_run_in_dependency_order_with_retries_conditions_and_failures_kept_local() {
+    for (name, env) in both() {
+        with_examples(&env);
+        write(&env, "dag.yaml", DAG);
+        let (run, id) = spawn(&env, "dag.yaml");
+        let run = run.expect(1);
+        for line in run.json_lines() {
+            assert_shape("pipeline-event.schema.json", &line);
+        }
+        let st = status(&env, &id);
+        assert_shape("pipeline.schema.json", &st);
+        assert_eq!(st["status"], "FAILED", "{name}");
+        let status_of = |s: &str| stage(&st, s)["status"].as_str().unwrap().to_string();
+        // build failed once and was retried; its dependents ran after it.
+        assert_eq!(status_of("build"), "completed", "{name}");
+        assert_eq!(stage(&st, "build")["attempts"], 2, "{name}");
+        // lint failed: its dependent failed, its sibling did not.
+        assert_eq!(status_of("lint"), "failed", "{name}");
+        assert_eq!(status_of("test"), "completed", "{name}");
+        assert_eq!(status_of("docs"), "failed", "{name}");
+        assert!(
+            stage(&st, "docs")["reason"]
+                .as_str()
+                .unwrap()
+                .contains("requires `lint`, which failed"),
+            "{name}"
+        );
+        // Conditions: notify ran because lint failed; celebrate was skipped,
+        // and so was what requires it.
+        assert_eq!(status_of("notify"), "completed", "{name}");
+        assert_eq!(status_of("celebrate"), "skipped", "{name}");
+        assert_eq!(status_of("after-party"), "skipped", "{name}");
+        assert_eq!(stage(&st, "celebrate")["attempts"], 0, "{name}");
+        // test and lint overlapped: each started before the other ended.
+        let t = |s: &str, k: &str| stage(&st, s)[k].as_i64().unwrap();
+        assert!(
+            t("test", "started_us") < t("lint", "ended_us")
+                && t("lint", "started_us") < t("test", "ended_us"),
+            "{name}: test and lint ran in parallel"
+        );
+        assert!(
+            t("build", "ended_us") <= t("test", "started_us")
+                && t("build", "ended_us") <= t("lint", "started_us"),
+            "{name}: nothing started before what it requires ended"
+        );
+        assert_eq!(events(&env, &id, "pipeline.stage_retry").len(), 1, "{name}");
+        let summary = events(&env, &id, "pipeline.stages");
+        assert_eq!(summary.len(), 1, "{name}");
+        assert_eq!(summary[0]["detail"]["completed"], 3, "{name}");
+        assert_eq!(summary[0]["detail"]["skipped"], 2, "{name}");
+        assert!(
+            run.stderr.contains("stages failed: lint")
+                || st["failure"].as_str().unwrap().contains("lint"),
+            "{name}"
+        );
+        if name == "embedded" {
+            // (With Vault, seals live at one KV path every test installation writes.)
+            env.run("ledger", &["verify"]).expect(0);
+        }
+    }
+}
+
+#[test]
+fn a_try_past_its_timeout_is_stopped_and_counts_as_failed() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    write(
+        &env,
+        "slow.yaml",
+        "name: slow\nobjective: time out\nstages:\n  - name: nap\n    command: [bash, examples/agents/stage.sh, sleep, '30']\n    timeout: 1s\n    retry: {max: 1, backoff: 100ms}\n",
+    );
+    let start = Instant::now();
+    let (run, id) = spawn(&env, "slow.yaml");
+    run.expect(1);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "two tries of 1 s, not 30 s"
+    );
+    let st = status(&env, &id);
+    let nap = stage(&st, "nap");
+    assert_eq!(nap["status"], "failed");
+    assert_eq!(nap["attempts"], 2);
+    assert!(
+        nap["reason"]
+            .as_str()
+            .unwrap()
+            .contains("timed out after 1s"),
+        "{nap}"
+    );
+}
+
+/// Spawns `plan` in the background; returns the driver's pid and the id.
+fn spawn_in_background(env: &TestEnv, plan: &str) -> (String, String) {
+    let started = env.sh(&format!(
+        "\"$PIPELINE\" spawn --plan {plan} --json > spawn.out 2> spawn.err & echo $!"
+    ));
+    let pid = started.stdout.trim().to_string();
+    let mut id = String::new();
+    wait_for("the pipeline id", Duration::from_secs(30), || {
+        let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
+        if let Some(first) = out.lines().next() {
+            id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
+                .as_str()
+                .unwrap()
+                .to_string();
+        }
+        !id.is_empty()
+    });
+    (pid, id)
+}
+
+fn wait_for_gate(env: &TestEnv, id: &str, gate: &str) -> Value {
+    let mut st = Value::Null;
+    wait_for("the gate to open", Duration::from_secs(60), || {
+        st = status(env, id);
+        stage(&st, gate)["status"] == "waiting"
+    });
+    st
+}
+
+/// Waits for the background driver to finish; returns its exit code.
+fn wait_for_exit(env: &TestEnv, pid: &str) -> i32 {
+    wait_for("the driver to exit", Duration::from_secs(60), || {
+        !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.contains(") Z "))
+    });
+    let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap();
+    let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["event"], "result", "{out}");
+    last["pipeline"]["exit_code"].as_i64().unwrap() as i32
+}
+
+#[test]
+fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
+    for (name, mut env) in both() {
+        env.set("USER", "ana");
+        with_examples(&env);
+        let plan = std::fs::read_to_string(env.dir.path().join("examples/plans/staged.yaml"))
+            .unwrap()
+            .replace(
+                "    timeout: 1h\n",
+                "    timeout: 1h\n    approvers: [ana]\n",
+            );
+        write(&env, "staged.yaml", &plan);
+        let (pid, id) = spawn_in_background(&env, "staged.yaml");
+        let st = wait_for_gate(&env, &id, "approve");
+        assert_shape("pipeline.schema.json", &st);
+        assert_eq!(
+            st["pending_gates"],
+            serde_json::json!(["approve"]),
+            "{name}"
+        );
+        assert_eq!(stage(&st, "deploy")["status"], "pending", "{name}");
+        let digest = stage(&st, "approve")["gate"]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // The briefings tell a person (or an agent after a reset) what waits.
+        let decide = format!("pipeline approve {id} --stage approve");
+        let text = env.run("pipeline", &["status", &id]).expect(0).stdout;
+        assert!(text.contains(&decide), "{name}: {text}");
+        let report = env.run("checkpoint", &["report"]).expect(0).stdout;
+        assert!(report.contains(&decide), "{name}: {report}");
+        let load = env.run("checkpoint", &["load"]).expect(0).stdout;
+        assert!(
+            load.contains(&decide) && load.contains(&digest),
+            "{name}: {load}"
+        );
+        let load = env.run("checkpoint", &["load", "--json"]).expect(0).json();
+        assert_eq!(load["pending_gates"][0]["pipeline"], id.as_str(), "{name}");
+
+        // Someone not among its approvers: exit 3, nothing recorded.
+        let bob = env.sh(&format!(
+            "USER=bob LOGNAME=bob \"$PIPELINE\" approve {id} --stage approve"
+        ));
+        assert_eq!(bob.code, 3, "{name}: {}", bob.stderr);
+        assert!(
+            bob.stderr.contains("may not decide"),
+            "{name}: {}",
+            bob.stderr
+        );
+        // A digest other than what is there now: refused.
+        let stale = env.run(
+            "pipeline",
+            &["approve", &id, "--stage", "approve", "--digest", "0123abcd"],
+        );
+        assert_eq!(stale.code, 64, "{name}: {}", stale.stderr);
+        // Not a gate; not a stage.
+        let wrong = env.run("pipeline", &["approve", &id, "--stage", "deploy"]);
+        assert_eq!(wrong.code, 64, "{name}: {}", wrong.stderr);
+        let missing = env.run("pipeline", &["approve", &id, "--stage", "nope"]);
+        assert_eq!(missing.code, 64, "{name}: {}", missing.stderr);
+        assert!(
+            events(&env, &id, "pipeline.gate_approve").is_empty(),
+            "{name}"
+        );
+
+        let ok = env
+            .run(
+                "pipeline",
+                &[
+                    "approve",
+                    &id,
+                    "--stage",
+                    "approve",
+                    "--digest",
+                    &digest,
+                    "--reason",
+                    "looks right",
+                    "--json",
+                ],
+            )
+            .expect(0)
+            .json();
+        assert_shape("pipeline-approve.schema.json", &ok);
+        assert_eq!(ok["by"], "user:ana", "{name}");
+        assert_eq!(wait_for_exit(&env, &pid), 0, "{name}");
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "COMPLETED", "{name}");
+        let gate = &stage(&st, "approve")["gate"];
+        assert_eq!(gate["decision"]["by"], "user:ana", "{name}");
+        assert_eq!(gate["decision"]["digest"], digest.as_str(), "{name}");
+        assert_eq!(stage(&st, "deploy")["status"], "completed", "{name}");
+        assert_eq!(stage(&st, "notify")["status"], "skipped", "{name}");
+        let approved = events(&env, &id, "pipeline.gate_approve");
+        assert_eq!(approved.len(), 1, "{name}");
+        assert_eq!(approved[0]["detail"]["digest"], digest.as_str(), "{name}");
+        assert_eq!(approved[0]["detail"]["reason"], "looks right", "{name}");
+        // Deploy started only after the approval was recorded.
+        let deploy_started = stage(&st, "deploy")["started_us"].as_i64().unwrap();
+        assert!(
+            deploy_started >= gate["decision"]["at_us"].as_i64().unwrap(),
+            "{name}"
+        );
+        // Decided gates take no more decisions.
+        let again = env.run("pipeline", &["approve", &id, "--stage", "approve"]);
+        assert_eq!(again.code, 64, "{name}: {}", again.stderr);
+    }
+}
+
+#[test]
+fn a_change_after_approval_voids_it() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let (pid, id) = spawn_in_background(&env, "examples/plans/staged.yaml");
+        wait_for_gate(&env, &id, "approve");
+        // The driver does not look while it is stopped: approve, then
+        // change what was approved before it takes the decision.
+        env.sh(&format!("kill -STOP {pid}")).expect(0);
+        env.run("pipeline", &["approve", &id, "--stage", "approve"])
+            .expect(0);
+        let file = env
+            .data()
+            .join("pipelines")
+            .join(&id)
+            .join("stage-test")
+            .join("result.json");
+        assert!(file.exists(), "{name}: {}", file.display());
+        std::fs::write(&file, "{\"tampered\": true}\n").unwrap();
+        env.sh(&format!("kill -CONT {pid}")).expect(0);
+        wait_for("the void decision", Duration::from_secs(30), || {
+            !events(&env, &id, "pipeline.gate_void").is_empty()
+        });
+        let st = status(&env, &id);
+        assert_eq!(stage(&st, "approve")["status"], "waiting", "{name}");
+        assert_eq!(stage(&st, "deploy")["status"], "pending", "{name}");
+        // A decision on what is there now goes through.
+        env.run("pipeline", &["approve", &id, "--stage", "approve"])
+            .expect(0);
+        assert_eq!(wait_for_exit(&env, &pid), 0, "{name}");
+        assert_eq!(status(&env, &id)["status"], "COMPLETED", "{name}");
+    }
+}
+
+#[test]
+fn a_rejected_or_unanswered_gate_fails_its_stage_and_dependents() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let (pid, id) = spawn_in_background(&env, "examples/plans/staged.yaml");
+        wait_for_gate(&env, &id, "approve");
+        env.run(
+            "pipeline",
+            &[
+                "approve",
+                &id,
+                "--stage",
+                "approve",
+                "--reject",
+                "--reason",
+                "not today",
+            ],
+        )
+        .expect(0);
+        assert_eq!(wait_for_exit(&env, &pid), 1, "{name}");
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "FAILED", "{name}");
+        assert!(
+            stage(&st, "approve")["reason"]
+                .as_str()
+                .unwrap()
+                .contains("rejected by user:"),
+            "{name}"
+        );
+        assert_eq!(stage(&st, "deploy")["status"], "failed", "{name}");
+        assert_eq!(events(&env, &id, "pipeline.gate_reject").len(), 1, "{name}");
+
+        let plan = std::fs::read_to_string(env.dir.path().join("examples/plans/staged.yaml"))
+            .unwrap()
+            .replace("    timeout: 1h\n", "    timeout: 1s\n");
+        write(&env, "hurried.yaml", &plan);
+        let (run, id) = spawn(&env, "hurried.yaml");
+        run.expect(1);
+        let st = status(&env, &id);
+        assert_eq!(
+            stage(&st, "approve")["reason"],
+            "no decision before its timeout",
+            "{name}"
+        );
+        assert_eq!(stage(&st, "deploy")["status"], "failed", "{name}");
+    }
+}
+
+#[test]
+fn a_driver_killed_mid_stage_is_taken_over_by_continue() {
+    for (name, env) in both() {
+        with_examples(&env);
+        write(
+            &env,
+            "long.yaml",
+            "name: long\nobjective: be interrupted\nstages:\n  - name: first\n    command: [bash, examples/agents/stage.sh, ok]\n  - name: slow\n    requires: [first]\n    command: [bash, examples/agents/stage.sh, sleep, '3']\n",
+        );
+        let (pid, id) = spawn_in_background(&env, "long.yaml");
+        wait_for("slow to be working", Duration::from_secs(30), || {
+            let st = status(&env, &id);
+            stage(&st, "slow")["phase"] == "EXECUTE"
+        });
+        env.sh(&format!("kill -9 {pid}")).expect(0);
+        std::thread::sleep(Duration::from_millis(2200));
+        env.run("pipeline", &["continue", &id, "-q"]).expect(0);
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "COMPLETED", "{name}");
+        assert_eq!(stage(&st, "first")["attempts"], 1, "{name}: first ran once");
+        assert_eq!(stage(&st, "slow")["attempts"], 2, "{name}: slow ran again");
+        assert_eq!(
+            events(&env, &id, "pipeline.agent_interrupted").len(),
+            1,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn validate_and_spawn_refuse_a_cyclic_plan_with_the_cycle_path() {
+    let env = TestEnv::new();
+    write(
+        &env,
+        "cycle.yaml",
+        "name: cyc\nobjective: loop\nstages:\n  - name: a\n    command: [x]\n    requires: [c]\n  - name: b\n    command: [x]\n    requires: [a]\n  - name: c\n    command: [x]\n    requires: [b, d]\n",
+    );
+    let v = env.sh("\"$PIPELINE\" validate cycle.yaml");
+    assert_eq!(v.code, 64, "{}", v.stderr);
+    let all = format!("{}{}", v.stdout, v.stderr);
+    assert!(
+        all.contains("cycle.yaml:6:15: stages.0.requires: cycle: a (line 4) → c (line 10) → b (line 7) → a (line 4)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("stages.2.requires.1: unknown stage `d`"),
+        "{all}"
+    );
+    let s = env.sh("\"$PIPELINE\" spawn --plan cycle.yaml");
+    assert_eq!(s.code, 64, "{}", s.stderr);
+    assert!(s.stderr.contains("cycle: a"), "{}", s.stderr);
+    assert!(
+        env.run("pipeline", &["list", "--json"]).expect(0).json() == serde_json::json!([]),
+        "nothing spawned"
+    );
+}
