@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_bugs_global_optspecs
-    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= project= h/help V/version
 end
 
 function __fish_bugs_needs_command
@@ -31,6 +31,7 @@ complete -c bugs -n "__fish_bugs_needs_command" -l log-format -d 'Log lines on s
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_needs_command" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -58,6 +59,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand log" -l log-format -d 'Log lin
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand log" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l stdin -d 'Read a longer description from standard input'
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand log" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -78,6 +80,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand list" -l log-format -d 'Log li
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand list" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand list" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -89,6 +92,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand get" -l log-format -d 'Log lin
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand get" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand get" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand get" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand get" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand get" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand get" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -103,6 +107,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand update" -l log-format -d 'Log 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand update" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand update" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand update" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand update" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand update" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand update" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -115,6 +120,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand claim" -l log-format -d 'Log l
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand claim" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand claim" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand claim" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand claim" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand claim" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand claim" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -127,6 +133,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand search" -l log-format -d 'Log 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand search" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand search" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand search" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand search" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand search" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand search" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -138,6 +145,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand history" -l log-format -d 'Log
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand history" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand history" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand history" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand history" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand history" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand history" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -149,6 +157,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand status" -l log-format -d 'Log 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand status" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -162,6 +171,7 @@ complete -c bugs -n "__fish_bugs_using_subcommand scan" -l log-format -d 'Log li
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c bugs -n "__fish_bugs_using_subcommand scan" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l apply -d 'Log each anomaly as a bug tagged `scan` (each only once, however often you run it)'
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'

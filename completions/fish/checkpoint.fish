@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_checkpoint_global_optspecs
-    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= project= h/help V/version
 end
 
 function __fish_checkpoint_needs_command
@@ -31,6 +31,7 @@ complete -c checkpoint -n "__fish_checkpoint_needs_command" -l log-format -d 'Lo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_needs_command" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -52,6 +53,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -l log-format
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -l no-sweep -d 'Do not sweep the STATUS.md files under the current directory'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand now" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -65,6 +67,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -l log-forma
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand load" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -77,6 +80,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l log-for
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l no-sweep -d 'Do not sweep the STATUS.md files under the current directory'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand report" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -91,6 +95,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -l log-f
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand timeline" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -102,6 +107,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -l log-forma
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -113,6 +119,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -l log-forma
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand diff" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -126,6 +133,7 @@ complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -l log-form
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c checkpoint -n "__fish_checkpoint_using_subcommand prune" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

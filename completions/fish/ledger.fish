@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ledger_global_optspecs
-    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= project= h/help V/version
 end
 
 function __fish_ledger_needs_command
@@ -31,6 +31,7 @@ complete -c ledger -n "__fish_ledger_needs_command" -l log-format -d 'Log lines 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_needs_command" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -53,6 +54,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand note" -l log-format -d 'Lo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand note" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand note" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand note" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -65,6 +67,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand tail" -l log-format -d 'Lo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand tail" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s f -l follow -d 'Keep printing new events as they are appended (Ctrl-C to stop)'
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand tail" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -83,6 +86,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand query" -l log-format -d 'L
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand query" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l newest -d 'Take the newest matching events instead of the oldest, newest first'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand query" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -95,6 +99,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand show" -l log-format -d 'Lo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand show" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -109,6 +114,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand export" -l log-format -d '
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand export" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -122,6 +128,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand verify" -l log-format -d '
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand verify" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -133,6 +140,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand seal" -l log-format -d 'Lo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand seal" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

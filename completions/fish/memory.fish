@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_memory_global_optspecs
-    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= project= h/help V/version
 end
 
 function __fish_memory_needs_command
@@ -31,6 +31,7 @@ complete -c memory -n "__fish_memory_needs_command" -l log-format -d 'Log lines 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_needs_command" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c memory -n "__fish_memory_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -53,6 +54,7 @@ complete -c memory -n "__fish_memory_using_subcommand log" -l log-format -d 'Log
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand log" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand log" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand log" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand log" -l stdin -d 'Read standard input (the default when it is not a terminal)'
 complete -c memory -n "__fish_memory_using_subcommand log" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_using_subcommand log" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -67,6 +69,7 @@ complete -c memory -n "__fish_memory_using_subcommand fetch" -l log-format -d 'L
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand fetch" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand fetch" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand fetch" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand fetch" -s s -l summary -d 'A summary instead: size, line and token estimates, headings, first and last lines, error-like lines'
 complete -c memory -n "__fish_memory_using_subcommand fetch" -l force -d 'Write binary content to a terminal anyway'
 complete -c memory -n "__fish_memory_using_subcommand fetch" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
@@ -83,6 +86,7 @@ complete -c memory -n "__fish_memory_using_subcommand list" -l log-format -d 'Lo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand list" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c memory -n "__fish_memory_using_subcommand list" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -95,6 +99,7 @@ complete -c memory -n "__fish_memory_using_subcommand search" -l log-format -d '
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand search" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand search" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand search" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand search" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_using_subcommand search" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c memory -n "__fish_memory_using_subcommand search" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -106,6 +111,7 @@ complete -c memory -n "__fish_memory_using_subcommand rm" -l log-format -d 'Log 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand rm" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand rm" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand rm" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand rm" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_using_subcommand rm" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c memory -n "__fish_memory_using_subcommand rm" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -119,6 +125,7 @@ complete -c memory -n "__fish_memory_using_subcommand prune" -l log-format -d 'L
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand prune" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand prune" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand prune" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand prune" -l dry-run -d 'Say what would go without changing anything'
 complete -c memory -n "__fish_memory_using_subcommand prune" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_using_subcommand prune" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -131,6 +138,7 @@ complete -c memory -n "__fish_memory_using_subcommand index" -l log-format -d 'L
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c memory -n "__fish_memory_using_subcommand index" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c memory -n "__fish_memory_using_subcommand index" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c memory -n "__fish_memory_using_subcommand index" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c memory -n "__fish_memory_using_subcommand index" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c memory -n "__fish_memory_using_subcommand index" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c memory -n "__fish_memory_using_subcommand index" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pipeline_global_optspecs
-    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= project= h/help V/version
 end
 
 function __fish_pipeline_needs_command
@@ -31,6 +31,7 @@ complete -c pipeline -n "__fish_pipeline_needs_command" -l log-format -d 'Log li
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_needs_command" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -70,6 +71,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l log-format -
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l detach -d 'Run in the background: print the id and return at once'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -83,6 +85,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l log-forma
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -95,6 +98,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l log-forma
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l detach -d 'Run in the background: return at once'
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand continue" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -107,6 +111,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l log-format -d
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l all -d 'Also the settled ones (completed, failed, no consensus)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -119,6 +124,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l log-format 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -132,6 +138,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l log-format -
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand watch" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -144,6 +151,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l log-format 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revoke" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -158,6 +166,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -l log-format
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -l reject -d 'Reject instead: the stage fails (and so do the stages that require it)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand approve" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -170,6 +179,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __f
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and not __fish_seen_subcommand_from status fallback help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -184,6 +194,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -202,6 +213,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l yes -d 'Confirms accept_partial (your name is recorded as having accepted)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l detach -d 'Rerun in the background'
 complete -c pipeline -n "__fish_pipeline_using_subcommand consensus; and __fish_seen_subcommand_from fallback" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
@@ -224,6 +236,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l log-for
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -238,6 +251,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l log-forma
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand messages" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -250,6 +264,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l log-format -d
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand logs" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -261,6 +276,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -281,6 +297,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -293,6 +310,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -307,6 +325,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and not __fish_seen_subcommand_from list show promote demote revoke reinstate approve help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -326,6 +345,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -337,6 +357,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -349,6 +370,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l approve -d 'Record your approval (needed for tier 3 and 4)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -362,6 +384,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -374,6 +397,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -385,6 +409,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from reinstate" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -397,6 +422,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -416,6 +442,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l log-fo
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand revocations" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -427,6 +454,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l log-format
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand handoff" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -439,6 +467,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l log-format 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand errors" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -451,6 +480,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l log-format
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand metrics" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -462,6 +492,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l reveal -d 'Also print the token itself (recorded in the ledger)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -481,6 +512,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l reveal -d 'Print the token itself (it is a secret: keep it out of logs)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -493,6 +525,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -504,6 +537,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from lookup" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -515,6 +549,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -531,6 +566,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __f
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __fish_seen_subcommand_from list search show add rm help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __fish_seen_subcommand_from list search show add rm help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __fish_seen_subcommand_from list search show add rm help" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __fish_seen_subcommand_from list search show add rm help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __fish_seen_subcommand_from list search show add rm help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and not __fish_seen_subcommand_from list search show add rm help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -548,6 +584,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from list" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from list" -l all-versions -d 'Every version, not only the newest'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -561,6 +598,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from search" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from search" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from search" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from search" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -572,6 +610,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from show" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -583,6 +622,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from add" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from add" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from add" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from add" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -594,6 +634,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from rm" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from rm" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from rm" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from rm" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand templates; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -611,6 +652,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_s
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_seen_subcommand_from add list show rm help" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_seen_subcommand_from add list show rm help" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_seen_subcommand_from add list show rm help" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_seen_subcommand_from add list show rm help" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_seen_subcommand_from add list show rm help" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and not __fish_seen_subcommand_from add list show rm help" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -627,6 +669,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from add" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from add" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from add" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from add" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -638,6 +681,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from list" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from list" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from list" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -649,6 +693,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from show" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from show" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from show" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -660,6 +705,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from rm" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from rm" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from rm" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from rm" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand plan; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_status_global_optspecs
-    string join \n json color= q/quiet v/verbose log-format= config= tenant= h/help V/version
+    string join \n json color= q/quiet v/verbose log-format= config= tenant= project= h/help V/version
 end
 
 function __fish_status_needs_command
@@ -31,6 +31,7 @@ complete -c status -n "__fish_status_needs_command" -l log-format -d 'Log lines 
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c status -n "__fish_status_needs_command" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c status -n "__fish_status_needs_command" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c status -n "__fish_status_needs_command" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c status -n "__fish_status_needs_command" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c status -n "__fish_status_needs_command" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c status -n "__fish_status_needs_command" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -48,6 +49,7 @@ complete -c status -n "__fish_status_using_subcommand sweep" -l log-format -d 'L
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c status -n "__fish_status_using_subcommand sweep" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c status -n "__fish_status_using_subcommand sweep" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c status -n "__fish_status_using_subcommand sweep" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c status -n "__fish_status_using_subcommand sweep" -l missing -d 'Also list the directories without a STATUS.md'
 complete -c status -n "__fish_status_using_subcommand sweep" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c status -n "__fish_status_using_subcommand sweep" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
@@ -66,6 +68,7 @@ complete -c status -n "__fish_status_using_subcommand update" -l log-format -d '
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c status -n "__fish_status_using_subcommand update" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c status -n "__fish_status_using_subcommand update" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c status -n "__fish_status_using_subcommand update" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c status -n "__fish_status_using_subcommand update" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c status -n "__fish_status_using_subcommand update" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c status -n "__fish_status_using_subcommand update" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -78,6 +81,7 @@ complete -c status -n "__fish_status_using_subcommand dashboard" -l log-format -
 json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c status -n "__fish_status_using_subcommand dashboard" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c status -n "__fish_status_using_subcommand dashboard" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c status -n "__fish_status_using_subcommand dashboard" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
 complete -c status -n "__fish_status_using_subcommand dashboard" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c status -n "__fish_status_using_subcommand dashboard" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c status -n "__fish_status_using_subcommand dashboard" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

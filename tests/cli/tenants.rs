@@ -154,3 +154,77 @@ fn a_bad_quota_is_a_usage_error() {
     let r = env.run("pipeline", &["list"]).expect(64);
     assert!(r.stderr.contains("max_tiers"), "{}", r.stderr);
 }
+
+#[test]
+fn projects_inside_a_tenant_are_scoped_and_share_its_quotas() {
+    let env = with_quota(4, 1);
+    crate::pipelines::with_examples(&env);
+    // A bug, a memory entry and a ledger note in project web.
+    let bug = env
+        .run(
+            "bugs",
+            &["--project", "web", "log", "-m", "web only", "--json"],
+        )
+        .expect(0)
+        .json();
+    let bug_id = bug["id"].as_str().unwrap().to_string();
+    let note = env
+        .sh("AGOV_PROJECT=web \"$LEDGER\" note -m 'in web' --json")
+        .expect(0)
+        .json();
+    assert_eq!(note["tenant"], "acme.web", "{note}");
+    // Project api (and the tenant without a project) see none of it; reading
+    // it by id is another scope's (exit 3).
+    for flags in [&["--project", "api"][..], &[][..]] {
+        let list = env
+            .run("bugs", &[flags, &["list", "--json"]].concat())
+            .expect(0)
+            .json();
+        assert_eq!(list.as_array().unwrap().len(), 0, "{flags:?}: {list}");
+        let get = env.run("bugs", &[flags, &["get", &bug_id]].concat());
+        assert_eq!(get.code, 3, "{flags:?}: {}", get.stderr);
+        let show = env.run(
+            "ledger",
+            &[flags, &["show", &note["seq"].to_string()]].concat(),
+        );
+        assert_eq!(show.code, 3, "{flags:?}: {}", show.stderr);
+    }
+    assert_eq!(
+        env.run("bugs", &["--project", "web", "get", &bug_id])
+            .expect(0)
+            .code,
+        0
+    );
+    // A bad project name is a usage error.
+    let bad = env.run("bugs", &["--project", "Web/..", "list"]);
+    assert_eq!(bad.code, 64, "{}", bad.stderr);
+    assert!(bad.stderr.contains("project name"), "{}", bad.stderr);
+
+    // max_pipelines is the tenant's, across its projects.
+    std::fs::write(
+        env.dir.path().join("slow.yaml"),
+        "name: slow\nobjective: wait\nagents:\n  alpha: {command: [sleep, '30']}\n  beta: {command: [sleep, '30']}\n",
+    )
+    .unwrap();
+    let first = env
+        .sh("\"$PIPELINE\" --project web spawn --plan slow.yaml --detach --json")
+        .expect(0)
+        .json();
+    let id = first["id"].as_str().unwrap().to_string();
+    let other = env.sh("\"$PIPELINE\" --project api spawn --plan examples/plans/quickstart.yaml");
+    assert_eq!(other.code, 3, "{}", other.stderr);
+    assert!(
+        other
+            .stderr
+            .contains("tenant acme already runs 1 pipeline(s)"),
+        "{}",
+        other.stderr
+    );
+    let status = env.run("pipeline", &["--project", "api", "status", &id]);
+    assert_eq!(status.code, 3, "{}", status.stderr);
+    env.run(
+        "pipeline",
+        &["--project", "web", "revoke", &id, "--reason", "test over"],
+    )
+    .expect(0);
+}

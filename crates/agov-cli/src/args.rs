@@ -45,6 +45,10 @@ pub struct GlobalArgs {
     /// Tenant to act for [env: AGOV_TENANT; default: default]
     #[arg(long, global = true, value_name = "NAME")]
     pub tenant: Option<String>,
+
+    /// Project inside the tenant: its own records, events and keys; the tenant's quotas [env: AGOV_PROJECT]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub project: Option<String>,
 }
 
 /// Implemented by each binary's `Cli` so [`crate::run`] can reach the global flags.

@@ -49,6 +49,7 @@ impl Ctx {
         let overrides = Overrides {
             config: self.global.config.clone(),
             tenant: self.global.tenant.clone(),
+            project: self.global.project.clone(),
         };
         let s = Settings::resolve(&overrides, &self.env)?;
         for line in s.describe() {

@@ -12,6 +12,8 @@ pub const AGOV_CONFIG: &str = "AGOV_CONFIG";
 pub const AGOV_DATA_DIR: &str = "AGOV_DATA_DIR";
 /// The tenant every command acts for (same as `--tenant`).
 pub const AGOV_TENANT: &str = "AGOV_TENANT";
+/// The project inside the tenant (same as `--project`).
+pub const AGOV_PROJECT: &str = "AGOV_PROJECT";
 /// What to log on stderr, as `LEVEL` or `TARGET=LEVEL,…` (e.g. `debug`,
 /// `agov_pipeline=trace,warn`); overrides `-v`/`-q`.
 pub const AGOV_LOG: &str = "AGOV_LOG";
@@ -70,6 +72,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_TENANT,
         "tenant to act for (same as --tenant; default `default`)",
+    ),
+    (
+        AGOV_PROJECT,
+        "project inside the tenant (same as --project; default none)",
     ),
     (
         AGOV_LOG,

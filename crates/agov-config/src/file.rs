@@ -36,6 +36,8 @@ use serde::Deserialize;
 pub struct ConfigFile {
     /// Tenant to act for.
     pub tenant: Option<String>,
+    /// Project inside the tenant.
+    pub project: Option<String>,
     /// Data folder.
     pub data_dir: Option<PathBuf>,
     /// `[ledger]`.

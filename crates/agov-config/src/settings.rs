@@ -59,6 +59,8 @@ pub struct Overrides {
     pub config: Option<PathBuf>,
     /// `--tenant NAME`.
     pub tenant: Option<String>,
+    /// `--project NAME`.
+    pub project: Option<String>,
 }
 
 /// Where a setting's value came from.
@@ -248,8 +250,13 @@ pub struct Settings {
     pub config_file: Setting<PathBuf>,
     /// Whether the config file existed and was read.
     pub config_loaded: bool,
-    /// The tenant commands act for.
+    /// The scope commands act in, which every record, ledger event and
+    /// runtime key carries: the tenant, or `TENANT.PROJECT` with a project.
     pub tenant: Setting<String>,
+    /// The tenant alone (quotas are the tenant's, across its projects).
+    pub tenant_name: String,
+    /// The project inside the tenant (`--project`, `AGOV_PROJECT`), if any.
+    pub project: Option<Setting<String>>,
     /// The data folder.
     pub data_dir: Setting<PathBuf>,
     /// The ledger database.
@@ -354,6 +361,31 @@ impl Settings {
             source_desc: tenant.source.to_string(),
             message,
         })?;
+        let project = match (
+            overrides.project.clone(),
+            env.get(env::AGOV_PROJECT).filter(|p| !p.is_empty()),
+            file.project.clone(),
+        ) {
+            (Some(p), _, _) => Some(Setting::new(p, Source::Flag("--project"))),
+            (None, Some(p), _) => Some(Setting::new(p.to_string(), Source::Env(env::AGOV_PROJECT))),
+            (None, None, Some(p)) => Some(Setting::new(p, Source::File(fpath.clone()))),
+            _ => None,
+        };
+        if let Some(p) = &project {
+            validate_tenant(&p.value).map_err(|message| ConfigError::Invalid {
+                key: "project",
+                source_desc: p.source.to_string(),
+                message: message.replace("tenant name", "project name"),
+            })?;
+        }
+        let tenant_name = tenant.value.clone();
+        let tenant = match &project {
+            Some(p) => Setting::new(
+                format!("{}.{}", tenant.value, p.value),
+                tenant.source.clone(),
+            ),
+            None => tenant,
+        };
 
         let data_dir = layered(
             None,
@@ -386,12 +418,14 @@ impl Settings {
         let runtime = Setting::new(runtime_value, runtime_raw.source);
 
         let vault = resolve_vault(env, &file, fpath)?;
-        let quota = resolve_quota(&file, &tenant.value, fpath)?;
+        let quota = resolve_quota(&file, &tenant_name, fpath)?;
 
         Ok(Settings {
             config_file,
             config_loaded,
             tenant,
+            tenant_name,
+            project,
             data_dir,
             ledger_path,
             runtime,
@@ -419,7 +453,13 @@ impl Settings {
                     ", not present"
                 }
             ),
-            format!("tenant: {} ({})", self.tenant.value, self.tenant.source),
+            match &self.project {
+                Some(p) => format!(
+                    "tenant: {} ({}), project {} ({})",
+                    self.tenant_name, self.tenant.source, p.value, p.source
+                ),
+                None => format!("tenant: {} ({})", self.tenant.value, self.tenant.source),
+            },
             format!(
                 "data dir: {} ({})",
                 self.data_dir.value.display(),
