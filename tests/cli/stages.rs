@@ -437,3 +437,61 @@ fn validate_and_spawn_refuse_a_cyclic_plan_with_the_cycle_path() {
         "nothing spawned"
     );
 }
+
+#[test]
+fn with_a_vault_token_the_approver_is_its_vault_identity() {
+    let mut env = crate::ledger_vault::vault_env();
+    env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .set("AGOV_LEASE_TTL", "2s")
+        .set("USER", "ana");
+    with_examples(&env);
+    let plan = std::fs::read_to_string(env.dir.path().join("examples/plans/staged.yaml"))
+        .unwrap()
+        .replace(
+            "    timeout: 1h\n",
+            "    timeout: 1h\n    approvers: [ana-ops]\n",
+        );
+    write(&env, "staged.yaml", &plan);
+    let (pid, id) = spawn_in_background(&env, "staged.yaml");
+    wait_for_gate(&env, &id, "approve");
+    // The OS user is not the approver named...
+    let ana = env.run("pipeline", &["approve", &id, "--stage", "approve"]);
+    assert_eq!(ana.code, 3, "{}", ana.stderr);
+    assert!(
+        ana.stderr.contains("user:ana may not decide"),
+        "{}",
+        ana.stderr
+    );
+    // ...the Vault identity of her own VAULT_TOKEN (display name ana-ops,
+    // only the default policy: it can look itself up, nothing more) is.
+    let token = personal_token("ana-ops");
+    let ok = env
+        .sh(&format!(
+            "VAULT_TOKEN={token} \"$PIPELINE\" approve {id} --stage approve --json"
+        ))
+        .expect(0)
+        .json();
+    assert_eq!(ok["by"], "vault:ana-ops", "{ok}");
+    assert_eq!(wait_for_exit(&env, &pid), 0);
+    let st = status(&env, &id);
+    assert_eq!(
+        stage(&st, "approve")["gate"]["decision"]["by"],
+        "vault:ana-ops"
+    );
+}
+
+/// A token on the shared OpenBao with `display_name` and the default policy.
+fn personal_token(display_name: &str) -> String {
+    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(
+        agov_testkit::shared_bao().addr(),
+    ))
+    .unwrap();
+    let mut req = vaultrs::api::token::requests::CreateTokenRequest::builder();
+    req.display_name(display_name).ttl("10m");
+    root.call("creating a personal token", |c| async move {
+        vaultrs::token::new(c, Some(&mut req)).await
+    })
+    .unwrap()
+    .client_token
+}

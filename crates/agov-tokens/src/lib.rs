@@ -116,6 +116,12 @@ pub trait TokenAuthority: Send + Sync {
 
     /// Like [`TokenAuthority::lookup`], by accessor.
     fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError>;
+
+    /// The identity this authority acts as (Vault: the display name of its
+    /// own token, from lookup-self), if it has one.
+    fn whoami(&self) -> Option<String> {
+        None
+    }
 }
 
 fn validate(req: &IssueRequest) -> Result<Duration, TokenError> {

@@ -179,6 +179,16 @@ impl TokenAuthority for VaultAuthority {
             .map_err(gone)
     }
 
+    fn whoami(&self) -> Option<String> {
+        self.vault
+            .call("looking up agov's own token", |c| async move {
+                vaultrs::token::lookup_self(c).await
+            })
+            .ok()
+            .map(|r| to_info(r).display_name)
+            .filter(|n| !n.is_empty())
+    }
+
     fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError> {
         self.vault
             .call("looking up a token by accessor", |c| async move {

@@ -82,11 +82,10 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
 /// VAULT_TOKEN, else `user:NAME` for the OS user.
 fn decider(b: &Backends) -> String {
     if b.tokens.backend() == "vault"
-        && let Some(VaultAuth::Token(t)) = b.settings.vault.as_ref().map(|v| &v.auth)
-        && let Ok(info) = b.tokens.lookup(t)
-        && !info.display_name.is_empty()
+        && let Some(VaultAuth::Token(_)) = b.settings.vault.as_ref().map(|v| &v.auth)
+        && let Some(name) = b.tokens.whoami()
     {
-        return format!("vault:{}", info.display_name);
+        return format!("vault:{name}");
     }
     backends::actor()
 }
