@@ -62,6 +62,7 @@ complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "help" -d 'Print t
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l plan -d 'The plan: a file (YAML or JSON; schema/json/plan.schema.json), or a stored plan\'s id (pl3) or name' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tier -d 'The pipeline\'s tier; its agents run at it or below [default: the plan\'s, else 0]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l objective -d 'Replace the plan\'s objective' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l var -d 'A value for one of the plan\'s `variables`, as `${NAME}` in it (repeatable)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l timeout -d 'Fail the pipeline if it is not done within this long [default: the plan\'s timeout, else 30m]' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l metrics-file -d 'Keep Prometheus metrics in this file while running (rewritten atomically every 10 s and at the end; for node_exporter\'s textfile collector)' -r -F
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
@@ -78,6 +79,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s q -l quiet -
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l tier -d 'The tier the pipeline would be spawned at [default: the plan\'s, else 0]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l var -d 'A value for one of the plan\'s `variables` (repeatable)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"

@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         &mut Context {
             tier: None,
             lookup: &mut known,
+            vars: &[],
         },
     );
     if let Ok(Ok(plan)) = checked {

@@ -495,3 +495,51 @@ fn personal_token(display_name: &str) -> String {
     .unwrap()
     .client_token
 }
+
+#[test]
+fn plan_variables_fill_commands_and_objectives_and_spawn_var_overrides_them() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    write(
+        &env,
+        "vars.yaml",
+        "name: vars\nobjective: deploy to ${target}\nvariables:\n  target: staging\n  cost: cheap\nstages:\n  - name: note\n    command:\n      - bash\n      - -c\n      - echo ${target} ${cost} '$${x}' > \"$AGOV_OUTPUT_DIR/target\" && exec bash examples/agents/stage.sh ok\n",
+    );
+    env.sh("\"$PIPELINE\" validate vars.yaml").expect(0);
+    let typo = env.sh("\"$PIPELINE\" validate vars.yaml --var tagret=prod");
+    assert_eq!(typo.code, 64, "{}", typo.stderr);
+    assert!(
+        typo.stdout.contains(
+            "--var tagret: the plan declares no variable `tagret` (it declares cost, target)"
+        ),
+        "{}",
+        typo.stdout
+    );
+    let (run, id) = spawn(&env, "vars.yaml --var target=production");
+    run.expect(0);
+    let st = status(&env, &id);
+    assert_eq!(st["objective"], "deploy to production");
+    let written = std::fs::read_to_string(
+        env.data()
+            .join("pipelines")
+            .join(&id)
+            .join("stage-note")
+            .join("target"),
+    )
+    .unwrap();
+    assert_eq!(written, "production cheap ${x}\n");
+
+    write(
+        &env,
+        "unknown.yaml",
+        "name: u\nobjective: x\nstages:\n  - name: a\n    command: [echo, '${nowhere}']\n",
+    );
+    let bad = env.sh("\"$PIPELINE\" validate unknown.yaml");
+    assert_eq!(bad.code, 64, "{}", bad.stderr);
+    assert!(
+        bad.stdout
+            .contains("unknown.yaml:5:21: stages.0.command.1: unknown variable `nowhere`"),
+        "{}",
+        bad.stdout
+    );
+}

@@ -51,6 +51,8 @@ enum Shape {
     /// A record whose fields come from several tables.
     Records(&'static [&'static [Field]]),
     ListOf(&'static Shape),
+    /// A mapping of names (`[A-Za-z_][A-Za-z0-9_]*`) to values of one shape.
+    Dict(&'static Shape),
     MapOf(&'static [&'static str], &'static Shape),
 }
 
@@ -131,6 +133,7 @@ static PLAN: Shape = Shape::Record(&[
     req("name", Shape::Str),
     opt("description", Shape::Str),
     req("objective", Shape::Str),
+    opt("variables", Shape::Dict(&Shape::Str)),
     opt("tier", Shape::Int(0, 4)),
     opt("complexity", Shape::Num(0.0, 1.0)),
     opt("timeout", Shape::Duration),
@@ -272,6 +275,27 @@ fn walk(shape: &Shape, node: &Node, path: &str, out: &mut Vec<Problem>) {
                 }
             }
         }
+        Shape::Dict(value_shape) => {
+            let Value::Map(entries) = &node.value else {
+                return wrong(out, "a mapping");
+            };
+            for (key, kpos, value) in entries {
+                let good = !key.is_empty()
+                    && key.len() <= 64
+                    && key.chars().enumerate().all(|(i, c)| {
+                        c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())
+                    });
+                if good {
+                    walk(value_shape, value, &join(path, key), out);
+                } else {
+                    out.push(Problem::at(
+                        *kpos,
+                        &join(path, key),
+                        format!("`{key}` is not a variable name: use letters, digits and _, not starting with a digit"),
+                    ));
+                }
+            }
+        }
         Shape::MapOf(keys, value_shape) => {
             let Value::Map(entries) = &node.value else {
                 return wrong(out, "a mapping");
@@ -335,12 +359,14 @@ fn to_json(shape: &Shape, node: &Node, path: &str) -> serde_json::Value {
                     .collect(),
             )
         }
-        (Shape::MapOf(_, value_shape), Value::Map(entries)) => J::Object(
-            entries
-                .iter()
-                .map(|(k, _, v)| (k.clone(), to_json(value_shape, v, &join(path, k))))
-                .collect(),
-        ),
+        (Shape::MapOf(_, value_shape) | Shape::Dict(value_shape), Value::Map(entries)) => {
+            J::Object(
+                entries
+                    .iter()
+                    .map(|(k, _, v)| (k.clone(), to_json(value_shape, v, &join(path, k))))
+                    .collect(),
+            )
+        }
         _ => text(),
     }
 }
@@ -430,6 +456,8 @@ pub struct Context<'a> {
     pub tier: Option<Tier>,
     /// Finds a template by `NAME` or `NAME@VERSION`.
     pub lookup: &'a mut dyn FnMut(&str) -> Result<Option<Template>, PlanError>,
+    /// Values for declared variables (`--var NAME=VALUE`).
+    pub vars: &'a [(String, String)],
 }
 
 /// Checks a plan's text. `Ok` holds the plan with its templates filled in
@@ -480,6 +508,7 @@ pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Pro
     };
     let mut problems = located(plan.problems());
     problems.extend(located(plan.fill_templates(cx.lookup)?));
+    problems.extend(located(plan.expand_variables(cx.vars)));
     if problems.is_empty() {
         let tier = cx
             .tier
@@ -522,6 +551,7 @@ mod tests {
             &mut Context {
                 tier,
                 lookup: &mut none,
+                vars: &[],
             },
         )
         .unwrap()

@@ -31,6 +31,10 @@ pub(super) struct Args {
     #[arg(long, value_name = "TEXT")]
     objective: Option<String>,
 
+    /// A value for one of the plan's `variables`, as `${NAME}` in it (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::plan::var_arg)]
+    vars: Vec<(String, String)>,
+
     /// Run in the background: print the id and return at once
     #[arg(long)]
     detach: bool,
@@ -49,7 +53,8 @@ pub(super) fn llm_for(
     b: &Backends,
     plan: &Plan,
 ) -> Result<Option<agov_llm::LlmSettings>, CliError> {
-    if !plan.agents.values().any(|a| a.driver() == Driver::Llm) {
+    let llm = |a: &agov_pipeline::plan::AgentSpec| a.driver() == Driver::Llm;
+    if !plan.agents.values().any(llm) && !plan.stages.iter().any(|s| llm(&s.agent)) {
         return Ok(None);
     }
     let env = ctx.env.clone();
@@ -96,7 +101,7 @@ pub(super) fn detach(
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let (label, text) = super::plan::source(ctx, &args.plan)?;
-    let plan = super::plan::resolve(ctx, &label, &text, args.tier)?;
+    let plan = super::plan::resolve(ctx, &label, &text, args.tier, &args.vars)?;
     if let Some(o) = &args.objective
         && o.trim().is_empty()
     {

@@ -11,8 +11,10 @@ use super::tier_arg;
 /// Checks the YAML (one document, no duplicate keys, no anchors or aliases,
 /// at most 32 levels deep), every key and value against
 /// schema/json/plan.schema.json, and what the plan means: alpha and beta
-/// present, templates known to this tenant and of the right role, agent
-/// tiers not above the tier the pipeline would run at, voters that exist.
+/// present (or stages: unique names, known requirements, no cycle),
+/// templates known to this tenant and of the right role, agent tiers not
+/// above the tier the pipeline would run at, voters that exist, every
+/// `${VARIABLE}` declared.
 /// `pipeline spawn` and `pipeline plan add` run the same checks first.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -23,11 +25,15 @@ pub(super) struct Args {
     /// The tier the pipeline would be spawned at [default: the plan's, else 0]
     #[arg(long, value_name = "N", value_parser = tier_arg)]
     tier: Option<Tier>,
+
+    /// A value for one of the plan's `variables` (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::plan::var_arg)]
+    vars: Vec<(String, String)>,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let (label, text) = super::plan::source(ctx, &args.plan)?;
-    let problems = match super::plan::check(ctx, &text, args.tier)? {
+    let problems = match super::plan::check(ctx, &text, args.tier, &args.vars)? {
         Ok(_) => Vec::new(),
         Err(p) => p,
     };

@@ -84,6 +84,7 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
         &mut Context {
             tier: None,
             lookup: &mut lookup,
+            vars: &[],
         },
     )
     .map_err(|e| e.to_string())

@@ -19,7 +19,7 @@ pub(in super::super) struct Args {
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let (label, text) = super::read_file(&args.file)?;
     // The whole check, templates included, before anything is stored.
-    let plan = super::resolve(ctx, &label, &text, None)?;
+    let plan = super::resolve(ctx, &label, &text, None, &[])?;
     let settings = ctx.settings()?;
     let mut ledger = backends::ledger_for_write(&settings)?;
     let mut plans = Plans::new(

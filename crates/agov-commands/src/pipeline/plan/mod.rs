@@ -89,6 +89,7 @@ pub(super) fn check(
     ctx: &mut Ctx,
     text: &str,
     tier: Option<Tier>,
+    vars: &[(String, String)],
 ) -> Result<Result<Plan, Vec<Problem>>, CliError> {
     let settings = ctx.settings()?;
     let ledger = if text.contains("template") {
@@ -108,8 +109,17 @@ pub(super) fn check(
         &mut Context {
             tier,
             lookup: &mut lookup,
+            vars,
         },
     )?)
+}
+
+/// Reads `--var NAME=VALUE`.
+pub(super) fn var_arg(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
 }
 
 /// One problem as `LABEL:LINE:COLUMN: PATH: MESSAGE`.
@@ -128,8 +138,9 @@ pub(super) fn resolve(
     label: &str,
     text: &str,
     tier: Option<Tier>,
+    vars: &[(String, String)],
 ) -> Result<Plan, CliError> {
-    match check(ctx, text, tier)? {
+    match check(ctx, text, tier, vars)? {
         Ok(plan) => Ok(plan),
         Err(problems) => {
             let lines: Vec<String> = problems.iter().map(|p| problem_line(label, p)).collect();
