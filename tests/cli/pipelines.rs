@@ -65,7 +65,7 @@ pub(crate) fn status(env: &TestEnv, id: &str) -> Value {
         .json()
 }
 
-fn board(env: &TestEnv, id: &str) -> Value {
+pub(crate) fn board(env: &TestEnv, id: &str) -> Value {
     env.run("pipeline", &["blackboard", id, "--json"])
         .expect(0)
         .json()
@@ -328,7 +328,7 @@ fn the_llm_example_reaches_consensus_through_an_openai_compatible_api() {
 
 /// A plan whose BETA works for a few seconds (heartbeating), for killing
 /// its driver half-way.
-fn slow_plan(env: &TestEnv) {
+pub(crate) fn slow_plan(env: &TestEnv) {
     let dir = env.dir.path();
     std::fs::write(
         dir.join("slow.yaml"),

@@ -158,20 +158,34 @@ pub struct Redis {
     /// Its password, when started with one.
     pub password: Option<String>,
     server: Supervised,
+    /// Where a durable server keeps its append-only file across restarts.
+    data: Option<tempfile::TempDir>,
 }
 
 impl Redis {
     /// Starts a server without a password.
     pub fn start() -> Redis {
-        Redis::start_inner(None, None)
+        Redis::start_inner(None, None, None)
     }
 
     /// Starts a server that requires `password`.
     pub fn start_with_password(password: &str) -> Redis {
-        Redis::start_inner(Some(password.to_string()), None)
+        Redis::start_inner(Some(password.to_string()), None, None)
     }
 
-    fn start_inner(password: Option<String>, port: Option<u16>) -> Redis {
+    /// Starts a server that writes every change to an append-only file
+    /// (fsync always) and keeps it across [`Redis::restart`], like a
+    /// production DragonflyDB/Redis with persistence.
+    pub fn start_durable() -> Redis {
+        let data = tempfile::tempdir().expect("temp dir");
+        Redis::start_inner(None, None, Some(data))
+    }
+
+    fn start_inner(
+        password: Option<String>,
+        port: Option<u16>,
+        data: Option<tempfile::TempDir>,
+    ) -> Redis {
         let binary = find_binary(
             "AGOV_TEST_REDIS_SERVER",
             "redis-server",
@@ -181,6 +195,7 @@ impl Redis {
         for _ in 0..5 {
             let port = port.unwrap_or_else(free_port);
             let dir = tempfile::tempdir().expect("temp dir");
+            let data_dir = data.as_ref().map_or(dir.path(), |d| d.path());
             let mut args: Vec<String> = [
                 "--port",
                 &port.to_string(),
@@ -189,11 +204,13 @@ impl Redis {
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                if data.is_some() { "yes" } else { "no" },
+                "--appendfsync",
+                "always",
                 "--protected-mode",
                 "no",
                 "--dir",
-                &dir.path().display().to_string(),
+                &data_dir.display().to_string(),
             ]
             .iter()
             .map(|s| s.to_string())
@@ -207,6 +224,7 @@ impl Redis {
                     port,
                     password,
                     server,
+                    data,
                 };
             }
         }
@@ -226,10 +244,12 @@ impl Redis {
         self.server.stop();
     }
 
-    /// Starts a fresh server on the same port (the data is gone, as after a crash without persistence).
+    /// Starts the server again on the same port: a durable one with its
+    /// data, any other fresh (as after a crash without persistence).
     pub fn restart(&mut self) {
         self.server.stop();
-        *self = Redis::start_inner(self.password.clone(), Some(self.port));
+        let data = self.data.take();
+        *self = Redis::start_inner(self.password.clone(), Some(self.port), data);
     }
 }
 

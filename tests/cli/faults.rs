@@ -1,0 +1,73 @@
+//! Faults with real servers: the runtime store (Redis with persistence)
+//! stopped and restarted under a running pipeline.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::TestEnv;
+use crate::pipelines::{board, slow_plan, status, wait_for, with_examples};
+
+#[test]
+fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finishes_it() {
+    let mut redis = agov_testkit::Redis::start_durable();
+    let mut env = TestEnv::new();
+    env.set("AGOV_RUNTIME_URL", &redis.url())
+        .set("AGOV_LEASE_TTL", "2s")
+        .set("SLOW_SECONDS", "6");
+    with_examples(&env);
+    slow_plan(&env);
+    let started = env.sh(
+        "(\"$PIPELINE\" spawn --plan slow.yaml --json > spawn.out 2> spawn.err; echo $? > spawn.rc) > /dev/null 2>&1 & echo $!",
+    );
+    assert_eq!(started.code, 0);
+    let mut id = String::new();
+    wait_for("alpha done and beta working", Duration::from_secs(30), || {
+        let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
+        if id.is_empty()
+            && let Some(first) = out.lines().next()
+        {
+            id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
+                .as_str()
+                .unwrap()
+                .to_string();
+        }
+        if id.is_empty() {
+            return false;
+        }
+        let st = status(&env, &id);
+        st["agents"]["alpha"]["status"] == "completed" && st["agents"]["beta"]["phase"] == "EXECUTE"
+    });
+    let before = board(&env, &id);
+
+    redis.stop();
+    // While it is down, the tools say so: exit 69 with a hint.
+    let down = env.run("pipeline", &["status", &id]);
+    assert_eq!(down.code, 69, "{}", down.stderr);
+    assert!(down.stderr.contains("hint:"), "{}", down.stderr);
+    let list = env.run("pipeline", &["list"]);
+    assert_eq!(list.code, 69, "{}", list.stderr);
+    // The driver cannot go on without it and stops (its agents with it).
+    wait_for("the driver to give up", Duration::from_secs(30), || {
+        env.dir.path().join("spawn.rc").exists()
+    });
+    let rc = std::fs::read_to_string(env.dir.path().join("spawn.rc")).unwrap();
+    let err = std::fs::read_to_string(env.dir.path().join("spawn.err")).unwrap();
+    assert_eq!(rc.trim(), "69", "{err}");
+
+    redis.restart();
+    // Its state survived; once the dead driver's lease lapses, continue finishes it.
+    let after_restart = board(&env, &id);
+    assert_eq!(after_restart, before, "the board survived the restart");
+    std::thread::sleep(Duration::from_millis(2200));
+    env.run("pipeline", &["continue", &id, "-q"]).expect(0);
+    let st = status(&env, &id);
+    assert_eq!(st["status"], "COMPLETED");
+    assert_eq!(st["agents"]["alpha"]["attempts"], 1, "alpha is not run again");
+    let b = board(&env, &id);
+    let solutions = b["solutions"].as_array().unwrap();
+    let by = |role: &str| solutions.iter().filter(|e| e["by"] == role).count();
+    assert_eq!((by("alpha"), by("beta")), (1, 1), "{b:#}");
+    let votes = b["consensus"].as_array().unwrap();
+    assert_eq!(votes.len(), 2, "one vote each: {b:#}");
+}
