@@ -22,22 +22,27 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
     );
     assert_eq!(started.code, 0);
     let mut id = String::new();
-    wait_for("alpha done and beta working", Duration::from_secs(30), || {
-        let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
-        if id.is_empty()
-            && let Some(first) = out.lines().next()
-        {
-            id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
-                .as_str()
-                .unwrap()
-                .to_string();
-        }
-        if id.is_empty() {
-            return false;
-        }
-        let st = status(&env, &id);
-        st["agents"]["alpha"]["status"] == "completed" && st["agents"]["beta"]["phase"] == "EXECUTE"
-    });
+    wait_for(
+        "alpha done and beta working",
+        Duration::from_secs(30),
+        || {
+            let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
+            if id.is_empty()
+                && let Some(first) = out.lines().next()
+            {
+                id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+            }
+            if id.is_empty() {
+                return false;
+            }
+            let st = status(&env, &id);
+            st["agents"]["alpha"]["status"] == "completed"
+                && st["agents"]["beta"]["phase"] == "EXECUTE"
+        },
+    );
     let before = board(&env, &id);
 
     redis.stop();
@@ -63,11 +68,78 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
     env.run("pipeline", &["continue", &id, "-q"]).expect(0);
     let st = status(&env, &id);
     assert_eq!(st["status"], "COMPLETED");
-    assert_eq!(st["agents"]["alpha"]["attempts"], 1, "alpha is not run again");
+    assert_eq!(
+        st["agents"]["alpha"]["attempts"], 1,
+        "alpha is not run again"
+    );
     let b = board(&env, &id);
     let solutions = b["solutions"].as_array().unwrap();
     let by = |role: &str| solutions.iter().filter(|e| e["by"] == role).count();
     assert_eq!((by("alpha"), by("beta")), (1, 1), "{b:#}");
     let votes = b["consensus"].as_array().unwrap();
     assert_eq!(votes.len(), 2, "one vote each: {b:#}");
+}
+
+/// An environment on a private OpenBao dev server (so it can be stopped and
+/// sealed), logged in as agov's AppRole identity.
+fn private_bao() -> (agov_testkit::Bao, TestEnv) {
+    let bao = agov_testkit::Bao::start();
+    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
+    agov_vault::provision::provision(&root, "approle").unwrap();
+    let (role_id, secret_id) =
+        agov_vault::provision::approle_credentials(&root, "approle").unwrap();
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &bao.addr())
+        .set("AGOV_VAULT_ROLE_ID", &role_id)
+        .set("AGOV_VAULT_SECRET_ID", secret_id.expose());
+    (bao, env)
+}
+
+/// A governed agent that leaves a mark if it ever runs.
+fn marking_agent(env: &TestEnv) {
+    std::fs::write(
+        env.dir.path().join("packet.json"),
+        r#"{"agent_id": "marker", "task_id": "t1", "objective": "leave a mark"}"#,
+    )
+    .unwrap();
+    std::fs::write(env.dir.path().join("agent.sh"), "touch ran\n").unwrap();
+}
+
+fn assert_fails_closed(env: &TestEnv, what: &str, needle: &str) {
+    let run = env.sh("\"$PIPELINE\" agent run --packet packet.json -- sh agent.sh");
+    assert_eq!(run.code, 69, "{what}: {}", run.stderr);
+    assert!(run.stderr.contains(needle), "{what}: {}", run.stderr);
+    assert!(run.stderr.contains("hint:"), "{what}: {}", run.stderr);
+    assert!(
+        !env.dir.path().join("ran").exists(),
+        "{what}: the agent ran without a token"
+    );
+    let spawn = env.sh("\"$PIPELINE\" spawn --plan examples/plans/quickstart.yaml");
+    assert_eq!(spawn.code, 69, "{what}: {}", spawn.stderr);
+    assert!(
+        !run.stderr.contains("ERROR"),
+        "{what}: one clear error, not the Vault client's logs: {}",
+        run.stderr
+    );
+    // Nothing was spawned (the runtime store is embedded: look without Vault).
+    let listed = env
+        .sh("VAULT_ADDR= \"$PIPELINE\" list --all --json")
+        .expect(0)
+        .json();
+    assert_eq!(listed, serde_json::json!([]), "{what}: nothing was spawned");
+}
+
+#[test]
+fn without_openbao_no_agent_runs_stopped_or_sealed() {
+    let (mut bao, env) = private_bao();
+    with_examples(&env);
+    marking_agent(&env);
+    // Sealed: it answers, but issues nothing.
+    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
+    root.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+        .unwrap();
+    assert_fails_closed(&env, "sealed", "sealed");
+    // Stopped: nothing answers.
+    bao.stop();
+    assert_fails_closed(&env, "stopped", "unreachable");
 }

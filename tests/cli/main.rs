@@ -20,6 +20,7 @@ mod plans;
 mod readme;
 mod schemas;
 mod security;
+mod soak;
 mod stages;
 mod status;
 mod templates;
