@@ -1,5 +1,7 @@
-//! Faults with real servers: the runtime store (Redis with persistence)
-//! stopped and restarted under a running pipeline.
+//! Faults with real servers, bounded in time: the runtime store (Redis
+//! with persistence) stopped and restarted under a running pipeline;
+//! OpenBao sealed or stopped (nothing runs without a token); writers
+//! killed with SIGKILL at random moments.
 
 use std::time::Duration;
 
@@ -142,4 +144,62 @@ fn without_openbao_no_agent_runs_stopped_or_sealed() {
     // Stopped: nothing answers.
     bao.stop();
     assert_fails_closed(&env, "stopped", "unreachable");
+}
+
+#[test]
+fn kill_9_mid_write_of_notes_checkpoints_and_status_leaves_nothing_partial() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.dir.path().join("st/api")).unwrap();
+    env.sh("\"$STATUS\" update st/api --task seed -q").expect(0);
+    // Writers SIGKILLed at random moments, over and over, each in its own
+    // process group so only this test's processes are killed.
+    let r = env.sh(
+        "for round in $(seq 1 12); do pids=(); \
+           setsid bash -c 'while true; do \"$LEDGER\" note -m n >/dev/null 2>&1; done' & pids+=($!); \
+           setsid bash -c 'while true; do \"$CHECKPOINT\" now --notes c >/dev/null 2>&1; done' & pids+=($!); \
+           setsid bash -c 'i=0; while true; do i=$((i+1)); \"$STATUS\" update st/api --task \"t$round-$i\" >/dev/null 2>&1; done' & pids+=($!); \
+           sleep 0.$((RANDOM % 4 + 2)); for p in \"${pids[@]}\"; do kill -9 -- -$p 2>/dev/null; done; wait 2>/dev/null; \
+         done; echo done",
+    );
+    assert!(r.stdout.contains("done"), "{r:?}");
+    env.run("ledger", &["verify"]).expect(0);
+    let db = rusqlite::Connection::open(env.data().join("agov.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let checkpoints = count("SELECT count(*) FROM checkpoints");
+    assert!(checkpoints > 1, "some checkpoints landed");
+    assert_eq!(
+        checkpoints,
+        count("SELECT count(*) FROM events WHERE action = 'checkpoint.create'"),
+        "every checkpoint has its ledger event"
+    );
+    assert!(count("SELECT count(*) FROM events WHERE action = 'ledger.note'") > 1);
+    // Every checkpoint loads; the STATUS.md parses and holds the seed task.
+    let newest = env.run("checkpoint", &["load", "--json"]).expect(0).json();
+    assert!(newest["checkpoint"]["id"].is_string(), "{newest}");
+    env.run("checkpoint", &["show", "c1"]).expect(0);
+    let dir = env.sh("\"$STATUS\" sweep st --json").expect(0).json();
+    let api = dir["dirs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "api")
+        .unwrap_or_else(|| panic!("{dir:#}"));
+    assert_eq!(api["state"], "ok", "{dir:#}");
+    assert!(api["tasks_total"].as_u64().unwrap() >= 1, "{dir:#}");
+    let text = std::fs::read_to_string(env.dir.path().join("st/api/STATUS.md")).unwrap();
+    assert!(text.contains("seed"), "{text}");
+    // Every tool still works; the next write clears what killed writers left.
+    env.run("ledger", &["note", "-m", "after"]).expect(0);
+    env.run("checkpoint", &["now", "--notes", "after"])
+        .expect(0);
+    env.sh("\"$STATUS\" update st/api --task after").expect(0);
+    let left: Vec<_> = std::fs::read_dir(env.dir.path().join("st/api"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|f| f != "STATUS.md")
+        .collect();
+    assert!(
+        left.is_empty(),
+        "temporary files left beside STATUS.md: {left:?}"
+    );
 }

@@ -73,12 +73,56 @@ fn write_synced(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     f.sync_all()
 }
 
+/// A fresh temporary name beside `path`: `.{name}.tmp-{pid}-{random}`.
+/// Temporary files that writers killed before their rename left behind (the
+/// pid in their name is gone) are removed first.
 fn temp_sibling(path: &Path) -> std::path::PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp-{}", crate::ids::random_hex::<6>()))
+    remove_abandoned_temps(path, &name);
+    path.with_file_name(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        crate::ids::random_hex::<6>()
+    ))
+}
+
+fn remove_abandoned_temps(path: &Path, name: &str) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        // Unknown shapes (older versions' names) and live writers are left alone.
+        if let Some(pid) = pid
+            && !process_alive(pid)
+        {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` runs (a zombie, killed but not reaped, does not).
+fn process_alive(pid: u32) -> bool {
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // `pid (comm) STATE …`; comm may hold spaces and parentheses.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
 }
 
 fn sync_parent(path: &Path) -> io::Result<()> {
@@ -92,6 +136,25 @@ fn sync_parent(path: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn a_temporary_file_of_a_dead_writer_is_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("STATUS.md");
+        // No process has pid 0x7fffffff; one of this process is alive.
+        let dead = dir.path().join(".STATUS.md.tmp-2147483646-abc");
+        let live = dir
+            .path()
+            .join(format!(".STATUS.md.tmp-{}-abc", std::process::id()));
+        let other = dir.path().join(".OTHER.md.tmp-2147483646-abc");
+        for f in [&dead, &live, &other] {
+            fs::write(f, b"x").unwrap();
+        }
+        write_atomic(&path, b"new", 0o600).unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists() && other.exists());
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+    }
 
     #[test]
     fn atomic_write_replaces_and_sets_mode() {
