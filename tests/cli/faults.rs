@@ -203,3 +203,110 @@ fn kill_9_mid_write_of_notes_checkpoints_and_status_leaves_nothing_partial() {
         "temporary files left beside STATUS.md: {left:?}"
     );
 }
+
+/// A tmpfs of `size` mounted for the test's life (None when mounting is not
+/// permitted here).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        if std::env::var_os("AGOV_TEST_NO_MOUNT").is_some() {
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_reported_clearly_and_corrupts_nothing() {
+    // A real full disk: a 3 MB tmpfs when this machine lets the test mount
+    // one (root in CI), else writes refused by a file-size limit (ulimit -f,
+    // with SIGXFSZ ignored so the write fails instead of killing the tool).
+    let disk = SmallDisk::mount("3m");
+    let mut env = TestEnv::new();
+    let root = match &disk {
+        Some(d) => d.dir.path().to_path_buf(),
+        None => env.dir.path().to_path_buf(),
+    };
+    env.set("AGOV_HOME", &root.join("home").display().to_string());
+    let st = root.join("st/api");
+    std::fs::create_dir_all(&st).unwrap();
+    let seed = format!(
+        "\"$LEDGER\" note -m seed -q && \"$BUGS\" log -m 'seed bug' -q && echo hello | \"$MEMORY\" log --title seed -q && \"$STATUS\" update {} --root {} --task seed -q && \"$CHECKPOINT\" now --notes seed -q",
+        st.display(),
+        root.display()
+    );
+    env.sh(&seed).expect(0);
+    let fill = root.join("fill");
+    let limit = match &disk {
+        Some(_) => {
+            // Fill it to the last byte.
+            let _ = env.sh(&format!(
+                "head -c 100M /dev/zero > {} 2>/dev/null",
+                fill.display()
+            ));
+            String::new()
+        }
+        None => "trap '' XFSZ; ulimit -f 1; ".to_string(),
+    };
+    let before = std::fs::read(st.join("STATUS.md")).unwrap();
+    for cmd in [
+        "\"$LEDGER\" note -m lost".to_string(),
+        "\"$BUGS\" log -m 'lost bug'".to_string(),
+        "\"$BUGS\" update b1 --note lost".to_string(),
+        "\"$CHECKPOINT\" now --notes lost".to_string(),
+        format!(
+            "\"$STATUS\" update {} --root {} --task lost",
+            st.display(),
+            root.display()
+        ),
+        "head -c 300000 /dev/urandom | base64 | \"$MEMORY\" log --title lost".to_string(),
+    ] {
+        let r = env.sh(&format!("{limit}{cmd}"));
+        assert_eq!(r.code, 1, "{cmd}: {}", r.stderr);
+        if disk.is_some() {
+            assert!(r.stderr.contains("the disk is full"), "{cmd}: {}", r.stderr);
+            assert!(r.stderr.contains("hint: free space"), "{cmd}: {}", r.stderr);
+        } else {
+            assert!(r.stderr.contains("error:"), "{cmd}: {}", r.stderr);
+        }
+        assert!(!r.stderr.contains("panicked"), "{cmd}: {}", r.stderr);
+    }
+    let _ = std::fs::remove_file(&fill);
+    // Nothing half-written: the chain verifies and holds only the seed.
+    let verify = env.run("ledger", &["verify", "--json"]).expect(0).json();
+    assert_eq!(verify["events"], 5, "{verify}");
+    let bugs = env
+        .run("bugs", &["list", "--status", "all", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(bugs.as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.run("memory", &["list", "--json"])
+            .expect(0)
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(std::fs::read(st.join("STATUS.md")).unwrap(), before);
+    // With room again, every tool works.
+    env.sh(&seed).expect(0);
+}

@@ -91,6 +91,17 @@ pub enum DbError {
         /// The cause.
         source: rusqlite::Error,
     },
+    /// The filesystem holding the database has no room left; SQLite rolled
+    /// the write back.
+    #[error(
+        "database {path}: the disk is full ({free} bytes free on its filesystem); nothing was written"
+    )]
+    Full {
+        /// The database.
+        path: PathBuf,
+        /// Bytes available to agov on that filesystem.
+        free: u64,
+    },
     /// Any other SQLite error.
     #[error("database {path}: {source}")]
     Sqlite {
@@ -108,6 +119,17 @@ impl DbError {
             Some(ErrorCode::NotADatabase) => DbError::NotADatabase {
                 path: path.to_path_buf(),
             },
+            // A full disk shows as SQLITE_FULL, or as an I/O error when the
+            // write that failed was the WAL's or its index's.
+            Some(code @ (ErrorCode::DiskFull | ErrorCode::SystemIoFailure))
+                if let Some(free) = free_bytes(path)
+                    && (code == ErrorCode::DiskFull || free < FULL_BELOW) =>
+            {
+                DbError::Full {
+                    path: path.to_path_buf(),
+                    free,
+                }
+            }
             _ => DbError::Sqlite {
                 path: path.to_path_buf(),
                 source,
@@ -139,12 +161,26 @@ impl Classify for DbError {
             ),
             DbError::TooNew { .. } => Some("upgrade agov to the version that wrote this database".into()),
             DbError::Create { .. } => Some("check that the data folder is writable, or set AGOV_HOME".into()),
+            DbError::Full { path, .. } => Some(format!(
+                "free space on the filesystem holding {} and run it again; `ledger verify` checks the chain",
+                path.parent().unwrap_or(path).display()
+            )),
             DbError::Sqlite { .. } if self.is_busy() => {
                 Some("another process held the database for over 10 s; retry".into())
             }
             _ => None,
         }
     }
+}
+
+/// Below this many free bytes, an I/O error on a database is a full disk.
+const FULL_BELOW: u64 = 1 << 20;
+
+/// Bytes available to this process on the filesystem holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    let s = rustix::fs::statvfs(dir).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
 }
 
 /// Opens `path`, applying `migrations` that have not run yet.
