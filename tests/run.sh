@@ -7,6 +7,8 @@
 #     on free loopback ports;
 #   - the cargo fuzz targets in fuzz/ for FUZZ_SECONDS (30) each (nightly toolchain;
 #     installs cargo-fuzz when missing);
+#   - cargo deny (deny.toml): licences, bans and sources; advisories when the
+#     RustSec database can be fetched (installs cargo-deny when missing);
 #   - ends with one line `N passed, M failed` (the cargo tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,6 +93,29 @@ for target in plan protocol_line; do
     status=1
   fi
 done
+# Dependencies (deny.toml): licences, bans and sources must pass. Advisories
+# need the RustSec database from GitHub; where it cannot be fetched the run
+# says so in capitals rather than pretend it checked them.
+if ! command -v cargo-deny >/dev/null; then
+  echo "installing cargo-deny (crates.io)…" >&2
+  cargo install -q --locked cargo-deny
+fi
+echo "cargo deny check licenses bans sources…" >&2
+if ! cargo deny --log-level error check licenses bans sources; then
+  echo "cargo deny found a dependency problem (see above; deny.toml says what is allowed)" >&2
+  status=1
+fi
+if timeout 120 cargo deny --log-level error check advisories 2>"$log.advisories"; then
+  echo "cargo deny check advisories: no known vulnerability" >&2
+elif grep -qiE "failed to (fetch|clone|open)|network|resolve|connect" "$log.advisories"; then
+  echo "ADVISORIES NOT CHECKED: the RustSec database could not be fetched (no network to GitHub here)" >&2
+else
+  cat "$log.advisories" >&2
+  echo "cargo deny found an advisory (see above)" >&2
+  status=1
+fi
+rm -f "$log.advisories"
+
 # One closing line for the whole run, summed over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"

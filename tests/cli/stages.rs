@@ -543,3 +543,52 @@ fn plan_variables_fill_commands_and_objectives_and_spawn_var_overrides_them() {
         bad.stdout
     );
 }
+
+#[test]
+fn stages_can_be_marketplace_templates() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    std::fs::create_dir_all(env.dir.path().join("tpl")).unwrap();
+    for (name, role) in [("builder", "alpha"), ("checker", "beta")] {
+        write(
+            &env,
+            &format!("tpl/{name}.yaml"),
+            &format!(
+                "name: {name}\nversion: 1.2.0\ndescription: a {name} stage\nrole: {role}\ncommand: [bash, examples/agents/stage.sh, ok]\ntier: 0\ndeliverables: [result.json]\n"
+            ),
+        );
+    }
+    env.sh("\"$PIPELINE\" templates add tpl -q").expect(0);
+    write(
+        &env,
+        "tpl.yaml",
+        "name: from-templates\nobjective: build and check\nstages:\n  - name: build\n    template: builder\n  - name: check\n    template: checker@1.2.0\n    requires: [build]\n",
+    );
+    env.sh("\"$PIPELINE\" validate tpl.yaml").expect(0);
+    let wrong = std::fs::read_to_string(env.dir.path().join("tpl.yaml"))
+        .unwrap()
+        .replace("template: builder\n", "template: builder\n    role: beta\n");
+    write(&env, "wrong.yaml", &wrong);
+    let bad = env.sh("\"$PIPELINE\" validate wrong.yaml");
+    assert_eq!(bad.code, 64, "{}", bad.stderr);
+    assert!(
+        bad.stdout
+            .contains("stages.0.role: `builder@1.2.0` is a alpha template, not beta"),
+        "{}",
+        bad.stdout
+    );
+    let (run, id) = spawn(&env, "tpl.yaml");
+    run.expect(0);
+    let st = status(&env, &id);
+    assert_eq!(st["templates"]["build"], "builder@1.2.0");
+    assert_eq!(st["templates"]["check"], "checker@1.2.0");
+    assert_eq!(stage(&st, "check")["status"], "completed");
+    // The check stage ran as beta, with the template's deliverable.
+    let file = env
+        .data()
+        .join("pipelines")
+        .join(&id)
+        .join("stage-check")
+        .join("result.json");
+    assert!(file.exists(), "{}", file.display());
+}
