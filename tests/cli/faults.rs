@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
 use crate::common::TestEnv;
-use crate::pipelines::{board, slow_plan, status, wait_for, with_examples};
+use crate::pipelines::{
+    background_exit_code, board, slow_plan, spawn_in_background, status, wait_for, with_examples,
+};
 
 #[test]
 fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finishes_it() {
@@ -19,27 +19,11 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
         .set("SLOW_SECONDS", "6");
     with_examples(&env);
     slow_plan(&env);
-    let started = env.sh(
-        "(\"$PIPELINE\" spawn --plan slow.yaml --json > spawn.out 2> spawn.err; echo $? > spawn.rc) > /dev/null 2>&1 & echo $!",
-    );
-    assert_eq!(started.code, 0);
-    let mut id = String::new();
+    let (_, id) = spawn_in_background(&env, "slow.yaml");
     wait_for(
         "alpha done and beta working",
         Duration::from_secs(30),
         || {
-            let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
-            if id.is_empty()
-                && let Some(first) = out.lines().next()
-            {
-                id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
-                    .as_str()
-                    .unwrap()
-                    .to_string();
-            }
-            if id.is_empty() {
-                return false;
-            }
             let st = status(&env, &id);
             st["agents"]["alpha"]["status"] == "completed"
                 && st["agents"]["beta"]["phase"] == "EXECUTE"
@@ -55,12 +39,9 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
     let list = env.run("pipeline", &["list"]);
     assert_eq!(list.code, 69, "{}", list.stderr);
     // The driver cannot go on without it and stops (its agents with it).
-    wait_for("the driver to give up", Duration::from_secs(30), || {
-        env.dir.path().join("spawn.rc").exists()
-    });
-    let rc = std::fs::read_to_string(env.dir.path().join("spawn.rc")).unwrap();
+    let rc = background_exit_code(&env);
     let err = std::fs::read_to_string(env.dir.path().join("spawn.err")).unwrap();
-    assert_eq!(rc.trim(), "69", "{err}");
+    assert_eq!(rc, 69, "{err}");
 
     redis.restart();
     // Its state survived; once the dead driver's lease lapses, continue finishes it.

@@ -349,6 +349,42 @@ pub(crate) fn slow_plan(env: &TestEnv) {
     .unwrap();
 }
 
+/// `pipeline spawn --plan PLAN --json` in the background: returns the
+/// driver's pid and the pipeline's id. Its output goes to spawn.out and
+/// spawn.err, its exit code to spawn.rc when it ends.
+pub(crate) fn spawn_in_background(env: &TestEnv, plan: &str) -> (String, String) {
+    let started = env.sh(&format!(
+        "(\"$PIPELINE\" spawn --plan {plan} --json > spawn.out 2> spawn.err & p=$!; echo $p > spawn.pid; wait $p; echo $? > spawn.rc) > /dev/null 2>&1 &"
+    ));
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    let (mut pid, mut id) = (String::new(), String::new());
+    wait_for("the pipeline id", Duration::from_secs(30), || {
+        let read = |f: &str| std::fs::read_to_string(env.dir.path().join(f)).unwrap_or_default();
+        pid = read("spawn.pid").trim().to_string();
+        if let Some(first) = read("spawn.out").lines().next() {
+            id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
+                .as_str()
+                .unwrap()
+                .to_string();
+        }
+        !id.is_empty() && !pid.is_empty()
+    });
+    (pid, id)
+}
+
+/// Waits for the driver [`spawn_in_background`] started to end; its exit code.
+pub(crate) fn background_exit_code(env: &TestEnv) -> i32 {
+    let rc = env.dir.path().join("spawn.rc");
+    wait_for("the driver to exit", Duration::from_secs(60), || {
+        std::fs::read_to_string(&rc).is_ok_and(|s| s.ends_with('\n'))
+    });
+    std::fs::read_to_string(&rc)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 pub(crate) fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::common::TestEnv;
-use crate::pipelines::{both, events, spawn, status, wait_for, with_examples};
+use crate::pipelines::{
+    background_exit_code, both, events, spawn, spawn_in_background, status, wait_for, with_examples,
+};
 use crate::schemas::assert_shape;
 
 fn write(env: &TestEnv, name: &str, text: &str) {
@@ -149,26 +151,6 @@ fn a_try_past_its_timeout_is_stopped_and_counts_as_failed() {
     );
 }
 
-/// Spawns `plan` in the background; returns the driver's pid and the id.
-fn spawn_in_background(env: &TestEnv, plan: &str) -> (String, String) {
-    let started = env.sh(&format!(
-        "\"$PIPELINE\" spawn --plan {plan} --json > spawn.out 2> spawn.err & echo $!"
-    ));
-    let pid = started.stdout.trim().to_string();
-    let mut id = String::new();
-    wait_for("the pipeline id", Duration::from_secs(30), || {
-        let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap_or_default();
-        if let Some(first) = out.lines().next() {
-            id = serde_json::from_str::<Value>(first).unwrap()["pipeline"]
-                .as_str()
-                .unwrap()
-                .to_string();
-        }
-        !id.is_empty()
-    });
-    (pid, id)
-}
-
 fn wait_for_gate(env: &TestEnv, id: &str, gate: &str) -> Value {
     let mut st = Value::Null;
     wait_for("the gate to open", Duration::from_secs(60), || {
@@ -176,19 +158,6 @@ fn wait_for_gate(env: &TestEnv, id: &str, gate: &str) -> Value {
         stage(&st, gate)["status"] == "waiting"
     });
     st
-}
-
-/// Waits for the background driver to finish; returns its exit code.
-fn wait_for_exit(env: &TestEnv, pid: &str) -> i32 {
-    wait_for("the driver to exit", Duration::from_secs(60), || {
-        !std::path::Path::new(&format!("/proc/{pid}")).exists()
-            || std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .is_ok_and(|s| s.contains(") Z "))
-    });
-    let out = std::fs::read_to_string(env.dir.path().join("spawn.out")).unwrap();
-    let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
-    assert_eq!(last["event"], "result", "{out}");
-    last["pipeline"]["exit_code"].as_i64().unwrap() as i32
 }
 
 #[test]
@@ -203,7 +172,7 @@ fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
                 "    timeout: 1h\n    approvers: [ana]\n",
             );
         write(&env, "staged.yaml", &plan);
-        let (pid, id) = spawn_in_background(&env, "staged.yaml");
+        let (_, id) = spawn_in_background(&env, "staged.yaml");
         let st = wait_for_gate(&env, &id, "approve");
         assert_shape("pipeline.schema.json", &st);
         assert_eq!(
@@ -275,7 +244,7 @@ fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
             .json();
         assert_shape("pipeline-approve.schema.json", &ok);
         assert_eq!(ok["by"], "user:ana", "{name}");
-        assert_eq!(wait_for_exit(&env, &pid), 0, "{name}");
+        assert_eq!(background_exit_code(&env), 0, "{name}");
         let st = status(&env, &id);
         assert_eq!(st["status"], "COMPLETED", "{name}");
         let gate = &stage(&st, "approve")["gate"];
@@ -328,7 +297,7 @@ fn a_change_after_approval_voids_it() {
         // A decision on what is there now goes through.
         env.run("pipeline", &["approve", &id, "--stage", "approve"])
             .expect(0);
-        assert_eq!(wait_for_exit(&env, &pid), 0, "{name}");
+        assert_eq!(background_exit_code(&env), 0, "{name}");
         assert_eq!(status(&env, &id)["status"], "COMPLETED", "{name}");
     }
 }
@@ -337,7 +306,7 @@ fn a_change_after_approval_voids_it() {
 fn a_rejected_or_unanswered_gate_fails_its_stage_and_dependents() {
     for (name, env) in both() {
         with_examples(&env);
-        let (pid, id) = spawn_in_background(&env, "examples/plans/staged.yaml");
+        let (_, id) = spawn_in_background(&env, "examples/plans/staged.yaml");
         wait_for_gate(&env, &id, "approve");
         env.run(
             "pipeline",
@@ -352,7 +321,7 @@ fn a_rejected_or_unanswered_gate_fails_its_stage_and_dependents() {
             ],
         )
         .expect(0);
-        assert_eq!(wait_for_exit(&env, &pid), 1, "{name}");
+        assert_eq!(background_exit_code(&env), 1, "{name}");
         let st = status(&env, &id);
         assert_eq!(st["status"], "FAILED", "{name}");
         assert!(
@@ -453,7 +422,7 @@ fn with_a_vault_token_the_approver_is_its_vault_identity() {
             "    timeout: 1h\n    approvers: [ana-ops]\n",
         );
     write(&env, "staged.yaml", &plan);
-    let (pid, id) = spawn_in_background(&env, "staged.yaml");
+    let (_, id) = spawn_in_background(&env, "staged.yaml");
     wait_for_gate(&env, &id, "approve");
     // The OS user is not the approver named...
     let ana = env.run("pipeline", &["approve", &id, "--stage", "approve"]);
@@ -473,7 +442,7 @@ fn with_a_vault_token_the_approver_is_its_vault_identity() {
         .expect(0)
         .json();
     assert_eq!(ok["by"], "vault:ana-ops", "{ok}");
-    assert_eq!(wait_for_exit(&env, &pid), 0);
+    assert_eq!(background_exit_code(&env), 0);
     let st = status(&env, &id);
     assert_eq!(
         stage(&st, "approve")["gate"]["decision"]["by"],

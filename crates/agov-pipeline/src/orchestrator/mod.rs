@@ -675,11 +675,7 @@ impl Book<'_, '_> {
         observe: &mut dyn FnMut(Progress<'_>),
     ) -> Result<bool, PipelineError> {
         let stop = Arc::new(AtomicBool::new(false));
-        let interrupted = Arc::new(AtomicBool::new(false));
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            signal_hook::flag::register(sig, Arc::clone(&interrupted))
-                .map_err(|e| PipelineError::io("cannot watch for interruptions", e))?;
-        }
+        let interrupted = watch_interruptions()?;
         let mut was_running: Vec<Role> = Vec::new();
         let env = self.env;
         let mut stopped: Option<(String, Option<String>)> = None;
@@ -740,16 +736,8 @@ impl Book<'_, '_> {
                 };
                 if last_poll.elapsed() >= REVOCATION_POLL {
                     last_poll = Instant::now();
-                    if let Some(flag) = env.store.get(&keys(env).pipeline(&self.id, "revoke"))? {
-                        let v: serde_json::Value =
-                            serde_json::from_slice(&flag).unwrap_or_default();
-                        let by = v["by"].as_str().unwrap_or("someone").to_string();
-                        let reason = v["reason"].as_str().unwrap_or("").to_string();
-                        halt((format!("revoked by {by}: {reason}"), Some(by)));
-                        continue;
-                    }
-                    if agov_core::time::now_us() > self.state.deadline_us {
-                        halt(("it ran past its deadline (the plan's timeout)".into(), None));
+                    if let Some(why) = self.stop_reason()? {
+                        halt(why);
                         continue;
                     }
                 }
@@ -790,16 +778,44 @@ impl Book<'_, '_> {
             .lock()
             .map(|s| s.complexity)
             .unwrap_or(self.state.complexity);
-        if let Some((reason, by)) = stopped {
-            if let Some(by) = by {
-                self.state.revoked_by = Some(by);
-                self.state.token.revoked_us = Some(agov_core::time::now_us());
-            }
-            self.fail(&reason, observe)?;
+        if let Some(why) = stopped {
+            self.fail_stopped(why, observe)?;
             return Ok(false);
         }
         self.save()?;
         Ok(true)
+    }
+
+    /// Why the pipeline must stop now: revoked (the reason, and by whom, from
+    /// `pipeline revoke`'s flag) or past its deadline.
+    fn stop_reason(&self) -> Result<Option<(String, Option<String>)>, PipelineError> {
+        let env = self.env;
+        if let Some(flag) = env.store.get(&keys(env).pipeline(&self.id, "revoke"))? {
+            let v: serde_json::Value = serde_json::from_slice(&flag).unwrap_or_default();
+            let by = v["by"].as_str().unwrap_or("someone").to_string();
+            let reason = v["reason"].as_str().unwrap_or("").to_string();
+            return Ok(Some((format!("revoked by {by}: {reason}"), Some(by))));
+        }
+        if agov_core::time::now_us() > self.state.deadline_us {
+            return Ok(Some((
+                "it ran past its deadline (the plan's timeout)".into(),
+                None,
+            )));
+        }
+        Ok(None)
+    }
+
+    /// FAILED for a [`Book::stop_reason`]; a revocation is recorded as such.
+    fn fail_stopped(
+        &mut self,
+        (reason, by): (String, Option<String>),
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        if let Some(by) = by {
+            self.state.revoked_by = Some(by);
+            self.state.token.revoked_us = Some(agov_core::time::now_us());
+        }
+        self.fail(&reason, observe)
     }
 
     fn save_if_dirty_and_keep_lease(&mut self, token: &Secret) -> Result<(), PipelineError> {
@@ -1083,6 +1099,17 @@ impl Book<'_, '_> {
             self.transition(Status::ConsensusFailed, Some(t.reason.clone()), observe)
         }
     }
+}
+
+/// A flag SIGINT and SIGTERM raise, so the driver can stop its agents and
+/// leave the pipeline to be continued.
+fn watch_interruptions() -> Result<Arc<AtomicBool>, PipelineError> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&interrupted))
+            .map_err(|e| PipelineError::io("cannot watch for interruptions", e))?;
+    }
+    Ok(interrupted)
 }
 
 /// What every agent thread of a pipeline shares.

@@ -20,6 +20,7 @@ use agov_core::{Secret, Tier};
 
 use super::{
     Book, Crew, FromAgent, Job, Progress, REVOCATION_POLL, Seat, TICK, agent_thread, keys,
+    watch_interruptions,
 };
 use crate::board::{Board, Signals};
 use crate::error::PipelineError;
@@ -364,11 +365,7 @@ impl Book<'_, '_> {
         token: &Secret,
         observe: &mut dyn FnMut(Progress<'_>),
     ) -> Result<bool, PipelineError> {
-        let interrupted = Arc::new(AtomicBool::new(false));
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            signal_hook::flag::register(sig, Arc::clone(&interrupted))
-                .map_err(|e| PipelineError::io("cannot watch for interruptions", e))?;
-        }
+        let interrupted = watch_interruptions()?;
         let env = self.env;
         let n = self.state.stages.len();
         let mut stops: Vec<Option<Arc<AtomicBool>>> = vec![None; n];
@@ -450,17 +447,8 @@ impl Book<'_, '_> {
                     halt = Some(None);
                 } else if last_poll.elapsed() >= REVOCATION_POLL {
                     last_poll = Instant::now();
-                    if let Some(flag) = env.store.get(&keys(env).pipeline(&self.id, "revoke"))? {
-                        let v: serde_json::Value =
-                            serde_json::from_slice(&flag).unwrap_or_default();
-                        let by = v["by"].as_str().unwrap_or("someone").to_string();
-                        let reason = v["reason"].as_str().unwrap_or("").to_string();
-                        halt = Some(Some((format!("revoked by {by}: {reason}"), Some(by))));
-                    } else if now > self.state.deadline_us {
-                        halt = Some(Some((
-                            "it ran past its deadline (the plan's timeout)".into(),
-                            None,
-                        )));
+                    if let Some(why) = self.stop_reason()? {
+                        halt = Some(Some(why));
                     } else {
                         for i in 0..n {
                             if self.state.stages[i].slot.status == SlotStatus::Waiting {
@@ -519,12 +507,8 @@ impl Book<'_, '_> {
             self.record(e)?;
             return Err(PipelineError::Interrupted(self.id.clone()));
         }
-        if let Some((reason, by)) = stopped {
-            if let Some(by) = by {
-                self.state.revoked_by = Some(by);
-                self.state.token.revoked_us = Some(agov_core::time::now_us());
-            }
-            self.fail(&reason, observe)?;
+        if let Some(why) = stopped {
+            self.fail_stopped(why, observe)?;
             return Ok(false);
         }
         self.save()?;
