@@ -321,6 +321,16 @@ impl Bao {
         panic!("bao server -dev did not start after 5 attempts");
     }
 
+    /// The dev server's unseal key (it prints it when it starts), to unseal
+    /// it again after a test sealed it.
+    pub fn unseal_key(&self) -> Option<String> {
+        self.server.log().lines().find_map(|l| {
+            l.trim()
+                .strip_prefix("Unseal Key: ")
+                .map(|k| k.trim().to_string())
+        })
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn addr(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

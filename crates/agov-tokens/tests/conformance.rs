@@ -301,3 +301,59 @@ fn openbao_enforces_tiers_a_t0_token_cannot_read_a_t1_path() {
         "T1 read a T3 path: {err:?}"
     );
 }
+
+/// With OpenBao sealed, a renewal fails (Unavailable, saying so) and does
+/// not keep the token alive: once unsealed, it is gone at its original TTL.
+#[test]
+fn a_token_whose_renewal_fails_expires_on_schedule() {
+    use agov_core::Classify;
+    let bao = agov_testkit::Bao::start();
+    let root = Vault::connect(&vault_settings(
+        bao.addr(),
+        VaultAuth::Token(Secret::new(agov_testkit::Bao::ROOT_TOKEN)),
+    ))
+    .unwrap();
+    provision::provision(&root, "approle").unwrap();
+    let (role_id, secret_id) = provision::approle_credentials(&root, "approle").unwrap();
+    let auth = VaultAuth::AppRole {
+        mount: "approle".into(),
+        role_id,
+        secret_id: SecretIdSource::Value(secret_id),
+    };
+    let a = VaultAuthority::new(Vault::connect(&vault_settings(bao.addr(), auth)).unwrap());
+    let mut r = req(Tier::Observer);
+    r.ttl = Some(Duration::from_secs(4));
+    let issued_at = Instant::now();
+    let t = a.issue(&r).unwrap();
+    a.lookup(&t.token).unwrap();
+
+    root.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+        .unwrap();
+    let err = a.renew(&t.token, Duration::from_secs(3600)).unwrap_err();
+    assert_eq!(err.class(), agov_core::FailureClass::Unavailable, "{err}");
+    assert!(err.to_string().contains("sealed"), "{err}");
+
+    let key = bao
+        .unseal_key()
+        .expect("the dev server printed its unseal key");
+    root.call("unsealing", |c| async move {
+        vaultrs::sys::unseal(c, Some(key), None, None).await
+    })
+    .unwrap();
+    // Still valid until its TTL: the failed renewal changed nothing...
+    if issued_at.elapsed() < Duration::from_secs(3) {
+        a.lookup(&t.token).unwrap();
+    }
+    // ...and then gone, not an hour later.
+    while a.lookup(&t.token).is_ok() {
+        assert!(
+            issued_at.elapsed() < Duration::from_secs(12),
+            "a 4 s token whose renewal failed was still valid after 12 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        issued_at.elapsed() >= Duration::from_secs(3),
+        "it expired early"
+    );
+}
