@@ -11,7 +11,7 @@ pub enum BugError {
     #[error("no bug {0}")]
     NotFound(String),
     /// The bug belongs to another tenant.
-    #[error("bug {0} belongs to another tenant")]
+    #[error("bug {0} belongs to another tenant or project")]
     OtherTenant(String),
     /// The status change is not allowed.
     #[error("{id} is {from}; it cannot become {to}")]

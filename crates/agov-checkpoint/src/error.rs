@@ -9,7 +9,7 @@ pub enum CheckpointError {
     #[error("no checkpoint {0}")]
     NotFound(String),
     /// The checkpoint belongs to another tenant.
-    #[error("checkpoint {0} belongs to another tenant")]
+    #[error("checkpoint {0} belongs to another tenant or project")]
     OtherTenant(String),
     /// Malformed input.
     #[error("{0}")]

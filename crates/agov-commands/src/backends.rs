@@ -52,12 +52,14 @@ pub fn ledger_for_read(ctx: &Ctx, settings: &Settings) -> Result<Option<Ledger>,
     Ok(ledger)
 }
 
-/// Vault, logged in, when an address is configured.
+/// Vault, when an address is configured. AppRole logs in on the first call
+/// that needs a token, so commands that never call Vault (`pipeline list`)
+/// work while it is sealed or down.
 pub fn vault(settings: &Settings) -> Result<Option<Vault>, CliError> {
     settings
         .vault
         .as_ref()
-        .map(|v| Vault::connect(v).map_err(CliError::from))
+        .map(|v| Vault::new(v).map_err(CliError::from))
         .transpose()
 }
 

@@ -9,7 +9,7 @@ pub enum MemoryError {
     #[error("no memory entry {0}")]
     NotFound(String),
     /// The entry belongs to another tenant.
-    #[error("memory entry {0} belongs to another tenant")]
+    #[error("memory entry {0} belongs to another tenant or project")]
     OtherTenant(String),
     /// Malformed input or arguments.
     #[error("{0}")]

@@ -15,7 +15,7 @@ pub enum PipelineError {
     #[error("there is no pipeline `{0}`")]
     NotFound(String),
     /// The pipeline belongs to another tenant.
-    #[error("pipeline {0} belongs to another tenant")]
+    #[error("pipeline {0} belongs to another tenant or project")]
     OtherTenant(String),
     /// The caller may not do this (a gate's approvers do not include them).
     #[error("{0}")]

@@ -1,23 +1,45 @@
 //! The blocking Vault client.
 
 use std::future::Future;
+use std::sync::OnceLock;
 
 use agov_config::{SecretIdSource, VaultAuth, VaultSettings};
 use agov_core::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use vaultrs::client::{Client, VaultClient, VaultClientSettingsBuilder};
+use vaultrs::client::{VaultClient, VaultClientSettingsBuilder};
 use vaultrs::error::ClientError;
 
 use crate::error::{VaultError, error_chain};
 
-/// A logged-in connection to Vault.
+/// A connection to Vault. With AppRole it logs in on its first
+/// authenticated call (or at once, through [`Vault::connect`]), so that a
+/// command that turns out not to need Vault does not fail while it is down.
 pub struct Vault {
     rt: tokio::runtime::Runtime,
+    /// The unauthenticated client (its HTTP connection pool is shared).
     client: VaultClient,
     addr: String,
     kv_mount: String,
     namespace: Option<String>,
+    login: Login,
+    /// agov's own token and a client presenting it, once logged in.
+    session: OnceLock<Session>,
+}
+
+/// How agov obtains its own token.
+enum Login {
+    Token(Secret),
+    AppRole {
+        mount: String,
+        role_id: String,
+        secret_id: Secret,
+    },
+}
+
+/// agov's own token, and a client presenting it.
+struct Session {
+    client: VaultClient,
     token: Secret,
 }
 
@@ -46,29 +68,21 @@ pub struct KvEntry {
 }
 
 impl Vault {
-    /// Connects with the configured credentials (AppRole logs in now).
-    pub fn connect(s: &VaultSettings) -> Result<Vault, VaultError> {
+    /// Prepares a connection without calling Vault yet: AppRole logs in
+    /// on the first call that needs a token. Missing credentials and an
+    /// unreadable secret-id file are reported now.
+    pub fn new(s: &VaultSettings) -> Result<Vault, VaultError> {
         let addr = s.addr.value.trim_end_matches('/').to_string();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| VaultError::Setup(format!("cannot start the async runtime: {e}")))?;
-        let mut vault = Vault {
-            rt,
-            client: build_client(s, &addr, "")?,
-            addr: addr.clone(),
-            kv_mount: s.kv_mount.clone(),
-            namespace: s.namespace.clone(),
-            token: Secret::new(""),
-        };
-        let token = match &s.auth {
-            VaultAuth::Token(t) => t.clone(),
+        let login = match &s.auth {
+            VaultAuth::Token(t) => Login::Token(t.clone()),
             VaultAuth::AppRole {
                 mount,
                 role_id,
                 secret_id,
-            } => {
-                let secret_id = match secret_id {
+            } => Login::AppRole {
+                mount: mount.clone(),
+                role_id: role_id.clone(),
+                secret_id: match secret_id {
                     SecretIdSource::Value(v) => v.clone(),
                     SecretIdSource::File(p) => Secret::new(
                         std::fs::read_to_string(p)
@@ -81,17 +95,80 @@ impl Vault {
                             .trim()
                             .to_string(),
                     ),
-                };
-                let auth = vault.call("AppRole login", |c| async move {
-                    vaultrs::auth::approle::login(c, mount, role_id, secret_id.expose()).await
-                })?;
-                Secret::new(auth.client_token)
-            }
+                },
+            },
             VaultAuth::Missing => return Err(VaultError::NoCredentials { addr }),
         };
-        vault.client.set_token(token.expose());
-        vault.token = token;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| VaultError::Setup(format!("cannot start the async runtime: {e}")))?;
+        Ok(Vault {
+            rt,
+            client: build_client(s, &addr, "")?,
+            addr,
+            kv_mount: s.kv_mount.clone(),
+            namespace: s.namespace.clone(),
+            login,
+            session: OnceLock::new(),
+        })
+    }
+
+    /// Connects and logs in now (AppRole), so bad credentials fail here.
+    pub fn connect(s: &VaultSettings) -> Result<Vault, VaultError> {
+        let vault = Vault::new(s)?;
+        vault.session()?;
         Ok(vault)
+    }
+
+    /// agov's own session: logs in with AppRole the first time.
+    fn session(&self) -> Result<&Session, VaultError> {
+        if let Some(s) = self.session.get() {
+            return Ok(s);
+        }
+        let token = match &self.login {
+            Login::Token(t) => t.clone(),
+            Login::AppRole {
+                mount,
+                role_id,
+                secret_id,
+            } => {
+                let started = std::time::Instant::now();
+                let auth = self
+                    .rt
+                    .block_on(vaultrs::auth::approle::login(
+                        &self.client,
+                        mount,
+                        role_id,
+                        secret_id.expose(),
+                    ))
+                    .map_err(|e| VaultError::from_client(&self.addr, "AppRole login", e));
+                Secret::new(logged("AppRole login", started, auth)?.client_token)
+            }
+        };
+        let session = Session {
+            client: self.client_presenting(&token),
+            token,
+        };
+        // Two threads may log in at once: the first session stays.
+        let _ = self.session.set(session);
+        Ok(self.session.get().expect("the session was just set"))
+    }
+
+    /// A client like agov's own that presents `token`.
+    fn client_presenting(&self, token: &Secret) -> VaultClient {
+        let mut middle = self.client.middle.clone();
+        middle.token = token.expose().to_string();
+        let mut settings = self.client.settings.clone();
+        settings.token = token.expose().to_string();
+        VaultClient {
+            http: rustify::clients::reqwest::Client::new(
+                &self.client.http.base,
+                self.client.http.http.clone(),
+            ),
+            middle,
+            settings,
+        }
     }
 
     /// The address.
@@ -104,21 +181,17 @@ impl Vault {
         &self.kv_mount
     }
 
-    /// agov's own token.
-    pub fn token(&self) -> &Secret {
-        &self.token
-    }
-
     /// Runs `f` with agov's own client and classifies its error.
     pub fn call<'a, T, F, Fut>(&'a self, what: &str, f: F) -> Result<T, VaultError>
     where
         F: FnOnce(&'a VaultClient) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
     {
+        let session = self.session()?;
         let started = std::time::Instant::now();
         let result = self
             .rt
-            .block_on(f(&self.client))
+            .block_on(f(&session.client))
             .map_err(|e| VaultError::from_client(&self.addr, what, e));
         logged(what, started, result)
     }
@@ -130,18 +203,7 @@ impl Vault {
         F: FnOnce(VaultClient) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
     {
-        let mut middle = self.client.middle.clone();
-        middle.token = token.expose().to_string();
-        let mut settings = self.client.settings.clone();
-        settings.token = token.expose().to_string();
-        let other = VaultClient {
-            http: rustify::clients::reqwest::Client::new(
-                &self.client.http.base,
-                self.client.http.http.clone(),
-            ),
-            middle,
-            settings,
-        };
+        let other = self.client_presenting(token);
         let started = std::time::Instant::now();
         let result = self
             .rt
@@ -173,6 +235,7 @@ impl Vault {
 
     /// Reads a KV v2 secret at `path` (relative to the mount), or `None`.
     pub fn kv_read(&self, path: &str) -> Result<Option<KvEntry>, VaultError> {
+        self.session()?; // a failed login is reported as such, not renamed
         let what = format!("reading {}/{path}", self.kv_mount);
         let read = self
             .raw(
@@ -197,6 +260,7 @@ impl Vault {
         if let Some(cas) = cas {
             body["options"] = json!({ "cas": cas });
         }
+        self.session()?; // a failed login is reported as such, not renamed
         let what = format!("writing {}/{path}", self.kv_mount);
         let (code, resp) = self
             .raw(
@@ -227,7 +291,7 @@ impl Vault {
         let url = format!("{}/v1/{path}", self.addr);
         let mut req = self.client.http.http.request(method.clone(), &url);
         if auth {
-            req = req.header("X-Vault-Token", self.token.expose());
+            req = req.header("X-Vault-Token", self.session()?.token.expose());
         }
         if let Some(ns) = &self.namespace {
             req = req.header("X-Vault-Namespace", ns);

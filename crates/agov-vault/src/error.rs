@@ -91,6 +91,7 @@ impl VaultError {
             },
             400 if lower.contains("bad token")
                 || lower.contains("invalid token")
+                || lower.contains("invalid role or secret id")
                 || lower.contains("invalid accessor") =>
             {
                 VaultError::Denied {
@@ -133,6 +134,9 @@ impl Classify for VaultError {
                 "is Vault running at that address? Check VAULT_ADDR, or unset it to use the embedded token authority".into()
             }
             VaultError::Sealed { .. } => "unseal it (`bao operator unseal` / `vault operator unseal`) and retry".into(),
+            VaultError::Denied { what, .. } if what == "AppRole login" => {
+                "check AGOV_VAULT_ROLE_ID and AGOV_VAULT_SECRET_ID; a new secret id: `bao write -f -field=secret_id auth/approle/role/agov/secret-id`".into()
+            }
             VaultError::Denied { .. } => {
                 "the token is revoked or expired, or its policy lacks this path; `validate-phases --apply` installs agov's policies".into()
             }

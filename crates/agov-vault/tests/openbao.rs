@@ -95,6 +95,45 @@ fn a_sealed_vault_is_unavailable_with_an_unseal_hint() {
 }
 
 #[test]
+fn approle_logs_in_on_the_first_call_that_needs_a_token() {
+    let bao = Bao::start();
+    let v = root(&bao);
+    provision::provision(&v, "approle").unwrap();
+    let (role_id, secret_id) = provision::approle_credentials(&v, "approle").unwrap();
+    let approle = |secret: Secret| {
+        settings(
+            bao.addr(),
+            VaultAuth::AppRole {
+                mount: "approle".into(),
+                role_id: role_id.clone(),
+                secret_id: SecretIdSource::Value(secret),
+            },
+        )
+    };
+    // A wrong secret id: `new` does not call Vault, the first call is denied,
+    // `connect` is denied at once.
+    let wrong = Vault::new(&approle(Secret::new("not-the-secret-id"))).unwrap();
+    assert!(wrong.health().is_ok(), "health needs no token");
+    let err = wrong.kv_read("agov/ledger/x").unwrap_err();
+    assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
+    let err = Vault::connect(&approle(Secret::new("not-the-secret-id")))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("AppRole login"), "{err}");
+    use agov_core::Classify;
+    assert!(
+        err.hint().unwrap().contains("AGOV_VAULT_SECRET_ID"),
+        "{err:?}"
+    );
+    // Sealed before the first call: preparing works, the call says sealed.
+    let lazy = Vault::new(&approle(secret_id)).unwrap();
+    v.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+        .unwrap();
+    let err = lazy.kv_read("agov/ledger/x").unwrap_err();
+    assert!(matches!(err, VaultError::Sealed { .. }), "{err:?}");
+}
+
+#[test]
 fn missing_credentials_are_a_usage_error() {
     let err = Vault::connect(&settings(shared_bao().addr(), VaultAuth::Missing))
         .err()

@@ -26,7 +26,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     if event.tenant != tenant {
         return Err(CliError::new(
             agov_core::FailureClass::Denied,
-            format!("ledger event #{seq} belongs to another tenant"),
+            format!("ledger event #{seq} belongs to another tenant or project"),
         )
         .with_hint("act as its tenant (--tenant) to read it"));
     }

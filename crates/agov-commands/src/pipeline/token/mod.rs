@@ -94,7 +94,10 @@ impl Tokens {
         }
         Err(CliError::new(
             agov_core::FailureClass::Denied,
-            format!("token {} belongs to another tenant", info.accessor),
+            format!(
+                "token {} belongs to another tenant or project",
+                info.accessor
+            ),
         )
         .with_hint("act as its tenant (--tenant) to look it up or revoke it"))
     }
