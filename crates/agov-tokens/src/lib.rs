@@ -86,7 +86,7 @@ pub struct TokenInfo {
 }
 
 /// Metadata keys the authorities reserve for themselves.
-pub const RESERVED_METADATA: [&str; 2] = ["agov_tier", "agov_delegate"];
+pub const RESERVED_METADATA: [&str; 3] = ["agov_tier", "agov_delegate", "agov_name"];
 
 /// Issues and controls tier tokens.
 pub trait TokenAuthority: Send + Sync {

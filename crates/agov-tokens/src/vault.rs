@@ -53,22 +53,31 @@ fn gone(e: VaultError) -> TokenError {
 }
 
 fn to_info(r: LookupTokenResponse) -> TokenInfo {
-    let mut metadata: BTreeMap<String, String> = r.meta.unwrap_or_default().into_iter().collect();
+    let display_name = r
+        .display_name
+        .strip_prefix("token-")
+        .unwrap_or(&r.display_name)
+        .to_string();
+    let mut info = from_metadata(r.accessor, r.meta.unwrap_or_default(), r.ttl);
+    info.display_name = display_name;
+    info
+}
+
+/// A token's state from its accessor, metadata and TTL; the display name is
+/// the one kept in the metadata at issue (`agov_name`), empty if none.
+fn from_metadata(accessor: String, meta: HashMap<String, String>, ttl_secs: u64) -> TokenInfo {
+    let mut metadata: BTreeMap<String, String> = meta.into_iter().collect();
     let tier = metadata
         .remove("agov_tier")
         .and_then(|t| t.parse::<Tier>().ok())
         .unwrap_or(Tier::Observer);
     let delegate = metadata.remove("agov_delegate").as_deref() == Some("true");
     TokenInfo {
-        accessor: r.accessor,
+        accessor,
         tier,
-        display_name: r
-            .display_name
-            .strip_prefix("token-")
-            .unwrap_or(&r.display_name)
-            .to_string(),
+        display_name: metadata.remove("agov_name").unwrap_or_default(),
         metadata,
-        ttl_secs: r.ttl,
+        ttl_secs,
         delegate,
     }
 }
@@ -83,6 +92,8 @@ impl TokenAuthority for VaultAuthority {
         let mut meta: HashMap<String, String> = req.metadata.clone().into_iter().collect();
         meta.insert("agov_tier".into(), req.tier.number().to_string());
         meta.insert("agov_delegate".into(), req.delegate.to_string());
+        // The renewal's answer carries metadata but not the display name.
+        meta.insert("agov_name".into(), req.display_name.clone());
         let mut policy_names = vec![policies::tier_policy(req.tier).name.to_string()];
         if req.delegate {
             policy_names.push(policies::PIPELINE.name.to_string());
@@ -134,12 +145,19 @@ impl TokenAuthority for VaultAuthority {
         // No increment renews for the TTL the token was issued with.
         let inc = (!increment.is_zero()).then(|| format!("{}s", increment.as_secs()));
         let t = token.expose();
-        self.vault
+        let auth = self
+            .vault
             .call("renewing a token", |c| async move {
                 vaultrs::token::renew(c, t, inc.as_deref()).await
             })
             .map_err(gone)?;
-        self.lookup(token)
+        // The answer has what a lookup would say (one round trip fewer),
+        // except for tokens issued before agov kept the name in metadata.
+        let meta = auth.metadata.unwrap_or_default();
+        if !meta.contains_key("agov_name") {
+            return self.lookup(token);
+        }
+        Ok(from_metadata(auth.accessor, meta, auth.lease_duration))
     }
 
     fn revoke(&self, token: &Secret) -> Result<(), TokenError> {

@@ -98,6 +98,18 @@ mod cases {
         r.ttl = Some(Duration::from_secs(60));
         let t = a.issue(&r).unwrap();
         let own = a.renew(&t.token, Duration::ZERO).unwrap();
+        let looked_up = a.lookup(&t.token).unwrap();
+        assert_eq!(
+            (&own.accessor, own.tier, &own.display_name, &own.metadata),
+            (
+                &looked_up.accessor,
+                looked_up.tier,
+                &looked_up.display_name,
+                &looked_up.metadata
+            ),
+            "a renewal answers what a lookup says"
+        );
+        assert!(!own.display_name.is_empty());
         assert!(
             own.ttl_secs > 30 && own.ttl_secs <= 60,
             "a zero increment renews for the TTL it was issued with: {}",
