@@ -63,21 +63,6 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
     assert_eq!(votes.len(), 2, "one vote each: {b:#}");
 }
 
-/// An environment on a private OpenBao dev server (so it can be stopped and
-/// sealed), logged in as agov's AppRole identity.
-fn private_bao() -> (agov_testkit::Bao, TestEnv) {
-    let bao = agov_testkit::Bao::start();
-    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
-    agov_vault::provision::provision(&root, "approle").unwrap();
-    let (role_id, secret_id) =
-        agov_vault::provision::approle_credentials(&root, "approle").unwrap();
-    let mut env = TestEnv::new();
-    env.set("VAULT_ADDR", &bao.addr())
-        .set("AGOV_VAULT_ROLE_ID", &role_id)
-        .set("AGOV_VAULT_SECRET_ID", secret_id.expose());
-    (bao, env)
-}
-
 /// A governed agent that leaves a mark if it ever runs.
 fn marking_agent(env: &TestEnv) {
     std::fs::write(
@@ -115,7 +100,7 @@ fn assert_fails_closed(env: &TestEnv, what: &str, needle: &str) {
 
 #[test]
 fn without_openbao_no_agent_runs_stopped_or_sealed() {
-    let (mut bao, env) = private_bao();
+    let (mut bao, env) = crate::ledger_vault::private_bao();
     with_examples(&env);
     marking_agent(&env);
     // Sealed: it answers, but issues nothing.

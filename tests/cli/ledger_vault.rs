@@ -15,6 +15,21 @@ pub fn root_settings(addr: String) -> VaultSettings {
     VaultSettings::with_token(addr, Secret::new(Bao::ROOT_TOKEN))
 }
 
+/// An environment on a private OpenBao dev server (so it can be stopped and
+/// sealed), logged in as agov's AppRole identity.
+pub fn private_bao() -> (Bao, TestEnv) {
+    let bao = Bao::start();
+    let root = Vault::connect(&root_settings(bao.addr())).unwrap();
+    agov_vault::provision::provision(&root, "approle").unwrap();
+    let (role_id, secret_id) =
+        agov_vault::provision::approle_credentials(&root, "approle").unwrap();
+    let mut env = TestEnv::new();
+    env.set("VAULT_ADDR", &bao.addr())
+        .set("AGOV_VAULT_ROLE_ID", &role_id)
+        .set("AGOV_VAULT_SECRET_ID", secret_id.expose());
+    (bao, env)
+}
+
 /// agov's AppRole credentials on the shared server, provisioned once.
 pub fn governor() -> &'static (String, Secret) {
     static CREDS: OnceLock<(String, Secret)> = OnceLock::new();

@@ -208,16 +208,8 @@ fn an_unreachable_vault_fails_phase_2_with_the_reason() {
 fn against_openbao_and_redis_every_built_phase_passes_and_outages_read_as_69() {
     // A server of its own: phase 1 checks the ledger against the seals in
     // Vault KV, which other tests' installations on the shared server move.
-    let bao = Bao::start();
-    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
-    agov_vault::provision::provision(&root, "approle").unwrap();
-    let (role_id, secret_id) =
-        agov_vault::provision::approle_credentials(&root, "approle").unwrap();
-    let mut env = TestEnv::new();
-    env.set("VAULT_ADDR", &bao.addr())
-        .set("AGOV_VAULT_ROLE_ID", &role_id)
-        .set("AGOV_VAULT_SECRET_ID", secret_id.expose())
-        .set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url());
+    let (_bao, mut env) = crate::ledger_vault::private_bao();
+    env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url());
     env.run("validate-phases", &["--apply", "--phase", "1"])
         .expect(0);
     let r = env.run("validate-phases", &["--json"]).expect(0).json();
