@@ -1,22 +1,22 @@
 """The agent side of agov's JSON-lines protocol, for Python agents.
 
 An agent writes one JSON object per line on stdout (phases, steps,
-artifacts, and in a pipeline: blackboard posts, messages, conflicts, votes)
-and reads the governor's answers to its action requests on stdin. It reads
-the blackboard and its messages with the `pipeline` binary the governor
-names in AGOV_PIPELINE_BIN. Shape: schema/json/agent-protocol.schema.json.
+artifacts, and in a pipeline: blackboard posts, messages, conflicts, votes,
+reads) and reads the governor's answers to its action requests and reads on
+stdin. It has no access to agov's data: it reads the blackboard and its
+messages only through the protocol. Shape: schema/json/agent-protocol.schema.json.
 """
 
+import itertools
 import json
 import os
-import subprocess
 import sys
 import time
 
 PIPELINE = os.environ.get("AGOV_PIPELINE_ID", "")
 ROLE = os.environ.get("AGOV_ROLE", "")
 OUT = os.environ.get("AGOV_OUTPUT_DIR", ".")
-BIN = os.environ.get("AGOV_PIPELINE_BIN", "pipeline")
+_ids = itertools.count(1)
 
 
 def say(**message):
@@ -60,20 +60,36 @@ def resolve(conflict_id, note):
     say(type="resolve", conflict=conflict_id, note=note)
 
 
-def ask(action, request_id="a1"):
+def _answer(request_id):
+    """The governor's answer to request `request_id` (one line on stdin)."""
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return {}
+        answer = json.loads(line)
+        if answer.get("id") == request_id:
+            return answer
+
+
+def ask(action):
     """Asks the governor before acting; True if allowed."""
+    request_id = f"a{next(_ids)}"
     say(type="action", id=request_id, action=action)
-    answer = json.loads(sys.stdin.readline() or "{}")
-    return answer.get("decision") == "allow"
+    return _answer(request_id).get("decision") == "allow"
 
 
 def blackboard(section=None):
-    """The current round of the blackboard, as `pipeline blackboard --json` gives it."""
-    args = [BIN, "blackboard", PIPELINE, "--json"]
-    if section:
-        args += ["--section", section]
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+    """The current round of the blackboard, as `pipeline blackboard --json` shows it."""
+    request_id = f"r{next(_ids)}"
+    say(type="read", id=request_id, what="blackboard", **({"section": section} if section else {}))
+    return _answer(request_id).get("data", {})
+
+
+def messages():
+    """The messages sent to this agent, oldest first."""
+    request_id = f"r{next(_ids)}"
+    say(type="read", id=request_id, what="messages")
+    return _answer(request_id).get("data", [])
 
 
 def wait_for(predicate, what, timeout=60.0, every=0.2):

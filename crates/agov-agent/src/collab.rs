@@ -5,7 +5,7 @@
 //! implements over its blackboard. A driver without one counts such a message
 //! as an error against the agent's budget: it is not in a pipeline.
 
-use agov_governance::protocol::Message;
+use agov_governance::protocol::{Message, ReadWhat};
 
 use crate::engine::Run;
 use crate::error::AgentError;
@@ -22,6 +22,13 @@ pub trait Collab {
     /// The pipeline's objective and blackboard as text, for a model's prompt.
     fn context(&self) -> String;
 
+    /// What the agent asked to read ([`Message::Read`]), as JSON.
+    fn read(
+        &mut self,
+        what: ReadWhat,
+        section: Option<&str>,
+    ) -> Result<serde_json::Value, AgentError>;
+
     /// The agent's process started, so that a successor can stop it.
     fn started(&mut self, pid: u32);
 }
@@ -36,5 +43,6 @@ pub fn is_pipeline_message(m: &Message) -> bool {
             | Message::Conflict { .. }
             | Message::Resolve { .. }
             | Message::Complexity { .. }
+            | Message::Read { .. }
     )
 }

@@ -1,15 +1,24 @@
 //! The `command` driver: any executable as a governed agent.
 //!
-//! The process gets its identity through the environment (documented in
-//! the README): `AGOV_AGENT_ID`, `AGOV_TASK_ID`, `AGOV_RUN_ID`, `AGOV_TIER`,
-//! `AGOV_PACKET` (the packet's path) and `AGOV_TOKEN` (its tier token; also
-//! `VAULT_TOKEN` when Vault is configured, in place of the governor's own,
-//! which it never sees). It speaks the JSON-lines protocol
-//! ([`agov_governance::protocol`]) on stdout and reads the answers to its
-//! action requests on stdin; stderr passes through. A malformed line is an
-//! error against its budget. The agent runs in a process group of its own,
-//! which is killed whole when it is revoked or when the governor is
-//! interrupted (SIGINT, SIGTERM: the run then fails with a handoff).
+//! The process gets an environment of its own, built from an allowlist
+//! ([`PASSED`]) rather than the governor's minus some names: `PATH`, the
+//! locale, `TERM`, `TZ`, a `HOME` and `TMPDIR` of its own, and the variables
+//! of its own run (documented in the README): `AGOV_AGENT_ID`,
+//! `AGOV_TASK_ID`, `AGOV_RUN_ID`, `AGOV_TIER`, `AGOV_PACKET` (the packet's
+//! path) and `AGOV_TOKEN` (its tier token; also `VAULT_TOKEN` with
+//! `VAULT_ADDR` when Vault is configured). Nothing of agov's configuration,
+//! data, runtime URLs or the governor's credentials reaches it.
+//!
+//! It speaks the JSON-lines protocol ([`agov_governance::protocol`]) on
+//! stdout and reads the answers to its action requests and reads on stdin;
+//! stderr passes through. A malformed line is an error against its budget.
+//!
+//! With a sandbox ([`CommandSpec::confined`]) the agent starts through the
+//! launcher of `agov_sandbox`, confined by its tier's profile before its
+//! first instruction, and stopping it (revocation, the pipeline's stop, an
+//! interrupted governor) kills its whole process tree, `setsid` and double
+//! forks included, within a second. The revocation list is read at least
+//! every [`REVOCATION_CHECK`], however much the agent prints.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
@@ -20,17 +29,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use agov_governance::protocol::{MAX_LINE, Message, Reply};
+use agov_governance::protocol::{Answer, MAX_LINE, Message, Reply};
 use agov_governance::{Decision, Phase};
 
 use crate::collab::{Collab, is_pipeline_message};
 use crate::engine::Run;
 use crate::error::AgentError;
 
-/// Environment variables a governor's own credentials live in; never passed on.
-const WITHHELD: [&str; 3] = ["VAULT_TOKEN", "AGOV_VAULT_ROLE_ID", "AGOV_VAULT_SECRET_ID"];
+/// The governor's environment variables an agent gets (when set); every
+/// other one is withheld.
+pub const PASSED: [&str; 6] = ["PATH", "LANG", "LANGUAGE", "TERM", "TZ", "NO_COLOR"];
 /// How often the lock and heartbeat are refreshed while the agent is quiet.
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
+/// How often the revocation list is read while the agent runs.
+pub const REVOCATION_CHECK: Duration = Duration::from_millis(250);
+/// How long a stopped launcher gets to kill the agent's tree before it is
+/// killed itself.
+const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -41,6 +56,13 @@ pub struct CommandSpec {
     pub packet_path: PathBuf,
     /// Working directory.
     pub dir: Option<PathBuf>,
+    /// Its private HOME and TMPDIR (created if missing).
+    pub home: PathBuf,
+    /// The sandbox it runs in; `None` runs it unconfined (recorded in the
+    /// ledger as `agent.unconfined`).
+    pub confined: Option<(agov_sandbox::Sandbox, agov_sandbox::Confinement)>,
+    /// Variables of its run besides the standard ones (`AGOV_OUTPUT_DIR`).
+    pub extra_env: Vec<(String, String)>,
     /// Set by the caller to stop the agent (its group is killed and the run
     /// fails). A caller that passes one handles SIGINT and SIGTERM itself.
     pub stop: Option<Arc<AtomicBool>>,
@@ -130,21 +152,40 @@ fn spawn(
             "no command to run: put it after `--`".into(),
         ));
     };
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .process_group(0)
+    let mut cmd = match &spec.confined {
+        Some((sandbox, confinement)) => sandbox.command(confinement, &spec.argv),
+        None => {
+            let mut c = Command::new(program);
+            c.args(args);
+            c
+        }
+    };
+    cmd.process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    for v in WITHHELD {
-        cmd.env_remove(v);
+        .stderr(Stdio::inherit())
+        .env_clear();
+    for (name, value) in std::env::vars_os() {
+        let passed = name
+            .to_str()
+            .is_some_and(|n| PASSED.contains(&n) || n.starts_with("LC_"));
+        if passed {
+            cmd.env(name, value);
+        }
     }
+    agov_core::fsutil::create_private_dir(&spec.home.join("tmp"))
+        .map_err(|e| AgentError::Process(format!("cannot create {}: {e}", spec.home.display())))?;
+    cmd.env("HOME", &spec.home)
+        .env("TMPDIR", spec.home.join("tmp"));
     let token = run
         .token()
         .map(|t| t.token.expose().to_string())
         .unwrap_or_default();
-    if std::env::var_os("VAULT_ADDR").is_some() {
-        cmd.env("VAULT_TOKEN", &token);
+    if let Some(addr) = std::env::var_os("VAULT_ADDR").filter(|a| !a.is_empty()) {
+        cmd.env("VAULT_ADDR", addr).env("VAULT_TOKEN", &token);
+        if let Some(ca) = std::env::var_os("VAULT_CACERT") {
+            cmd.env("VAULT_CACERT", ca);
+        }
     }
     cmd.env("AGOV_AGENT_ID", &run.packet.agent_id)
         .env("AGOV_TASK_ID", &run.packet.task_id)
@@ -152,6 +193,7 @@ fn spawn(
         .env("AGOV_TIER", run.tier.number().to_string())
         .env("AGOV_PACKET", &spec.packet_path)
         .env("AGOV_TOKEN", token);
+    cmd.envs(spec.extra_env.iter().map(|(k, v)| (k, v)));
     if let Some(c) = collab {
         cmd.envs(c.env());
     }
@@ -169,6 +211,23 @@ pub fn drive(
     note: &mut dyn FnMut(Note<'_>),
     mut collab: Option<&mut dyn Collab>,
 ) -> Result<(), AgentError> {
+    match &spec.confined {
+        None => {
+            let e = run
+                .event("agent.unconfined")
+                .with("reason", "the sandbox is off (sandbox = \"off\")")
+                .with("tier", run.tier.number());
+            run.record(e)?;
+        }
+        Some((sandbox, c)) if c.best_effort => {
+            let e = run
+                .event("agent.sandbox")
+                .with("mode", sandbox.mode.as_str())
+                .with("tier", run.tier.number());
+            run.record(e)?;
+        }
+        Some(_) => {}
+    }
     let mut child = spawn(run, spec, collab.as_deref())?;
     if let Some(c) = collab.as_deref_mut() {
         c.started(child.id());
@@ -181,6 +240,8 @@ pub fn drive(
             .ok_or_else(|| AgentError::Process("no stdout".into()))?,
     );
     let mut last_refresh = Instant::now();
+    let mut last_check = Instant::now();
+    let confined = spec.confined.is_some();
     let interrupted = Arc::new(AtomicBool::new(false));
     // A caller that can stop the agent handles interruptions itself.
     if spec.stop.is_none() {
@@ -194,8 +255,17 @@ pub fn drive(
             if run.outcome().is_some() {
                 return Ok(());
             }
+            // However much it prints, a revoked agent is stopped within
+            // REVOCATION_CHECK (and the kill that follows).
+            if last_check.elapsed() >= REVOCATION_CHECK {
+                last_check = Instant::now();
+                run.check_revocation_list()?;
+                if run.outcome().is_some() {
+                    return Ok(());
+                }
+            }
             if interrupted.load(Ordering::Relaxed) {
-                kill_group(&mut child);
+                stop(&mut child, confined);
                 return run.fail(&format!(
                     "the governor was interrupted during {}",
                     run.phase()
@@ -206,7 +276,7 @@ pub fn drive(
                 .as_ref()
                 .is_some_and(|s| s.load(Ordering::Relaxed))
             {
-                kill_group(&mut child);
+                stop(&mut child, confined);
                 return run.fail(&format!("the pipeline stopped it during {}", run.phase()));
             }
             match lines.recv_timeout(Duration::from_millis(250)) {
@@ -258,11 +328,34 @@ pub fn drive(
             }
         }
     })();
-    kill_group(&mut child);
+    stop(&mut child, confined);
     result
 }
 
-/// Kills the agent and everything it started (its process group).
+/// Stops the agent and everything it started. A confined agent's launcher
+/// gets SIGTERM and kills the whole tree itself (it is the tree's subreaper);
+/// if it has not ended within [`STOP_GRACE`], or the agent is unconfined,
+/// its process group is killed.
+fn stop(child: &mut Child, confined: bool) {
+    if confined && matches!(child.try_wait(), Ok(None)) {
+        if let Some(pid) = i32::try_from(child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        }
+        let start = Instant::now();
+        while start.elapsed() < STOP_GRACE {
+            if !matches!(child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+    kill_group(child);
+}
+
+/// Kills the agent's process group.
 fn kill_group(child: &mut Child) {
     if let Some(pid) = i32::try_from(child.id())
         .ok()
@@ -284,6 +377,26 @@ fn handle(
 ) -> Result<(), AgentError> {
     if !matches!(m, Message::Heartbeat { .. } | Message::Log { .. }) {
         note(Note::Progress);
+    }
+    if let Message::Read { id, what, section } = &m {
+        let Some(c) = collab else {
+            return run.error(
+                "protocol",
+                "a read of the blackboard or messages from an agent that is not in a pipeline",
+            );
+        };
+        let data = c.read(*what, section.as_deref())?;
+        let line = serde_json::to_string(&Answer {
+            kind: "answer".into(),
+            id: id.clone(),
+            data,
+        })
+        .unwrap_or_default();
+        if let Some(s) = stdin.as_mut() {
+            // An agent that closed its stdin does not want answers.
+            let _ = writeln!(s, "{line}").and_then(|()| s.flush());
+        }
+        return Ok(());
     }
     if is_pipeline_message(&m) {
         return match collab {
@@ -324,6 +437,7 @@ fn handle(
         | Message::Vote { .. }
         | Message::Conflict { .. }
         | Message::Resolve { .. }
-        | Message::Complexity { .. } => Ok(()),
+        | Message::Complexity { .. }
+        | Message::Read { .. } => Ok(()),
     }
 }

@@ -60,6 +60,9 @@ pub enum AgentError {
     /// A document was invalid.
     #[error(transparent)]
     Input(#[from] agov_governance::InputError),
+    /// The agent cannot be confined as its tier needs; it was not started.
+    #[error(transparent)]
+    Sandbox(#[from] agov_sandbox::SandboxError),
 }
 
 impl AgentError {
@@ -83,6 +86,10 @@ impl Classify for AgentError {
             AgentError::Runtime(e) => e.class(),
             AgentError::Ledger(e) => e.class(),
             AgentError::Input(e) => e.class(),
+            AgentError::Sandbox(
+                agov_sandbox::SandboxError::Profile(_) | agov_sandbox::SandboxError::Places(_),
+            ) => FailureClass::Usage,
+            AgentError::Sandbox(_) => FailureClass::Unavailable,
         }
     }
 
@@ -104,6 +111,7 @@ impl Classify for AgentError {
             AgentError::Runtime(e) => e.hint(),
             AgentError::Ledger(e) => e.hint(),
             AgentError::Input(e) => e.hint(),
+            AgentError::Sandbox(e) => Some(e.hint()),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@
 
 pub mod collab;
 pub mod command;
+pub mod contain;
 mod engine;
 mod error;
 pub mod llm;

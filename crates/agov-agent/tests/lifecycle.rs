@@ -61,6 +61,10 @@ fn script(dir: &Path, name: &str, body: &str) -> CommandSpec {
         argv: vec!["bash".into(), path.display().to_string()],
         packet_path: dir.join("packet.json"),
         dir: None,
+        home: dir.join("home"),
+        // Confinement is tested through the `pipeline` binary (tests/cli/containment.rs).
+        confined: None,
+        extra_env: Vec::new(),
         stop: None,
     }
 }

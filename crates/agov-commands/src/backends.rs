@@ -26,6 +26,29 @@ pub fn actor() -> String {
     format!("user:{}", agov_core::ids::os_user())
 }
 
+/// How agents started by this process are confined: the `sandbox` setting,
+/// and agov's own folders and files, which no agent may reach.
+pub fn containment(settings: &Settings) -> Result<agov_agent::contain::Containment, CliError> {
+    let mode = agov_sandbox::Mode::parse(&settings.sandbox.value).unwrap_or_default();
+    let mut agov = vec![
+        settings.data_dir.value.clone(),
+        settings.ledger_path.value.clone(),
+        settings.config_file.value.clone(),
+    ];
+    if let Some(dir) = settings
+        .config_file
+        .value
+        .parent()
+        .filter(|d| d.ends_with("agov"))
+    {
+        agov.push(dir.to_path_buf());
+    }
+    if let Some(home) = std::env::var_os(agov_config::env::AGOV_HOME) {
+        agov.push(PathBuf::from(home));
+    }
+    Ok(agov_agent::contain::Containment::new(mode, agov).map_err(agov_agent::AgentError::from)?)
+}
+
 /// Opens the ledger for writing, creating it if needed.
 pub fn ledger_for_write(settings: &Settings) -> Result<Ledger, CliError> {
     Ok(Ledger::open(&settings.ledger_path.value, true)?)

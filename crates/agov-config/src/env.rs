@@ -57,6 +57,8 @@ pub const VAULT_CACERT: &str = "VAULT_CACERT";
 pub const VAULT_NAMESPACE: &str = "VAULT_NAMESPACE";
 /// Disables colour when set to anything (`--color` wins over it).
 pub const NO_COLOR: &str = "NO_COLOR";
+/// The agents' kernel sandbox: enforce (default) | best-effort | off.
+pub const AGOV_SANDBOX: &str = "AGOV_SANDBOX";
 /// XDG base directory for configuration (default `~/.config`).
 pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 /// XDG base directory for data (default `~/.local/share`).
@@ -82,6 +84,10 @@ pub const ALL: &[(&str, &str)] = &[
         "what to log on stderr: LEVEL or TARGET=LEVEL,… (overrides -v/-q)",
     ),
     (AGOV_LOG_FORMAT, "log lines: human (default) | json"),
+    (
+        AGOV_SANDBOX,
+        "agents' kernel sandbox: enforce (default) | best-effort | off (both recorded on every run)",
+    ),
     (
         AGOV_RUNTIME_URL,
         "runtime store: embedded | redis://… | rediss://…",

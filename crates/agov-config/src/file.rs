@@ -40,6 +40,8 @@ pub struct ConfigFile {
     pub project: Option<String>,
     /// Data folder.
     pub data_dir: Option<PathBuf>,
+    /// The agents' kernel sandbox: enforce | best-effort | off.
+    pub sandbox: Option<String>,
     /// `[ledger]`.
     #[serde(default)]
     pub ledger: LedgerSection,

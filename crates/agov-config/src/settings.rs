@@ -263,6 +263,8 @@ pub struct Settings {
     pub ledger_path: Setting<PathBuf>,
     /// The runtime store.
     pub runtime: Setting<RuntimeTarget>,
+    /// The agents' kernel sandbox: `enforce`, `best-effort` or `off`.
+    pub sandbox: Setting<String>,
     /// Prefix of every runtime key.
     pub runtime_namespace: String,
     /// Vault KV path holding the runtime store's password.
@@ -417,6 +419,21 @@ impl Settings {
             })?;
         let runtime = Setting::new(runtime_value, runtime_raw.source);
 
+        let sandbox = layered(
+            None,
+            env.get(env::AGOV_SANDBOX)
+                .map(|m| (m.to_string(), env::AGOV_SANDBOX)),
+            file.sandbox.clone().map(|m| (m, fpath)),
+            || "enforce".to_string(),
+        );
+        if !matches!(sandbox.value.as_str(), "enforce" | "best-effort" | "off") {
+            return Err(ConfigError::Invalid {
+                key: "sandbox",
+                source_desc: sandbox.source.to_string(),
+                message: format!("`{}` is not enforce, best-effort or off", sandbox.value),
+            });
+        }
+
         let vault = resolve_vault(env, &file, fpath)?;
         let quota = resolve_quota(&file, &tenant_name, fpath)?;
 
@@ -429,6 +446,7 @@ impl Settings {
             data_dir,
             ledger_path,
             runtime,
+            sandbox,
             runtime_namespace: file
                 .runtime
                 .namespace

@@ -109,6 +109,42 @@ pub enum Message {
         /// The estimate.
         score: f64,
     },
+    /// Pipelines only: asks for the current round's blackboard or its own
+    /// messages; the governor answers on stdin with an [`Answer`] of the
+    /// same id. Agents read the pipeline only this way: they have no access
+    /// to agov's data.
+    Read {
+        /// Its id for this request, echoed in the answer.
+        id: String,
+        /// What to read.
+        what: ReadWhat,
+        /// Blackboard only: just this section (problem, solutions, progress,
+        /// conflicts, consensus).
+        #[serde(default)]
+        section: Option<String>,
+    },
+}
+
+/// What an agent may read of its pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadWhat {
+    /// The current round's blackboard, as `pipeline blackboard --json` shows it.
+    Blackboard,
+    /// The messages sent to it (and to all), oldest first.
+    Messages,
+}
+
+/// The governor's answer to a [`Message::Read`], one JSON line on the agent's stdin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// Always `answer`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The request's id.
+    pub id: String,
+    /// What was asked for.
+    pub data: serde_json::Value,
 }
 
 /// A blackboard section an agent may write (the consensus section holds
@@ -232,6 +268,7 @@ impl Message {
         let empty = match &m {
             Message::Step { name } | Message::Artifact { name, .. } => name.trim().is_empty(),
             Message::Action { id, action } => id.is_empty() || !action.contains(':'),
+            Message::Read { id, .. } => id.is_empty(),
             Message::Error { message, .. } | Message::Log { message, .. } => message.is_empty(),
             Message::Send { to, .. } => to.trim().is_empty(),
             Message::Vote { reasoning, .. } => reasoning.trim().is_empty(),

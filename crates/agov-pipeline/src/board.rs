@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use agov_agent::collab::Collab;
 use agov_agent::{AgentError, Run};
-use agov_governance::protocol::{Message, MessageKind};
+use agov_governance::protocol::{Message, MessageKind, ReadWhat};
 use agov_runtime::keys::Keyspace;
 use agov_runtime::{Op, RuntimeStore};
 use serde::{Deserialize, Serialize};
@@ -214,6 +214,40 @@ impl<'a> Board<'a> {
     pub fn post(&self, entry: &Entry) -> Result<(), PipelineError> {
         self.store.apply(self.entry_op(entry))?;
         Ok(())
+    }
+
+    /// `round`'s board as JSON (`pipeline blackboard --json`, and an agent's
+    /// read): `pipeline`, `round` and each section wanted (all with `None`).
+    pub fn snapshot(&self, round: u32, section: Option<&str>) -> Result<Value, PipelineError> {
+        let wanted = |s: &str| section.is_none_or(|w| w == s);
+        let mut doc = serde_json::Map::new();
+        doc.insert("pipeline".into(), Value::from(self.id.as_str()));
+        doc.insert("round".into(), Value::from(round));
+        for s in SECTIONS {
+            if wanted(s) {
+                let entries: Vec<Entry> = self
+                    .entries(s)?
+                    .into_iter()
+                    .filter(|e| e.round == round)
+                    .collect();
+                doc.insert(s.into(), serde_json::to_value(entries).unwrap_or_default());
+            }
+        }
+        if wanted("conflicts") {
+            let c = self.conflicts(Some(round))?;
+            doc.insert(
+                "conflicts".into(),
+                serde_json::to_value(c).unwrap_or_default(),
+            );
+        }
+        if wanted("consensus") {
+            let votes: Vec<Vote> = self.votes(round)?.into_values().collect();
+            doc.insert(
+                "consensus".into(),
+                serde_json::to_value(votes).unwrap_or_default(),
+            );
+        }
+        Ok(Value::Object(doc))
     }
 
     /// The pipeline's objective and what the board holds, as text for a
@@ -481,13 +515,36 @@ impl Collab for AgentDesk<'_, '_> {
                 "AGOV_OUTPUT_DIR".into(),
                 self.output_dir.display().to_string(),
             ),
-            (
-                "AGOV_PIPELINE_BIN".into(),
-                std::env::current_exe()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|_| "pipeline".into()),
-            ),
         ]
+    }
+
+    fn read(&mut self, what: ReadWhat, section: Option<&str>) -> Result<Value, AgentError> {
+        match what {
+            ReadWhat::Blackboard => {
+                if let Some(s) = section
+                    .filter(|s| !SECTIONS.contains(s) && !matches!(*s, "conflicts" | "consensus"))
+                {
+                    return Ok(serde_json::json!({
+                        "error": format!("there is no blackboard section `{s}` (problem, solutions, progress, conflicts, consensus)")
+                    }));
+                }
+                let mut doc = self
+                    .board
+                    .snapshot(self.round, section)
+                    .map_err(store_err)?;
+                // Other agents' token accessors are none of its business.
+                for v in doc["consensus"].as_array_mut().into_iter().flatten() {
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("token_accessor");
+                    }
+                }
+                Ok(doc)
+            }
+            ReadWhat::Messages => {
+                let mail = self.board.messages(Some(self.role)).map_err(store_err)?;
+                Ok(serde_json::to_value(mail).unwrap_or_default())
+            }
+        }
     }
 
     fn context(&self) -> String {

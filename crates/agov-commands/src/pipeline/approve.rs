@@ -46,7 +46,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let by = decider(&b);
     let seal = b.seal_key()?;
-    let env = b.pipeline_env(&seal, None);
+    let containment = backends::containment(&b.settings)?;
+    let env = b.pipeline_env(&seal, None, &containment);
     let mut ledger = backends::ledger_for_write(&b.settings)?;
     let d = agov_pipeline::gates::decide(
         &env,

@@ -3,14 +3,14 @@
 use agov_cli::{CliError, Ctx};
 use agov_pipeline::board::{Board, SECTIONS};
 use agov_runtime::keys::Keyspace;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Backends;
 
 /// Show a pipeline's blackboard: problem, solutions, progress, conflicts, consensus
 ///
-/// Agents read it this way too: `pipeline blackboard "$AGOV_PIPELINE_ID"
-/// --section solutions --json`.
+/// Agents read it through their protocol instead (`{"type":"read",
+/// "what":"blackboard"}`), in the same shape as --json.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// The pipeline
@@ -38,62 +38,40 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
     let round = args.round.unwrap_or(st.round);
     let board = Board::new(b.store.as_ref(), keys, &args.id);
-    let wanted = |s: &str| args.section.as_deref().is_none_or(|w| w == s);
-    let mut doc = serde_json::Map::new();
-    doc.insert("pipeline".into(), json!(args.id));
-    doc.insert("round".into(), json!(round));
+    let doc = board.snapshot(round, args.section.as_deref())?;
+    if ctx.json() {
+        return ctx.out.json(&doc);
+    }
     let mut lines = Vec::new();
     for s in SECTIONS {
-        if !wanted(s) {
-            continue;
+        for e in doc[s].as_array().into_iter().flatten() {
+            lines.push(format!("[{s}] {}: {}", text(&e["by"]), text(&e["content"])));
         }
-        let entries: Vec<_> = board
-            .entries(s)?
-            .into_iter()
-            .filter(|e| e.round == round)
-            .collect();
-        for e in &entries {
-            lines.push(format!("[{s}] {}: {}", e.by, text(&e.content)));
-        }
-        doc.insert(s.into(), serde_json::to_value(entries).unwrap_or_default());
     }
-    if wanted("conflicts") {
-        let c = board.conflicts(Some(round))?;
-        for c in &c {
-            let state = match &c.resolved_by {
-                Some(r) => format!(
-                    "resolved by {r}{}",
-                    c.resolution
-                        .as_deref()
-                        .map(|n| format!(": {n}"))
-                        .unwrap_or_default()
-                ),
-                None => "unresolved".into(),
-            };
-            lines.push(format!("[conflict {}] {} ({state})", c.id, c.about));
-        }
-        doc.insert(
-            "conflicts".into(),
-            serde_json::to_value(c).unwrap_or_default(),
-        );
+    for c in doc["conflicts"].as_array().into_iter().flatten() {
+        let state = match c["resolved_by"].as_str() {
+            Some(r) => format!(
+                "resolved by {r}{}",
+                c["resolution"]
+                    .as_str()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+            None => "unresolved".into(),
+        };
+        lines.push(format!(
+            "[conflict {}] {} ({state})",
+            text(&c["id"]),
+            text(&c["about"])
+        ));
     }
-    if wanted("consensus") {
-        let votes: Vec<_> = board.votes(round)?.into_values().collect();
-        for v in &votes {
-            lines.push(format!(
-                "[vote] {}: {} — {}",
-                v.role,
-                v.vote.as_str(),
-                v.reasoning
-            ));
-        }
-        doc.insert(
-            "consensus".into(),
-            serde_json::to_value(votes).unwrap_or_default(),
-        );
-    }
-    if ctx.json() {
-        return ctx.out.json(&Value::Object(doc));
+    for v in doc["consensus"].as_array().into_iter().flatten() {
+        lines.push(format!(
+            "[vote] {}: {} — {}",
+            text(&v["role"]),
+            text(&v["vote"]),
+            text(&v["reasoning"])
+        ));
     }
     if lines.is_empty() {
         ctx.hint(&format!(

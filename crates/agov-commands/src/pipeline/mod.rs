@@ -118,6 +118,10 @@ enum Command {
 
 /// Runs the `pipeline` binary.
 pub fn main() -> ExitCode {
+    // Started as the sandbox launcher of one of its own agents.
+    if let Some(code) = agov_sandbox::launcher::dispatch() {
+        return code;
+    }
     agov_cli::run::<Cli>(|cli, ctx| match cli.command {
         Command::Spawn(a) => spawn::run(a, ctx),
         Command::Validate(a) => validate::run(a, ctx),
@@ -212,6 +216,7 @@ impl Backends {
         &'a self,
         seal: &'a SealKey,
         llm: Option<agov_llm::LlmSettings>,
+        containment: &'a agov_agent::contain::Containment,
     ) -> PipelineEnv<'a> {
         PipelineEnv {
             store: self.store.as_ref(),
@@ -226,6 +231,7 @@ impl Backends {
             seal,
             runs_dir: self.settings.data_dir.value.join("pipelines"),
             llm,
+            containment,
         }
     }
 }

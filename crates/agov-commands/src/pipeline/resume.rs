@@ -39,7 +39,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     let llm = spawn::llm_for(ctx, &b, &st.plan)?;
     let seal = b.seal_key()?;
-    let env = b.pipeline_env(&seal, llm);
+    let containment = crate::backends::containment(&b.settings)?;
+    let env = b.pipeline_env(&seal, llm, &containment);
     if !ctx.json() && !ctx.global.quiet && !st.status.is_settled() {
         eprintln!("pipeline {} is {}; taking over", st.id, st.status);
     }

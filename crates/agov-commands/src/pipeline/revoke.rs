@@ -24,7 +24,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     let b = Backends::open(ctx)?;
     let seal = b.seal_key()?;
-    let env = b.pipeline_env(&seal, None);
+    let containment = crate::backends::containment(&b.settings)?;
+    let env = b.pipeline_env(&seal, None, &containment);
     let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
     let st = agov_pipeline::control::revoke(&env, &mut ledger, &args.id, &args.reason)?;
     if ctx.json() {

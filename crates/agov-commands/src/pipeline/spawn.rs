@@ -118,7 +118,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let work_dir =
         std::env::current_dir().map_err(|e| CliError::io("cannot tell the current folder", e))?;
     let seal = b.seal_key()?;
-    let env = b.pipeline_env(&seal, llm);
+    let containment = crate::backends::containment(&b.settings)?;
+    let env = b.pipeline_env(&seal, llm, &containment);
     let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
     // Before anything is created, so that a bad path leaves no pipeline behind.
     let metrics_file = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;

@@ -80,17 +80,43 @@ fn packet(agent: &str, extra: &str) -> Packet {
     .unwrap_or_else(|e| unreachable!("the probe packet is valid: {e}"))
 }
 
-fn spec(script: &str) -> CommandSpec {
-    CommandSpec {
+/// A scripted agent, confined like any agent of its tier, in a scratch folder.
+fn spec(
+    settings: &Settings,
+    tier: u8,
+    dir: &std::path::Path,
+    script: &str,
+) -> Result<CommandSpec, String> {
+    let (out, home) = (dir.join("out"), dir.join("home"));
+    for d in [&out, &home] {
+        std::fs::create_dir_all(d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+    }
+    let containment = backends::containment(settings).map_err(|e| e.message().to_string())?;
+    let confined = containment
+        .confine(
+            tier,
+            &agov_agent::contain::AgentPlaces {
+                work: dir,
+                out: &out,
+                home: &home,
+                packet: None,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(CommandSpec {
         argv: vec!["sh".into(), "-c".into(), script.into()],
         packet_path: PathBuf::from("/dev/null"),
-        dir: None,
+        dir: Some(dir.to_path_buf()),
+        home,
+        confined,
+        extra_env: vec![("AGOV_OUTPUT_DIR".into(), out.display().to_string())],
         stop: None,
-    }
+    })
 }
 
 /// Runs one scripted agent; returns its outcome and its token's accessor.
 fn run_script(
+    settings: &Settings,
     b: &mut Backends,
     scratch: &str,
     p: Packet,
@@ -99,7 +125,10 @@ fn run_script(
     let (gov, ledger) = governor(b, scratch);
     let mut run = Run::bootstrap(&gov, ledger, p, None).map_err(|e| e.to_string())?;
     let accessor = run.token().map(|t| t.accessor.clone()).unwrap_or_default();
-    drive(&mut run, &spec(script), &mut |_| {}, None).map_err(|e| e.to_string())?;
+    let scratch_dir =
+        tempfile::tempdir().map_err(|e| format!("cannot make a scratch folder: {e}"))?;
+    let spec = spec(settings, run.tier.number(), scratch_dir.path(), script)?;
+    drive(&mut run, &spec, &mut |_| {}, None).map_err(|e| e.to_string())?;
     let outcome = run
         .outcome()
         .cloned()
@@ -113,6 +142,7 @@ pub(super) fn check_execution(settings: &Settings, scratch: &str, phase: &mut Ph
         return;
     };
     let result = run_script(
+        settings,
         &mut b,
         scratch,
         packet("probe-runner", r#","deliverables":["probe.txt"]"#),
@@ -187,6 +217,7 @@ pub(super) fn check_revocation(settings: &Settings, scratch: &str, phase: &mut P
     let mut promoted = Err(format!("not promoted after {needed} compliant runs"));
     for _ in 0..needed {
         match run_script(
+            settings,
             &mut b,
             scratch,
             packet("probe-climber", r#","deliverables":["probe.txt"]"#),
@@ -210,7 +241,13 @@ pub(super) fn check_revocation(settings: &Settings, scratch: &str, phase: &mut P
         }
     }
     phase.check("consecutive compliant runs promote T0 → T1", promoted);
-    match run_script(&mut b, scratch, packet("probe-climber", ""), FLAKY) {
+    match run_script(
+        settings,
+        &mut b,
+        scratch,
+        packet("probe-climber", ""),
+        FLAKY,
+    ) {
         Ok((Outcome::Revoked { handoff, .. }, accessor)) => {
             phase.check("a budget breach revokes the agent", Ok(()));
             phase.check(

@@ -173,6 +173,10 @@ struct Report {
 
 /// Runs the `validate-phases` binary.
 pub fn main() -> ExitCode {
+    // Started as the sandbox launcher of one of its probe agents.
+    if let Some(code) = agov_sandbox::launcher::dispatch() {
+        return code;
+    }
     agov_cli::run::<Cli>(run)
 }
 

@@ -64,6 +64,13 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
             return;
         }
     };
+    let containment = match crate::backends::containment(settings) {
+        Ok(c) => c,
+        Err(e) => {
+            phase.check("the agents' sandbox", Err(e.message().to_string()));
+            return;
+        }
+    };
     let mut run = |name: &str, alpha: &str, gamma: Option<&str>| -> Result<PipelineState, String> {
         let env = Env {
             store: b.store.as_ref(),
@@ -78,6 +85,7 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
             seal: &seal,
             runs_dir: runs.path().to_path_buf(),
             llm: None,
+            containment: &containment,
         };
         let st = agov_pipeline::create(
             &env,

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use agov_agent::command::{CommandSpec, Note};
-use agov_agent::{Governor, Outcome, Run, Under};
+use agov_agent::{AgentError, Governor, Outcome, Run, Under};
 use agov_core::{Secret, Tier};
 use agov_governance::Packet;
 use agov_governance::rules::TierRules;
@@ -78,6 +78,8 @@ pub struct Env<'a> {
     pub runs_dir: PathBuf,
     /// The model settings, for agents with the llm driver.
     pub llm: Option<agov_llm::LlmSettings>,
+    /// How command agents are confined (the kernel sandbox).
+    pub containment: &'a agov_agent::contain::Containment,
 }
 
 /// What happens, for a progress display.
@@ -1130,7 +1132,7 @@ fn agent_thread(crew: Crew<'_, '_>, job: Job, stop: Arc<AtomicBool>, tx: Sender<
     let mut told = false;
     let end = loop {
         match run_agent(crew, job.clone(), Arc::clone(&stop), &tx) {
-            Err(PipelineError::Agent(agov_agent::AgentError::LockHeld { agent, holder }))
+            Err(PipelineError::Agent(AgentError::LockHeld { agent, holder }))
                 if !stop.load(Ordering::Relaxed) =>
             {
                 if !told {
@@ -1233,10 +1235,29 @@ fn run_agent(
             agov_core::fsutil::write_atomic(&packet_path, &packet_json, 0o600).map_err(|e| {
                 PipelineError::io(format!("cannot write {}", packet_path.display()), e)
             })?;
+            let home = dir.join(format!("{}.home", job.label));
+            agov_core::fsutil::create_private_dir(&home)
+                .map_err(|e| PipelineError::io(format!("cannot create {}", home.display()), e))?;
+            let places = agov_agent::contain::AgentPlaces {
+                work: &job.work_dir,
+                out: &output_dir,
+                home: &home,
+                packet: Some(&packet_path),
+            };
+            let confined = match env.containment.confine(run.tier.number(), &places) {
+                Ok(c) => c,
+                Err(e) => {
+                    run.fail(&format!("it could not be confined: {e}"))?;
+                    return Err(AgentError::from(e).into());
+                }
+            };
             let spec = CommandSpec {
                 argv: job.spec.command.clone(),
                 packet_path,
                 dir: Some(job.work_dir.clone()),
+                home,
+                confined,
+                extra_env: Vec::new(),
                 stop: Some(stop),
             };
             agov_agent::command::drive(&mut run, &spec, &mut note, Some(&mut desk))?;

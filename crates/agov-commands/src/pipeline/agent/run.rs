@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use agov_agent::command::{CommandSpec, Note, drive};
+use agov_agent::contain::AgentPlaces;
 use agov_agent::{Outcome, Run};
 use agov_cli::{CliError, Ctx};
 use agov_core::{FailureClass, Tier};
@@ -83,8 +84,10 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let packet_path = std::path::absolute(&args.packet)
         .map_err(|e| CliError::io("cannot resolve the packet's path", e))?;
     let mut b = Backends::open(ctx)?;
+    let containment = crate::backends::containment(&b.settings)?;
     let _metrics =
         super::super::metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
+    let data_dir = b.settings.data_dir.value.clone();
     let (gov, ledger) = b.governor();
     let mut run = Run::bootstrap(&gov, ledger, packet, args.tier)?;
     let (agent, task, run_id, tier) = (
@@ -122,10 +125,38 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             )?;
         }
         None => {
+            // Its own folders: output and a private HOME, under the data folder.
+            let folder = data_dir.join("runs").join(&run_id);
+            let (out, home) = (folder.join("out"), folder.join("home"));
+            for d in [&out, &home] {
+                agov_core::fsutil::create_private_dir(d)
+                    .map_err(|e| CliError::io(&format!("cannot create {}", d.display()), e))?;
+            }
+            let work = std::env::current_dir()
+                .map_err(|e| CliError::io("cannot read the working directory", e))?;
+            let confined = containment.confine(
+                tier.number(),
+                &AgentPlaces {
+                    work: &work,
+                    out: &out,
+                    home: &home,
+                    packet: Some(&packet_path),
+                },
+            );
+            let confined = match confined {
+                Ok(c) => c,
+                Err(e) => {
+                    run.fail(&format!("it could not be confined: {e}"))?;
+                    return Err(agov_agent::AgentError::from(e).into());
+                }
+            };
             let spec = CommandSpec {
                 argv: args.command,
                 packet_path,
                 dir: None,
+                home,
+                confined,
+                extra_env: vec![("AGOV_OUTPUT_DIR".into(), out.display().to_string())],
                 stop: None,
             };
             drive(

@@ -52,7 +52,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         let Some(out) = args.output else {
             return Err(CliError::usage("download_log needs --output FILE"));
         };
-        let env = b.pipeline_env(&seal, None);
+        let containment = crate::backends::containment(&b.settings)?;
+        let env = b.pipeline_env(&seal, None, &containment);
         let ledger = crate::backends::ledger_for_read(ctx, &b.settings)?;
         let doc = agov_pipeline::control::context(&env, ledger.as_ref(), &args.id)?;
         let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
@@ -66,7 +67,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ));
     }
     let st = {
-        let env = b.pipeline_env(&seal, None);
+        let containment = crate::backends::containment(&b.settings)?;
+        let env = b.pipeline_env(&seal, None, &containment);
         let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
         agov_pipeline::control::fallback(&env, &mut ledger, &args.id, action)?
     };
@@ -84,7 +86,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         return Ok(());
     }
     let llm = spawn::llm_for(ctx, &b, &st.plan)?;
-    let env = b.pipeline_env(&seal, llm);
+    let containment = crate::backends::containment(&b.settings)?;
+    let env = b.pipeline_env(&seal, llm, &containment);
     if !ctx.json() && !ctx.global.quiet {
         eprintln!(
             "pipeline {}: {} — round {}",

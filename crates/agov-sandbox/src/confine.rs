@@ -1,0 +1,269 @@
+//! A tier's profile filled in with one agent's places: the concrete list of
+//! paths it may read and write ([`Confinement`]), with agov's own folders and
+//! the protected paths carved out of every root that contains them.
+//!
+//! Landlock only grants, it cannot subtract: a rule on `/work` opens all of
+//! it. So a root that contains a hidden path is granted entry by entry (as
+//! the entries are at start), recursively down to the hidden path, which is
+//! left out. Entries are resolved (symlinks followed) before they become
+//! rules, so a link in the working tree to agov's data folder grants nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::SandboxError;
+use crate::profile::{Limits, Network, Profiles};
+
+/// Where one agent runs.
+#[derive(Clone, Debug, Default)]
+pub struct Places {
+    /// The working tree (`{work}`): the folder it runs in.
+    pub work: PathBuf,
+    /// Its output folder (`{out}`).
+    pub out: PathBuf,
+    /// Its private HOME and TMPDIR (`{home}`).
+    pub home: PathBuf,
+    /// Its packet (`{packet}`), if it has one.
+    pub packet: Option<PathBuf>,
+    /// The operator's HOME, which `~` in the profiles stands for.
+    pub operator_home: Option<PathBuf>,
+    /// agov's own folders and files (config, data, ledger, seals): never reachable.
+    pub agov: Vec<PathBuf>,
+}
+
+/// One path an agent may reach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// The path (resolved).
+    pub path: PathBuf,
+    /// May it write there (create, remove, truncate), not only read and execute.
+    pub write: bool,
+}
+
+/// Everything the launcher needs to confine one agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confinement {
+    /// The tier.
+    pub tier: u8,
+    /// The paths it may reach.
+    pub grants: Vec<Grant>,
+    /// Its network.
+    pub network: Network,
+    /// Its limits.
+    pub limits: Limits,
+    /// Run with what the kernel can enforce instead of failing (operator's choice).
+    pub best_effort: bool,
+}
+
+impl Profiles {
+    /// Fills in tier `tier`'s profile for an agent running at `places`.
+    pub fn confinement(
+        &self,
+        tier: u8,
+        places: &Places,
+        best_effort: bool,
+    ) -> Result<Confinement, SandboxError> {
+        let profile = self.tier(tier);
+        let tilde = |p: &str| -> Option<PathBuf> {
+            match p.strip_prefix("~/") {
+                Some(rest) => places.operator_home.as_ref().map(|h| h.join(rest)),
+                None => Some(PathBuf::from(p)),
+            }
+        };
+        let mut hidden: Vec<PathBuf> = places.agov.clone();
+        hidden.extend(self.protected.iter().filter_map(|p| tilde(p)));
+        if tier < 4 {
+            hidden.extend(self.credentials.iter().filter_map(|p| tilde(p)));
+        }
+        let hidden: Vec<PathBuf> = hidden.iter().map(|h| resolve(h)).collect();
+        for own in [&places.out, &places.home] {
+            if let Some(h) = hidden.iter().find(|h| h.starts_with(own)) {
+                return Err(SandboxError::Places(format!(
+                    "the agent's folder {} holds {}, which no agent may reach",
+                    own.display(),
+                    h.display()
+                )));
+            }
+        }
+        let mut grants = Vec::new();
+        for (roots, write) in [(&profile.read, false), (&profile.write, true)] {
+            for root in roots {
+                for path in self.expand(root, places)? {
+                    match path {
+                        // The agent's own places are granted as they are,
+                        // also when they lie inside agov's data folder.
+                        Place::Own(p) => push(&mut grants, resolve(&p), write),
+                        Place::Shared(p) => {
+                            let Ok(real) = p.canonicalize() else { continue };
+                            carve(&real, &hidden, write, &mut grants, 0);
+                        }
+                    }
+                }
+            }
+        }
+        for (devices, write) in [(&self.devices_rw, true), (&self.devices_ro, false)] {
+            for d in devices {
+                let p = PathBuf::from(d);
+                if p.exists() {
+                    push(&mut grants, p, write);
+                }
+            }
+        }
+        Ok(Confinement {
+            tier,
+            grants,
+            network: profile.network.clone(),
+            limits: profile.limits,
+            best_effort,
+        })
+    }
+
+    fn expand(&self, root: &str, places: &Places) -> Result<Vec<Place>, SandboxError> {
+        Ok(match root {
+            "{system}" => self
+                .system
+                .iter()
+                .map(|s| Place::Shared(s.into()))
+                .collect(),
+            "{work}" => vec![Place::Shared(places.work.clone())],
+            "{sandbox}" => vec![Place::Shared(places.work.join("sandbox"))],
+            "{out}" => vec![Place::Own(places.out.clone())],
+            "{home}" => vec![Place::Own(places.home.clone())],
+            "{packet}" => places.packet.iter().cloned().map(Place::Own).collect(),
+            other if other.starts_with('{') => {
+                return Err(SandboxError::Profile(format!(
+                    "unknown place `{other}`: use {{work}}, {{out}}, {{home}}, {{sandbox}}, {{system}} or {{packet}}"
+                )));
+            }
+            other => vec![Place::Shared(other.into())],
+        })
+    }
+}
+
+enum Place {
+    Own(PathBuf),
+    Shared(PathBuf),
+}
+
+/// The path with symlinks resolved when it exists, else as given.
+fn resolve(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A grant on `path`; a write grant replaces a read grant of the same path.
+fn push(grants: &mut Vec<Grant>, path: PathBuf, write: bool) {
+    match grants.iter_mut().find(|g| g.path == path) {
+        Some(g) => g.write |= write,
+        None => grants.push(Grant { path, write }),
+    }
+}
+
+/// Grants `root` without the hidden paths inside it.
+fn carve(root: &Path, hidden: &[PathBuf], write: bool, grants: &mut Vec<Grant>, depth: u32) {
+    if hidden.iter().any(|h| root.starts_with(h)) {
+        return;
+    }
+    if !hidden.iter().any(|h| h.starts_with(root)) {
+        push(grants, root.to_path_buf(), write);
+        return;
+    }
+    // Some hidden path lies inside: grant the entries beside it. Deep
+    // nesting is not followed (a hostile tree of links could loop).
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    if depth > 16 {
+        return;
+    }
+    for entry in entries.flatten() {
+        let Ok(real) = entry.path().canonicalize() else {
+            continue;
+        };
+        carve(&real, hidden, write, grants, depth + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(dir: &Path) -> Places {
+        let work = dir.join("work");
+        let data = dir.join("work/.agov/data");
+        let out = data.join("pipelines/p1/alpha");
+        let home = data.join("pipelines/p1/alpha.home");
+        for d in [&work.join("src"), &out, &home, &dir.join("op/.ssh")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(work.join("README.md"), "hi").unwrap();
+        std::os::unix::fs::symlink(&data, work.join("link-to-data")).unwrap();
+        Places {
+            work,
+            out,
+            home,
+            packet: None,
+            operator_home: Some(dir.join("op")),
+            agov: vec![dir.join("work/.agov")],
+        }
+    }
+
+    #[test]
+    fn agov_folders_are_carved_out_of_the_working_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().canonicalize().unwrap();
+        let p = places(&dir);
+        let c = Profiles::built_in().confinement(0, &p, false).unwrap();
+        let paths: Vec<_> = c.grants.iter().map(|g| g.path.clone()).collect();
+        // The working tree is granted entry by entry, without .agov or the link to it.
+        assert!(!paths.contains(&p.work), "{paths:?}");
+        assert!(paths.contains(&p.work.join("src")));
+        assert!(paths.contains(&p.work.join("README.md")));
+        assert!(
+            !paths.iter().any(|g| g.starts_with(dir.join("work/.agov"))
+                && !g.starts_with(&p.out)
+                && !g.starts_with(&p.home)),
+            "{paths:?}"
+        );
+        // Its own folders are granted for writing, though they lie in agov's data.
+        assert!(c.grants.contains(&Grant {
+            path: p.out.clone(),
+            write: true
+        }));
+        assert!(c.grants.contains(&Grant {
+            path: p.home.clone(),
+            write: true
+        }));
+        // /etc is there, without /etc/shadow.
+        assert!(!paths.contains(&PathBuf::from("/etc/shadow")));
+        assert!(paths.iter().any(|g| g.starts_with("/etc")));
+    }
+
+    #[test]
+    fn a_tier_writes_only_its_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().canonicalize().unwrap();
+        let mut p = places(&dir);
+        p.agov = vec![dir.join("elsewhere")];
+        let t0 = Profiles::built_in().confinement(0, &p, false).unwrap();
+        assert!(t0.grants.contains(&Grant {
+            path: p.work.clone(),
+            write: false
+        }));
+        let t2 = Profiles::built_in().confinement(2, &p, false).unwrap();
+        assert!(t2.grants.contains(&Grant {
+            path: p.work.clone(),
+            write: true
+        }));
+    }
+
+    #[test]
+    fn an_agent_folder_holding_agov_data_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().canonicalize().unwrap();
+        let mut p = places(&dir);
+        p.out = dir.join("work");
+        let e = Profiles::built_in().confinement(0, &p, false).unwrap_err();
+        assert!(e.to_string().contains("which no agent may reach"), "{e}");
+    }
+}

@@ -1,0 +1,220 @@
+//! The launcher: the process between the governor and an agent.
+//!
+//! The governor starts `pipeline __sandbox CONFINEMENT -- PROGRAM ARGS…`
+//! (see [`crate::Sandbox::command`]). The launcher
+//!
+//! 1. dies with the governor (its parent-death signal is SIGTERM),
+//! 2. becomes a child subreaper, so nothing the agent forks escapes it,
+//! 3. builds the Landlock ruleset and starts the agent, which, between fork
+//!    and exec, sets its resource limits and `no_new_privs` and restricts
+//!    itself with the ruleset: from its first instruction the agent and all
+//!    it forks are confined, and scoped so that they cannot signal the
+//!    launcher or the governor,
+//! 4. waits. When the agent ends, or on SIGTERM/SIGINT/SIGHUP (revocation,
+//!    an interrupted governor), it kills every descendant left and exits
+//!    with the agent's status (128 + N for a signal).
+//!
+//! The launcher itself stays unconfined and single-threaded; it runs only
+//! agov's code.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::process::{Pid, Resource, Rlimit, Signal, WaitStatus, getpid, getppid, setrlimit};
+
+use crate::confine::Confinement;
+use crate::profile::Limits;
+use crate::tree;
+
+/// The first argument that makes a binary act as the launcher.
+pub const ARG: &str = "__sandbox";
+
+/// Exit status when the sandbox could not be set up (the agent never ran).
+pub const SETUP_FAILED: u8 = 69;
+
+/// Acts as the launcher when the process was started as one (its first
+/// argument is [`ARG`]); returns the exit code, or `None` otherwise.
+pub fn dispatch() -> Option<std::process::ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() != Some(std::ffi::OsStr::new(ARG)) {
+        return None;
+    }
+    let rest: Vec<OsString> = args.collect();
+    Some(std::process::ExitCode::from(main(rest)))
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("agov sandbox: {message}");
+    SETUP_FAILED
+}
+
+fn main(args: Vec<OsString>) -> u8 {
+    let Some((spec, rest)) = args.split_first() else {
+        return fail("no confinement given");
+    };
+    let Some(argv) = rest.strip_prefix(&[OsString::from("--")][..]) else {
+        return fail("expected `--` before the program");
+    };
+    let Some((program, program_args)) = argv.split_first() else {
+        return fail("no program to run");
+    };
+    let confinement: Confinement = match spec.to_str().map(serde_json::from_str) {
+        Some(Ok(c)) => c,
+        _ => return fail("the confinement is not valid JSON"),
+    };
+    // Die with the governor; if it is already gone, run nothing.
+    if rustix::process::set_parent_process_death_signal(Some(Signal::TERM)).is_err()
+        || getppid().is_none_or(|p| p.as_raw_nonzero().get() == 1)
+    {
+        return fail("the governor is gone");
+    }
+    if let Err(e) = rustix::process::set_child_subreaper(Some(getpid())) {
+        return fail(&format!("cannot become a subreaper: {e}"));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let Ok((wake_rx, wake_tx)) = UnixStream::pair() else {
+        return fail("cannot make a wake-up pipe");
+    };
+    let _ = wake_rx.set_nonblocking(true);
+    for sig in [
+        signal_hook::consts::SIGCHLD,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+    ] {
+        let registered = wake_tx
+            .try_clone()
+            .map_err(|e| e.to_string())
+            .and_then(|tx| {
+                signal_hook::low_level::pipe::register(sig, tx).map_err(|e| e.to_string())
+            });
+        if let Err(e) = registered {
+            return fail(&format!("cannot watch signal {sig}: {e}"));
+        }
+        if sig != signal_hook::consts::SIGCHLD
+            && signal_hook::flag::register(sig, Arc::clone(&stop)).is_err()
+        {
+            return fail(&format!("cannot watch signal {sig}"));
+        }
+    }
+    let ruleset = match crate::kernel::ruleset(&confinement) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(program_args);
+    let mut ruleset = Some(ruleset);
+    let limits = confinement.limits;
+    let best_effort = confinement.best_effort;
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs in the child between fork and exec. The
+    // launcher is single-threaded (signal-hook's registrations start no
+    // thread), so no lock can be held by another thread at fork; the closure
+    // makes system calls (prctl, setrlimit, landlock_restrict_self) and
+    // touches only values it owns.
+    unsafe {
+        cmd.pre_exec(move || confine_self(&mut ruleset, &limits, best_effort));
+    }
+    let child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                std::io::ErrorKind::NotFound => 127,
+                std::io::ErrorKind::PermissionDenied => 126,
+                _ => SETUP_FAILED,
+            };
+            eprintln!(
+                "agov sandbox: cannot start `{}`: {e}",
+                program.to_string_lossy()
+            );
+            return code;
+        }
+    };
+    let agent = i32::try_from(child.id()).unwrap_or(0);
+    // The status is read with waitpid below, not through `child`.
+    drop(child);
+    let status = supervise(agent, &stop, &wake_rx);
+    let _ = tree::kill_all(None, Duration::from_secs(5));
+    match status {
+        Some(s) => code_of(s),
+        // Stopped from outside before the agent ended.
+        None => 128 + 15,
+    }
+}
+
+/// Waits for the agent to end or for a stop; then kills whatever is left
+/// of its tree. Returns its status if it ended by itself.
+fn supervise(agent: i32, stop: &AtomicBool, wake: &UnixStream) -> Option<WaitStatus> {
+    let every = Timespec {
+        tv_sec: 0,
+        tv_nsec: 200_000_000,
+    };
+    loop {
+        if let Some(status) = tree::reap(Some(agent)) {
+            return tree::kill_all(None, Duration::from_secs(5)).or(Some(status));
+        }
+        if stop.load(Ordering::Relaxed) {
+            if let Some(p) = Pid::from_raw(agent) {
+                let _ = rustix::process::kill_process(p, Signal::KILL);
+            }
+            return tree::kill_all(Some(agent), Duration::from_secs(5));
+        }
+        let mut fds = [PollFd::new(wake, PollFlags::IN)];
+        let _ = poll(&mut fds, Some(&every));
+        let mut buf = [0u8; 64];
+        while matches!((&*wake).read(&mut buf), Ok(n) if n > 0) {}
+    }
+}
+
+fn code_of(s: WaitStatus) -> u8 {
+    if let Some(code) = s.exit_status() {
+        u8::try_from(code).unwrap_or(1)
+    } else if let Some(sig) = s.terminating_signal() {
+        u8::try_from(128 + sig).unwrap_or(255)
+    } else {
+        1
+    }
+}
+
+/// In the child, before exec: limits, then Landlock (which also sets
+/// `no_new_privs`), and death with the launcher.
+fn confine_self(
+    ruleset: &mut Option<landlock::RulesetCreated>,
+    limits: &Limits,
+    best_effort: bool,
+) -> std::io::Result<()> {
+    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    let limit = |r: Resource, v: Option<u64>| -> std::io::Result<()> {
+        if let Some(v) = v {
+            setrlimit(
+                r,
+                Rlimit {
+                    current: Some(v),
+                    maximum: Some(v),
+                },
+            )?;
+        }
+        Ok(())
+    };
+    limit(Resource::Nproc, limits.processes)?;
+    limit(Resource::Fsize, limits.file_size)?;
+    limit(Resource::Nofile, limits.open_files)?;
+    limit(Resource::Core, Some(0))?;
+    let Some(rs) = ruleset.take() else {
+        return Err(std::io::Error::other("the sandbox was already applied"));
+    };
+    let status = rs.restrict_self().map_err(std::io::Error::other)?;
+    if !best_effort && status.ruleset != landlock::RulesetStatus::FullyEnforced {
+        return Err(std::io::Error::other(
+            "Landlock is not fully enforced on this kernel",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! The kernel sandbox around every process an agent causes to run.
+//!
+//! An agent is untrusted code, so its tier is enforced by the kernel and
+//! not only by agov's rules: [`Profiles`] (from `policies/sandbox.toml`) say
+//! per tier which roots it may read and write, its TCP ports and its limits;
+//! [`Profiles::confinement`] fills a profile in with one agent's places,
+//! carving agov's own folders and the operator's credentials out of every
+//! root; [`Sandbox::command`] starts the agent through the [`launcher`],
+//! which confines it with Landlock before its first instruction and kills
+//! its whole process tree when it ends or is stopped.
+//!
+//! A kernel that cannot enforce a profile is an error ([`SandboxError::Unsupported`])
+//! unless the operator chose [`Mode::BestEffort`] or [`Mode::Off`]; callers
+//! record every run that is not fully confined.
+
+mod confine;
+mod error;
+pub mod kernel;
+pub mod launcher;
+pub mod profile;
+mod tree;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub use confine::{Confinement, Grant, Places};
+pub use error::SandboxError;
+pub use profile::{Limits, Network, Profiles};
+
+/// How strictly agents are confined (the `sandbox` setting).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Every right of the profile enforced, or the agent does not start.
+    #[default]
+    Enforce,
+    /// What this kernel can enforce; the rest is recorded as missing.
+    BestEffort,
+    /// No sandbox: agents run unconfined (recorded on every run).
+    Off,
+}
+
+impl Mode {
+    /// `enforce`, `best-effort` or `off`.
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "enforce" => Some(Mode::Enforce),
+            "best-effort" => Some(Mode::BestEffort),
+            "off" => Some(Mode::Off),
+            _ => None,
+        }
+    }
+
+    /// The setting's word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::BestEffort => "best-effort",
+            Mode::Off => "off",
+        }
+    }
+}
+
+/// The governor's side: how to confine the agents it starts.
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+    /// The mode.
+    pub mode: Mode,
+    /// The binary that acts as the [`launcher`] (the running `pipeline`).
+    pub launcher: PathBuf,
+    /// The per-tier profiles.
+    pub profiles: Profiles,
+}
+
+impl Sandbox {
+    /// The built-in profiles, launched through the running binary.
+    pub fn new(mode: Mode) -> Result<Sandbox, SandboxError> {
+        let launcher = std::env::current_exe()
+            .map_err(|e| SandboxError::Launcher(format!("cannot find the running binary: {e}")))?;
+        Ok(Sandbox {
+            mode,
+            launcher,
+            profiles: Profiles::built_in(),
+        })
+    }
+
+    /// The confinement of a tier-`tier` agent at `places`, checked against
+    /// this kernel; `None` when the sandbox is off.
+    pub fn prepare(&self, tier: u8, places: &Places) -> Result<Option<Confinement>, SandboxError> {
+        if self.mode == Mode::Off {
+            return Ok(None);
+        }
+        let c = self
+            .profiles
+            .confinement(tier, places, self.mode == Mode::BestEffort)?;
+        kernel::check(&c)?;
+        Ok(Some(c))
+    }
+
+    /// A command that runs `argv` confined by `c`. The caller sets its
+    /// environment, working directory and standard streams.
+    pub fn command(&self, c: &Confinement, argv: &[String]) -> Command {
+        let mut cmd = Command::new(&self.launcher);
+        cmd.arg(launcher::ARG)
+            .arg(serde_json::to_string(c).expect("a confinement always serialises"))
+            .arg("--")
+            .args(argv);
+        cmd
+    }
+}
