@@ -92,8 +92,10 @@ def messages():
     return _answer(request_id).get("data", [])
 
 
-def wait_for(predicate, what, timeout=60.0, every=0.2):
-    """Polls the blackboard until predicate(board) is true; heartbeats meanwhile."""
+def wait_for(predicate, what, timeout=60.0, every=0.7):
+    """Polls the blackboard until predicate(board) is true; heartbeats meanwhile.
+    Every read is a call: an agent that makes more than 100 a minute is
+    throttled, and revoked at 200."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         board = blackboard()

@@ -24,6 +24,33 @@ fn setup(env: &TestEnv, agent: &str, extra: &str, script: &str) {
     std::fs::write(dir.join(format!("{agent}.sh")), script).unwrap();
 }
 
+/// The files called `name` that agents wrote into their own output folders
+/// (agents may not write the working tree at T0), oldest first.
+fn agent_files(env: &TestEnv, name: &str) -> Vec<String> {
+    let runs = env.data().join("runs");
+    let mut found: Vec<_> = std::fs::read_dir(&runs)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("out").join(name))
+        .filter(|p| p.exists())
+        .collect();
+    assert!(
+        !found.is_empty(),
+        "no agent wrote {name} under {}",
+        runs.display()
+    );
+    found.sort_by_key(|p| p.metadata().unwrap().modified().unwrap());
+    found
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// The newest file called `name` an agent wrote into its output folder.
+fn agent_file(env: &TestEnv, name: &str) -> String {
+    agent_files(env, name).pop().unwrap()
+}
+
 fn run_agent(env: &TestEnv, agent: &str) -> crate::common::Run {
     env.sh(&format!(
         "\"$PIPELINE\" agent run --packet {agent}.json --json -- bash {agent}.sh"
@@ -141,7 +168,7 @@ fn an_agent_repeating_an_error_is_revoked_and_its_token_stops_working() {
             &env,
             "flaky",
             "",
-            r#"printf '%s' "$AGOV_TOKEN" > flaky.token
+            r#"printf '%s' "$AGOV_TOKEN" > "$AGOV_OUTPUT_DIR/flaky.token"
 echo '{"type":"phase","phase":"PREFLIGHT"}'
 for i in 1 2 3; do echo '{"type":"error","key":"timeout","message":"backend timed out"}'; done
 sleep 20"#,
@@ -152,7 +179,7 @@ sleep 20"#,
             r.json()["reason"].as_str().unwrap().contains("timeout"),
             "{name}"
         );
-        let token = std::fs::read_to_string(env.dir.path().join("flaky.token")).unwrap();
+        let token = agent_file(&env, "flaky.token");
         assert!(!token.is_empty());
         // The agent's own token no longer looks up (in OpenBao for the real case).
         let mut with_token = env.sh(&format!(
@@ -177,7 +204,7 @@ fn a_t0_agent_asking_for_a_t1_action_is_denied_and_ledgered() {
             "",
             r#"echo '{"type":"phase","phase":"PREFLIGHT"}'
 echo '{"type":"action","id":"w1","action":"write:sandbox/notes.txt"}'
-read -r answer; printf '%s' "$answer" > curious.answer
+read -r answer; printf '%s' "$answer" > "$AGOV_OUTPUT_DIR/curious.answer"
 echo '{"type":"phase","phase":"PLAN"}'; exit 4"#,
         );
         let r = run_agent(&env, "curious");
@@ -185,10 +212,8 @@ echo '{"type":"phase","phase":"PLAN"}'; exit 4"#,
             r.code, 1,
             "{name}: it failed on its own, it was not revoked: {r:?}"
         );
-        let answer: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(env.dir.path().join("curious.answer")).unwrap(),
-        )
-        .unwrap();
+        let answer: serde_json::Value =
+            serde_json::from_str(&agent_file(&env, "curious.answer")).unwrap();
         assert_eq!(answer["decision"], "deny", "{name}");
         assert!(
             answer["reason"].as_str().unwrap().contains("needs tier 1"),
@@ -308,7 +333,7 @@ fn a_t3_action_waits_for_a_recorded_human_approval_of_exactly_that_action() {
             r#","tier":3"#,
             r#"for p in PREFLIGHT PLAN EXECUTE; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
 echo '{"type":"action","id":"d1","action":"cmd:terraform apply -auto-approve"}'
-read -r answer; printf '%s\n' "$answer" >> deployer.answers
+read -r answer; printf '%s\n' "$answer" >> "$AGOV_OUTPUT_DIR/deployer.answers"
 for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done"#,
         );
         let early = run_agent(&env, "deployer");
@@ -322,8 +347,8 @@ for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}";
         .expect(0);
         run_agent(&env, "deployer").expect(0);
         let answers = || -> Vec<serde_json::Value> {
-            std::fs::read_to_string(env.dir.path().join("deployer.answers"))
-                .unwrap()
+            agent_files(&env, "deployer.answers")
+                .concat()
                 .lines()
                 .map(|l| serde_json::from_str(l).unwrap())
                 .collect()

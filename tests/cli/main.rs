@@ -8,6 +8,7 @@ mod bad_input;
 mod bugs;
 mod checkpoint;
 mod common;
+mod containment;
 mod faults;
 mod isolation;
 mod ledger;

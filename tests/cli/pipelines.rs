@@ -267,7 +267,7 @@ fn no_consensus_exits_2_and_the_fallbacks_work() {
         let (run, id2) = spawn(&env, "examples/plans/disagree.yaml");
         run.expect(2);
         let rerun = env.sh(&format!(
-            "STRICT_BETA_MAX_TODOS=100 \"$PIPELINE\" consensus fallback {id2} --action rerun_same --json"
+            "STRICT_BETA_MAX_TODOS=100 AGOV_AGENT_ENV=STRICT_BETA_MAX_TODOS \"$PIPELINE\" consensus fallback {id2} --action rerun_same --json"
         ));
         rerun.expect(0);
         let st = status(&env, &id2);
@@ -672,7 +672,7 @@ fn rerun_gamma_and_escalate_tier_start_a_new_round() {
         );
         assert_eq!(st["tally"]["rejected_by"], serde_json::json!(["beta"]));
         env.sh(&format!(
-            "STRICT_BETA_MAX_TODOS=100 \"$PIPELINE\" consensus fallback {id} --action rerun_gamma -q"
+            "STRICT_BETA_MAX_TODOS=100 AGOV_AGENT_ENV=STRICT_BETA_MAX_TODOS \"$PIPELINE\" consensus fallback {id} --action rerun_gamma -q"
         ))
         .expect(0);
         let st = status(&env, &id);

@@ -39,6 +39,9 @@ use crate::error::AgentError;
 /// The governor's environment variables an agent gets (when set); every
 /// other one is withheld.
 pub const PASSED: [&str; 6] = ["PATH", "LANG", "LANGUAGE", "TERM", "TZ", "NO_COLOR"];
+/// The variable in which an operator names more variables to pass on
+/// (comma-separated; `AGOV_*` and `VAULT_*` never pass).
+pub const AGENT_ENV: &str = "AGOV_AGENT_ENV";
 /// How often the lock and heartbeat are refreshed while the agent is quiet.
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 /// How often the revocation list is read while the agent runs.
@@ -165,10 +168,16 @@ fn spawn(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .env_clear();
+    let chosen = std::env::var(AGENT_ENV).unwrap_or_default();
+    let chosen: Vec<&str> = chosen
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !n.starts_with("AGOV_") && !n.starts_with("VAULT_"))
+        .collect();
     for (name, value) in std::env::vars_os() {
         let passed = name
             .to_str()
-            .is_some_and(|n| PASSED.contains(&n) || n.starts_with("LC_"));
+            .is_some_and(|n| PASSED.contains(&n) || n.starts_with("LC_") || chosen.contains(&n));
         if passed {
             cmd.env(name, value);
         }
@@ -385,6 +394,7 @@ fn handle(
                 "a read of the blackboard or messages from an agent that is not in a pipeline",
             );
         };
+        run.count_call()?;
         let data = c.read(*what, section.as_deref())?;
         let line = serde_json::to_string(&Answer {
             kind: "answer".into(),

@@ -28,6 +28,70 @@ pub struct AgentPlaces<'p> {
     pub home: &'p Path,
     /// Its packet file.
     pub packet: Option<&'p Path>,
+    /// Its command line.
+    pub argv: &'p [String],
+}
+
+/// A PATH folder such as `/root/.cargo/bin` or `/root/.pyenv/shims` stands
+/// for its toolchain's folder (`/root/.cargo`), whose programs it runs.
+fn toolchain_root(dir: PathBuf) -> PathBuf {
+    let named =
+        |p: &Path, f: &dyn Fn(&str) -> bool| p.file_name().and_then(|n| n.to_str()).is_some_and(f);
+    match dir.parent() {
+        Some(parent)
+            if named(&dir, &|n| n == "bin" || n == "shims")
+                && named(parent, &|n| n.starts_with('.') && n.len() > 1) =>
+        {
+            parent.to_path_buf()
+        }
+        _ => dir,
+    }
+}
+
+/// The folders of the program and of the existing files `argv` names,
+/// relative to `work` (the program also through PATH), and the folders of
+/// PATH itself, so that the operator's tools run: a PATH folder inside the
+/// operator's HOME counts as its top folder there (`~/.pyenv/shims` is
+/// `~/.pyenv`, whose shims run what it holds), one elsewhere as its
+/// [`toolchain_root`].
+fn program_folders(argv: &[String], work: &Path, operator_home: Option<&Path>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).filter_map(|d| d.canonicalize().ok()) {
+        let dir = match operator_home.and_then(|h| dir.strip_prefix(h).ok().map(|rest| (h, rest))) {
+            Some((home, rest)) => match rest.components().next() {
+                Some(top) => home.join(top),
+                // HOME itself on PATH is not a toolchain.
+                None => continue,
+            },
+            None => toolchain_root(dir),
+        };
+        if !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
+    for (i, arg) in argv.iter().enumerate().take(16) {
+        let file = if arg.contains('/') {
+            Some(work.join(arg))
+        } else if i == 0 {
+            std::env::var_os("PATH").and_then(|path| {
+                std::env::split_paths(&path)
+                    .map(|d| d.join(arg))
+                    .find(|p| p.is_file())
+            })
+        } else {
+            None
+        };
+        if let Some(dir) = file
+            .filter(|f| f.is_file())
+            .and_then(|f| f.canonicalize().ok())
+            .and_then(|f| f.parent().map(Path::to_path_buf))
+            && !out.contains(&dir)
+        {
+            out.push(dir);
+        }
+    }
+    out
 }
 
 impl Containment {
@@ -47,8 +111,10 @@ impl Containment {
         tier: u8,
         at: &AgentPlaces<'_>,
     ) -> Result<Option<(Sandbox, Confinement)>, SandboxError> {
+        let work = std::path::absolute(at.work).unwrap_or_else(|_| at.work.to_path_buf());
         let places = Places {
-            work: std::path::absolute(at.work).unwrap_or_else(|_| at.work.to_path_buf()),
+            program: program_folders(at.argv, &work, self.operator_home.as_deref()),
+            work,
             out: at.out.to_path_buf(),
             home: at.home.to_path_buf(),
             packet: at.packet.map(Path::to_path_buf),

@@ -22,6 +22,9 @@ use crate::records::{RunEnd, ViolationRecord, Writer};
 pub const LOCK_TTL: Duration = Duration::from_secs(30);
 /// How long a heartbeat key lives.
 const HEARTBEAT_TTL: Duration = Duration::from_secs(120);
+/// How long a throttled agent's answer waits (so that it makes at most
+/// 100 calls a minute).
+pub const THROTTLE: Duration = Duration::from_millis(600);
 /// Most entries kept in a handoff's `tried`.
 const MAX_TRIED: usize = 20;
 
@@ -66,6 +69,8 @@ pub enum Outcome {
     Revoked {
         /// Why.
         reason: String,
+        /// For a CRITICAL violation, which revokes its whole pipeline.
+        critical: bool,
         /// What it left.
         handoff: Box<Handoff>,
     },
@@ -100,6 +105,7 @@ pub struct Run<'a> {
     token_renewed: std::time::Instant,
     pipeline: Option<String>,
     watch: Watch,
+    throttled: bool,
     outcome: Option<Outcome>,
 }
 
@@ -195,6 +201,7 @@ impl<'a> Run<'a> {
             token_renewed: std::time::Instant::now(),
             pipeline: under.pipeline.map(str::to_string),
             watch: Watch::new(now),
+            throttled: false,
             outcome: None,
         };
         let packet_json = serde_json::to_vec(&run.packet).unwrap_or_default();
@@ -600,10 +607,36 @@ impl<'a> Run<'a> {
                 &format!("requested `{action}`, {reason}"),
             )?;
         }
-        if let Some(Verdict::Revoke { reason }) = self.watch.call(agov_core::time::now_us()) {
-            self.end_revoked("trigger", "high", &reason)?;
-        }
+        self.count_call()?;
         Ok(decision)
+    }
+
+    /// One call of the agent's to the governor (an action request, a read):
+    /// above [`MAX_CALLS_PER_MINUTE`](agov_governance::triggers::MAX_CALLS_PER_MINUTE)
+    /// it is throttled (the answer waits [`THROTTLE`]; the first time is
+    /// ledgered as `agent.throttled`), and revoked if it goes on at twice that.
+    pub fn count_call(&mut self) -> Result<(), AgentError> {
+        if self.outcome.is_some() {
+            return Ok(());
+        }
+        match self.watch.call(agov_core::time::now_us()) {
+            Some(Verdict::Revoke { reason }) => self.end_revoked("trigger", "high", &reason),
+            Some(Verdict::RateLimit { calls }) => {
+                if !self.throttled {
+                    self.throttled = true;
+                    let e = self
+                        .event("agent.throttled")
+                        .with("calls_per_minute", calls);
+                    self.ledger.append(&e)?;
+                }
+                std::thread::sleep(THROTTLE);
+                Ok(())
+            }
+            _ => {
+                self.throttled = false;
+                Ok(())
+            }
+        }
     }
 
     /// The agent called out (a model, an API): counted for the rate trigger
@@ -836,6 +869,7 @@ impl<'a> Run<'a> {
         )?;
         self.outcome = Some(Outcome::Revoked {
             reason: detail.to_string(),
+            critical: severity == "critical",
             handoff: Box::new(handoff),
         });
         Ok(())

@@ -153,7 +153,10 @@ fn skipping_plan_revokes_on_the_first_violation_with_a_handoff_naming_the_phase(
         started.elapsed() < Duration::from_secs(10),
         "the agent is killed, not waited for"
     );
-    let Some(Outcome::Revoked { reason, handoff }) = run.outcome() else {
+    let Some(Outcome::Revoked {
+        reason, handoff, ..
+    }) = run.outcome()
+    else {
         panic!("{:?}", run.outcome())
     };
     assert!(

@@ -100,7 +100,9 @@ fn an_endpoint_that_keeps_failing_spends_the_budget_and_revokes() {
     fake.push((0..10).map(|_| Reply::status(503)));
     let (_dir, outcome) = run_llm(&fake, "");
     match outcome {
-        Some(Outcome::Revoked { reason, handoff }) => {
+        Some(Outcome::Revoked {
+            reason, handoff, ..
+        }) => {
             assert!(reason.contains("llm-unavailable"), "{reason}");
             assert!(!reason.contains(KEY));
             assert_eq!(handoff.last_phase.as_str(), "EXECUTE");

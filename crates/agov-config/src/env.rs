@@ -57,6 +57,9 @@ pub const VAULT_CACERT: &str = "VAULT_CACERT";
 pub const VAULT_NAMESPACE: &str = "VAULT_NAMESPACE";
 /// Disables colour when set to anything (`--color` wins over it).
 pub const NO_COLOR: &str = "NO_COLOR";
+/// More variables an agent gets from the governor's environment, by name
+/// (comma-separated; `AGOV_*` and `VAULT_*` never pass).
+pub const AGOV_AGENT_ENV: &str = "AGOV_AGENT_ENV";
 /// The agents' kernel sandbox: enforce (default) | best-effort | off.
 pub const AGOV_SANDBOX: &str = "AGOV_SANDBOX";
 /// XDG base directory for configuration (default `~/.config`).
@@ -84,6 +87,10 @@ pub const ALL: &[(&str, &str)] = &[
         "what to log on stderr: LEVEL or TARGET=LEVEL,… (overrides -v/-q)",
     ),
     (AGOV_LOG_FORMAT, "log lines: human (default) | json"),
+    (
+        AGOV_AGENT_ENV,
+        "more variables agents get, by name: NAME,NAME (AGOV_* and VAULT_* never pass)",
+    ),
     (
         AGOV_SANDBOX,
         "agents' kernel sandbox: enforce (default) | best-effort | off (both recorded on every run)",

@@ -64,7 +64,7 @@ pub struct Watch {
     errors: Window,
     calls: Window,
     last_progress_us: i64,
-    rate_limited: bool,
+    limited_since_us: Option<i64>,
 }
 
 impl Watch {
@@ -89,25 +89,30 @@ impl Watch {
         })
     }
 
-    /// The agent called out (an action request, an LLM call).
+    /// The agent called the governor (an action request, a read, an LLM
+    /// call): above the limit it is to be throttled ([`Verdict::RateLimit`]);
+    /// still above it after a minute of throttling, revoked.
     pub fn call(&mut self, now_us: i64) -> Option<Verdict> {
         let n = self.calls.record(now_us);
+        // Hysteresis: throttling ends once the rate is well below the limit.
+        if n <= MAX_CALLS_PER_MINUTE * 9 / 10 {
+            self.limited_since_us = None;
+        }
         if n <= MAX_CALLS_PER_MINUTE {
-            self.rate_limited = false;
             return None;
         }
-        if self.rate_limited && n > MAX_CALLS_PER_MINUTE * 2 {
+        let since = *self.limited_since_us.get_or_insert(now_us);
+        if now_us - since > MINUTE_US {
             return Some(Verdict::Revoke {
                 reason: format!(
-                    "{n} calls in the last minute, still above {MAX_CALLS_PER_MINUTE} after rate limiting"
+                    "more than {MAX_CALLS_PER_MINUTE} calls a minute for over a minute, throttled all along"
                 ),
             });
         }
-        self.rate_limited = true;
         Some(Verdict::RateLimit { calls: n })
     }
 
-    /// Checks for an agent that stopped making progress.
+    /// Periodic check: no progress for more than 60 s revokes.
     pub fn tick(&mut self, now_us: i64) -> Option<Verdict> {
         let idle = now_us - self.last_progress_us;
         (idle > STUCK_US).then(|| Verdict::Revoke {
@@ -161,13 +166,32 @@ mod tests {
     fn call_floods_are_rate_limited_then_revoked() {
         let mut w = Watch::new(0);
         let mut verdicts = Vec::new();
-        for i in 0..250 {
-            if let Some(v) = w.call(i * 100_000) {
-                verdicts.push(v);
+        // Ten calls a second: throttled from the 101st (10 s), revoked once
+        // that has gone on for a minute.
+        let mut revoked_at = None;
+        for i in 0..1000 {
+            match w.call(i * 100_000) {
+                Some(Verdict::Revoke { .. }) => {
+                    revoked_at = Some(i);
+                    break;
+                }
+                Some(v) => verdicts.push(v),
+                None => {}
             }
         }
         assert!(matches!(verdicts[0], Verdict::RateLimit { calls: 101 }));
-        assert!(matches!(verdicts.last(), Some(Verdict::Revoke { .. })));
+        assert_eq!(revoked_at, Some(701));
+        // A burst that calms down is throttled, never revoked.
+        let mut w = Watch::new(0);
+        for i in 0..150 {
+            w.call(i * 100_000);
+        }
+        for i in 0..100 {
+            assert!(
+                !matches!(w.call(20 * S + i * 2 * S), Some(Verdict::Revoke { .. })),
+                "call {i}"
+            );
+        }
         assert!(matches!(
             w.critical("wrote /etc/passwd"),
             Verdict::RevokeAll { .. }

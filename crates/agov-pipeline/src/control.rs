@@ -36,15 +36,7 @@ pub fn revoke(
             detail: "it has ended; its token was revoked when it did".into(),
         });
     }
-    env.tokens.revoke_accessor(&st.token.accessor)?;
-    let flag = json!({"by": env.actor, "reason": reason, "at_us": agov_core::time::now_us()});
-    env.store
-        .set(&k.pipeline(id, "revoke"), flag.to_string().as_bytes(), None)?;
-    ledger.append(
-        &event(env, &st, "pipeline.revoke")
-            .with("reason", reason)
-            .with("token_accessor", st.token.accessor.as_str()),
-    )?;
+    flag_revoked(env, ledger, &st, reason)?;
     // Nobody drives it: settle it here.
     if let Ok(lease) = Lease::take(env, &k, id) {
         let result = (|| {
@@ -66,6 +58,44 @@ pub fn revoke(
         result?;
     }
     Ok(st)
+}
+
+/// Revokes the pipeline's token (and with it every agent token under it)
+/// and raises the flag its driver stops on within a quarter second.
+fn flag_revoked(
+    env: &Env<'_>,
+    ledger: &mut Ledger,
+    st: &PipelineState,
+    reason: &str,
+) -> Result<(), PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    env.tokens.revoke_accessor(&st.token.accessor)?;
+    let flag = json!({"by": env.actor, "reason": reason, "at_us": agov_core::time::now_us()});
+    env.store.set(
+        &k.pipeline(&st.id, "revoke"),
+        flag.to_string().as_bytes(),
+        None,
+    )?;
+    ledger.append(
+        &event(env, st, "pipeline.revoke")
+            .with("reason", reason)
+            .with("token_accessor", st.token.accessor.as_str()),
+    )?;
+    Ok(())
+}
+
+/// A CRITICAL violation by one of its agents revokes the whole pipeline:
+/// its token, every agent token under it, and (through the driver, which
+/// stops every agent) the pipeline itself, which ends FAILED with exit 3.
+pub fn revoke_for_critical(
+    env: &Env<'_>,
+    ledger: &mut Ledger,
+    id: &str,
+    reason: &str,
+) -> Result<(), PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    let st = state::load(env.store, &k, id)?;
+    flag_revoked(env, ledger, &st, &format!("critical violation: {reason}"))
 }
 
 /// What to do after a consensus failure.

@@ -26,6 +26,9 @@ pub struct Places {
     pub home: PathBuf,
     /// Its packet (`{packet}`), if it has one.
     pub packet: Option<PathBuf>,
+    /// The folders of its program and of the files its command line names
+    /// (`{program}`): a script outside the working tree stays readable.
+    pub program: Vec<PathBuf>,
     /// The operator's HOME, which `~` in the profiles stands for.
     pub operator_home: Option<PathBuf>,
     /// agov's own folders and files (config, data, ledger, seals): never reachable.
@@ -37,8 +40,21 @@ pub struct Places {
 pub struct Grant {
     /// The path (resolved).
     pub path: PathBuf,
-    /// May it write there (create, remove, truncate), not only read and execute.
-    pub write: bool,
+    /// What it may do there.
+    pub access: Access,
+}
+
+/// What an agent may do beneath a granted path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// List directories only: a folder carved around a hidden path stays
+    /// listable (its entries' names), though the hidden path's contents are not.
+    List,
+    /// Read and execute.
+    Read,
+    /// Also write, create, remove, truncate.
+    Write,
 }
 
 /// Everything the launcher needs to confine one agent.
@@ -87,26 +103,32 @@ impl Profiles {
             }
         }
         let mut grants = Vec::new();
-        for (roots, write) in [(&profile.read, false), (&profile.write, true)] {
+        for (roots, access) in [
+            (&profile.read, Access::Read),
+            (&profile.write, Access::Write),
+        ] {
             for root in roots {
                 for path in self.expand(root, places)? {
                     match path {
                         // The agent's own places are granted as they are,
                         // also when they lie inside agov's data folder.
-                        Place::Own(p) => push(&mut grants, resolve(&p), write),
+                        Place::Own(p) => push(&mut grants, resolve(&p), access),
                         Place::Shared(p) => {
                             let Ok(real) = p.canonicalize() else { continue };
-                            carve(&real, &hidden, write, &mut grants, 0);
+                            carve(&real, &hidden, access, &mut grants, 0);
                         }
                     }
                 }
             }
         }
-        for (devices, write) in [(&self.devices_rw, true), (&self.devices_ro, false)] {
+        for (devices, access) in [
+            (&self.devices_rw, Access::Write),
+            (&self.devices_ro, Access::Read),
+        ] {
             for d in devices {
                 let p = PathBuf::from(d);
                 if p.exists() {
-                    push(&mut grants, p, write);
+                    push(&mut grants, p, access);
                 }
             }
         }
@@ -131,9 +153,10 @@ impl Profiles {
             "{out}" => vec![Place::Own(places.out.clone())],
             "{home}" => vec![Place::Own(places.home.clone())],
             "{packet}" => places.packet.iter().cloned().map(Place::Own).collect(),
+            "{program}" => places.program.iter().cloned().map(Place::Shared).collect(),
             other if other.starts_with('{') => {
                 return Err(SandboxError::Profile(format!(
-                    "unknown place `{other}`: use {{work}}, {{out}}, {{home}}, {{sandbox}}, {{system}} or {{packet}}"
+                    "unknown place `{other}`: use {{work}}, {{out}}, {{home}}, {{sandbox}}, {{system}}, {{packet}} or {{program}}"
                 )));
             }
             other => vec![Place::Shared(other.into())],
@@ -151,23 +174,25 @@ fn resolve(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// A grant on `path`; a write grant replaces a read grant of the same path.
-fn push(grants: &mut Vec<Grant>, path: PathBuf, write: bool) {
+/// A grant on `path`; the wider access wins when the path is granted twice.
+fn push(grants: &mut Vec<Grant>, path: PathBuf, access: Access) {
     match grants.iter_mut().find(|g| g.path == path) {
-        Some(g) => g.write |= write,
-        None => grants.push(Grant { path, write }),
+        Some(g) => g.access = g.access.max(access),
+        None => grants.push(Grant { path, access }),
     }
 }
 
 /// Grants `root` without the hidden paths inside it.
-fn carve(root: &Path, hidden: &[PathBuf], write: bool, grants: &mut Vec<Grant>, depth: u32) {
+fn carve(root: &Path, hidden: &[PathBuf], access: Access, grants: &mut Vec<Grant>, depth: u32) {
     if hidden.iter().any(|h| root.starts_with(h)) {
         return;
     }
     if !hidden.iter().any(|h| h.starts_with(root)) {
-        push(grants, root.to_path_buf(), write);
+        push(grants, root.to_path_buf(), access);
         return;
     }
+    // The folder stays listable; what it holds is granted entry by entry.
+    push(grants, root.to_path_buf(), Access::List);
     // Some hidden path lies inside: grant the entries beside it. Deep
     // nesting is not followed (a hostile tree of links could loop).
     let Ok(entries) = std::fs::read_dir(root) else {
@@ -180,7 +205,7 @@ fn carve(root: &Path, hidden: &[PathBuf], write: bool, grants: &mut Vec<Grant>, 
         let Ok(real) = entry.path().canonicalize() else {
             continue;
         };
-        carve(&real, hidden, write, grants, depth + 1);
+        carve(&real, hidden, access, grants, depth + 1);
     }
 }
 
@@ -203,6 +228,7 @@ mod tests {
             out,
             home,
             packet: None,
+            program: Vec::new(),
             operator_home: Some(dir.join("op")),
             agov: vec![dir.join("work/.agov")],
         }
@@ -216,7 +242,10 @@ mod tests {
         let c = Profiles::built_in().confinement(0, &p, false).unwrap();
         let paths: Vec<_> = c.grants.iter().map(|g| g.path.clone()).collect();
         // The working tree is granted entry by entry, without .agov or the link to it.
-        assert!(!paths.contains(&p.work), "{paths:?}");
+        assert!(c.grants.contains(&Grant {
+            path: p.work.clone(),
+            access: Access::List
+        }));
         assert!(paths.contains(&p.work.join("src")));
         assert!(paths.contains(&p.work.join("README.md")));
         assert!(
@@ -228,14 +257,18 @@ mod tests {
         // Its own folders are granted for writing, though they lie in agov's data.
         assert!(c.grants.contains(&Grant {
             path: p.out.clone(),
-            write: true
+            access: Access::Write
         }));
         assert!(c.grants.contains(&Grant {
             path: p.home.clone(),
-            write: true
+            access: Access::Write
         }));
         // /etc is there, without /etc/shadow.
         assert!(!paths.contains(&PathBuf::from("/etc/shadow")));
+        assert!(c.grants.contains(&Grant {
+            path: "/etc".into(),
+            access: Access::List
+        }));
         assert!(paths.iter().any(|g| g.starts_with("/etc")));
     }
 
@@ -248,12 +281,12 @@ mod tests {
         let t0 = Profiles::built_in().confinement(0, &p, false).unwrap();
         assert!(t0.grants.contains(&Grant {
             path: p.work.clone(),
-            write: false
+            access: Access::Read
         }));
         let t2 = Profiles::built_in().confinement(2, &p, false).unwrap();
         assert!(t2.grants.contains(&Grant {
             path: p.work.clone(),
-            write: true
+            access: Access::Write
         }));
     }
 

@@ -9,7 +9,7 @@ use landlock::{
     PathFd, Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, Scope,
 };
 
-use crate::confine::Confinement;
+use crate::confine::{Access as Grants, Confinement};
 use crate::error::SandboxError;
 use crate::profile::Network;
 
@@ -50,10 +50,10 @@ pub fn ruleset(c: &Confinement) -> Result<RulesetCreated, SandboxError> {
             // Gone since the confinement was made: nothing to grant.
             continue;
         };
-        let mut access: BitFlags<AccessFs> = if g.write {
-            all
-        } else {
-            AccessFs::from_read(FS_ABI)
+        let mut access: BitFlags<AccessFs> = match g.access {
+            Grants::Write => all,
+            Grants::Read => AccessFs::from_read(FS_ABI),
+            Grants::List => AccessFs::ReadDir.into(),
         };
         if std::fs::metadata(&g.path).is_ok_and(|m| !m.is_dir()) {
             access &= AccessFs::from_file(FS_ABI);

@@ -23,7 +23,7 @@ mod tree;
 use std::path::PathBuf;
 use std::process::Command;
 
-pub use confine::{Confinement, Grant, Places};
+pub use confine::{Access, Confinement, Grant, Places};
 pub use error::SandboxError;
 pub use profile::{Limits, Network, Profiles};
 

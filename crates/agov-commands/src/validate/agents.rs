@@ -100,6 +100,7 @@ fn spec(
                 out: &out,
                 home: &home,
                 packet: None,
+                argv: &[],
             },
         )
         .map_err(|e| e.to_string())?;

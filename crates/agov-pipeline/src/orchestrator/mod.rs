@@ -1243,6 +1243,7 @@ fn run_agent(
                 out: &output_dir,
                 home: &home,
                 packet: Some(&packet_path),
+                argv: &job.spec.command,
             };
             let confined = match env.containment.confine(run.tier.number(), &places) {
                 Ok(c) => c,
@@ -1291,6 +1292,17 @@ fn run_agent(
                 Some(&mut desk),
             )?;
         }
+    }
+    if let Some(Outcome::Revoked {
+        reason,
+        critical: true,
+        ..
+    }) = run.outcome()
+    {
+        let reason = format!("{role}: {reason}");
+        drop(run);
+        crate::control::revoke_for_critical(env, &mut ledger, &pipeline, &reason)?;
+        return Ok((SlotStatus::Revoked, Some(reason)));
     }
     Ok(match run.outcome() {
         Some(Outcome::Completed { .. }) => (SlotStatus::Completed, None),

@@ -141,6 +141,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
                     out: &out,
                     home: &home,
                     packet: Some(&packet_path),
+                    argv: &args.command,
                 },
             );
             let confined = match confined {
@@ -179,9 +180,9 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     drop(run);
     let (word, reason, handoff, promoted) = match &outcome {
         Some(Outcome::Completed { promoted }) => ("completed", None, None, *promoted),
-        Some(Outcome::Revoked { reason, handoff }) => {
-            ("revoked", Some(reason.clone()), Some(handoff.clone()), None)
-        }
+        Some(Outcome::Revoked {
+            reason, handoff, ..
+        }) => ("revoked", Some(reason.clone()), Some(handoff.clone()), None),
         Some(Outcome::Failed { reason, handoff }) => {
             ("failed", Some(reason.clone()), Some(handoff.clone()), None)
         }

@@ -1,0 +1,457 @@
+//! A hostile agent cannot exceed its tier: escape attempts run as real
+//! agents (`pipeline agent run`) at T0, T1 and T2, on the embedded default
+//! and against OpenBao + Redis. The kernel sandbox refuses them; afterwards
+//! nothing outside the tier's roots changed and no token above the tier
+//! exists. These tests need Linux Landlock (ABI 6): where it is missing they
+//! fail, saying so.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::common::{TestEnv, bin};
+
+fn both() -> Vec<(&'static str, TestEnv)> {
+    let embedded = TestEnv::new();
+    let mut real = crate::ledger_vault::vault_env();
+    real.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("AGOV_TENANT", &agov_testkit::unique("t"));
+    vec![("embedded", embedded), ("openbao+redis", real)]
+}
+
+/// Fails with a hint where the kernel cannot confine agents.
+fn require_landlock(env: &TestEnv) {
+    let probe = env.sh(
+        r#"printf '%s\n' '{"agent_id":"probe","task_id":"probe","objective":"probe"}' > probe.json
+           "$PIPELINE" agent run --packet probe.json -- true"#,
+    );
+    assert!(
+        !probe.stderr.contains("cannot enforce"),
+        "this kernel cannot run agov's tier sandbox: {}\nhint: agov's containment tests need Linux \
+         Landlock ABI 6 (Linux 6.12+, landlock in the lsm= boot list)",
+        probe.stderr
+    );
+}
+
+/// Promotes `agent` to `tier` as the operator (below T3 no approval is needed).
+fn promote(env: &TestEnv, agent: &str, tier: u8) {
+    if tier > 0 {
+        env.run(
+            "pipeline",
+            &["agents", "promote", agent, "--to", &tier.to_string()],
+        )
+        .expect(0);
+    }
+}
+
+const PHASES_IN: &str = r#"
+say() { printf '%s\n' "$1"; }
+for p in PREFLIGHT PLAN EXECUTE; do say "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+escaped() { echo "ESCAPED: $1" >&2; }
+"#;
+const PHASES_OUT: &str = r#"
+for p in VERIFY PACKAGE REPORT; do say "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+"#;
+
+/// The escape attempts, as a bash agent. Each prints `ESCAPED: what` on
+/// stderr if it got through, `allowed: what` for what its tier may do.
+fn attempts(env: &TestEnv, outside: &Path, redis_port: u16) -> String {
+    let home = env.home();
+    let data = env.data();
+    let pipeline = bin("pipeline");
+    format!(
+        r#"{PHASES_IN}
+# Writes outside the output folder.
+touch {outside}/written 2>/dev/null && escaped "write outside the working tree"
+touch ./src/in-work 2>/dev/null && echo "allowed: write the working tree" >&2
+touch ./sandbox/in-sandbox 2>/dev/null && echo "allowed: write the sandbox folder" >&2
+touch "$AGOV_OUTPUT_DIR/deliverable" && echo "allowed: write the output folder" >&2
+# agov's databases, keys, seals and config.
+for f in {data}/agov.db {data}/runtime.db {data}/tokens.db {data}/pipeline-token.key {data}/ledger.seals {home}/config.toml; do
+  cat "$f" >/dev/null 2>&1 && escaped "read $f"
+  [ -e "$f" ] && echo >> "$f" 2>/dev/null && escaped "append to $f"
+done
+# The operator's credentials.
+cat {op}/.vault-token >/dev/null 2>&1 && escaped "read ~/.vault-token"
+cat {op}/.ssh/id_ed25519 >/dev/null 2>&1 && escaped "read ~/.ssh/id_ed25519"
+cat /etc/shadow >/dev/null 2>&1 && escaped "read /etc/shadow"
+# Governance through the pipeline binary, with agov's folder named.
+AGOV_HOME={home} {pipeline} agents promote "$AGOV_AGENT_ID" --to 4 --approve >/dev/null 2>&1 && escaped "promote itself"
+AGOV_HOME={home} {pipeline} token issue --tier 4 >/dev/null 2>&1 && escaped "issue a T4 token"
+AGOV_HOME={home} {pipeline} agents revoke victim --reason x >/dev/null 2>&1 && escaped "revoke another agent"
+# The network: Redis (and any TCP) from a tier without it.
+(exec 3<>/dev/tcp/127.0.0.1/{redis_port}) 2>/dev/null && escaped "connect to Redis on {redis_port}"
+# Other processes: the launcher's and the governor's environment, signals.
+cat /proc/$PPID/environ >/dev/null 2>&1 && escaped "read the launcher's environment"
+kill -0 $PPID 2>/dev/null && escaped "signal the launcher"
+# Its own environment holds nothing of agov's.
+env | grep -E '^(AGOV_HOME|AGOV_CONFIG|AGOV_VAULT|AGOV_RUNTIME|AGOV_LLM|AGOV_PIPELINE_BIN)' >&2 && escaped "agov settings in the environment"
+say '{{"type":"artifact","name":"deliverable"}}'
+{PHASES_OUT}"#,
+        outside = outside.display(),
+        data = data.display(),
+        home = home.display(),
+        op = env.dir.path().display(),
+        pipeline = pipeline.display(),
+    )
+}
+
+#[test]
+fn escape_attempts_are_refused_at_every_tier_on_both_backends() {
+    let redis_port = agov_testkit::shared_redis().port;
+    for (name, env) in both() {
+        require_landlock(&env);
+        let outside = tempfile::tempdir().unwrap();
+        let dir = env.dir.path();
+        std::fs::create_dir_all(dir.join("sandbox")).unwrap();
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join(".ssh")).unwrap();
+        std::fs::write(dir.join(".ssh/id_ed25519"), "secret key").unwrap();
+        std::fs::write(dir.join(".vault-token"), "s.operator-token").unwrap();
+        env.run("ledger", &["note", "-m", "a ledger to attack"])
+            .expect(0);
+        for tier in [0u8, 1, 2] {
+            let agent = format!("hostile-t{tier}");
+            promote(&env, &agent, tier);
+            std::fs::write(
+                dir.join(format!("{agent}.json")),
+                format!(
+                    r#"{{"agent_id":"{agent}","task_id":"task-{agent}","objective":"escape","deliverables":["deliverable"]}}"#
+                ),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join(format!("{agent}.sh")),
+                attempts(&env, outside.path(), redis_port),
+            )
+            .unwrap();
+            let _ = std::fs::remove_file(dir.join("src/in-work"));
+            let _ = std::fs::remove_file(dir.join("sandbox/in-sandbox"));
+            let before = std::fs::read(env.data().join("agov.db")).unwrap().len();
+            let r = env.sh(&format!(
+                "\"$PIPELINE\" agent run --packet {agent}.json --json -- bash {agent}.sh"
+            ));
+            assert_eq!(
+                r.code, 0,
+                "{name} T{tier}: the agent should complete\n{}",
+                r.stderr
+            );
+            assert!(
+                !r.stderr.contains("ESCAPED"),
+                "{name} T{tier}: an escape got through:\n{}",
+                r.stderr
+            );
+            // What its tier may do, it can.
+            assert!(
+                r.stderr.contains("allowed: write the output folder"),
+                "{name} T{tier}: {}",
+                r.stderr
+            );
+            assert_eq!(
+                r.stderr.contains("allowed: write the working tree"),
+                tier >= 2,
+                "{name} T{tier}: {}",
+                r.stderr
+            );
+            assert_eq!(
+                r.stderr.contains("allowed: write the sandbox folder"),
+                tier >= 1,
+                "{name} T{tier}: {}",
+                r.stderr
+            );
+            // Nothing outside changed, and the operator's files are intact.
+            assert!(
+                crate::common::files_under(outside.path()).is_empty(),
+                "{name} T{tier}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(dir.join(".vault-token")).unwrap(),
+                "s.operator-token"
+            );
+            assert!(std::fs::read(env.data().join("agov.db")).unwrap().len() >= before);
+            // It was not promoted, and no token above its tier exists.
+            let show = env
+                .run("pipeline", &["agents", "show", &agent, "--json"])
+                .expect(0)
+                .json();
+            assert_eq!(
+                show["agent"]["tier"],
+                u64::from(tier),
+                "{name} T{tier}: {show}"
+            );
+            let issued = env
+                .run("ledger", &["query", "--action", "token.issue", "--json"])
+                .expect(0)
+                .json();
+            assert!(
+                issued
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["detail"]["tier"] != 4),
+                "{name} T{tier}: a T4 token was issued: {issued}"
+            );
+        }
+        // The victim of the revoke attempt is not on the revocation list.
+        let revocations = env
+            .run("pipeline", &["revocations", "--json"])
+            .expect(0)
+            .json();
+        assert!(
+            !revocations.to_string().contains("victim"),
+            "{name}: {revocations}"
+        );
+    }
+}
+
+/// The pid a background process of the agent wrote to `file`, once it has.
+fn wait_for_pid(file: &Path) -> i32 {
+    let start = Instant::now();
+    loop {
+        if let Some(pid) = std::fs::read_to_string(file)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+        {
+            return pid;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no pid in {}",
+            file.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn alive(pid: i32) -> bool {
+    // A zombie has no command line left.
+    std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| !c.is_empty())
+}
+
+#[test]
+fn a_grandchild_that_calls_setsid_dies_with_its_agent() {
+    for (name, env) in both() {
+        require_landlock(&env);
+        let dir = env.dir.path();
+        let script = format!(
+            r#"{PHASES_IN}
+setsid bash -c 'echo $$ > "$AGOV_OUTPUT_DIR/grandchild.pid"; exec sleep 300' </dev/null >/dev/null 2>&1 &
+( bash -c 'sleep 300' </dev/null >/dev/null 2>&1 & echo $! > "$AGOV_OUTPUT_DIR/orphan.pid" ) &
+sleep 0.3
+cp "$AGOV_OUTPUT_DIR"/*.pid {dir}/ 2>/dev/null || true
+{PHASES_OUT}"#,
+            dir = dir.display()
+        );
+        std::fs::write(
+            dir.join("runaway.json"),
+            r#"{"agent_id":"runaway","task_id":"t-runaway","objective":"outlive"}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.join("runaway.sh"), script).unwrap();
+        // The agent may not write the working tree at T0: read the pids from its output folder.
+        let r = env.sh("\"$PIPELINE\" agent run --packet runaway.json --json -- bash runaway.sh");
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let run_id = r.json()["run_id"].as_str().unwrap().to_string();
+        let out = env.data().join("runs").join(&run_id).join("out");
+        for f in ["grandchild.pid", "orphan.pid"] {
+            let pid = wait_for_pid(&out.join(f));
+            let start = Instant::now();
+            while alive(pid) && start.elapsed() < Duration::from_secs(1) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            assert!(!alive(pid), "{name}: {f} ({pid}) outlived its agent");
+        }
+    }
+}
+
+#[test]
+fn a_chatty_agent_is_stopped_within_a_second_of_its_revocation_and_recorded_revoked() {
+    for (name, env) in both() {
+        require_landlock(&env);
+        let dir = env.dir.path();
+        let script = format!(
+            r#"{PHASES_IN}
+( exec sleep 300 ) & echo $! > "$AGOV_OUTPUT_DIR/child.pid"
+while true; do say '{{"type":"heartbeat","note":"still here"}}'; done
+"#
+        );
+        std::fs::write(
+            dir.join("chatty.json"),
+            r#"{"agent_id":"chatty","task_id":"t-chatty","objective":"talk"}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.join("chatty.sh"), script).unwrap();
+        let mut cmd = std::process::Command::new(bin("pipeline"));
+        cmd.args([
+            "agent",
+            "run",
+            "--packet",
+            "chatty.json",
+            "--json",
+            "--",
+            "bash",
+            "chatty.sh",
+        ])
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.vars().iter().map(|(k, v)| (k, v)))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+        let child = cmd.spawn().unwrap();
+        // Its run folder appears once it started.
+        let runs = env.data().join("runs");
+        let start = Instant::now();
+        let out = loop {
+            if let Some(e) = std::fs::read_dir(&runs).ok().and_then(|mut d| d.next()) {
+                let out = e.unwrap().path().join("out");
+                if out.join("child.pid").exists() {
+                    break out;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{name}: the agent did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let pid = wait_for_pid(&out.join("child.pid"));
+        env.run(
+            "pipeline",
+            &["agents", "revoke", "chatty", "--reason", "stop talking"],
+        )
+        .expect(0);
+        let revoked_at = Instant::now();
+        let output = child.wait_with_output().unwrap();
+        let took = revoked_at.elapsed();
+        assert!(
+            took < Duration::from_secs(2),
+            "{name}: the run went on {took:?} after its revocation"
+        );
+        let start = Instant::now();
+        while alive(pid) && start.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!alive(pid), "{name}: its child outlived the revocation");
+        assert_eq!(output.status.code(), Some(3), "{name}");
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(doc["outcome"], "revoked", "{name}: {doc}");
+        let show = env
+            .run("pipeline", &["agents", "show", "chatty", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(show["agent"]["compliant_runs"], 0, "{name}: {show}");
+        assert_eq!(show["agent"]["streak"], 0, "{name}: {show}");
+    }
+}
+
+#[test]
+fn sandbox_off_is_recorded_on_every_run() {
+    let mut env = TestEnv::new();
+    env.set("AGOV_SANDBOX", "off");
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("free.json"),
+        r#"{"agent_id":"free","task_id":"t-free","objective":"x"}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("free.sh"), format!("{PHASES_IN}{PHASES_OUT}")).unwrap();
+    env.sh("\"$PIPELINE\" agent run --packet free.json -- bash free.sh")
+        .expect(0);
+    let q = env
+        .run(
+            "ledger",
+            &["query", "--action", "agent.unconfined", "--json"],
+        )
+        .expect(0);
+    assert_eq!(q.json().as_array().unwrap().len(), 1, "{}", q.stdout);
+    let mut bad = TestEnv::new();
+    bad.set("AGOV_SANDBOX", "sometimes");
+    std::fs::write(
+        bad.dir.path().join("x.json"),
+        r#"{"agent_id":"x","task_id":"t","objective":"x"}"#,
+    )
+    .unwrap();
+    let r = bad
+        .sh("\"$PIPELINE\" agent run --packet x.json -- true")
+        .expect(64);
+    assert!(
+        r.stderr.contains("enforce, best-effort or off"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_critical_violation_revokes_every_agent_and_the_pipeline_token() {
+    for (name, env) in both() {
+        require_landlock(&env);
+        let dir = env.dir.path();
+        std::fs::write(
+            dir.join("critical.yaml"),
+            "name: critical\nobjective: one agent asks for what its packet forbids\ntier: 0\ntimeout: 2m\n\
+             agents:\n  alpha:\n    command: [bash, alpha.sh]\n    forbidden: [\"cmd:rm *\"]\n  \
+             beta:\n    command: [bash, beta.sh]\nconsensus:\n  required: [alpha, beta]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("alpha.sh"),
+            format!(
+                r#"{PHASES_IN}
+sleep 1
+say '{{"type":"action","id":"a1","action":"cmd:rm -rf /srv/data"}}'
+read -r answer
+sleep 30
+"#
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("beta.sh"),
+            format!(
+                r#"{PHASES_IN}
+( exec sleep 300 ) & echo $! > "$AGOV_OUTPUT_DIR/child.pid"
+while true; do say '{{"type":"heartbeat"}}'; sleep 0.1; done
+"#
+            ),
+        )
+        .unwrap();
+        let start = Instant::now();
+        let r = env.sh("\"$PIPELINE\" spawn --plan critical.yaml --json");
+        assert_eq!(r.code, 3, "{name}: {}\n{}", r.stdout, r.stderr);
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{name}: took {:?}",
+            start.elapsed()
+        );
+        let lines = r.json_lines();
+        let st = &lines.last().unwrap()["pipeline"];
+        assert_eq!(st["status"], "FAILED", "{name}: {st}");
+        assert_eq!(st["agents"]["alpha"]["status"], "revoked", "{name}: {st}");
+        assert_ne!(st["agents"]["beta"]["status"], "completed", "{name}: {st}");
+        let id = st["id"].as_str().unwrap();
+        // Beta's process tree is gone.
+        let child = env.data().join("pipelines").join(id);
+        let pid_file = std::fs::read_dir(&child)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path().join("child.pid"))
+            .find(|p| p.exists())
+            .expect("beta wrote its child's pid");
+        let pid = wait_for_pid(&pid_file);
+        assert!(!alive(pid), "{name}: beta's child outlived the revocation");
+        // The pipeline token was revoked for the critical violation, and with it every agent token.
+        let revoke = env
+            .run(
+                "ledger",
+                &["query", "--action", "pipeline.revoke", "--json"],
+            )
+            .expect(0)
+            .json();
+        assert!(
+            revoke.to_string().contains("critical violation"),
+            "{name}: {revoke}"
+        );
+        let accessor = st["token"]["accessor"].as_str().unwrap();
+        env.run("pipeline", &["token", "lookup", accessor])
+            .expect(3);
+    }
+}
