@@ -80,6 +80,11 @@ AGOV_HOME={home} {pipeline} token issue --tier 4 >/dev/null 2>&1 && escaped "iss
 AGOV_HOME={home} {pipeline} agents revoke victim --reason x >/dev/null 2>&1 && escaped "revoke another agent"
 # The network: Redis (and any TCP) from a tier without it.
 (exec 3<>/dev/tcp/127.0.0.1/{redis_port}) 2>/dev/null && escaped "connect to Redis on {redis_port}"
+if [ "$AGOV_TIER" -lt 2 ]; then
+  (echo x > /dev/udp/127.0.0.1/{redis_port}) 2>/dev/null && escaped "send a UDP datagram"
+  python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)' 2>/dev/null && escaped "open a UDP socket"
+  python3 -c 'import socket; socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)' 2>/dev/null || escaped "(a Unix socket should still open)"
+fi
 # Other processes: the launcher's and the governor's environment, signals.
 cat /proc/$PPID/environ >/dev/null 2>&1 && escaped "read the launcher's environment"
 kill -0 $PPID 2>/dev/null && escaped "signal the launcher"
@@ -301,11 +306,14 @@ while true; do say '{{"type":"heartbeat","note":"still here"}}'; done
         let runs = env.data().join("runs");
         let start = Instant::now();
         let out = loop {
-            if let Some(e) = std::fs::read_dir(&runs).ok().and_then(|mut d| d.next()) {
-                let out = e.unwrap().path().join("out");
-                if out.join("child.pid").exists() {
-                    break out;
-                }
+            let found = std::fs::read_dir(&runs)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path().join("out"))
+                .find(|out| out.join("child.pid").exists());
+            if let Some(out) = found {
+                break out;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(10),
@@ -454,4 +462,56 @@ while true; do say '{{"type":"heartbeat"}}'; sleep 0.1; done
         env.run("pipeline", &["token", "lookup", accessor])
             .expect(3);
     }
+}
+
+#[test]
+fn an_unconfined_installation_is_a_warning_in_the_briefing_and_a_failed_check() {
+    let mut env = TestEnv::new();
+    env.run("ledger", &["note", "-m", "x"]).expect(0);
+    let fine = env.run("checkpoint", &["load", "--json"]).expect(0).json();
+    assert_eq!(fine["warnings"], serde_json::json!([]));
+    let phase = env.run("validate-phases", &["--phase", "3", "--json"]);
+    assert!(
+        phase
+            .stdout
+            .contains("agents run in their tier's kernel sandbox"),
+        "{}",
+        phase.stdout
+    );
+    let checks = phase.json()["checks"].clone();
+    let sandbox = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "agents run in their tier's kernel sandbox")
+        .unwrap()
+        .clone();
+    assert_eq!(sandbox["outcome"], "passed", "{sandbox}");
+    env.set("AGOV_SANDBOX", "off");
+    let briefing = env.run("checkpoint", &["load"]).expect(0);
+    assert!(
+        briefing
+            .stdout
+            .contains("warning: agents run with sandbox = \"off\""),
+        "{}",
+        briefing.stdout
+    );
+    let phase = env
+        .run("validate-phases", &["--phase", "3", "--json"])
+        .json();
+    let sandbox = phase["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "agents run in their tier's kernel sandbox")
+        .unwrap()
+        .clone();
+    assert_eq!(sandbox["outcome"], "failed", "{sandbox}");
+    assert!(
+        sandbox["detail"]
+            .as_str()
+            .unwrap()
+            .contains("agents run unconfined"),
+        "{sandbox}"
+    );
 }

@@ -5,10 +5,11 @@
 //!
 //! 1. dies with the governor (its parent-death signal is SIGTERM),
 //! 2. becomes a child subreaper, so nothing the agent forks escapes it,
-//! 3. builds the Landlock ruleset and starts the agent, which, between fork
-//!    and exec, sets its resource limits and `no_new_privs` and restricts
-//!    itself with the ruleset: from its first instruction the agent and all
-//!    it forks are confined, and scoped so that they cannot signal the
+//! 3. builds the Landlock ruleset (and, for a tier without network, a
+//!    seccomp filter against non-TCP sockets) and starts the agent, which,
+//!    between fork and exec, sets its resource limits and `no_new_privs` and
+//!    restricts itself with both: from its first instruction the agent and
+//!    all it forks are confined, and scoped so that they cannot signal the
 //!    launcher or the governor,
 //! 4. waits. When the agent ends, or on SIGTERM/SIGINT/SIGHUP (revocation,
 //!    an interrupted governor), it kills every descendant left and exits
@@ -108,6 +109,10 @@ fn main(args: Vec<OsString>) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+    let sockets = match crate::kernel::socket_filter(&confinement) {
+        Ok(f) => f,
+        Err(e) => return fail(&e.to_string()),
+    };
     let mut cmd = Command::new(program);
     cmd.args(program_args);
     let mut ruleset = Some(ruleset);
@@ -120,7 +125,7 @@ fn main(args: Vec<OsString>) -> u8 {
     // makes system calls (prctl, setrlimit, landlock_restrict_self) and
     // touches only values it owns.
     unsafe {
-        cmd.pre_exec(move || confine_self(&mut ruleset, &limits, best_effort));
+        cmd.pre_exec(move || confine_self(&mut ruleset, sockets.as_deref(), &limits, best_effort));
     }
     let child = match cmd.spawn() {
         Ok(c) => c,
@@ -187,6 +192,7 @@ fn code_of(s: WaitStatus) -> u8 {
 /// `no_new_privs`), and death with the launcher.
 fn confine_self(
     ruleset: &mut Option<landlock::RulesetCreated>,
+    sockets: Option<&[seccompiler::sock_filter]>,
     limits: &Limits,
     best_effort: bool,
 ) -> std::io::Result<()> {
@@ -215,6 +221,10 @@ fn confine_self(
         return Err(std::io::Error::other(
             "Landlock is not fully enforced on this kernel",
         ));
+    }
+    // After Landlock, which set no_new_privs, as seccomp requires.
+    if let Some(filter) = sockets {
+        seccompiler::apply_filter(filter).map_err(std::io::Error::other)?;
     }
     Ok(())
 }

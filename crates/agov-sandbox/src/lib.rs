@@ -18,6 +18,7 @@ mod error;
 pub mod kernel;
 pub mod launcher;
 pub mod profile;
+mod seccomp;
 mod tree;
 
 use std::path::PathBuf;

@@ -27,6 +27,8 @@ struct Briefing {
     /// Why the gates could not be read (the runtime store is down).
     #[serde(skip_serializing_if = "Option::is_none")]
     pending_gates_error: Option<String>,
+    /// What weakens governance right now (agents running unconfined).
+    warnings: Vec<String>,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -55,12 +57,20 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Ok(g) => (g, None),
         Err(e) => (Vec::new(), Some(e)),
     };
+    let mut warnings = Vec::new();
+    if settings.sandbox.value != "enforce" {
+        warnings.push(format!(
+            "agents run with sandbox = \"{}\" ({}): not fully confined, and every run says so in the ledger",
+            settings.sandbox.value, settings.sandbox.source
+        ));
+    }
     let briefing = Briefing {
         checkpoint,
         since,
         now,
         pending_gates,
         pending_gates_error,
+        warnings,
     };
     if ctx.json() {
         return ctx.out.json(&briefing);
@@ -94,6 +104,9 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     if let Some(e) = &briefing.pending_gates_error {
         ctx.out.line(&format!("now: gates unknown ({e})"))?;
+    }
+    for w in &briefing.warnings {
+        ctx.out.line(&format!("warning: {w}"))?;
     }
     Ok(())
 }

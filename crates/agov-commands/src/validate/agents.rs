@@ -137,6 +137,43 @@ fn run_script(
     Ok((outcome, accessor))
 }
 
+/// Phase 3: agents run confined. A sandbox the operator turned off, or one
+/// this kernel cannot fully enforce, fails the check (it never passes silently).
+pub(super) fn check_sandbox(settings: &Settings, phase: &mut Phase) {
+    let name = "agents run in their tier's kernel sandbox";
+    let result = (|| -> Result<(), String> {
+        let containment = backends::containment(settings).map_err(|e| e.message().to_string())?;
+        if containment.mode() == agov_sandbox::Mode::Off {
+            return Err(format!(
+                "sandbox = \"off\" ({}): agents run unconfined",
+                settings.sandbox.source
+            ));
+        }
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let strict = agov_sandbox::Sandbox {
+            mode: agov_sandbox::Mode::Enforce,
+            ..containment.sandbox.clone()
+        };
+        let places = agov_sandbox::Places {
+            work: dir.path().to_path_buf(),
+            out: dir.path().to_path_buf(),
+            home: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        for tier in 0..=4 {
+            strict.prepare(tier, &places).map_err(|e| {
+                if containment.mode() == agov_sandbox::Mode::BestEffort {
+                    format!("sandbox = \"best-effort\": {e}")
+                } else {
+                    e.to_string()
+                }
+            })?;
+        }
+        Ok(())
+    })();
+    phase.check(name, result);
+}
+
 /// Phase 3: a scripted agent through every phase.
 pub(super) fn check_execution(settings: &Settings, scratch: &str, phase: &mut Phase) {
     let Some(mut b) = open(settings, phase) else {

@@ -208,7 +208,10 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
         match n {
             1 => foundation::check(&settings, &mut phase),
             2 => secrets::check(&settings, &mut phase),
-            3 => agents::check_execution(&settings, &scratch, &mut phase),
+            3 => {
+                agents::check_sandbox(&settings, &mut phase);
+                agents::check_execution(&settings, &scratch, &mut phase);
+            }
             4 => agents::check_revocation(&settings, &scratch, &mut phase),
             5 => checkpointing::check(&settings, &scratch, &mut phase),
             6 => orchestration::check(&settings, &scratch, &mut phase),
