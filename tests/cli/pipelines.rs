@@ -835,3 +835,46 @@ fn a_stored_plan_built_from_templates_runs_by_id() {
         assert_eq!(rm.as_array().unwrap().len(), 2, "{name}: {rm}");
     }
 }
+
+#[test]
+fn a_detached_pipeline_keeps_the_global_flags_of_its_spawn() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    // A config file of its own (with a data folder of its own) and a tenant
+    // given as flags only: the background driver must use both.
+    let cfg = env.dir.path().join("elsewhere.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "data_dir = \"{}\"\n",
+            env.dir.path().join("other-data").display()
+        ),
+    )
+    .unwrap();
+    let cfg = cfg.display().to_string();
+    let out = env
+        .sh(&format!(
+            "\"$PIPELINE\" --config {cfg} --tenant acme spawn --plan examples/plans/quickstart.yaml --detach --json"
+        ))
+        .expect(0)
+        .json();
+    let id = out["id"].as_str().unwrap().to_string();
+    let mut st = Value::Null;
+    wait_for(
+        "the background driver to finish",
+        Duration::from_secs(60),
+        || {
+            st = env
+                .run(
+                    "pipeline",
+                    &[
+                        "--config", &cfg, "--tenant", "acme", "status", &id, "--json",
+                    ],
+                )
+                .expect(0)
+                .json();
+            st["status"] == "COMPLETED" || st["status"] == "FAILED"
+        },
+    );
+    assert_eq!(st["status"], "COMPLETED", "{st}");
+}

@@ -29,7 +29,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let keys = Keyspace::new(&b.settings.tenant.value);
     let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
     if args.detach {
-        let log = spawn::detach(&b, &args.id, &args.metrics)?;
+        let log = spawn::detach(&b, &ctx.global, &args.id, &args.metrics)?;
         ctx.out.line(&args.id)?;
         ctx.hint(&format!(
             "continuing in the background (log {})",

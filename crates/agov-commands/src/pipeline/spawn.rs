@@ -61,9 +61,12 @@ pub(super) fn llm_for(
     Ok(Some(crate::backends::llm_settings(&b.settings, &env)?))
 }
 
-/// Starts `pipeline continue ID` in the background, logging to the runs folder.
+/// Starts `pipeline continue ID` in the background, logging to the runs
+/// folder, with every global setting of this command (config, tenant,
+/// project, log format and verbosity); the environment is inherited.
 pub(super) fn detach(
     b: &Backends,
+    global: &agov_cli::GlobalArgs,
     id: &str,
     metrics: &metrics::FileArg,
 ) -> Result<PathBuf, CliError> {
@@ -84,6 +87,25 @@ pub(super) fn detach(
         .map_err(|e| CliError::io("cannot open the log twice", e))?;
     let mut continue_cmd = std::process::Command::new(exe);
     continue_cmd.args(["continue", id]);
+    if let Some(config) = &global.config {
+        let config =
+            std::path::absolute(config).map_err(|e| CliError::io("cannot resolve --config", e))?;
+        continue_cmd.arg("--config").arg(config);
+    }
+    for (flag, value) in [("--tenant", &global.tenant), ("--project", &global.project)] {
+        if let Some(v) = value {
+            continue_cmd.arg(flag).arg(v);
+        }
+    }
+    if let Some(format) = global.log_format {
+        continue_cmd.arg("--log-format").arg(match format {
+            agov_cli::LogFormat::Human => "human",
+            agov_cli::LogFormat::Json => "json",
+        });
+    }
+    for _ in 0..global.verbose {
+        continue_cmd.arg("-v");
+    }
     if let Some(path) = &metrics.metrics_file {
         let path = std::path::absolute(path)
             .map_err(|e| CliError::io("cannot resolve --metrics-file", e))?;
@@ -136,7 +158,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let id = st.id.clone();
     if args.detach {
         drop(metrics_file);
-        let log = detach(&b, &id, &args.metrics)?;
+        let log = detach(&b, &ctx.global, &id, &args.metrics)?;
         if ctx.json() {
             ctx.out
                 .json(&serde_json::json!({"id": id, "status": st.status.as_str(), "log": log}))?;

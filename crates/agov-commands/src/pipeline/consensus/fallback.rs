@@ -76,7 +76,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         return view::finish(ctx, &st);
     }
     if args.detach {
-        let log = spawn::detach(&b, &args.id, &args.metrics)?;
+        let log = spawn::detach(&b, &ctx.global, &args.id, &args.metrics)?;
         ctx.out.line(&args.id)?;
         ctx.hint(&format!(
             "round {} runs in the background (log {})",
