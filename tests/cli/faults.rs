@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::common::TestEnv;
 use crate::pipelines::{
-    background_exit_code, board, slow_plan, spawn_in_background, status, wait_for, with_examples,
+    background_exit_code, board, events, slow_plan, spawn_in_background, status, wait_for,
+    with_examples,
 };
 
 #[test]
@@ -30,6 +31,10 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
         },
     );
     let before = board(&env, &id);
+    let accessor = status(&env, &id)["token"]["accessor"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     redis.stop();
     // While it is down, the tools say so: exit 69 with a hint.
@@ -42,6 +47,9 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
     let rc = background_exit_code(&env);
     let err = std::fs::read_to_string(env.dir.path().join("spawn.err")).unwrap();
     assert_eq!(rc, 69, "{err}");
+    // No live credentials after the failure: its token went with its driver.
+    env.run("pipeline", &["token", "lookup", &accessor])
+        .expect(3);
 
     redis.restart();
     // Its state survived; once the dead driver's lease lapses, continue finishes it.
@@ -55,6 +63,10 @@ fn redis_restarted_mid_pipeline_loses_and_duplicates_nothing_and_continue_finish
         st["agents"]["alpha"]["attempts"], 1,
         "alpha is not run again"
     );
+    // It went on with a fresh token, and the ledger says why.
+    assert_ne!(st["token"]["accessor"], accessor.as_str());
+    assert_eq!(events(&env, &id, "pipeline.token_revoked").len(), 1);
+    assert_eq!(events(&env, &id, "pipeline.token_reissued").len(), 1);
     let b = board(&env, &id);
     let solutions = b["solutions"].as_array().unwrap();
     let by = |role: &str| solutions.iter().filter(|e| e["by"] == role).count();

@@ -878,3 +878,49 @@ fn a_detached_pipeline_keeps_the_global_flags_of_its_spawn() {
     );
     assert_eq!(st["status"], "COMPLETED", "{st}");
 }
+
+#[test]
+fn gc_revokes_the_token_of_a_pipeline_waiting_for_a_fallback_and_a_rerun_gets_a_fresh_one() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let (run, id) = spawn(&env, "examples/plans/disagree.yaml");
+        run.expect(2);
+        let accessor = status(&env, &id)["token"]["accessor"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        env.run("pipeline", &["token", "lookup", &accessor])
+            .expect(0);
+        let collected = env.run("pipeline", &["gc", "--json"]).expect(0).json();
+        let mine: Vec<&Value> = collected
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["pipeline"] == id.as_str())
+            .collect();
+        assert_eq!(mine.len(), 1, "{name}: {collected}");
+        assert_eq!(mine[0]["revoked"], true, "{name}");
+        assert_eq!(mine[0]["status"], "CONSENSUS_FAILED", "{name}");
+        env.run("pipeline", &["token", "lookup", &accessor])
+            .expect(3);
+        // Nothing left to collect: a second run is a no-op.
+        let again = env.run("pipeline", &["gc", "--json"]).expect(0).json();
+        assert!(
+            !again.to_string().contains(&id),
+            "{name}: collected twice: {again}"
+        );
+        // A rerun works, with a fresh token that is recorded.
+        env.sh(&format!(
+            "STRICT_BETA_MAX_TODOS=100 AGOV_AGENT_ENV=STRICT_BETA_MAX_TODOS \"$PIPELINE\" consensus fallback {id} --action rerun_same -q"
+        ))
+        .expect(0);
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "COMPLETED", "{name}: {st}");
+        assert_ne!(st["token"]["accessor"], accessor.as_str(), "{name}");
+        assert_eq!(
+            events(&env, &id, "pipeline.token_revoked").len(),
+            1,
+            "{name}"
+        );
+    }
+}

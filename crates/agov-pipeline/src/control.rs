@@ -98,6 +98,61 @@ pub fn revoke_for_critical(
     flag_revoked(env, ledger, &st, &format!("critical violation: {reason}"))
 }
 
+/// What [`gc`] did with one pipeline's token.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Collected {
+    /// The pipeline.
+    pub pipeline: String,
+    /// Its status.
+    pub status: String,
+    /// Why its token had to go.
+    pub reason: String,
+    /// Whether the token authority revoked it (false: it did not answer;
+    /// the next `gc` tries again).
+    pub revoked: bool,
+}
+
+/// Revokes the tokens nothing should hold any more: those of settled
+/// pipelines (COMPLETED, FAILED, CONSENSUS_FAILED) and of pipelines whose
+/// driver is gone (their lease lapsed). Each pipeline token takes every
+/// agent token issued under it along. A pipeline resumed later
+/// (`pipeline continue`, a fallback) gets a fresh token. Fit for cron.
+pub fn gc(env: &Env<'_>) -> Result<Vec<Collected>, PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    let mut out = Vec::new();
+    for st in state::list(env.store, &k)? {
+        let reason = if st.status.is_settled() {
+            format!("it is {}", st.status)
+        } else if env
+            .store
+            .lock_owner(&k.pipeline(&st.id, "lease"))?
+            .is_none()
+        {
+            format!("it is {} and its driver is gone", st.status)
+        } else {
+            continue;
+        };
+        match env.tokens.lookup_accessor(&st.token.accessor) {
+            Err(agov_tokens::TokenError::Invalid) => continue,
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
+        }
+        let revoked = crate::orchestrator::revoke_after_failure(
+            env,
+            &st.id,
+            &st.token.accessor,
+            &format!("pipeline gc: {reason}"),
+        );
+        out.push(Collected {
+            pipeline: st.id.clone(),
+            status: st.status.to_string(),
+            reason,
+            revoked,
+        });
+    }
+    Ok(out)
+}
+
 /// What to do after a consensus failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fallback {

@@ -6,6 +6,7 @@ mod approve;
 mod blackboard;
 mod consensus;
 mod errors;
+mod gc;
 mod handoff;
 mod list;
 mod logs;
@@ -89,6 +90,7 @@ enum Command {
     Status(status::Args),
     Watch(watch::Args),
     Revoke(revoke::Args),
+    Gc(gc::Args),
     Approve(approve::Args),
     /// Votes and the tally of a pipeline; fallbacks after a consensus failure
     #[command(subcommand)]
@@ -130,6 +132,7 @@ pub fn main() -> ExitCode {
         Command::Status(a) => status::run(a, ctx),
         Command::Watch(a) => watch::run(a, ctx),
         Command::Revoke(a) => revoke::run(a, ctx),
+        Command::Gc(a) => gc::run(a, ctx),
         Command::Approve(a) => approve::run(a, ctx),
         Command::Consensus(c) => consensus::run(c, ctx),
         Command::Blackboard(a) => blackboard::run(a, ctx),

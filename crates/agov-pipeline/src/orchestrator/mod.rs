@@ -269,6 +269,7 @@ pub fn drive(
         return Ok(st);
     }
     let lease = Lease::take(env, &k, id)?;
+    let accessor = st.token.accessor.clone();
     let result = (|| {
         let st = state::load(env.store, &k, id)?;
         let ledger = Ledger::open(&env.ledger_path, true)?;
@@ -286,7 +287,31 @@ pub fn drive(
         Ok(book.state)
     })();
     lease.release(env);
+    if let Err(e) = &result {
+        revoke_after_failure(env, id, &accessor, &format!("its driver failed: {e}"));
+    }
     result
+}
+
+/// No live credentials after a failure: revokes the pipeline's token (and
+/// with it every agent token issued under it) as soon as the token
+/// authority answers, and says so in the ledger. A `pipeline continue`
+/// later issues a fresh token ([`Book::ensure_token`]); where the authority
+/// does not answer now, `pipeline gc` revokes it later.
+pub fn revoke_after_failure(env: &Env<'_>, id: &str, accessor: &str, reason: &str) -> bool {
+    match env.tokens.revoke_accessor(accessor) {
+        Ok(()) | Err(agov_tokens::TokenError::Invalid) => {
+            if let Ok(mut ledger) = Ledger::open(&env.ledger_path, true) {
+                let _ = ledger.append(
+                    &event(env, id, "pipeline.token_revoked")
+                        .with("reason", reason)
+                        .with("token_accessor", accessor),
+                );
+            }
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// The lease on one pipeline.
@@ -505,6 +530,11 @@ impl Book<'_, '_> {
                 );
             }
         };
+        let token = if resumed {
+            self.ensure_token(token)?
+        } else {
+            token
+        };
         let board = Board::new(self.env.store, k.clone(), &self.id);
         let signals = Mutex::new(Signals {
             complexity: self.state.complexity,
@@ -545,6 +575,40 @@ impl Book<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// A resumed pipeline whose token was revoked after a failure (by its
+    /// failing driver or `pipeline gc`, not by `pipeline revoke`, whose flag
+    /// stops it) gets a fresh one of its tier, sealed like the first.
+    fn ensure_token(&mut self, token: Secret) -> Result<Secret, PipelineError> {
+        match self.env.tokens.lookup(&token) {
+            Err(agov_tokens::TokenError::Invalid) => {}
+            Err(e) => return Err(e.into()),
+            Ok(_) => return Ok(token),
+        }
+        let revoked_by_person = self
+            .env
+            .store
+            .get(&keys(self.env).pipeline(&self.id, "revoke"))?
+            .is_some();
+        if revoked_by_person {
+            return Ok(token);
+        }
+        let tier = Tier::from_number(self.state.tier).unwrap_or(Tier::Observer);
+        let fresh = issue_token(self.env, &self.id, tier)?;
+        let now = agov_core::time::now_us();
+        let old = std::mem::replace(&mut self.state.token.accessor, fresh.accessor.clone());
+        self.state.token.expires_us = now + fresh.ttl.as_micros() as i64;
+        self.state.token.renewals = 0;
+        self.state.token.renewed_us = None;
+        self.state.token.revoked_us = None;
+        self.save()?;
+        let e = self
+            .event("pipeline.token_reissued")
+            .with("old_accessor", old)
+            .with("token_accessor", fresh.accessor.as_str());
+        self.record(e)?;
+        Ok(fresh.token)
     }
 
     fn fail(
