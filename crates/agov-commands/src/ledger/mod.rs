@@ -1,9 +1,10 @@
-//! `ledger`: query, tail, export and verify the audit ledger.
+//! `ledger`: note, query, tail, export, seal and verify the audit ledger.
 
 mod export;
 mod note;
 mod query;
 mod seal;
+pub mod seals;
 mod show;
 mod tail;
 mod verify;
