@@ -512,6 +512,61 @@ fn verify_warns_without_triggers_or_seals_and_strict_fails() {
     );
 }
 
+/// Issues and revokes a token by hand; returns its accessor. The ledger then
+/// holds only the accessor's HMAC, the same in both events.
+pub fn accessor_reaches_the_ledger_only_as_its_hmac(env: &TestEnv) -> String {
+    let issued = env
+        .run("pipeline", &["token", "issue", "--tier", "0", "--json"])
+        .expect(0)
+        .json();
+    let accessor = issued["accessor"].as_str().unwrap().to_string();
+    env.run("pipeline", &["token", "revoke", &accessor])
+        .expect(0);
+    let export = env.run("ledger", &["export"]).expect(0).stdout;
+    assert!(
+        !export.contains(&accessor),
+        "the accessor reached the ledger: {export}"
+    );
+    let hmac = env.run("ledger", &["hmac", &accessor]).expect(0).stdout;
+    let hmac = hmac.trim();
+    assert!(
+        hmac.starts_with("hmac-sha256:") && hmac.len() == 12 + 64,
+        "{hmac}"
+    );
+    let by_stdin = env.run_with_stdin(
+        "ledger",
+        &["hmac", "-", "--json"],
+        Some(accessor.as_bytes()),
+    );
+    assert_eq!(by_stdin.expect(0).json()["hmac"], hmac);
+    let events = env
+        .run("ledger", &["query", "--action", "token.*", "--json"])
+        .expect(0)
+        .json();
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["detail"]["accessor"] == hmac)
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["token.issue", "token.revoke"], "{events}");
+    accessor
+}
+
+#[test]
+fn token_accessors_reach_the_ledger_only_as_their_hmac() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::new();
+    note(&env, "no accessor, no key");
+    let key = env.data().join("ledger-hmac.key");
+    assert!(!key.exists(), "the key is created on first use");
+    accessor_reaches_the_ledger_only_as_its_hmac(&env);
+    assert_eq!(std::fs::metadata(&key).unwrap().mode() & 0o777, 0o600);
+    env.run("ledger", &["verify"]).expect(0);
+    env.run("ledger", &["hmac", ""]).expect(64);
+}
+
 #[test]
 fn export_to_a_file_is_whole_and_private() {
     use std::os::unix::fs::MetadataExt;

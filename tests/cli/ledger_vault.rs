@@ -315,6 +315,22 @@ fn the_seal_key_of_older_versions_is_still_verified() {
 }
 
 #[test]
+fn with_vault_the_hmac_key_of_token_accessors_lives_in_vault() {
+    let env = vault_env();
+    crate::ledger::accessor_reaches_the_ledger_only_as_its_hmac(&env);
+    assert!(
+        !env.data().join("ledger-hmac.key").exists(),
+        "no key file with Vault"
+    );
+    let out = bao_cli(
+        &agov_testkit::shared_bao().addr(),
+        Bao::ROOT_TOKEN,
+        &["kv", "get", "-field=key", "secret/agov/ledger/hmac-key"],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 64);
+}
+
+#[test]
 fn an_unreachable_vault_exits_69_with_a_hint() {
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", "http://127.0.0.1:9")

@@ -144,6 +144,12 @@ fn ledger_outputs_match_their_schemas() {
         "ledger-seal.schema.json",
         &env.run("ledger", &["seal", "--json"]).expect(0).json(),
     );
+    assert_shape(
+        "ledger-hmac.schema.json",
+        &env.run("ledger", &["hmac", "acc", "--json"])
+            .expect(0)
+            .json(),
+    );
     // Sealing again with no new events is a no-op with the same shape.
     assert_shape(
         "ledger-seal.schema.json",

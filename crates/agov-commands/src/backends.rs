@@ -49,9 +49,27 @@ pub fn containment(settings: &Settings) -> Result<agov_agent::contain::Containme
     Ok(agov_agent::contain::Containment::new(mode, agov).map_err(agov_agent::AgentError::from)?)
 }
 
-/// Opens the ledger for writing, creating it if needed.
+/// Opens the ledger for writing, creating it if needed. Its HMAC key (for
+/// token accessors) is [`hmac_key`], loaded only when an event needs it.
 pub fn ledger_for_write(settings: &Settings) -> Result<Ledger, CliError> {
-    Ok(Ledger::open(&settings.ledger_path.value, true)?)
+    Ok(with_hmac_key(
+        Ledger::open(&settings.ledger_path.value, true)?,
+        settings,
+    ))
+}
+
+/// `ledger` with [`hmac_key`] as its HMAC key, loaded on first use.
+fn with_hmac_key(ledger: Ledger, settings: &Settings) -> Ledger {
+    let settings = settings.clone();
+    ledger.with_hmac_key(move || {
+        vault(&settings)
+            .and_then(|v| hmac_key(&settings, v.as_ref()))
+            .map_err(|e| agov_ledger::LedgerError::Key {
+                message: format!("cannot load the ledger's HMAC key: {}", e.message()),
+                class: e.class(),
+                hint: e.hint().map(str::to_string),
+            })
+    })
 }
 
 /// Opens the ledger when it exists, else `None`; never creates it.
@@ -60,7 +78,7 @@ pub fn existing_ledger(settings: &Settings) -> Result<Option<Ledger>, CliError> 
     if !path.exists() {
         return Ok(None);
     }
-    Ok(Some(Ledger::open(path, false)?))
+    Ok(Some(with_hmac_key(Ledger::open(path, false)?, settings)))
 }
 
 /// Opens the ledger for reading, or `None` (with a hint) when none exists yet.

@@ -23,6 +23,16 @@ pub enum LedgerError {
         .0.reason
     )]
     Unverified(Problem),
+    /// The HMAC key could not be loaded (e.g. from Vault).
+    #[error("{message}")]
+    Key {
+        /// What went wrong.
+        message: String,
+        /// Its class (Vault down: unavailable, …).
+        class: FailureClass,
+        /// What to do.
+        hint: Option<String>,
+    },
     /// The HMAC key file or seal file could not be used.
     #[error("{path}: {message}")]
     File {
@@ -37,6 +47,14 @@ impl LedgerError {
     pub(crate) fn db(path: &std::path::Path, e: rusqlite::Error) -> LedgerError {
         LedgerError::Db(DbError::sqlite(path, e))
     }
+
+    pub(crate) fn key(message: &str) -> LedgerError {
+        LedgerError::Key {
+            message: message.to_string(),
+            class: FailureClass::Failed,
+            hint: None,
+        }
+    }
 }
 
 impl Classify for LedgerError {
@@ -44,6 +62,7 @@ impl Classify for LedgerError {
         match self {
             LedgerError::Db(e) => e.class(),
             LedgerError::NoSuchEvent(_) => FailureClass::NotFound,
+            LedgerError::Key { class, .. } => *class,
             LedgerError::Unverified(_) | LedgerError::File { .. } => FailureClass::Failed,
         }
     }
@@ -54,6 +73,7 @@ impl Classify for LedgerError {
             LedgerError::NoSuchEvent(_) => {
                 Some("`ledger tail` shows the latest sequence numbers".into())
             }
+            LedgerError::Key { hint, .. } => hint.clone(),
             LedgerError::Unverified(p) => Some(format!(
                 "a seal now would vouch for the altered chain; `ledger show {}` shows the event, restore the ledger from a backup or an export",
                 p.seq

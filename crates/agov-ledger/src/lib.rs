@@ -8,7 +8,7 @@
 //! A [`Seal`] kept outside the database (a file, or Vault KV) records the head
 //! at a point in time, which also catches a rewrite of the whole chain;
 //! [`Ledger::next_seal`] refuses to seal a chain that does not verify.
-//! Secret values are never stored: only their HMAC ([`HmacKey`]).
+//! Token accessors are never stored: only their HMAC ([`HmacKey`], [`hmac`]).
 
 pub mod chain;
 mod error;
@@ -22,7 +22,7 @@ pub use error::LedgerError;
 pub use event::{Event, NewEvent, Query};
 pub use hmac::HmacKey;
 pub use seal::{NextSeal, Seal};
-pub use store::{Ledger, append_in};
+pub use store::{KeyLoader, Ledger, append_in};
 pub use verify::{NO_SEAL, NO_TRIGGERS, Problem, VerifyReport};
 
 use agov_sqlite::Migration;

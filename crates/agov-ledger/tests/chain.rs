@@ -340,3 +340,44 @@ fn verify_warns_without_triggers_or_seals() {
     assert!(r.ok);
     assert_eq!(r.warnings, vec![agov_ledger::NO_TRIGGERS.to_string()]);
 }
+
+#[test]
+fn token_accessors_are_stored_as_their_hmac_keyed_beside_the_database() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agov.db");
+    let mut l = Ledger::open(&path, true).unwrap();
+    l.append(&note("a", "no accessor: no key needed")).unwrap();
+    let key_file = dir.path().join("ledger-hmac.key");
+    assert!(!key_file.exists(), "the key is created on first use");
+    let e = l
+        .append(
+            &NewEvent::new("a", "u", "token.issue")
+                .with("accessor", "acc-123")
+                .with("tier", 1),
+        )
+        .unwrap();
+    let key = agov_ledger::HmacKey::load_or_create_file(&key_file).unwrap();
+    assert_eq!(e.detail["accessor"], key.sign("acc-123"));
+    assert_eq!(std::fs::metadata(&key_file).unwrap().mode() & 0o777, 0o600);
+    let stored = l.get(2).unwrap();
+    assert_eq!(stored.detail["accessor"], key.sign("acc-123"));
+    assert!(
+        !std::fs::read(&path)
+            .unwrap()
+            .windows(7)
+            .any(|w| w == b"acc-123")
+    );
+    assert!(l.verify(&[], |_, _| {}).unwrap().ok);
+
+    // Another key source (Vault, in agov's commands) replaces the file.
+    let other = agov_ledger::HmacKey::generate();
+    let k = other.clone();
+    let mut l = Ledger::open(&path, false)
+        .unwrap()
+        .with_hmac_key(move || Ok(k));
+    let e = l
+        .append(&NewEvent::new("a", "u", "pipeline.revoke").with("token_accessor", "acc-123"))
+        .unwrap();
+    assert_eq!(e.detail["token_accessor"], other.sign("acc-123"));
+}
