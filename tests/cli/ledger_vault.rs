@@ -136,6 +136,13 @@ fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
         r.stderr
     );
     env.run("ledger", &["verify", "--strict"]).expect(1);
+    // Sealing it is allowed (it could be a new installation), with a warning.
+    let r = env.run("ledger", &["seal"]).expect(0);
+    assert!(
+        r.stderr.contains("first seal of this ledger") && r.stderr.contains(&genesis[..16]),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

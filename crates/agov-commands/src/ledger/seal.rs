@@ -40,6 +40,9 @@ pub(super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(l) => l.next_seal(&existing, &backends::actor())?,
         None => refuse_if_sealed(&existing)?,
     };
+    if existing.is_empty() && matches!(next, NextSeal::New(_)) {
+        warn_first_seal(ctx, &store.other_ledgers(genesis.as_deref())?);
+    }
     let sealed = match next {
         NextSeal::Empty => skipped(None, None, "the ledger is empty: there is nothing to seal"),
         NextSeal::Unchanged(seal) => unchanged(&store, seal),
@@ -78,6 +81,18 @@ fn refuse_if_sealed(existing: &[Seal]) -> Result<NextSeal, CliError> {
             s.seq, s.sealed_at, s.sealed_by
         ))
         .with_hint("restore the ledger from a backup; `ledger verify` says the same")),
+    }
+}
+
+/// The first seal of a ledger while Vault keeps other ledgers' seals: a new
+/// installation, or a chain replaced from its first event. Say so.
+fn warn_first_seal(ctx: &Ctx, others: &[String]) {
+    if !others.is_empty() {
+        ctx.warn(&format!(
+            "this is the first seal of this ledger, and Vault keeps seals of {} other ledger(s) ({}): if this installation sealed before, its chain was replaced",
+            others.len(),
+            others.join(", ")
+        ));
     }
 }
 
