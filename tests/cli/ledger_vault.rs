@@ -269,6 +269,38 @@ fn a_different_seal_for_an_event_is_refused() {
 }
 
 #[test]
+fn concurrent_seals_of_one_head_create_one_vault_key_and_all_exit_0() {
+    let env = vault_env();
+    for i in 0..3 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    let r = env.sh(
+        "for i in 1 2 3 4; do (\"$LEDGER\" seal --json > seal$i.json || echo FAIL) & done; wait; cat seal*.json",
+    );
+    assert!(!r.stdout.contains("FAIL"), "{r:?}");
+    let docs: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 4, "{r:?}");
+    assert!(docs.iter().all(|d| d["seal"]["seq"] == 3), "{docs:?}");
+    let hashes: std::collections::BTreeSet<&str> = docs
+        .iter()
+        .map(|d| d["seal"]["hash"].as_str().unwrap())
+        .collect();
+    assert_eq!(hashes.len(), 1, "one head, one hash: {docs:?}");
+    let created = docs.iter().filter(|d| d["sealed"] == true).count();
+    assert_eq!(created, 1, "the others found it sealed: {docs:?}");
+    let v = env
+        .run("ledger", &["verify", "--strict", "--json"])
+        .expect(0)
+        .json();
+    assert!(v["seals_checked"].as_u64().unwrap() >= 2, "{v}");
+}
+
+#[test]
 fn two_installations_sharing_one_openbao_keep_their_seals_apart() {
     let a = vault_env();
     let b = vault_env();
