@@ -34,6 +34,19 @@ path "secret/metadata/agov/ledger/*" {
   capabilities = ["read"]
 }
 
+# Seals, one key per sealed event under the ledger's id
+# (agov/ledger-seals/<id>/<seq>): created once, read and listed, never
+# updated or deleted, so not even agov can rewrite what it sealed.
+path "secret/data/agov/ledger-seals/*" {
+  capabilities = ["create", "read"]
+}
+path "secret/metadata/agov/ledger-seals/*" {
+  capabilities = ["list", "read"]
+}
+path "secret/metadata/agov/ledger-seals" {
+  capabilities = ["list"]
+}
+
 # Credentials of the services agov uses, e.g. the runtime store's password.
 path "secret/data/services/*" {
   capabilities = ["read"]

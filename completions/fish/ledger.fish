@@ -43,7 +43,8 @@ complete -c ledger -n "__fish_ledger_needs_command" -f -a "query" -d 'Find event
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "show" -d 'Show one event by its sequence number'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file)'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
-complete -c ledger -n "__fish_ledger_needs_command" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database'
+complete -c ledger -n "__fish_ledger_needs_command" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database, after verifying the chain against every seal taken before'
+complete -c ledger -n "__fish_ledger_needs_command" -f -a "hmac" -d 'Print the HMAC the ledger stores for a token accessor, to find its events'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ledger -n "__fish_ledger_using_subcommand note" -s m -l message -d 'The note; `-` reads it from standard input' -r
 complete -c ledger -n "__fish_ledger_using_subcommand note" -l subject -d 'What the note is about (a pipeline, a bug id, a host …)' -r
@@ -120,7 +121,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand export" -s q -l quiet -d '
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l db -d 'Verify this database file (e.g. a copy) instead of the configured ledger' -r -F
-complete -c ledger -n "__fish_ledger_using_subcommand verify" -l seals -d 'Compare with the seals in this file (default: the configured seal store)' -r -F
+complete -c ledger -n "__fish_ledger_using_subcommand verify" -l seals -d 'Compare with the seals in this file (default: every seal the configured store retains: the seal file, and Vault when configured)' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -129,6 +130,7 @@ json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand verify" -l strict -d 'Also fail (exit 1) on warnings: missing append-only triggers, no seal'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand verify" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -145,11 +147,24 @@ complete -c ledger -n "__fish_ledger_using_subcommand seal" -l json -d 'Print JS
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "note" -d 'Append an operator\'s annotation to the ledger'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "query" -d 'Find events by agent, action and time (a JSON array with --json)'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "show" -d 'Show one event by its sequence number'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file)'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -l log-format -d 'Log lines on stderr as `human` text or `json` objects [env: AGOV_LOG_FORMAT; level: -v or AGOV_LOG]' -r -f -a "human\t'`LEVEL target: message key=value` lines for a person'
+json\t'One JSON object per line: timestamp, level, target, message, fields'"
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
+complete -c ledger -n "__fish_ledger_using_subcommand hmac" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "note" -d 'Append an operator\'s annotation to the ledger'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "query" -d 'Find events by agent, action and time (a JSON array with --json)'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "show" -d 'Show one event by its sequence number'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file)'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database, after verifying the chain against every seal taken before'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "hmac" -d 'Print the HMAC the ledger stores for a token accessor, to find its events'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -330,6 +330,243 @@ fn seals_catch_truncation_and_refuse_to_go_backwards() {
     .expect(1);
 }
 
+/// Rewrites the chain from event `from` on, consistently (deletes the rest,
+/// puts the append-only triggers back and appends `texts` with `ledger
+/// note`): what someone who can write the file could do.
+pub fn rewrite_from(env: &TestEnv, from: u64, texts: &[&str]) {
+    let db = env.data().join("agov.db");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let triggers: Vec<String> = c
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    drop(c);
+    tamper(&db, &format!("DELETE FROM events WHERE seq >= {from}"));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    for t in &triggers {
+        c.execute_batch(t).unwrap();
+    }
+    drop(c);
+    for t in texts {
+        env.run("ledger", &["note", "-m", t]).expect(0);
+    }
+}
+
+#[test]
+fn a_rewritten_chain_is_not_laundered_by_sealing_it() {
+    let env = TestEnv::new();
+    for i in 0..5 {
+        note(&env, &format!("n{i}"));
+    }
+    env.run("ledger", &["seal"]).expect(0);
+    rewrite_from(&env, 3, &["forged 3", "forged 4", "forged 5", "forged 6"]);
+    env.run("ledger", &["verify"]).expect(1);
+
+    // The hourly cron job runs `ledger seal`: it refuses, naming the event.
+    let r = env.run("ledger", &["seal"]).expect(1);
+    assert!(
+        r.stderr.contains("refusing to seal")
+            && r.stderr.contains("event #5")
+            && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+    let seals = env.data().join("ledger.seals");
+    assert_eq!(std::fs::read_to_string(&seals).unwrap().lines().count(), 1);
+    let v = env.run("ledger", &["verify", "--json"]).expect(1).json();
+    assert_eq!(v["problem"]["seq"], 5);
+
+    // A second seal of #5 with the forged hash, appended by hand (as older
+    // versions did), does not replace the first: verify still fails.
+    let forged_hash = env.run("ledger", &["show", "5", "--json"]).expect(0).json()["hash"].clone();
+    let mut laundered: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&seals).unwrap().trim()).unwrap();
+    laundered["hash"] = forged_hash;
+    let mut text = std::fs::read_to_string(&seals).unwrap();
+    text.push_str(&format!("{laundered}\n"));
+    std::fs::write(&seals, text).unwrap();
+    let v = env.run("ledger", &["verify", "--json"]).expect(1).json();
+    assert_eq!(v["problem"]["seq"], 5);
+    env.run("ledger", &["seal"]).expect(1);
+}
+
+#[test]
+fn a_chain_replaced_from_its_first_event_fails_against_the_seal_file() {
+    let env = TestEnv::new();
+    for i in 0..3 {
+        note(&env, &format!("n{i}"));
+    }
+    env.run("ledger", &["seal"]).expect(0);
+    for f in ["agov.db", "agov.db-wal", "agov.db-shm"] {
+        let _ = std::fs::remove_file(env.data().join(f));
+    }
+    for i in 0..4 {
+        note(&env, &format!("forged {i}"));
+    }
+    let r = env.run("ledger", &["verify"]).expect(1);
+    assert!(
+        r.stderr.contains("event #1") && r.stderr.contains("replaced from its first event"),
+        "{}",
+        r.stderr
+    );
+    env.run("ledger", &["seal"]).expect(1);
+}
+
+#[test]
+fn sealing_without_new_events_is_a_no_op_and_an_empty_ledger_has_nothing_to_seal() {
+    let env = TestEnv::new();
+    let r = env.run("ledger", &["seal"]).expect(0);
+    assert!(
+        r.stderr
+            .contains("note: the ledger is empty: there is nothing to seal"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let j = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    assert_eq!(
+        (j["sealed"].as_bool(), j["seal"].is_null()),
+        (Some(false), true)
+    );
+    assert!(j["note"].as_str().unwrap().contains("empty"), "{j}");
+    assert!(!env.data().join("ledger.seals").exists());
+
+    for i in 0..2 {
+        note(&env, &format!("n{i}"));
+    }
+    let first = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    assert_eq!(
+        (first["sealed"].as_bool(), first["seal"]["seq"].as_u64()),
+        (Some(true), Some(2))
+    );
+    assert!(first["note"].is_null());
+    let again = env.run("ledger", &["seal"]).expect(0);
+    assert!(
+        again
+            .stderr
+            .contains("no new events since the last seal: #2 is already sealed"),
+        "{}",
+        again.stderr
+    );
+    let j = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    assert_eq!(j["sealed"], false);
+    assert_eq!(j["seal"], first["seal"], "the seal already taken");
+    let seals = env.data().join("ledger.seals");
+    assert_eq!(std::fs::read_to_string(&seals).unwrap().lines().count(), 1);
+    note(&env, "n2");
+    let next = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    assert_eq!(
+        (next["sealed"].as_bool(), next["seal"]["seq"].as_u64()),
+        (Some(true), Some(3))
+    );
+    assert_eq!(std::fs::read_to_string(&seals).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn verify_warns_without_triggers_or_seals_and_strict_fails() {
+    let env = TestEnv::new();
+    note(&env, "x");
+    let r = env.run("ledger", &["verify"]).expect(0);
+    assert!(
+        r.stderr.contains("warning: the ledger has no seal"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run("ledger", &["verify", "--strict"]).expect(1);
+    assert!(
+        r.stderr.contains("--strict") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+    let j = env
+        .run("ledger", &["verify", "--strict", "--json"])
+        .expect(1)
+        .json();
+    assert_eq!(
+        (j["ok"].as_bool(), j["problem"].is_null()),
+        (Some(false), true)
+    );
+    assert_eq!(j["warnings"].as_array().unwrap().len(), 1);
+
+    env.run("ledger", &["seal"]).expect(0);
+    let r = env.run("ledger", &["verify", "--strict"]).expect(0);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+
+    tamper(&env.data().join("agov.db"), "");
+    let r = env.run("ledger", &["verify"]).expect(0);
+    assert!(
+        r.stderr.contains("warning: the append-only triggers"),
+        "{}",
+        r.stderr
+    );
+    let j = env
+        .run("ledger", &["verify", "--strict", "--json"])
+        .expect(1)
+        .json();
+    assert!(
+        j["warnings"][0].as_str().unwrap().contains("triggers"),
+        "{j}"
+    );
+}
+
+/// Issues and revokes a token by hand; returns its accessor. The ledger then
+/// holds only the accessor's HMAC, the same in both events.
+pub fn accessor_reaches_the_ledger_only_as_its_hmac(env: &TestEnv) -> String {
+    let issued = env
+        .run("pipeline", &["token", "issue", "--tier", "0", "--json"])
+        .expect(0)
+        .json();
+    let accessor = issued["accessor"].as_str().unwrap().to_string();
+    env.run("pipeline", &["token", "revoke", &accessor])
+        .expect(0);
+    let export = env.run("ledger", &["export"]).expect(0).stdout;
+    assert!(
+        !export.contains(&accessor),
+        "the accessor reached the ledger: {export}"
+    );
+    let hmac = env.run("ledger", &["hmac", &accessor]).expect(0).stdout;
+    let hmac = hmac.trim();
+    assert!(
+        hmac.starts_with("hmac-sha256:") && hmac.len() == 12 + 64,
+        "{hmac}"
+    );
+    let by_stdin = env.run_with_stdin(
+        "ledger",
+        &["hmac", "-", "--json"],
+        Some(accessor.as_bytes()),
+    );
+    assert_eq!(by_stdin.expect(0).json()["hmac"], hmac);
+    let events = env
+        .run("ledger", &["query", "--action", "token.*", "--json"])
+        .expect(0)
+        .json();
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["detail"]["accessor"] == hmac)
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["token.issue", "token.revoke"], "{events}");
+    accessor
+}
+
+#[test]
+fn token_accessors_reach_the_ledger_only_as_their_hmac() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::new();
+    note(&env, "no accessor, no key");
+    let key = env.data().join("ledger-hmac.key");
+    assert!(!key.exists(), "the key is created on first use");
+    accessor_reaches_the_ledger_only_as_its_hmac(&env);
+    assert_eq!(std::fs::metadata(&key).unwrap().mode() & 0o777, 0o600);
+    env.run("ledger", &["verify"]).expect(0);
+    env.run("ledger", &["hmac", ""]).expect(64);
+}
+
 #[test]
 fn export_to_a_file_is_whole_and_private() {
     use std::os::unix::fs::MetadataExt;

@@ -50,6 +50,52 @@ pub fn vault_env() -> TestEnv {
     env
 }
 
+/// OpenBao's own CLI as an independent client: `bao ARGS…` against `addr`
+/// presenting `token`.
+fn bao_cli(addr: &str, token: &str, args: &[&str]) -> std::process::Output {
+    let bin = std::env::var("AGOV_TEST_BAO")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "bao".into());
+    std::process::Command::new(bin)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("BAO_ADDR", addr)
+        .env("BAO_TOKEN", token)
+        .output()
+        .expect("run the bao CLI (AGOV_TEST_BAO)")
+}
+
+/// A token of agov's own identity (the AppRole), logged in with the `bao` CLI.
+fn governor_token(addr: &str, role_id: &str, secret_id: &str) -> String {
+    let out = bao_cli(
+        addr,
+        "",
+        &[
+            "write",
+            "-field=token",
+            "auth/approle/login",
+            &format!("role_id={role_id}"),
+            &format!("secret_id={secret_id}"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// `secret/agov/ledger-seals/ID/SEQ` from `ledger seal --json`'s `stored_in`.
+fn kv_path(sealed: &serde_json::Value) -> String {
+    let stored = sealed["stored_in"].as_str().unwrap();
+    let at = stored.find("/secret/").expect("a Vault path") + 1;
+    stored[at..].to_string()
+}
+
 #[test]
 fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
     let env = vault_env();
@@ -58,15 +104,13 @@ fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
             .expect(0);
     }
     let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    let genesis = sealed["seal"]["genesis"].as_str().unwrap();
     assert!(
-        sealed["stored_in"]
-            .as_str()
-            .unwrap()
-            .contains("secret/agov/ledger/seal"),
+        kv_path(&sealed) == format!("secret/agov/ledger-seals/{}/3", &genesis[..16]),
         "{sealed}"
     );
     let v = env.run("ledger", &["verify", "--json"]).expect(0).json();
-    assert_eq!(v["seals_checked"], 1);
+    assert_eq!(v["seals_checked"], 2, "the Vault seal and its local copy");
 
     // Someone replaces the whole database with a fresh, self-consistent chain.
     std::fs::remove_file(env.data().join("agov.db")).unwrap();
@@ -75,7 +119,254 @@ fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
     env.run("ledger", &["note", "-m", "forged history"])
         .expect(0);
     let r = env.run("ledger", &["verify"]).expect(1);
-    assert!(r.stderr.contains("sealed at #3"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("replaced from its first event"),
+        "{}",
+        r.stderr
+    );
+    env.run("ledger", &["seal"]).expect(1);
+
+    // … and the local seal file too: the new chain is a ledger without seals,
+    // while Vault keeps the old one's.
+    std::fs::remove_file(env.data().join("ledger.seals")).unwrap();
+    let r = env.run("ledger", &["verify"]).expect(0);
+    assert!(
+        r.stderr.contains("no seal") && r.stderr.contains(&genesis[..16]),
+        "{}",
+        r.stderr
+    );
+    env.run("ledger", &["verify", "--strict"]).expect(1);
+    // Sealing it is allowed (it could be a new installation), with a warning.
+    let r = env.run("ledger", &["seal"]).expect(0);
+    assert!(
+        r.stderr.contains("first seal of this ledger") && r.stderr.contains(&genesis[..16]),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_rewrite_sealed_in_vault_is_not_laundered_by_sealing_it() {
+    let env = vault_env();
+    for i in 0..5 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    env.run("ledger", &["seal"]).expect(0);
+    // The rewrite also removes the local copy of the seals: Vault's remain.
+    crate::ledger::rewrite_from(&env, 3, &["forged 3", "forged 4", "forged 5", "forged 6"]);
+    std::fs::remove_file(env.data().join("ledger.seals")).unwrap();
+    let r = env.run("ledger", &["seal"]).expect(1);
+    assert!(
+        r.stderr.contains("refusing to seal") && r.stderr.contains("event #5"),
+        "{}",
+        r.stderr
+    );
+    let v = env.run("ledger", &["verify", "--json"]).expect(1).json();
+    assert_eq!(v["problem"]["seq"], 5);
+    assert!(
+        !env.data().join("ledger.seals").exists(),
+        "nothing was sealed"
+    );
+}
+
+#[test]
+fn vault_seals_are_write_once_even_for_agov_s_own_identity() {
+    let env = vault_env();
+    for i in 0..2 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    let path = kv_path(&sealed);
+    let addr = agov_testkit::shared_bao().addr();
+    let (role_id, secret_id) = governor();
+    let gov = governor_token(&addr, role_id, secret_id.expose());
+    let forged = "hash=0000000000000000000000000000000000000000000000000000000000000000";
+    for attempt in [
+        vec!["kv", "put", &path, "seq=2", forged],
+        vec!["kv", "put", "-cas=1", &path, "seq=2", forged],
+        vec!["kv", "patch", &path, forged],
+        vec!["kv", "delete", &path],
+        vec!["kv", "metadata", "delete", &path],
+        vec!["kv", "destroy", "-versions=1", &path],
+    ] {
+        let out = bao_cli(&addr, &gov, &attempt);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("permission denied"),
+            "agov's identity could run {attempt:?}: {err}"
+        );
+    }
+    // Not even the root token overwrites it with check-and-set 0 (create only).
+    let out = bao_cli(
+        &addr,
+        Bao::ROOT_TOKEN,
+        &["kv", "put", "-cas=0", &path, "seq=2", forged],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("check-and-set"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bao_cli(&addr, Bao::ROOT_TOKEN, &["kv", "get", "-field=hash", &path]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        sealed["seal"]["hash"].as_str().unwrap()
+    );
+    let out = bao_cli(
+        &addr,
+        Bao::ROOT_TOKEN,
+        &["kv", "metadata", "get", "-format=json", &path],
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(meta["data"]["current_version"], 1, "{meta}");
+    env.run("ledger", &["verify", "--strict"]).expect(0);
+}
+
+#[test]
+fn a_different_seal_for_an_event_is_refused() {
+    let env = vault_env();
+    for i in 0..3 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    env.run("ledger", &["note", "-m", "n3"]).expect(0);
+    // Someone with a token of their own puts a seal for #4 first.
+    let next = kv_path(&sealed).replace("/3", "/4");
+    let addr = agov_testkit::shared_bao().addr();
+    let forged = env.dir.path().join("forged-seal.json");
+    std::fs::write(
+        &forged,
+        r#"{"seq": 4, "hash": "1111111111111111111111111111111111111111111111111111111111111111", "sealed_at": "2026-01-01T00:00:00Z", "sealed_by": "user:mallory"}"#,
+    )
+    .unwrap();
+    let out = bao_cli(
+        &addr,
+        Bao::ROOT_TOKEN,
+        &[
+            "kv",
+            "put",
+            "-cas=0",
+            &next,
+            &format!("@{}", forged.display()),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = env.run("ledger", &["seal"]).expect(1);
+    assert!(
+        r.stderr.contains("event #4") && r.stderr.contains("mallory"),
+        "{}",
+        r.stderr
+    );
+    env.run("ledger", &["verify"]).expect(1);
+}
+
+#[test]
+fn concurrent_seals_of_one_head_create_one_vault_key_and_all_exit_0() {
+    let env = vault_env();
+    for i in 0..3 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    let r = env.sh(
+        "for i in 1 2 3 4; do (\"$LEDGER\" seal --json > seal$i.json || echo FAIL) & done; wait; cat seal*.json",
+    );
+    assert!(!r.stdout.contains("FAIL"), "{r:?}");
+    let docs: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 4, "{r:?}");
+    assert!(docs.iter().all(|d| d["seal"]["seq"] == 3), "{docs:?}");
+    let hashes: std::collections::BTreeSet<&str> = docs
+        .iter()
+        .map(|d| d["seal"]["hash"].as_str().unwrap())
+        .collect();
+    assert_eq!(hashes.len(), 1, "one head, one hash: {docs:?}");
+    let created = docs.iter().filter(|d| d["sealed"] == true).count();
+    assert_eq!(created, 1, "the others found it sealed: {docs:?}");
+    let v = env
+        .run("ledger", &["verify", "--strict", "--json"])
+        .expect(0)
+        .json();
+    assert!(v["seals_checked"].as_u64().unwrap() >= 2, "{v}");
+}
+
+#[test]
+fn two_installations_sharing_one_openbao_keep_their_seals_apart() {
+    let a = vault_env();
+    let b = vault_env();
+    for env in [&a, &b] {
+        for i in 0..3 {
+            env.run("ledger", &["note", "-m", &format!("n{i}")])
+                .expect(0);
+        }
+    }
+    let sa = a.run("ledger", &["seal", "--json"]).expect(0).json();
+    let sb = b.run("ledger", &["seal", "--json"]).expect(0).json();
+    assert_eq!(
+        (sa["sealed"].as_bool(), sb["sealed"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(sa["seal"]["seq"], sb["seal"]["seq"]);
+    assert_ne!(kv_path(&sa), kv_path(&sb));
+    for (env, mine) in [(&a, &sa), (&b, &sb)] {
+        let v = env
+            .run("ledger", &["verify", "--strict", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(
+            v["seals_checked"], 2,
+            "its own Vault seal and local copy: {v}"
+        );
+        let again = env.run("ledger", &["seal", "--json"]).expect(0).json();
+        assert_eq!(again["sealed"], false);
+        assert_eq!(again["seal"], mine["seal"]);
+    }
+}
+
+#[test]
+fn the_seal_key_of_older_versions_is_still_verified() {
+    let (bao, env) = private_bao();
+    for i in 0..2 {
+        env.run("ledger", &["note", "-m", &format!("n{i}")])
+            .expect(0);
+    }
+    let root = Vault::connect(&root_settings(bao.addr())).unwrap();
+    let wrong = serde_json::json!({
+        "seq": 2,
+        "hash": "2222222222222222222222222222222222222222222222222222222222222222",
+        "sealed_at": "2026-01-01T00:00:00Z",
+        "sealed_by": "user:old-agov"
+    });
+    root.kv_write("agov/ledger/seal", &wrong, None).unwrap();
+    let r = env.run("ledger", &["verify"]).expect(1);
+    assert!(r.stderr.contains("user:old-agov"), "{}", r.stderr);
+    env.run("ledger", &["seal"]).expect(1);
+}
+
+#[test]
+fn with_vault_the_hmac_key_of_token_accessors_lives_in_vault() {
+    let env = vault_env();
+    crate::ledger::accessor_reaches_the_ledger_only_as_its_hmac(&env);
+    assert!(
+        !env.data().join("ledger-hmac.key").exists(),
+        "no key file with Vault"
+    );
+    let out = bao_cli(
+        &agov_testkit::shared_bao().addr(),
+        Bao::ROOT_TOKEN,
+        &["kv", "get", "-field=key", "secret/agov/ledger/hmac-key"],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 64);
 }
 
 #[test]

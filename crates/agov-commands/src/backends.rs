@@ -10,16 +10,16 @@ use std::path::PathBuf;
 use agov_cli::{CliError, Ctx};
 use agov_config::{RuntimeTarget, Settings};
 use agov_core::Secret;
-use agov_ledger::{HmacKey, Ledger, Seal};
+use agov_ledger::{HmacKey, Ledger};
 use agov_runtime::{EmbeddedStore, RedisStore, RuntimeStore};
 use agov_tokens::{EmbeddedAuthority, TokenAuthority, VaultAuthority};
 use agov_vault::Vault;
 use serde_json::json;
 
+pub use crate::ledger::seals::SealStore;
+
 /// KV path (under the mount) of the ledger's HMAC key.
 pub const HMAC_KEY_PATH: &str = "agov/ledger/hmac-key";
-/// KV path of the ledger's latest seal.
-pub const SEAL_PATH: &str = "agov/ledger/seal";
 
 /// The actor recorded for commands run by a person: `user:NAME`.
 pub fn actor() -> String {
@@ -49,9 +49,27 @@ pub fn containment(settings: &Settings) -> Result<agov_agent::contain::Containme
     Ok(agov_agent::contain::Containment::new(mode, agov).map_err(agov_agent::AgentError::from)?)
 }
 
-/// Opens the ledger for writing, creating it if needed.
+/// Opens the ledger for writing, creating it if needed. Its HMAC key (for
+/// token accessors) is [`hmac_key`], loaded only when an event needs it.
 pub fn ledger_for_write(settings: &Settings) -> Result<Ledger, CliError> {
-    Ok(Ledger::open(&settings.ledger_path.value, true)?)
+    Ok(with_hmac_key(
+        Ledger::open(&settings.ledger_path.value, true)?,
+        settings,
+    ))
+}
+
+/// `ledger` with [`hmac_key`] as its HMAC key, loaded on first use.
+fn with_hmac_key(ledger: Ledger, settings: &Settings) -> Ledger {
+    let settings = settings.clone();
+    ledger.with_hmac_key(move || {
+        vault(&settings)
+            .and_then(|v| hmac_key(&settings, v.as_ref()))
+            .map_err(|e| agov_ledger::LedgerError::Key {
+                message: format!("cannot load the ledger's HMAC key: {}", e.message()),
+                class: e.class(),
+                hint: e.hint().map(str::to_string),
+            })
+    })
 }
 
 /// Opens the ledger when it exists, else `None`; never creates it.
@@ -60,7 +78,7 @@ pub fn existing_ledger(settings: &Settings) -> Result<Option<Ledger>, CliError> 
     if !path.exists() {
         return Ok(None);
     }
-    Ok(Some(Ledger::open(path, false)?))
+    Ok(Some(with_hmac_key(Ledger::open(path, false)?, settings)))
 }
 
 /// Opens the ledger for reading, or `None` (with a hint) when none exists yet.
@@ -123,97 +141,6 @@ pub fn hmac_key(settings: &Settings, vault: Option<&Vault>) -> Result<HmacKey, C
         }
     }
     Err(CliError::failed("could not agree on the ledger's HMAC key in Vault").with_hint("retry"))
-}
-
-/// Where seals are kept.
-pub enum SealStore {
-    /// A JSON Lines file, one seal per line.
-    File(PathBuf),
-    /// Vault KV v2: the latest seal, its history in KV versions.
-    Vault(Box<Vault>),
-}
-
-impl SealStore {
-    /// The store the configuration selects.
-    pub fn configured(settings: &Settings) -> Result<SealStore, CliError> {
-        Ok(match vault(settings)? {
-            Some(v) => SealStore::Vault(Box::new(v)),
-            None => SealStore::File(settings.data_dir.value.join("ledger.seals")),
-        })
-    }
-
-    /// Where seals go, for people.
-    pub fn describe(&self) -> String {
-        match self {
-            SealStore::File(p) => format!("file {}", p.display()),
-            SealStore::Vault(v) => format!("Vault {}/{}/{SEAL_PATH}", v.addr(), v.kv_mount()),
-        }
-    }
-
-    /// Every seal recorded (Vault keeps the latest).
-    pub fn load(&self) -> Result<Vec<Seal>, CliError> {
-        match self {
-            SealStore::File(p) => Ok(agov_ledger::seal::read_file(p)?),
-            SealStore::Vault(v) => Ok(read_vault_seal(v)?
-                .map(|(seal, _)| vec![seal])
-                .unwrap_or_default()),
-        }
-    }
-
-    /// Records a seal. Refuses one older than the latest recorded: a ledger
-    /// that went backwards has been tampered with.
-    pub fn store(&self, seal: &Seal) -> Result<(), CliError> {
-        match self {
-            SealStore::File(p) => {
-                if let Some(last) = agov_ledger::seal::read_file(p)?
-                    .into_iter()
-                    .max_by_key(|s| s.seq)
-                {
-                    refuse_backwards(&last, seal)?;
-                }
-                if let Some(dir) = p.parent() {
-                    agov_core::fsutil::create_private_dir(dir).map_err(|e| {
-                        CliError::io(&format!("cannot create {}", dir.display()), e)
-                    })?;
-                }
-                Ok(agov_ledger::seal::append_file(p, seal)?)
-            }
-            SealStore::Vault(v) => {
-                let current = read_vault_seal(v)?;
-                if let Some((last, _)) = &current {
-                    refuse_backwards(last, seal)?;
-                }
-                let cas = current.map_or(0, |(_, version)| version);
-                let doc = serde_json::to_value(seal).expect("a seal serialises");
-                v.kv_write(SEAL_PATH, &doc, Some(cas))?;
-                Ok(())
-            }
-        }
-    }
-}
-
-fn read_vault_seal(v: &Vault) -> Result<Option<(Seal, u64)>, CliError> {
-    let Some(entry) = v.kv_read(SEAL_PATH)? else {
-        return Ok(None);
-    };
-    let seal: Seal =
-        serde_json::from_value(serde_json::Value::Object(entry.data)).map_err(|e| {
-            CliError::failed(format!(
-                "the seal in Vault at {SEAL_PATH} is malformed: {e}"
-            ))
-        })?;
-    Ok(Some((seal, entry.version)))
-}
-
-fn refuse_backwards(last: &Seal, new: &Seal) -> Result<(), CliError> {
-    if new.seq < last.seq {
-        return Err(CliError::failed(format!(
-            "the ledger's head is #{} but it was sealed at #{} ({}): events were removed",
-            new.seq, last.seq, last.sealed_at
-        ))
-        .with_hint("run `ledger verify` and restore the ledger from a backup"));
-    }
-    Ok(())
 }
 
 /// The token authority: Vault when configured, else the embedded one.

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use agov_core::{Classify, FailureClass};
 use agov_sqlite::DbError;
 
+use crate::verify::Problem;
+
 /// What can go wrong with the ledger.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -14,6 +16,23 @@ pub enum LedgerError {
     /// No event has this sequence number.
     #[error("no ledger event #{0}")]
     NoSuchEvent(u64),
+    /// The chain does not verify, so it must not be sealed.
+    #[error(
+        "refusing to seal: the ledger does not verify at event #{}: {}",
+        .0.seq,
+        .0.reason
+    )]
+    Unverified(Problem),
+    /// The HMAC key could not be loaded (e.g. from Vault).
+    #[error("{message}")]
+    Key {
+        /// What went wrong.
+        message: String,
+        /// Its class (Vault down: unavailable, …).
+        class: FailureClass,
+        /// What to do.
+        hint: Option<String>,
+    },
     /// The HMAC key file or seal file could not be used.
     #[error("{path}: {message}")]
     File {
@@ -28,6 +47,14 @@ impl LedgerError {
     pub(crate) fn db(path: &std::path::Path, e: rusqlite::Error) -> LedgerError {
         LedgerError::Db(DbError::sqlite(path, e))
     }
+
+    pub(crate) fn key(message: &str) -> LedgerError {
+        LedgerError::Key {
+            message: message.to_string(),
+            class: FailureClass::Failed,
+            hint: None,
+        }
+    }
 }
 
 impl Classify for LedgerError {
@@ -35,7 +62,8 @@ impl Classify for LedgerError {
         match self {
             LedgerError::Db(e) => e.class(),
             LedgerError::NoSuchEvent(_) => FailureClass::NotFound,
-            LedgerError::File { .. } => FailureClass::Failed,
+            LedgerError::Key { class, .. } => *class,
+            LedgerError::Unverified(_) | LedgerError::File { .. } => FailureClass::Failed,
         }
     }
 
@@ -45,6 +73,11 @@ impl Classify for LedgerError {
             LedgerError::NoSuchEvent(_) => {
                 Some("`ledger tail` shows the latest sequence numbers".into())
             }
+            LedgerError::Key { hint, .. } => hint.clone(),
+            LedgerError::Unverified(p) => Some(format!(
+                "a seal now would vouch for the altered chain; `ledger show {}` shows the event, restore the ledger from a backup or an export",
+                p.seq
+            )),
             LedgerError::File { .. } => {
                 Some("check the file's permissions (it should be 0600 and owned by you)".into())
             }

@@ -1,10 +1,16 @@
 //! HMAC of sensitive values, so the ledger can show that the same secret was
 //! used twice without ever holding the secret (as Vault's audit log does).
+//!
+//! [`crate::Ledger::append`] stores the token accessors of an event's detail
+//! ([`ACCESSOR_FIELDS`]) as `hmac-sha256:<hex>`: events of one token can be
+//! correlated, and whoever holds the key (`ledger hmac ACCESSOR`) can find
+//! them, while the ledger, its exports and its copies never hold an accessor.
 
 use std::fmt;
 use std::path::Path;
 
 use hmac::{Hmac, Mac};
+use serde_json::Value;
 use sha2::Sha256;
 
 use crate::error::LedgerError;
@@ -62,7 +68,40 @@ impl HmacKey {
     pub fn sign(&self, value: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(value.as_bytes());
-        format!("hmac-sha256:{}", hex::encode(mac.finalize().into_bytes()))
+        format!("{PREFIX}{}", hex::encode(mac.finalize().into_bytes()))
+    }
+}
+
+/// How an HMAC starts.
+pub const PREFIX: &str = "hmac-sha256:";
+
+/// Detail fields of events that hold token accessors; the ledger stores
+/// their values only as [`HmacKey::sign`] output.
+pub const ACCESSOR_FIELDS: [&str; 2] = ["accessor", "token_accessor"];
+
+/// The accessor fields of `detail` that still hold a value in clear.
+fn clear_fields(detail: &Value) -> impl Iterator<Item = &'static str> + '_ {
+    ACCESSOR_FIELDS.into_iter().filter(|f| {
+        detail
+            .get(f)
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.is_empty() && !v.starts_with(PREFIX))
+    })
+}
+
+/// True when `detail` has an accessor in clear.
+pub fn needs_key(detail: &Value) -> bool {
+    clear_fields(detail).next().is_some()
+}
+
+/// Replaces every accessor in clear in `detail` by its HMAC.
+pub fn protect(detail: &mut Value, key: &HmacKey) {
+    let fields: Vec<&str> = clear_fields(detail).collect();
+    for f in fields {
+        if let Some(v) = detail.get_mut(f) {
+            let signed = key.sign(v.as_str().unwrap_or_default());
+            *v = Value::String(signed);
+        }
     }
 }
 
@@ -78,6 +117,23 @@ mod tests {
         // Letters outside 0-9a-f cannot occur in the hex output by chance.
         assert!(!k.sign("hvs.sporty-token").contains("sporty"));
         assert!(!format!("{k:?}").contains(&k.to_hex().expose()[..8]));
+    }
+
+    #[test]
+    fn accessors_are_replaced_by_their_hmac_once() {
+        let k = HmacKey::generate();
+        let mut d = serde_json::json!({"accessor": "acc1", "token_accessor": "", "tier": 2});
+        assert!(needs_key(&d));
+        protect(&mut d, &k);
+        assert_eq!(d["accessor"], k.sign("acc1"));
+        assert_eq!(
+            (d["token_accessor"].as_str(), d["tier"].as_u64()),
+            (Some(""), Some(2))
+        );
+        assert!(!needs_key(&d), "already protected");
+        let before = d.clone();
+        protect(&mut d, &k);
+        assert_eq!(d, before);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! ([`chain`]), so changing, removing or reordering any row breaks every hash
 //! after it; [`Ledger::verify`] walks the chain and names the first bad row.
 //! A [`Seal`] kept outside the database (a file, or Vault KV) records the head
-//! at a point in time, which also catches a rewrite of the whole chain.
-//! Secret values are never stored: only their HMAC ([`HmacKey`]).
+//! at a point in time, which also catches a rewrite of the whole chain;
+//! [`Ledger::next_seal`] refuses to seal a chain that does not verify.
+//! Token accessors are never stored: only their HMAC ([`HmacKey`], [`hmac`]).
 
 pub mod chain;
 mod error;
@@ -20,9 +21,9 @@ mod verify;
 pub use error::LedgerError;
 pub use event::{Event, NewEvent, Query};
 pub use hmac::HmacKey;
-pub use seal::Seal;
-pub use store::{Ledger, append_in};
-pub use verify::{Problem, VerifyReport};
+pub use seal::{NextSeal, Seal};
+pub use store::{KeyLoader, Ledger, append_in};
+pub use verify::{NO_SEAL, NO_TRIGGERS, Problem, VerifyReport};
 
 use agov_sqlite::Migration;
 

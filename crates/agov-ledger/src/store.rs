@@ -9,11 +9,19 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use crate::chain::{self, Fields};
 use crate::error::LedgerError;
 use crate::event::{Event, NewEvent, Query};
+use crate::hmac::{self, HmacKey};
+
+/// Loads the HMAC key the first time an event needs it.
+pub type KeyLoader = Box<dyn FnOnce() -> Result<HmacKey, LedgerError> + Send>;
 
 /// An open ledger database.
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// The HMAC key, once loaded …
+    key: Option<HmacKey>,
+    /// … by this, on first use.
+    load_key: Option<KeyLoader>,
 }
 
 const COLUMNS: &str = "seq, ts_us, tenant, actor, action, agent, pipeline, subject, detail, hash";
@@ -27,10 +35,35 @@ impl Ledger {
             OpenMode::Existing
         };
         let conn = agov_sqlite::open(path, crate::MIGRATIONS, mode, Durability::Full)?;
+        let key_file = path.with_file_name("ledger-hmac.key");
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
+            key: None,
+            load_key: Some(Box::new(move || HmacKey::load_or_create_file(&key_file))),
         })
+    }
+
+    /// Where the HMAC key comes from (default: `ledger-hmac.key` beside the
+    /// database, created mode 0600 on first use). `load` runs only when an
+    /// event with an accessor in clear is appended, or [`Ledger::hmac_key`] is called.
+    pub fn with_hmac_key(
+        mut self,
+        load: impl FnOnce() -> Result<HmacKey, LedgerError> + Send + 'static,
+    ) -> Ledger {
+        self.key = None;
+        self.load_key = Some(Box::new(load));
+        self
+    }
+
+    /// The HMAC key, loaded (or created) now if it was not yet.
+    pub fn hmac_key(&mut self) -> Result<&HmacKey, LedgerError> {
+        if let Some(load) = self.load_key.take() {
+            self.key = Some(load()?);
+        }
+        self.key
+            .as_ref()
+            .ok_or_else(|| LedgerError::key("the HMAC key failed to load earlier in this process"))
     }
 
     /// The database file.
@@ -44,8 +77,18 @@ impl Ledger {
         &mut self.conn
     }
 
-    /// Appends one event in its own durable transaction.
+    /// Appends one event in its own durable transaction. Token accessors in
+    /// its detail ([`hmac::ACCESSOR_FIELDS`]) are stored as their HMAC.
     pub fn append(&mut self, event: &NewEvent) -> Result<Event, LedgerError> {
+        let protected;
+        let event = if hmac::needs_key(&event.detail) {
+            let mut e = event.clone();
+            hmac::protect(&mut e.detail, self.hmac_key()?);
+            protected = e;
+            &protected
+        } else {
+            event
+        };
         let path = self.path.clone();
         let tx = agov_sqlite::write_tx(&mut self.conn).map_err(|e| LedgerError::db(&path, e))?;
         let appended = append_in(&tx, event).map_err(|e| LedgerError::db(&path, e))?;
@@ -130,7 +173,8 @@ fn head(conn: &Connection) -> rusqlite::Result<Option<(u64, [u8; 32])>> {
 }
 
 /// Appends `event` inside a transaction the caller holds, so that a change to
-/// another table and its ledger event commit together. The transaction must
+/// another table and its ledger event commit together. It has no HMAC key:
+/// events with token accessors go through [`Ledger::append`]. The transaction must
 /// have been started with [`agov_sqlite::write_tx`] (IMMEDIATE), or two
 /// writers could read the same head.
 pub fn append_in(tx: &Transaction<'_>, event: &NewEvent) -> rusqlite::Result<Event> {

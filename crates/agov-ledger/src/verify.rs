@@ -1,4 +1,9 @@
 //! Walking the chain and the seals.
+//!
+//! Every seal is checked, also several for one sequence number (a second,
+//! different seal of a sealed event cannot replace the first), and a seal's
+//! genesis hash must be the first event's. Missing append-only triggers and
+//! the lack of any seal are warnings ([`VerifyReport::warnings`]).
 
 use std::collections::BTreeMap;
 
@@ -24,6 +29,9 @@ pub struct VerifyReport {
     pub seals_checked: usize,
     /// The first problem found.
     pub problem: Option<Problem>,
+    /// What weakens the guarantee without being a broken chain: missing
+    /// append-only triggers, no seal at all. `ledger verify --strict` fails on them.
+    pub warnings: Vec<String>,
 }
 
 /// The first bad row, and why.
@@ -36,6 +44,15 @@ pub struct Problem {
 }
 
 const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// The seals by sequence number; one number may carry several.
+type Sealed<'a> = BTreeMap<u64, Vec<&'a Seal>>;
+
+/// Warning when the UPDATE/DELETE triggers are gone.
+pub const NO_TRIGGERS: &str = "the append-only triggers (events_no_update, events_no_delete) are missing: anyone who can write the file can edit events in place";
+
+/// Warning when the ledger has events but no seal.
+pub const NO_SEAL: &str = "the ledger has no seal: a consistent rewrite of the whole chain would pass; run `ledger seal` (e.g. hourly from cron)";
 
 /// Where a walk of the chain stopped.
 struct Walk {
@@ -58,7 +75,10 @@ impl Ledger {
         seals: &[Seal],
         mut progress: impl FnMut(u64, u64),
     ) -> Result<VerifyReport, LedgerError> {
-        let sealed: BTreeMap<u64, &Seal> = seals.iter().map(|s| (s.seq, s)).collect();
+        let mut sealed: Sealed<'_> = BTreeMap::new();
+        for s in seals {
+            sealed.entry(s.seq).or_default().push(s);
+        }
         let total = self.count()?;
         let walk = self
             .walk(&sealed, |done| progress(done, total))
@@ -66,7 +86,7 @@ impl Ledger {
         progress(walk.good, total);
         let mut problem = walk.problem;
         if problem.is_none()
-            && let Some((_, seal)) = sealed.range(walk.good + 1..).next()
+            && let Some(seal) = sealed.range(walk.good + 1..).flat_map(|(_, v)| v).next()
         {
             problem = Some(Problem {
                 seq: walk.good + 1,
@@ -76,6 +96,13 @@ impl Ledger {
                 ),
             });
         }
+        let mut warnings = Vec::new();
+        if !self.append_only()? {
+            warnings.push(NO_TRIGGERS.to_string());
+        }
+        if seals.is_empty() && walk.good > 0 {
+            warnings.push(NO_SEAL.to_string());
+        }
         Ok(VerifyReport {
             ok: problem.is_none(),
             events: walk.good,
@@ -83,14 +110,23 @@ impl Ledger {
             head_hash: (walk.good > 0).then(|| hex::encode(walk.head)),
             seals_checked: walk.seals_checked,
             problem,
+            warnings,
         })
     }
 
-    fn walk(
-        &self,
-        sealed: &BTreeMap<u64, &Seal>,
-        mut progress: impl FnMut(u64),
-    ) -> rusqlite::Result<Walk> {
+    /// True when both append-only triggers are in the database.
+    pub fn append_only(&self) -> Result<bool, LedgerError> {
+        self.conn()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('events_no_update', 'events_no_delete')",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n == 2)
+            .map_err(|e| LedgerError::db(self.path(), e))
+    }
+
+    fn walk(&self, sealed: &Sealed<'_>, mut progress: impl FnMut(u64)) -> rusqlite::Result<Walk> {
         let mut w = Walk {
             good: 0,
             head: chain::GENESIS,
@@ -141,9 +177,16 @@ impl Ledger {
                 });
                 break;
             }
-            if let Some(seal) = sealed.get(&seq) {
+            let computed_hex = hex::encode(computed);
+            if seq == 1
+                && let Some(problem) = foreign_seal(sealed, &computed_hex)
+            {
+                w.problem = Some(problem);
+                break;
+            }
+            for seal in sealed.get(&seq).into_iter().flatten() {
                 w.seals_checked += 1;
-                if seal.hash != hex::encode(computed) {
+                if seal.hash != computed_hex {
                     w.problem = Some(Problem {
                         seq,
                         reason: format!(
@@ -154,6 +197,9 @@ impl Ledger {
                     break;
                 }
             }
+            if w.problem.is_some() {
+                break;
+            }
             w.head = computed;
             w.good = seq;
             if w.good.is_multiple_of(PROGRESS_EVERY) {
@@ -162,4 +208,20 @@ impl Ledger {
         }
         Ok(w)
     }
+}
+
+/// A seal whose genesis is not this chain's first event: the whole chain,
+/// from its first event, is not the one that was sealed.
+fn foreign_seal(sealed: &Sealed<'_>, first_hash: &str) -> Option<Problem> {
+    let seal = sealed
+        .values()
+        .flatten()
+        .find(|s| s.genesis.as_deref().is_some_and(|g| g != first_hash))?;
+    Some(Problem {
+        seq: 1,
+        reason: format!(
+            "the first event is not the one of the ledger sealed at #{} ({} by {}): the chain was replaced from its first event",
+            seal.seq, seal.sealed_at, seal.sealed_by
+        ),
+    })
 }

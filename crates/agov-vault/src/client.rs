@@ -253,6 +253,35 @@ impl Vault {
         }
     }
 
+    /// The keys in the KV v2 folder `path` (relative to the mount; sub-folders
+    /// end in `/`), or none when the folder does not exist.
+    pub fn kv_list(&self, path: &str) -> Result<Vec<String>, VaultError> {
+        self.session()?; // a failed login is reported as such, not renamed
+        let what = format!("listing {}/{path}", self.kv_mount);
+        let listed = self
+            .raw(
+                reqwest::Method::GET,
+                &format!("{}/metadata/{path}?list=true", self.kv_mount),
+                None,
+                true,
+            )
+            .map_err(|e| rename(e, &what));
+        match listed {
+            Ok((_, body)) => Ok(body
+                .pointer("/data/keys")
+                .and_then(Value::as_array)
+                .map(|keys| {
+                    keys.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()),
+            Err(VaultError::NotFound { .. }) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Writes a KV v2 secret; with `cas`, only if its current version is `cas`
     /// (0: only if it does not exist). Returns the new version.
     pub fn kv_write(&self, path: &str, data: &Value, cas: Option<u64>) -> Result<u64, VaultError> {

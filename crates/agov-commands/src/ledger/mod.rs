@@ -1,9 +1,11 @@
-//! `ledger`: query, tail, export and verify the audit ledger.
+//! `ledger`: note, query, tail, export, seal and verify the audit ledger.
 
 mod export;
+mod hmac;
 mod note;
 mod query;
 mod seal;
+pub mod seals;
 mod show;
 mod tail;
 mod verify;
@@ -19,11 +21,13 @@ Examples:
   ledger tail -n 50 --follow
   ledger query --action 'token.*' --since 2h --json
   ledger export --format jsonl --output audit.jsonl
-  ledger seal && ledger verify
+  ledger seal && ledger verify --strict
+  ledger export | grep \"$(ledger hmac ACCESSOR)\"
 
 Every agov tool appends here; each event's hash covers the one before it, so
 `ledger verify` finds any change. Seal the head (e.g. hourly from cron) to
-also catch a rewrite of the whole chain.";
+also catch a rewrite of the whole chain. Token accessors are stored as their
+HMAC; `ledger hmac ACCESSOR` prints it.";
 
 /// Query, tail, export and verify agov's hash-chained audit ledger.
 #[derive(Debug, Parser)]
@@ -51,6 +55,7 @@ enum Command {
     Export(export::Args),
     Verify(verify::Args),
     Seal(seal::Args),
+    Hmac(hmac::Args),
 }
 
 /// Runs the `ledger` binary.
@@ -63,5 +68,6 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a, ctx),
         Command::Verify(a) => verify::run(a, ctx),
         Command::Seal(a) => seal::run(a, ctx),
+        Command::Hmac(a) => hmac::run(a, ctx),
     })
 }

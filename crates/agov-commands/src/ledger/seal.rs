@@ -1,43 +1,114 @@
 //! `ledger seal`: record the chain's head outside the database.
+//!
+//! The chain is verified against every retained seal first; one that does not
+//! verify is refused (exit 1), so the hourly cron job cannot launder a
+//! rewrite. A head that is already sealed, or an empty ledger, is a no-op
+//! that exits 0 and says so.
 
 use agov_cli::{CliError, Ctx};
+use agov_ledger::{NextSeal, Seal};
 use serde::Serialize;
 
-use crate::backends::{self, SealStore};
+use super::seals::{SealStore, Stored};
+use crate::backends;
 
-/// Record the head (sequence number and hash) outside the database
+/// Record the head (sequence number and hash) outside the database, after
+/// verifying the chain against every seal taken before
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {}
 
+/// `ledger seal --json`: `schema/json/ledger-seal.schema.json`.
 #[derive(Serialize)]
 struct Sealed {
-    seal: agov_ledger::Seal,
-    stored_in: String,
+    /// True when a new seal was recorded.
+    sealed: bool,
+    /// The head's seal (new or already recorded); `null` for an empty ledger.
+    seal: Option<Seal>,
+    /// Where it is kept.
+    stored_in: Option<String>,
+    /// Why nothing new was sealed.
+    note: Option<String>,
 }
 
 pub(super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let settings = ctx.settings()?;
-    let ledger = backends::ledger_for_read(ctx, &settings)?;
-    let Some(seal) = ledger
-        .map(|l| l.seal(&backends::actor()))
-        .transpose()?
-        .flatten()
-    else {
-        return Err(
-            CliError::failed("the ledger is empty: there is nothing to seal")
-                .with_hint("seal after the first event, e.g. `ledger note -m \"installed agov\"`"),
-        );
-    };
     let store = SealStore::configured(&settings)?;
-    store.store(&seal)?;
-    let sealed = Sealed {
-        stored_in: store.describe(),
-        seal,
+    let ledger = backends::ledger_for_read(ctx, &settings)?;
+    let genesis = ledger.as_ref().map(|l| l.genesis()).transpose()?.flatten();
+    let existing = store.load_for(genesis.as_deref())?;
+    let next = match &ledger {
+        Some(l) => l.next_seal(&existing, &backends::actor())?,
+        None => refuse_if_sealed(&existing)?,
     };
-    ctx.out.record(&sealed, |out| {
-        out.line(&format!(
-            "sealed #{} {} in {}",
-            sealed.seal.seq, sealed.seal.hash, sealed.stored_in
+    if existing.is_empty() && matches!(next, NextSeal::New(_)) {
+        warn_first_seal(ctx, &store.other_ledgers(genesis.as_deref())?);
+    }
+    let sealed = match next {
+        NextSeal::Empty => skipped(None, None, "the ledger is empty: there is nothing to seal"),
+        NextSeal::Unchanged(seal) => unchanged(&store, seal),
+        NextSeal::New(seal) => match store.store(&seal)? {
+            Stored::New => Sealed {
+                sealed: true,
+                stored_in: Some(store.describe(&seal)),
+                seal: Some(seal),
+                note: None,
+            },
+            Stored::AlreadyThere => unchanged(&store, seal),
+        },
+    };
+    if let Some(note) = &sealed.note {
+        ctx.note(note);
+    }
+    ctx.out
+        .record(&sealed, |out| match (&sealed.seal, sealed.sealed) {
+            (Some(s), true) => out.line(&format!(
+                "sealed #{} {} in {}",
+                s.seq,
+                s.hash,
+                sealed.stored_in.as_deref().unwrap_or("-")
+            )),
+            _ => Ok(()),
+        })
+}
+
+/// Without a ledger there is nothing to seal, unless it was sealed before:
+/// then it was removed.
+fn refuse_if_sealed(existing: &[Seal]) -> Result<NextSeal, CliError> {
+    match existing.iter().max_by_key(|s| s.seq) {
+        None => Ok(NextSeal::Empty),
+        Some(s) => Err(CliError::failed(format!(
+            "refusing to seal: the ledger is missing but was sealed at #{} ({} by {})",
+            s.seq, s.sealed_at, s.sealed_by
         ))
-    })
+        .with_hint("restore the ledger from a backup; `ledger verify` says the same")),
+    }
+}
+
+/// The first seal of a ledger while Vault keeps other ledgers' seals: a new
+/// installation, or a chain replaced from its first event. Say so.
+fn warn_first_seal(ctx: &Ctx, others: &[String]) {
+    if !others.is_empty() {
+        ctx.warn(&format!(
+            "this is the first seal of this ledger, and Vault keeps seals of {} other ledger(s) ({}): if this installation sealed before, its chain was replaced",
+            others.len(),
+            others.join(", ")
+        ));
+    }
+}
+
+fn unchanged(store: &SealStore, seal: Seal) -> Sealed {
+    let note = format!(
+        "no new events since the last seal: #{} is already sealed ({} by {})",
+        seal.seq, seal.sealed_at, seal.sealed_by
+    );
+    skipped(Some(store.describe(&seal)), Some(seal), &note)
+}
+
+fn skipped(stored_in: Option<String>, seal: Option<Seal>, note: &str) -> Sealed {
+    Sealed {
+        sealed: false,
+        seal,
+        stored_in,
+        note: Some(note.to_string()),
+    }
 }

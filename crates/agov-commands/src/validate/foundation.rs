@@ -60,8 +60,9 @@ pub(super) fn check(settings: &Settings, phase: &mut Phase) {
             }
         }),
     );
+    let genesis = ledger.genesis().ok().flatten();
     let seals = SealStore::configured(settings)
-        .and_then(|s| s.load())
+        .and_then(|s| s.load_for(genesis.as_deref()))
         .map_err(|e| e.message().to_string());
     let verified =
         seals.and_then(|seals| ledger.verify(&seals, |_, _| {}).map_err(|e| e.to_string()));
