@@ -223,6 +223,10 @@ else
   echo "bao not found: skipping the OpenBao token rows (./tests/run.sh installs it)" >&2
 fi
 
+# The agents' kernel sandbox: its cost per start, agent exec, revocation.
+# shellcheck source=tests/bench/sandbox.sh
+source "$ROOT/tests/bench/sandbox.sh"
+
 # Multi-agent pipelines: orchestration overhead, blackboard throughput, 50 at once.
 # shellcheck source=tests/bench/pipelines.sh
 source "$ROOT/tests/bench/pipelines.sh"

@@ -145,6 +145,32 @@ fn answer(stdin: &mut Option<ChildStdin>, id: &str, decision: &Decision) {
     }
 }
 
+/// Gives `cmd` an agent's environment instead of the governor's: the
+/// [`PASSED`] variables, the locale, those the operator names in
+/// [`AGENT_ENV`], and `home` (created if missing) as its HOME and, below it,
+/// TMPDIR. Nothing else of the governor's environment reaches it.
+pub fn allowlisted_env(cmd: &mut Command, home: &std::path::Path) -> Result<(), AgentError> {
+    cmd.env_clear();
+    let chosen = std::env::var(AGENT_ENV).unwrap_or_default();
+    let chosen: Vec<&str> = chosen
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !n.starts_with("AGOV_") && !n.starts_with("VAULT_"))
+        .collect();
+    for (name, value) in std::env::vars_os() {
+        let passed = name
+            .to_str()
+            .is_some_and(|n| PASSED.contains(&n) || n.starts_with("LC_") || chosen.contains(&n));
+        if passed {
+            cmd.env(name, value);
+        }
+    }
+    agov_core::fsutil::create_private_dir(&home.join("tmp"))
+        .map_err(|e| AgentError::Process(format!("cannot create {}: {e}", home.display())))?;
+    cmd.env("HOME", home).env("TMPDIR", home.join("tmp"));
+    Ok(())
+}
+
 fn spawn(
     run: &Run<'_>,
     spec: &CommandSpec,
@@ -166,26 +192,8 @@ fn spawn(
     cmd.process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .env_clear();
-    let chosen = std::env::var(AGENT_ENV).unwrap_or_default();
-    let chosen: Vec<&str> = chosen
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty() && !n.starts_with("AGOV_") && !n.starts_with("VAULT_"))
-        .collect();
-    for (name, value) in std::env::vars_os() {
-        let passed = name
-            .to_str()
-            .is_some_and(|n| PASSED.contains(&n) || n.starts_with("LC_") || chosen.contains(&n));
-        if passed {
-            cmd.env(name, value);
-        }
-    }
-    agov_core::fsutil::create_private_dir(&spec.home.join("tmp"))
-        .map_err(|e| AgentError::Process(format!("cannot create {}: {e}", spec.home.display())))?;
-    cmd.env("HOME", &spec.home)
-        .env("TMPDIR", spec.home.join("tmp"));
+        .stderr(Stdio::inherit());
+    allowlisted_env(&mut cmd, &spec.home)?;
     let token = run
         .token()
         .map(|t| t.token.expose().to_string())

@@ -77,7 +77,7 @@ pub const PREFIX: &str = "hmac-sha256:";
 
 /// Detail fields of events that hold token accessors; the ledger stores
 /// their values only as [`HmacKey::sign`] output.
-pub const ACCESSOR_FIELDS: [&str; 2] = ["accessor", "token_accessor"];
+pub const ACCESSOR_FIELDS: [&str; 3] = ["accessor", "token_accessor", "old_accessor"];
 
 /// The accessor fields of `detail` that still hold a value in clear.
 fn clear_fields(detail: &Value) -> impl Iterator<Item = &'static str> + '_ {
