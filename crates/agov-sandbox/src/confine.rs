@@ -202,8 +202,14 @@ fn carve(root: &Path, hidden: &[PathBuf], access: Access, grants: &mut Vec<Grant
         return;
     }
     for entry in entries.flatten() {
-        let Ok(real) = entry.path().canonicalize() else {
-            continue;
+        // `root` is resolved already: only a link needs resolving.
+        let real = if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            match entry.path().canonicalize() {
+                Ok(r) => r,
+                Err(_) => continue,
+            }
+        } else {
+            entry.path()
         };
         carve(&real, hidden, access, grants, depth + 1);
     }
