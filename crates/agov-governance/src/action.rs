@@ -94,6 +94,11 @@ pub struct Check {
     /// What runs it, for a check found inside another command
     /// (`find -exec`, `xargs`, `env`).
     pub via: Option<String>,
+    /// A wrapper with a command to run: it is judged as that command, so
+    /// only deny patterns (and its own `runs_code`) apply to it.
+    pub transparent: bool,
+    /// What a reason should add (`./ls` is not the trusted `ls`).
+    pub note: Option<String>,
 }
 
 impl Check {
@@ -107,6 +112,8 @@ impl Check {
             runs_code: None,
             refused: None,
             via: None,
+            transparent: false,
+            note: None,
         }
     }
 
@@ -866,6 +873,16 @@ fn command(
         }
     }
     own.via = via.map(str::to_string);
+    if name.starts_with('/') {
+        let base = basename(argv0);
+        own.note = Some(match resolve_trusted(base, programs) {
+            Some(t) => format!(
+                "`{argv0}` is `{name}`, not the `{base}` rules name (`{}`)",
+                t.display()
+            ),
+            None => format!("`{argv0}` is `{name}`, outside the trusted program folders"),
+        });
+    }
     if depth > MAX_DEPTH {
         own.refused = Some(format!("commands nest more than {MAX_DEPTH} deep"));
         out.push(own);
@@ -897,6 +914,7 @@ fn command(
         Some(Family::Wrapper(w)) => match unwrap(args, &w) {
             Ok(inner) if inner.is_empty() => {}
             Ok(inner) => {
+                out[at].transparent = true;
                 let v = inner_via(&format!("`{short}`"));
                 command(inner, ctx, programs, Some(&v), depth + 1, out);
             }
@@ -912,6 +930,7 @@ fn command(
                     out[at].runs_code = Some(code);
                 }
                 if !inner.is_empty() {
+                    out[at].transparent = true;
                     let v = inner_via("`env`");
                     command(&inner, &inner_ctx, programs, Some(&v), depth + 1, out);
                 }
@@ -1274,6 +1293,7 @@ fn xargs(
         ));
     }
     // Its input's arguments, unknown.
+    out[at].transparent = true;
     inner.push("…".into());
     let v = via("`xargs`");
     command(&inner, ctx, programs, Some(&v), depth + 1, out);

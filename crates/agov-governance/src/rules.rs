@@ -318,6 +318,9 @@ impl TierRules {
         }
         let mut needed: Option<&TierRule> = None;
         for c in &parsed.checks {
+            if c.transparent && c.runs_code.is_none() {
+                continue;
+            }
             let lowest = self
                 .tiers
                 .iter()
@@ -328,14 +331,21 @@ impl TierRules {
                         (Some(why), Some(prog)) => {
                             format!("{why}, and no tier's rules name `{prog}`{}", via(c))
                         }
-                        _ => format!("no tier's rules allow it{}", via(c)),
+                        _ => format!(
+                            "no tier's rules allow it{}{}",
+                            c.note
+                                .as_deref()
+                                .map(|n| format!(" ({n})"))
+                                .unwrap_or_default(),
+                            via(c)
+                        ),
                     },
                 };
             };
             if r.tier > tier {
-                let what = match &c.runs_code {
-                    Some(why) => format!(" ({why})"),
-                    None => String::new(),
+                let what = match (&c.runs_code, &c.note) {
+                    (Some(why), _) | (None, Some(why)) => format!(" ({why})"),
+                    (None, None) => String::new(),
                 };
                 return Decision::Deny {
                     reason: format!(
@@ -379,29 +389,27 @@ fn denies(p: &str, c: &Check) -> bool {
 }
 
 /// Whether an allow pattern allows a check. A check that runs code no rule
-/// can read is allowed only by a rule naming its program without a wildcard
-/// (`cmd:sh *`) or by a blanket rule (`*`, `cmd:*`).
+/// can read is allowed only by a rule granting its program whatever its
+/// arguments (`cmd:sh *`, `cmd:/opt/x/bin/tool *`) or a blanket rule (`*`,
+/// `cmd:*`): `cmd:cargo test*` does not allow `cargo test --config …`.
 fn allows(p: &str, c: &Check) -> bool {
     let cp = canonical_pattern(p);
     if !c.allow_forms().any(|f| glob_match(&cp, f)) {
         return false;
     }
-    if c.runs_code.is_none() {
-        return true;
-    }
-    if p == "*" || p == "cmd:*" {
+    if c.runs_code.is_none() || p == "*" || p == "cmd:*" {
         return true;
     }
     let Some(prog) = &c.program else { return false };
-    let token = |p: &str| {
+    let whole = |p: &str| {
         p.strip_prefix("cmd:")
-            .and_then(|r| r.split(' ').next())
+            .and_then(|r| r.strip_suffix(" *"))
             .map(str::to_string)
     };
-    let (Some(raw), Some(canon)) = (token(p), token(&cp)) else {
+    let (Some(raw), Some(canon)) = (whole(p), whole(&cp)) else {
         return false;
     };
-    !raw.contains(['*', '?']) && (raw == *prog || c.exe.as_deref() == Some(canon.as_str()))
+    !raw.contains(['*', '?', ' ']) && (raw == *prog || c.exe.as_deref() == Some(canon.as_str()))
 }
 
 /// A `cmd:` pattern whose program is an absolute path without a wildcard,
