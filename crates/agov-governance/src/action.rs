@@ -912,7 +912,7 @@ fn command(
             ));
         }
         Some(Family::Wrapper(w)) => match unwrap(args, &w) {
-            Ok(inner) if inner.is_empty() => {}
+            Ok([]) => {}
             Ok(inner) => {
                 out[at].transparent = true;
                 let v = inner_via(&format!("`{short}`"));
@@ -958,12 +958,12 @@ fn command(
                 if d.assignments_run_code && is_assignment(a) {
                     out[at].runs_code = Some(format!("`{short} {a}` overrides what it runs"));
                 }
-                if let Some(o) = d.writes.iter().find(|o| option_is(a, o)) {
-                    if let Some(f) = option_value(args, i, o) {
-                        let mut c = path_check("write", &f, ctx);
-                        c.via = Some(inner_via(&format!("`{short} {o}`")));
-                        out.push(c);
-                    }
+                if let Some(o) = d.writes.iter().find(|o| option_is(a, o))
+                    && let Some(f) = option_value(args, i, o)
+                {
+                    let mut c = path_check("write", &f, ctx);
+                    c.via = Some(inner_via(&format!("`{short} {o}`")));
+                    out.push(c);
                 }
             }
         }
@@ -987,7 +987,7 @@ fn option_value(args: &[String], i: usize, opt: &str) -> Option<String> {
         if let Some(v) = v.strip_prefix('=') {
             return Some(v.to_string());
         }
-        if !v.is_empty() && !(opt.starts_with("--") || opt.len() > 2) {
+        if !(v.is_empty() || opt.starts_with("--") || opt.len() > 2) {
             return Some(v.to_string());
         }
     }
@@ -1465,15 +1465,34 @@ fn written(args: &[String], w: &Writer) -> Result<Vec<String>, String> {
         }
         i += step;
     }
+    // Into a folder, a file of each source's name is written there.
+    let into = |dest: &str, sources: &[String]| -> Vec<String> {
+        std::iter::once(dest.to_string())
+            .chain(sources.iter().map(|s| {
+                format!(
+                    "{}/{}",
+                    dest.trim_end_matches('/'),
+                    basename(s.trim_end_matches('/'))
+                )
+            }))
+            .collect()
+    };
     Ok(match (w.writes, target) {
-        (Writes::All, Some(t)) => operands.into_iter().chain(std::iter::once(t)).collect(),
+        (Writes::All, Some(t)) => {
+            let mut all = into(&t, &operands);
+            all.extend(operands);
+            all
+        }
         (Writes::All, None) => operands,
-        (Writes::Last, Some(t)) => vec![t],
+        (Writes::Last, Some(t)) => into(&t, &operands),
         (Writes::Last, None) if operands.len() == 1 => {
             // `ln -s TARGET`: a link of the same name here.
             vec![basename(&operands[0]).to_string()]
         }
-        (Writes::Last, None) => operands.last().cloned().into_iter().collect(),
+        (Writes::Last, None) => match operands.split_last() {
+            Some((dest, sources)) => into(dest, sources),
+            None => Vec::new(),
+        },
     })
 }
 

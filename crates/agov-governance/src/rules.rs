@@ -376,9 +376,10 @@ impl TierRules {
 
 /// Where a check came from, for a reason: ` in `cmd:sh -c x` (run by `find -exec`)`.
 fn via(c: &Check) -> String {
-    match &c.via {
-        Some(v) => format!(" in `{}` (run by {v})", c.action),
-        None => String::new(),
+    match (&c.via, &c.given) {
+        (Some(v), _) => format!(" in `{}` (run by {v})", c.action),
+        (None, Some(given)) => format!(" (`{given}` is `{}`)", c.action),
+        (None, None) => String::new(),
     }
 }
 
