@@ -161,7 +161,7 @@ pub fn parse(action: &str, ctx: &Context, programs: &[PathBuf]) -> Parsed {
                 let mut p = parse_argv(&words, ctx, programs);
                 p.given = action.to_string();
                 if let Some(c) = p.checks.first_mut() {
-                    c.given = Some(action.to_string());
+                    c.given = (c.action != action).then(|| action.to_string());
                 }
                 p
             }
@@ -452,6 +452,9 @@ pub struct Dangerous {
     writes: &'static [&'static str],
     /// Any `NAME=value` operand runs code (`make CC=…`).
     assignments_run_code: bool,
+    /// Short options cluster (`make -sf FILE`): a letter anywhere in a
+    /// single-dash word counts.
+    clusters: bool,
 }
 
 const NO_FLAGS: &[&str] = &[];
@@ -765,6 +768,7 @@ pub const FAMILIES: &[(&str, Family)] = &[
             ],
             writes: &[],
             assignments_run_code: true,
+            clusters: true,
         }),
     ),
     // `cargo --config` sets runners and linkers; `--manifest-path` builds
@@ -775,6 +779,7 @@ pub const FAMILIES: &[(&str, Family)] = &[
             code: &["--config", "-Z", "--manifest-path", "-C"],
             writes: &[],
             assignments_run_code: false,
+            clusters: true,
         }),
     ),
     // `terraform -chdir=DIR` plans another configuration (its providers
@@ -785,6 +790,7 @@ pub const FAMILIES: &[(&str, Family)] = &[
             code: &["-chdir"],
             writes: &["-out", "-state-out", "-backup"],
             assignments_run_code: false,
+            clusters: false,
         }),
     ),
     // `date -s` sets the system clock.
@@ -794,6 +800,7 @@ pub const FAMILIES: &[(&str, Family)] = &[
             code: &["-s", "--set"],
             writes: &[],
             assignments_run_code: false,
+            clusters: false,
         }),
     ),
     // `tail`/`head`: `-f`, `--pid` follow; nothing writes or runs.
@@ -952,7 +959,15 @@ fn command(
         },
         Some(Family::Options(d)) => {
             for (i, a) in args.iter().enumerate() {
-                if let Some(o) = d.code.iter().find(|o| option_is(a, o)) {
+                let clustered = |o: &&&str| {
+                    d.clusters
+                        && o.len() == 2
+                        && !a.starts_with("--")
+                        && a.starts_with('-')
+                        && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                        && a[1..].contains(&o[1..])
+                };
+                if let Some(o) = d.code.iter().find(|o| option_is(a, o) || clustered(o)) {
                     out[at].runs_code = Some(format!("`{short} {o}` runs other code"));
                 }
                 if d.assignments_run_code && is_assignment(a) {

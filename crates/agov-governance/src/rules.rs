@@ -251,7 +251,31 @@ impl TierRules {
         agent: &str,
         task: &str,
     ) -> Decision {
-        let parsed = self.parse_action(action, &Context::current());
+        self.decide_in(
+            &Context::current(),
+            tier,
+            action,
+            forbidden,
+            scope,
+            agent,
+            task,
+        )
+    }
+
+    /// Decides an action (`kind:target`) as seen from `ctx` (the working
+    /// directory and PATH of the process that will carry it out).
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide_in(
+        &self,
+        ctx: &Context,
+        tier: Tier,
+        action: &str,
+        forbidden: &[String],
+        scope: &[String],
+        agent: &str,
+        task: &str,
+    ) -> Decision {
+        let parsed = self.parse_action(action, ctx);
         self.decide_parsed(tier, &parsed, forbidden, scope, agent, task)
     }
 

@@ -179,6 +179,8 @@ fn every_bypass_family_is_judged_as_what_it_runs() {
         (&["git", "difftool"], t2, Deny("runs programs")),
         (&["make", "-f", "sandbox/evil.mk", "test"], t2, Deny("runs other code")),
         (&["make", "test", "SHELL=/tmp/x"], t2, Deny("overrides")),
+        (&["make", "-sf", "sandbox/evil.mk", "test"], t2, Deny("runs other code")),
+        (&["make", "-s", "test"], t2, Allow),
         (&["make", "test"], t1, Allow),
         (&["cargo", "test", "--config", "target.x.runner='sh'"], t1, Deny("runs other code")),
         (&["cargo", "test", "--config", "x"], t2, Allow), // T2 may run any cargo
