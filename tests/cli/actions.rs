@@ -250,3 +250,34 @@ fn inside_an_agent_the_tier_is_its_tokens() {
     assert_eq!(with("-- touch pwned").code, 3);
     assert!(!env.dir.path().join("pwned").exists());
 }
+
+#[test]
+fn variables_that_would_run_other_code_do_not_reach_the_command() {
+    let env = fixture();
+    let d = env.dir.path().canonicalize().unwrap();
+    // A tracked file with a change, so that `git diff` has a diff to show.
+    env.sh("git add file && git -c user.email=t@t -c user.name=t commit -q -m file && echo three >> file")
+        .expect(0);
+    let r = env.sh(
+        "GIT_EXTERNAL_DIFF=\"$PWD/ls\" GIT_PAGER=\"$PWD/ls\" PAGER=\"$PWD/ls\" \
+         \"$PIPELINE\" agent exec --tier 0 -- git diff",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("+three"), "git's own diff ran: {r:?}");
+    assert!(
+        !d.join("pwned").exists(),
+        "a helper from the environment ran"
+    );
+    let events = exec_events(&env);
+    let e = &events.last().unwrap()["detail"];
+    assert_eq!(e["decision"], "allow", "{e}");
+    let removed: Vec<&str> = e["env_removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for v in ["GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER"] {
+        assert!(removed.contains(&v), "{v} not removed: {e}");
+    }
+}

@@ -848,6 +848,60 @@ fn safe_variable(name: &str) -> bool {
     SAFE_VARIABLES.contains(&name) || name.starts_with("LC_")
 }
 
+/// Environment variables that make a program run code of the caller's
+/// choosing (a preloaded library, a pager, an editor, a diff or ssh helper,
+/// git configuration, a shell's start-up file, an interpreter's options):
+/// whole names, or prefixes ending in `*`. A command that is judged by its
+/// argv must not inherit them; `pipeline agent exec` removes them.
+pub const CODE_VARIABLES: &[&str] = &[
+    "LD_*",
+    "DYLD_*",
+    "GIT_*",
+    "PAGER",
+    "MANPAGER",
+    "SYSTEMD_PAGER",
+    "EDITOR",
+    "VISUAL",
+    "BROWSER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "BASH_ENV",
+    "ENV",
+    "BASH_FUNC_*",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "PS4",
+    "PROMPT_COMMAND",
+    "IFS",
+    "PYTHON*",
+    "PERL5*",
+    "PERLLIB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "RUSTC",
+    "RUSTDOC",
+    "CARGO_BUILD_*",
+    "CARGO_TARGET_*",
+    "MAKEFLAGS",
+    "MAKEFILES",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "TF_CLI_CONFIG_FILE",
+    "TERRAFORM_CONFIG",
+];
+
+/// Whether the environment variable `name` can make a program run other code.
+pub fn variable_runs_code(name: &str) -> bool {
+    CODE_VARIABLES.iter().any(|v| match v.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == *v,
+    })
+}
+
 /// Judges one command; pushes its checks (its own first) and returns its
 /// resolved program.
 fn command(

@@ -301,3 +301,30 @@ fn the_ledgered_action_names_the_resolved_program() {
     let b = rules.parse_argv(&["/bin/sh".into(), "-c".into(), "x".into()], &ctx);
     assert_eq!(a.action, b.action);
 }
+
+#[test]
+fn variables_that_run_code_are_known() {
+    for v in [
+        "LD_PRELOAD",
+        "GIT_EXTERNAL_DIFF",
+        "GIT_CONFIG_PARAMETERS",
+        "PAGER",
+        "BASH_ENV",
+        "PYTHONSTARTUP",
+        "RUSTC_WRAPPER",
+        "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
+    ] {
+        assert!(action::variable_runs_code(v), "{v}");
+    }
+    for v in [
+        "PATH",
+        "HOME",
+        "LANG",
+        "LC_ALL",
+        "TERM",
+        "AGOV_TOKEN",
+        "CARGO_HOME",
+    ] {
+        assert!(!action::variable_runs_code(v), "{v}");
+    }
+}

@@ -3,7 +3,9 @@
 //! The command is parsed first ([`agov_governance::action`]): its program
 //! resolved through PATH and canonicalised, wrappers unwrapped, the commands
 //! and writes it implies judged too. What runs is the canonical file that
-//! was judged, and the ledger records that parsed action.
+//! was judged, without the environment variables that would make it run
+//! other code (`GIT_EXTERNAL_DIFF`, `PAGER`, `LD_PRELOAD`, …), and the ledger
+//! records that parsed action.
 
 use std::os::unix::process::CommandExt;
 use std::process::Command;
@@ -11,7 +13,7 @@ use std::process::Command;
 use agov_cli::{CliError, Ctx};
 use agov_core::{FailureClass, Secret, Tier};
 use agov_governance::Decision;
-use agov_governance::action::Context;
+use agov_governance::action::{self, Context};
 use agov_ledger::NewEvent;
 
 use super::super::{Backends, tier_arg};
@@ -148,6 +150,18 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     // multi-call program reads it).
     let mut command = Command::new(&program);
     command.arg0(&args.command[0]).args(&args.command[1..]);
+    // What runs is what was judged: no variable makes it run other code
+    // (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, …).
+    let removed: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| action::variable_runs_code(k))
+        .collect();
+    for k in &removed {
+        command.env_remove(k);
+    }
+    if !removed.is_empty() {
+        event = event.with("env_removed", removed);
+    }
     let status = command.status().map_err(|e| {
         CliError::failed(format!(
             "cannot run `{}` ({}): {e}",
