@@ -1,6 +1,7 @@
 //! Integration tests against the built binaries, with real services where
 //! they need them. One test binary, one module per tool or concern.
 
+mod actions;
 mod agents;
 mod assets;
 mod backends;

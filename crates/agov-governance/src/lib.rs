@@ -3,10 +3,12 @@
 //! Nothing here talks to a backend: the lifecycle engine feeds these types
 //! what happened and acts on their verdicts. [`packet`] and [`handoff`] are
 //! the documents an agent starts from and leaves behind; [`phase`] the fixed
-//! lifecycle order; [`budget`] the error budget; [`rules`] what each tier may
-//! do and when it is promoted; [`triggers`] the pipeline-level revocation
+//! lifecycle order; [`budget`] the error budget; [`action`] what an action
+//! really names and runs; [`rules`] what each tier may do and when it is
+//! promoted; [`triggers`] the pipeline-level revocation
 //! triggers; [`protocol`] the JSON-lines messages a command agent speaks.
 
+pub mod action;
 pub mod budget;
 mod error;
 pub mod handoff;

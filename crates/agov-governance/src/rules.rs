@@ -1,14 +1,20 @@
 //! Tier rules: which actions an agent of each tier may request, which need
 //! a human approval, and when an agent is promoted. Loaded from
 //! `policies/tiers.toml` (built in; a file of the same shape can replace it).
+//!
+//! Rules judge actions as [`crate::action`] parses them: a command by its
+//! resolved program and every command it runs, a path as what it really
+//! names.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agov_core::Tier;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::action::{self, Check, Context, Parsed};
 use crate::error::InputError;
 
 /// The rules agov ships with.
@@ -19,6 +25,8 @@ pub const BUILT_IN: &str = include_str!("../../../policies/tiers.toml");
 struct File {
     #[serde(default)]
     deny: Vec<String>,
+    #[serde(default)]
+    programs: Option<Vec<String>>,
     promotion: Promotion,
     tier: BTreeMap<String, TierFile>,
 }
@@ -84,6 +92,9 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 pub struct TierRules {
     /// Denied at every tier.
     pub deny: Vec<String>,
+    /// The trusted program folders: where a program a rule names by its
+    /// bare name is looked up.
+    pub programs: Vec<PathBuf>,
     /// Promotion thresholds.
     pub promotion: Promotion,
     /// T0 to T4.
@@ -199,8 +210,25 @@ impl TierRules {
                 "tiers are t0 to t4",
             ));
         }
+        let programs = match file.programs {
+            Some(dirs) => {
+                if let Some(d) = dirs.iter().find(|d| !d.starts_with('/')) {
+                    return Err(InputError::new(
+                        what,
+                        "programs",
+                        format!("`{d}` is not an absolute folder"),
+                    ));
+                }
+                dirs.into_iter().map(PathBuf::from).collect()
+            }
+            None => action::DEFAULT_PROGRAM_DIRS
+                .iter()
+                .map(PathBuf::from)
+                .collect(),
+        };
         Ok(TierRules {
             deny: file.deny,
+            programs,
             promotion: file.promotion,
             tiers,
         })
@@ -212,7 +240,8 @@ impl TierRules {
     }
 
     /// Decides an action (`kind:target`) requested by `agent` on `task`
-    /// running at `tier`, with the packet's `forbidden` patterns and `scope`.
+    /// running at `tier`, with the packet's `forbidden` patterns and `scope`,
+    /// as seen from this process's working directory and PATH.
     pub fn decide(
         &self,
         tier: Tier,
@@ -222,54 +251,212 @@ impl TierRules {
         agent: &str,
         task: &str,
     ) -> Decision {
-        if let Some(p) = forbidden.iter().find(|p| glob_match(p, action)) {
+        self.decide_in(
+            &Context::current(),
+            tier,
+            action,
+            forbidden,
+            scope,
+            agent,
+            task,
+        )
+    }
+
+    /// Decides an action (`kind:target`) as seen from `ctx` (the working
+    /// directory and PATH of the process that will carry it out).
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide_in(
+        &self,
+        ctx: &Context,
+        tier: Tier,
+        action: &str,
+        forbidden: &[String],
+        scope: &[String],
+        agent: &str,
+        task: &str,
+    ) -> Decision {
+        let parsed = self.parse_action(action, ctx);
+        self.decide_parsed(tier, &parsed, forbidden, scope, agent, task)
+    }
+
+    /// Parses an action (`kind:target`) as seen from `ctx`.
+    pub fn parse_action(&self, action: &str, ctx: &Context) -> Parsed {
+        action::parse(action, ctx, &self.programs)
+    }
+
+    /// Parses a command given as argv as seen from `ctx`.
+    pub fn parse_argv(&self, argv: &[String], ctx: &Context) -> Parsed {
+        action::parse_argv(argv, ctx, &self.programs)
+    }
+
+    /// Decides a parsed action: every check it needs must be allowed, and
+    /// it needs the highest tier any of them needs. `forbidden` and the
+    /// deny list match every spelling of every check; `scope` the action's
+    /// own. The approval digest covers the parsed action.
+    pub fn decide_parsed(
+        &self,
+        tier: Tier,
+        parsed: &Parsed,
+        forbidden: &[String],
+        scope: &[String],
+        agent: &str,
+        task: &str,
+    ) -> Decision {
+        for c in &parsed.checks {
+            if let Some(p) = forbidden.iter().find(|p| denies(p, c)) {
+                return Decision::Deny {
+                    reason: format!("forbidden by the packet (`{p}`){}", via(c)),
+                };
+            }
+        }
+        for c in &parsed.checks {
+            if let Some(p) = self.deny.iter().find(|p| denies(p, c)) {
+                return Decision::Deny {
+                    reason: format!("denied at every tier (`{p}`){}", via(c)),
+                };
+            }
+        }
+        if let Some(c) = parsed.checks.iter().find(|c| c.refused.is_some()) {
             return Decision::Deny {
-                reason: format!("forbidden by the packet (`{p}`)"),
+                reason: format!(
+                    "cannot be judged: {}{}",
+                    c.refused.as_deref().unwrap_or_default(),
+                    via(c)
+                ),
             };
         }
-        if let Some(p) = self.deny.iter().find(|p| glob_match(p, action)) {
-            return Decision::Deny {
-                reason: format!("denied at every tier (`{p}`)"),
-            };
-        }
-        if !scope.is_empty() {
-            let target = action.split_once(':').map_or(action, |(_, t)| t);
-            let in_scope = scope
-                .iter()
-                .any(|p| glob_match(p, target) || glob_match(p, action));
+        if !scope.is_empty()
+            && let Some(top) = parsed.checks.first()
+        {
+            let in_scope = scope.iter().any(|p| {
+                top.allow_forms().any(|f| {
+                    let target = f.split_once(':').map_or(f, |(_, t)| t);
+                    glob_match(p, target) || glob_match(p, f)
+                })
+            });
             if !in_scope {
                 return Decision::Deny {
                     reason: format!("outside the packet's scope ({})", scope.join(", ")),
                 };
             }
         }
-        let lowest = self
-            .tiers
-            .iter()
-            .find(|r| r.allow.iter().any(|p| glob_match(p, action)));
-        match lowest {
-            Some(r) if r.tier <= tier => {
-                if r.approval {
-                    Decision::NeedsApproval {
-                        tier: r.tier,
-                        digest: approval_digest(agent, task, action),
-                    }
-                } else {
-                    Decision::Allow
-                }
+        let mut needed: Option<&TierRule> = None;
+        for c in &parsed.checks {
+            if c.transparent && c.runs_code.is_none() {
+                continue;
             }
-            Some(r) => Decision::Deny {
-                reason: format!(
-                    "needs tier {} ({}); the agent runs at tier {}",
-                    r.tier.number(),
-                    r.tier.role(),
-                    tier.number()
-                ),
+            let lowest = self
+                .tiers
+                .iter()
+                .find(|r| r.allow.iter().any(|p| allows(p, c)));
+            let Some(r) = lowest else {
+                return Decision::Deny {
+                    reason: match (&c.runs_code, &c.program) {
+                        (Some(why), Some(prog)) => {
+                            format!("{why}, and no tier's rules name `{prog}`{}", via(c))
+                        }
+                        _ => format!(
+                            "no tier's rules allow it{}{}",
+                            c.note
+                                .as_deref()
+                                .map(|n| format!(" ({n})"))
+                                .unwrap_or_default(),
+                            via(c)
+                        ),
+                    },
+                };
+            };
+            if r.tier > tier {
+                let what = match (&c.runs_code, &c.note) {
+                    (Some(why), _) | (None, Some(why)) => format!(" ({why})"),
+                    (None, None) => String::new(),
+                };
+                return Decision::Deny {
+                    reason: format!(
+                        "needs tier {} ({}){what}{}; the agent runs at tier {}",
+                        r.tier.number(),
+                        r.tier.role(),
+                        via(c),
+                        tier.number()
+                    ),
+                };
+            }
+            if needed.is_none_or(|n| r.tier > n.tier) {
+                needed = Some(r);
+            }
+        }
+        match needed {
+            Some(r) if r.approval => Decision::NeedsApproval {
+                tier: r.tier,
+                digest: approval_digest(agent, task, &parsed.action),
             },
+            Some(_) => Decision::Allow,
             None => Decision::Deny {
                 reason: "no tier's rules allow it".into(),
             },
         }
+    }
+}
+
+/// Where a check came from, for a reason: ` in `cmd:sh -c x` (run by `find -exec`)`.
+fn via(c: &Check) -> String {
+    match (&c.via, &c.given) {
+        (Some(v), _) => format!(" in `{}` (run by {v})", c.action),
+        (None, Some(given)) => format!(" (`{given}` is `{}`)", c.action),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whether a deny pattern (or a packet's `forbidden`) matches any spelling.
+fn denies(p: &str, c: &Check) -> bool {
+    let p = canonical_pattern(p);
+    c.deny_forms().any(|f| glob_match(&p, f))
+}
+
+/// Whether an allow pattern allows a check. A check that runs code no rule
+/// can read is allowed only by a rule granting its program whatever its
+/// arguments (`cmd:sh *`, `cmd:/opt/x/bin/tool *`) or a blanket rule (`*`,
+/// `cmd:*`): `cmd:cargo test*` does not allow `cargo test --config …`.
+fn allows(p: &str, c: &Check) -> bool {
+    let cp = canonical_pattern(p);
+    if !c.allow_forms().any(|f| glob_match(&cp, f)) {
+        return false;
+    }
+    if c.runs_code.is_none() || p == "*" || p == "cmd:*" {
+        return true;
+    }
+    let Some(prog) = &c.program else { return false };
+    let whole = |p: &str| {
+        p.strip_prefix("cmd:")
+            .and_then(|r| r.strip_suffix(" *"))
+            .map(str::to_string)
+    };
+    let (Some(raw), Some(canon)) = (whole(p), whole(&cp)) else {
+        return false;
+    };
+    !raw.contains(['*', '?', ' ']) && (raw == *prog || c.exe.as_deref() == Some(canon.as_str()))
+}
+
+/// A `cmd:` pattern whose program is an absolute path without a wildcard,
+/// with that path canonicalised: a rule naming `/bin/ls` names the file
+/// `/usr/bin/ls` is on a merged-/usr system.
+fn canonical_pattern(p: &str) -> std::borrow::Cow<'_, str> {
+    let Some(rest) = p.strip_prefix("cmd:/") else {
+        return p.into();
+    };
+    let (prog, tail) = match rest.split_once(' ') {
+        Some((prog, tail)) => (prog, Some(tail)),
+        None => (rest, None),
+    };
+    if prog.contains(['*', '?']) {
+        return p.into();
+    }
+    match std::fs::canonicalize(Path::new("/").join(prog)) {
+        Ok(c) => match tail {
+            Some(t) => format!("cmd:{} {t}", c.display()).into(),
+            None => format!("cmd:{}", c.display()).into(),
+        },
+        Err(_) => p.into(),
     }
 }
 

@@ -1,10 +1,19 @@
 //! `pipeline agent exec`: run one command only if the caller's tier allows it.
+//!
+//! The command is parsed first ([`agov_governance::action`]): its program
+//! resolved through PATH and canonicalised, wrappers unwrapped, the commands
+//! and writes it implies judged too. What runs is the canonical file that
+//! was judged, without the environment variables that would make it run
+//! other code (`GIT_EXTERNAL_DIFF`, `PAGER`, `LD_PRELOAD`, …), and the ledger
+//! records that parsed action.
 
+use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use agov_cli::{CliError, Ctx};
 use agov_core::{FailureClass, Secret, Tier};
 use agov_governance::Decision;
+use agov_governance::action::{self, Context};
 use agov_ledger::NewEvent;
 
 use super::super::{Backends, tier_arg};
@@ -12,8 +21,11 @@ use crate::backends;
 
 /// Run one command if the caller's tier allows it (ledgered either way)
 ///
-/// Inside a governed agent the tier comes from its AGOV_TOKEN; otherwise
-/// pass --tier. Denied commands exit 3 without running.
+/// Inside a governed agent the tier comes from its AGOV_TOKEN (a --tier
+/// above it exits 3, one below it 64); otherwise pass --tier. The command is
+/// judged as it will run (its program resolved through PATH, the commands
+/// it runs, the files it writes) and the resolved program is what runs.
+/// Denied commands exit 3 without running.
 #[derive(Debug, clap::Args)]
 pub(in super::super) struct Args {
     /// The tier to check against when there is no AGOV_TOKEN
@@ -27,17 +39,54 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
+    let tenant = b.settings.tenant.value.clone();
     let (tier, who) = match ctx.env.get("AGOV_TOKEN") {
-        Some(t) if !t.is_empty() => {
+        Some(t) => {
             let info = b.tokens.lookup(&Secret::new(t))?;
             let agent = info
                 .metadata
                 .get("agent_id")
                 .cloned()
                 .unwrap_or_else(|| info.display_name.clone());
-            (info.tier, agent)
+            // Inside an agent its tier is its token's, whatever it asks.
+            match args.tier {
+                Some(asked) if asked > info.tier => {
+                    let mut event = NewEvent::new(&tenant, backends::actor(), "agent.exec")
+                        .with("action", format!("cmd:{}", args.command.join(" ")))
+                        .with("decision", "deny")
+                        .with("tier", info.tier.number())
+                        .with(
+                            "reason",
+                            format!(
+                                "asked for tier {} with a tier {} token",
+                                asked.number(),
+                                info.tier.number()
+                            ),
+                        );
+                    event.agent = Some(agent);
+                    b.ledger.append(&event)?;
+                    return Err(CliError::new(
+                        FailureClass::Denied,
+                        format!(
+                            "--tier {} is refused: this agent's token is tier {}",
+                            asked.number(),
+                            info.tier.number()
+                        ),
+                    )
+                    .with_hint("an agent runs at its own tier; drop --tier"));
+                }
+                Some(asked) if asked != info.tier => {
+                    return Err(CliError::usage(format!(
+                        "--tier {} differs from this agent's token (tier {})",
+                        asked.number(),
+                        info.tier.number()
+                    ))
+                    .with_hint("an agent runs at its own tier; drop --tier"));
+                }
+                _ => (info.tier, agent),
+            }
         }
-        _ => match args.tier {
+        None => match args.tier {
             Some(t) => (t, backends::actor()),
             None => {
                 return Err(CliError::usage("no tier to check the command against")
@@ -46,8 +95,9 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         },
     };
     crate::quota::tier(&b.settings, tier, "a command")?;
-    let action = format!("cmd:{}", args.command.join(" "));
-    let decision = b.rules.decide(tier, &action, &[], &[], &who, "exec");
+    // Judged as it will run: from this working directory, with this PATH.
+    let parsed = b.rules.parse_argv(&args.command, &Context::current());
+    let decision = b.rules.decide_parsed(tier, &parsed, &[], &[], &who, "exec");
     let (word, reason) = match &decision {
         Decision::Allow => ("allow", String::new()),
         Decision::NeedsApproval { digest, .. } => (
@@ -56,12 +106,23 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ),
         Decision::Deny { reason } => ("deny", reason.clone()),
     };
-    let tenant = b.settings.tenant.value.clone();
+    let program = parsed
+        .program
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned());
     let mut event = NewEvent::new(&tenant, backends::actor(), "agent.exec")
-        .with("action", action.as_str())
+        .with("action", parsed.action.as_str())
+        .with(
+            "program",
+            program.clone().map_or(serde_json::Value::Null, Into::into),
+        )
+        .with("argv", parsed.argv.clone())
         .with("decision", word)
         .with("tier", tier.number())
         .with("reason", reason.as_str());
+    if parsed.given != parsed.action {
+        event = event.with("given", parsed.given.as_str());
+    }
     event.agent = Some(who);
     if decision != Decision::Allow {
         b.ledger.append(&event)?;
@@ -73,12 +134,41 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
                 tier.number()
             ),
         )
-        .with_hint("`policies/tiers.toml` lists what each tier may run"));
+        .with_hint(
+            "`policies/tiers.toml` lists what each tier may run, and how commands are judged",
+        ));
     }
-    let status = Command::new(&args.command[0])
-        .args(&args.command[1..])
-        .status()
-        .map_err(|e| CliError::usage(format!("cannot run `{}`: {e}", args.command[0])));
+    let Some(program) = parsed.program else {
+        b.ledger.append(&event.with("exit_code", -1))?;
+        return Err(CliError::usage(format!(
+            "cannot run `{}`: no such program on PATH or from this folder",
+            args.command[0]
+        ))
+        .with_hint("name an installed program, or a path to an executable file"));
+    };
+    // The very file that was judged, under the name it was given (a
+    // multi-call program reads it).
+    let mut command = Command::new(&program);
+    command.arg0(&args.command[0]).args(&args.command[1..]);
+    // What runs is what was judged: no variable makes it run other code
+    // (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, …).
+    let removed: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| action::variable_runs_code(k))
+        .collect();
+    for k in &removed {
+        command.env_remove(k);
+    }
+    if !removed.is_empty() {
+        event = event.with("env_removed", removed);
+    }
+    let status = command.status().map_err(|e| {
+        CliError::failed(format!(
+            "cannot run `{}` ({}): {e}",
+            args.command[0],
+            program.display()
+        ))
+    });
     let code = status.as_ref().ok().and_then(|s| s.code());
     b.ledger
         .append(&event.with("exit_code", code.map_or(-1, i64::from)))?;
