@@ -515,3 +515,49 @@ fn an_unconfined_installation_is_a_warning_in_the_briefing_and_a_failed_check() 
         "{sandbox}"
     );
 }
+
+#[test]
+fn agent_exec_runs_in_the_sandbox_so_a_rule_that_allows_a_read_cannot_reach_agov_s_data() {
+    for (name, env) in both() {
+        require_landlock(&env);
+        let dir = env.dir.path();
+        std::fs::write(dir.join(".vault-token"), "s.operator-token").unwrap();
+        env.run("ledger", &["note", "-m", "the ledger exists"])
+            .expect(0);
+        let db = env.data().join("agov.db");
+        // `read:*` lets T0 run cat on anything; the kernel still refuses these.
+        for target in [
+            db.display().to_string(),
+            dir.join(".vault-token").display().to_string(),
+        ] {
+            let r = env.sh(&format!(
+                "\"$PIPELINE\" agent exec --tier 0 -- cat {target}"
+            ));
+            assert_eq!(r.code, 1, "{name}: {target}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("Permission denied"),
+                "{name}: {}",
+                r.stderr
+            );
+            assert!(
+                !r.stdout.contains("SQLite") && !r.stdout.contains("operator-token"),
+                "{name}"
+            );
+        }
+        // What the tier may do still runs, and leaves no scratch folder behind.
+        std::fs::write(dir.join("notes.txt"), "hello").unwrap();
+        let r = env
+            .sh("\"$PIPELINE\" agent exec --tier 0 -- cat notes.txt")
+            .expect(0);
+        assert_eq!(r.stdout, "hello", "{name}");
+        let runs = env.data().join("runs");
+        let left: Vec<_> = std::fs::read_dir(&runs)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("exec-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{name}: scratch folders left: {left:?}");
+    }
+}

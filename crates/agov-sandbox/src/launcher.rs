@@ -1,7 +1,7 @@
 //! The launcher: the process between the governor and an agent.
 //!
-//! The governor starts `pipeline __sandbox CONFINEMENT -- PROGRAM ARGS…`
-//! (see [`crate::Sandbox::command`]). The launcher
+//! The governor starts `pipeline __sandbox CONFINEMENT [--arg0 NAME] --
+//! PROGRAM ARGS…` (see [`crate::Sandbox::command`]). The launcher
 //!
 //! 1. dies with the governor (its parent-death signal is SIGTERM),
 //! 2. becomes a child subreaper, so nothing the agent forks escapes it,
@@ -57,9 +57,14 @@ fn fail(message: &str) -> u8 {
 }
 
 fn main(args: Vec<OsString>) -> u8 {
-    let Some((spec, rest)) = args.split_first() else {
+    let Some((spec, mut rest)) = args.split_first() else {
         return fail("no confinement given");
     };
+    let mut arg0 = None;
+    if rest.first().is_some_and(|a| a == "--arg0") {
+        arg0 = rest.get(1).cloned();
+        rest = rest.get(2..).unwrap_or_default();
+    }
     let Some(argv) = rest.strip_prefix(&[OsString::from("--")][..]) else {
         return fail("expected `--` before the program");
     };
@@ -115,6 +120,9 @@ fn main(args: Vec<OsString>) -> u8 {
     };
     let mut cmd = Command::new(program);
     cmd.args(program_args);
+    if let Some(name) = &arg0 {
+        cmd.arg0(name);
+    }
     let mut ruleset = Some(ruleset);
     let limits = confinement.limits;
     let best_effort = confinement.best_effort;

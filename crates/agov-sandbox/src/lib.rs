@@ -100,11 +100,19 @@ impl Sandbox {
     /// A command that runs `argv` confined by `c`. The caller sets its
     /// environment, working directory and standard streams.
     pub fn command(&self, c: &Confinement, argv: &[String]) -> Command {
+        self.command_as(c, None, argv)
+    }
+
+    /// [`Sandbox::command`], with the program's own `argv[0]` set to
+    /// `arg0` (what a multi-call program reads).
+    pub fn command_as(&self, c: &Confinement, arg0: Option<&str>, argv: &[String]) -> Command {
         let mut cmd = Command::new(&self.launcher);
         cmd.arg(launcher::ARG)
-            .arg(serde_json::to_string(c).expect("a confinement always serialises"))
-            .arg("--")
-            .args(argv);
+            .arg(serde_json::to_string(c).expect("a confinement always serialises"));
+        if let Some(name) = arg0 {
+            cmd.arg("--arg0").arg(name);
+        }
+        cmd.arg("--").args(argv);
         cmd
     }
 }

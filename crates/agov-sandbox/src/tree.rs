@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal, WaitOptions, kill_process, waitpid};
+use rustix::process::{Pid, Signal, WaitOptions, kill_process, wait};
 
 /// The parent of every process, as `/proc/*/stat` says.
 fn parents() -> BTreeMap<i32, i32> {
@@ -55,7 +55,8 @@ pub fn descendants(root: i32) -> BTreeSet<i32> {
 /// Reaps every child that has ended; returns the status of `watch` if it was among them.
 pub fn reap(watch: Option<i32>) -> Option<rustix::process::WaitStatus> {
     let mut seen = None;
-    while let Ok(Some((pid, status))) = waitpid(None, WaitOptions::NOHANG) {
+    // Any child (waitpid(-1)): one that changed its process group too.
+    while let Ok(Some((pid, status))) = wait(WaitOptions::NOHANG) {
         if Some(pid.as_raw_nonzero().get()) == watch {
             seen = Some(status);
         }

@@ -16,8 +16,19 @@ use agov_governance::Decision;
 use agov_governance::action::{self, Context};
 use agov_ledger::NewEvent;
 
+use agov_agent::contain::AgentPlaces;
+
 use super::super::{Backends, tier_arg};
 use crate::backends;
+
+/// Removes a scratch folder when the command ends, however it ends.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 /// Run one command if the caller's tier allows it (ledgered either way)
 ///
@@ -146,12 +157,50 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ))
         .with_hint("name an installed program, or a path to an executable file"));
     };
+    // It runs as an agent would: in its tier's sandbox, with a private
+    // HOME and an agent's environment, in a scratch folder removed after.
+    let scratch = b
+        .settings
+        .data_dir
+        .value
+        .join("runs")
+        .join(format!("exec-{}", agov_core::ids::random_hex::<6>()));
+    let _cleanup = RemoveOnDrop(scratch.clone());
+    let (out, home) = (scratch.join("out"), scratch.join("home"));
+    agov_core::fsutil::create_private_dir(&out)
+        .map_err(|e| CliError::io(&format!("cannot create {}", out.display()), e))?;
+    let work = std::env::current_dir()
+        .map_err(|e| CliError::io("cannot read the working directory", e))?;
+    let argv: Vec<String> = std::iter::once(program.to_string_lossy().into_owned())
+        .chain(args.command[1..].iter().cloned())
+        .collect();
+    let containment = backends::containment(&b.settings)?;
+    let confined = containment
+        .confine(
+            tier.number(),
+            &AgentPlaces {
+                work: &work,
+                out: &out,
+                home: &home,
+                packet: None,
+                argv: &argv,
+            },
+        )
+        .map_err(agov_agent::AgentError::from)?;
     // The very file that was judged, under the name it was given (a
     // multi-call program reads it).
-    let mut command = Command::new(&program);
-    command.arg0(&args.command[0]).args(&args.command[1..]);
+    let mut command = match &confined {
+        Some((sandbox, c)) => sandbox.command_as(c, Some(&args.command[0]), &argv),
+        None => {
+            event = event.with("unconfined", "the sandbox is off (sandbox = \"off\")");
+            let mut c = Command::new(&program);
+            c.arg0(&args.command[0]).args(&args.command[1..]);
+            c
+        }
+    };
+    agov_agent::command::allowlisted_env(&mut command, &home)?;
     // What runs is what was judged: no variable makes it run other code
-    // (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, …).
+    // (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, …), even one an operator named.
     let removed: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
         .filter(|k| action::variable_runs_code(k))
