@@ -5,6 +5,9 @@
 path "auth/token/create/agov-t*" {
   capabilities = ["update"]
 }
+path "auth/token/create/agov-pipeline-t*" {
+  capabilities = ["update"]
+}
 path "auth/token/lookup" {
   capabilities = ["update"]
 }

@@ -40,8 +40,60 @@ pub fn governor() -> &'static (String, Secret) {
     })
 }
 
-/// An environment logged in to the shared OpenBao as agov's AppRole identity.
+/// The display name of the operator token every [`vault_env`] presents.
+pub const OPERATOR: &str = "ops";
+
+/// The actor agov records for [`OPERATOR`]'s privileged acts.
+pub const OPERATOR_ACTOR: &str = "vault:ops";
+
+/// A token on `bao` (as root) with `display_name` and `policies`.
+pub fn token_with(bao: &Bao, display_name: &str, policies: &[&str]) -> String {
+    let mut args = vec![
+        "token".to_string(),
+        "create".to_string(),
+        "-format=json".to_string(),
+        format!("-display-name={display_name}"),
+        "-ttl=30m".to_string(),
+    ];
+    args.extend(policies.iter().map(|p| format!("-policy={p}")));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    bao.cli_json(Bao::ROOT_TOKEN, &args)["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// An operator's token on the shared OpenBao (policy agov-operator only,
+/// display name [`OPERATOR`]), created once.
+pub fn operator_token() -> &'static str {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN.get_or_init(|| {
+        governor();
+        token_with(agov_testkit::shared_bao(), OPERATOR, &["agov-operator"])
+    })
+}
+
+/// An environment logged in to the shared OpenBao as agov's AppRole
+/// identity, run by an operator: VAULT_TOKEN is [`operator_token`], which
+/// decides privileged acts (agov itself still acts as its AppRole identity).
 pub fn vault_env() -> TestEnv {
+    let mut env = governor_env();
+    env.set("VAULT_TOKEN", operator_token());
+    env
+}
+
+/// Who decides privileged acts in a `both()` environment named `backend`:
+/// the kernel's OS account on the embedded default, else [`OPERATOR_ACTOR`].
+pub fn decider(backend: &str) -> String {
+    if backend == "embedded" {
+        crate::common::me()
+    } else {
+        OPERATOR_ACTOR.to_string()
+    }
+}
+
+/// Like [`vault_env`] without VAULT_TOKEN: nobody who may decide.
+pub fn governor_env() -> TestEnv {
     let (role_id, secret_id) = governor();
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", &agov_testkit::shared_bao().addr())

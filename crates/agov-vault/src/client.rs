@@ -23,6 +23,8 @@ pub struct Vault {
     kv_mount: String,
     namespace: Option<String>,
     login: Login,
+    /// The person's token (`VAULT_TOKEN` beside AppRole), for operator checks.
+    operator_token: Option<Secret>,
     /// agov's own token and a client presenting it, once logged in.
     session: OnceLock<Session>,
 }
@@ -110,6 +112,7 @@ impl Vault {
             kv_mount: s.kv_mount.clone(),
             namespace: s.namespace.clone(),
             login,
+            operator_token: s.operator_token.clone(),
             session: OnceLock::new(),
         })
     }
@@ -288,10 +291,95 @@ impl Vault {
         body: Option<Value>,
         auth: bool,
     ) -> Result<(u16, Value), VaultError> {
+        let token = if auth {
+            Some(self.session()?.token.clone())
+        } else {
+            None
+        };
+        let call = self.request(method, path, body, token.as_ref());
+        self.rt.block_on(call)
+    }
+
+    /// The identity of the person's token (`VAULT_TOKEN`; without one, the
+    /// token agov acts with, e.g. its AppRole login) and whether Vault grants it `update` on
+    /// [`operator_path`]`(act)`, which only the `agov-operator` policy does:
+    /// `lookup-self` and `sys/capabilities-self` are sent at once, so the
+    /// check costs one round trip. Vault decides; nothing in agov's
+    /// environment can change the answer.
+    pub fn operator_check(&self, act: &str) -> Result<OperatorCheck, VaultError> {
+        let token = match &self.operator_token {
+            Some(t) => t.clone(),
+            None => self.session()?.token.clone(),
+        };
+        let path = operator_path(act);
+        let lookup = self.request(
+            reqwest::Method::GET,
+            "auth/token/lookup-self",
+            None,
+            Some(&token),
+        );
+        let caps = self.request(
+            reqwest::Method::POST,
+            "sys/capabilities-self",
+            Some(json!({ "paths": [path] })),
+            Some(&token),
+        );
+        let (lookup, caps) = self.rt.block_on(async {
+            let lookup = tokio::spawn(lookup);
+            let caps = caps.await;
+            (lookup.await, caps)
+        });
+        // A token whose policies do not even allow these two calls is no
+        // operator (agov's own AppRole identity cannot ask about itself).
+        let me =
+            match lookup.map_err(|e| VaultError::Setup(format!("the lookup task failed: {e}")))? {
+                Ok((_, me)) => me,
+                Err(VaultError::Denied { .. }) => {
+                    json!({"data": {"display_name": "(a token that may not look itself up)"}})
+                }
+                Err(e) => return Err(e),
+            };
+        let caps = match caps {
+            Ok((_, caps)) => caps,
+            Err(VaultError::Denied { .. }) => Value::Null,
+            Err(e) => return Err(e),
+        };
+        let data = me.get("data").cloned().unwrap_or(Value::Null);
+        let display = data["display_name"].as_str().unwrap_or_default();
+        let name = display
+            .strip_prefix("token-")
+            .unwrap_or(display)
+            .to_string();
+        let granted: Vec<&str> = caps
+            .get(&path)
+            .or_else(|| caps.pointer("/data/capabilities"))
+            .or_else(|| caps.get("capabilities"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        Ok(OperatorCheck {
+            name,
+            entity_id: data["entity_id"]
+                .as_str()
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
+            allowed: granted.iter().any(|c| *c == "update" || *c == "root"),
+        })
+    }
+
+    /// The HTTP call [`Vault::raw`] makes, ready to await (so that two can
+    /// be in flight at once).
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&Secret>,
+    ) -> impl Future<Output = Result<(u16, Value), VaultError>> + use<> {
         let url = format!("{}/v1/{path}", self.addr);
         let mut req = self.client.http.http.request(method.clone(), &url);
-        if auth {
-            req = req.header("X-Vault-Token", self.session()?.token.expose());
+        if let Some(t) = token {
+            req = req.header("X-Vault-Token", t.expose());
         }
         if let Some(ns) = &self.namespace {
             req = req.header("X-Vault-Namespace", ns);
@@ -302,40 +390,62 @@ impl Vault {
         let addr = self.addr.clone();
         let what = path.split('?').next().unwrap_or(path).to_string();
         let call = format!("{method} {what}");
-        let started = std::time::Instant::now();
-        let result = self.rt.block_on(async move {
-            let resp = req.send().await.map_err(|e| VaultError::Unreachable {
-                addr: addr.clone(),
-                detail: error_chain(&e),
-            })?;
-            let code = resp.status().as_u16();
-            let text = resp.text().await.unwrap_or_default();
-            let body: Value = if text.trim().is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&text).unwrap_or(Value::String(text))
-            };
-            if (200..300).contains(&code)
-                || (what == "sys/health"
-                    && matches!(code, 429 | 472 | 473 | 501 | 503)
-                    && body.is_object())
-            {
-                return Ok((code, body));
+        async move {
+            let started = std::time::Instant::now();
+            let result = async {
+                let resp = req.send().await.map_err(|e| VaultError::Unreachable {
+                    addr: addr.clone(),
+                    detail: error_chain(&e),
+                })?;
+                let code = resp.status().as_u16();
+                let text = resp.text().await.unwrap_or_default();
+                let body: Value = if text.trim().is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_str(&text).unwrap_or(Value::String(text))
+                };
+                if (200..300).contains(&code)
+                    || (what == "sys/health"
+                        && matches!(code, 429 | 472 | 473 | 501 | 503)
+                        && body.is_object())
+                {
+                    return Ok((code, body));
+                }
+                let errors = body
+                    .get("errors")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default();
+                Err(VaultError::from_status(&addr, &what, code, &errors))
             }
-            let errors = body
-                .get("errors")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
-            Err(VaultError::from_status(&addr, &what, code, &errors))
-        });
-        logged(&call, started, result)
+            .await;
+            logged(&call, started, result)
+        }
     }
+}
+
+/// The path whose `update` capability marks an operator allowed to perform
+/// the privileged act `act` (`agov/operator/promote` …): it lies outside any
+/// mount, so it grants nothing but the decision, and only
+/// `policies/operator.hcl` names it.
+pub fn operator_path(act: &str) -> String {
+    format!("agov/operator/{act}")
+}
+
+/// What [`Vault::operator_check`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorCheck {
+    /// The token's display name (without Vault's `token-` prefix).
+    pub name: String,
+    /// Its identity entity, when it has one.
+    pub entity_id: Option<String>,
+    /// Whether Vault grants it the act.
+    pub allowed: bool,
 }
 
 /// Logs a finished Vault call at debug level: what, how long, and the error

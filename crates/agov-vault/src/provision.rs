@@ -1,7 +1,9 @@
 //! Bringing a Vault to the state agov needs, idempotently: the policies of
-//! `policies/`, one orphan token role and one child token role per tier,
-//! the KV v2 mount, and the AppRole identity `agov` with the governor
-//! policy. Each step reads first and writes only what differs, so a second
+//! `policies/`, per tier an orphan token role (`agov-tN`), a child token role
+//! (`agov-child-tN`), both with the tier's TTL as their explicit maximum, and
+//! a pipeline token role (`agov-pipeline-tN`, whose tokens may issue children
+//! of tiers 0..=N only), the KV v2 mount, and the AppRole identity `agov`
+//! with the governor policy. Each step reads first and writes only what differs, so a second
 //! run reports no changes.
 
 use agov_core::{Secret, Tier};
@@ -14,8 +16,18 @@ use crate::policies::{self, Policy};
 /// The AppRole role agov logs in as.
 pub const APPROLE_ROLE: &str = "agov";
 
-/// Longest life of any agov token, renewals included.
-pub const TOKEN_MAX_TTL_SECS: u64 = 24 * 3600;
+/// Longest life of a pipeline's token, renewals included (a tier token's is
+/// its tier's TTL: [`tier_max_ttl_secs`]).
+pub const PIPELINE_MAX_TTL_SECS: u64 = 24 * 3600;
+
+/// The AppRole login token's life, renewals included (agov's own identity).
+pub const GOVERNOR_MAX_TTL_SECS: u64 = 24 * 3600;
+
+/// Longest life of a tier token (agent, manual or child), renewals included:
+/// the tier's TTL (`policies/tiers.toml`), so no renewal outlives it.
+pub fn tier_max_ttl_secs(tier: Tier) -> u64 {
+    tier.default_ttl().as_secs()
+}
 
 /// Installs everything; returns one line per change made (empty when none).
 pub fn provision(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, VaultError> {
@@ -38,11 +50,13 @@ fn run(vault: &Vault, approle_mount: &str, apply: bool) -> Result<Vec<String>, V
     }
     for tier in Tier::ALL {
         let tier_policy = policies::tier_policy(tier).name;
+        let max = tier_max_ttl_secs(tier);
         ensure_token_role(
             vault,
             &policies::tier_role(tier),
-            &[tier_policy, policies::PIPELINE.name],
+            &[tier_policy],
             true,
+            max,
             &mut c,
         )?;
         ensure_token_role(
@@ -50,6 +64,15 @@ fn run(vault: &Vault, approle_mount: &str, apply: bool) -> Result<Vec<String>, V
             &policies::child_role(tier),
             &[tier_policy],
             false,
+            max,
+            &mut c,
+        )?;
+        ensure_token_role(
+            vault,
+            &policies::pipeline_role(tier),
+            &[policies::pipeline_policy(tier).name],
+            true,
+            PIPELINE_MAX_TTL_SECS,
             &mut c,
         )?;
     }
@@ -173,6 +196,7 @@ fn ensure_token_role(
     role: &str,
     allowed: &[&str],
     orphan: bool,
+    max_ttl_secs: u64,
     changes: &mut Changes,
 ) -> Result<(), VaultError> {
     let current = read(vault, &format!("auth/token/roles/{role}"))?;
@@ -195,7 +219,7 @@ fn ensure_token_role(
             have == want_policies
                 && d["orphan"] == orphan
                 && d["renewable"] == true
-                && d["token_explicit_max_ttl"].as_u64() == Some(TOKEN_MAX_TTL_SECS)
+                && d["token_explicit_max_ttl"].as_u64() == Some(max_ttl_secs)
                 && d["token_no_default_policy"] == true
         });
     if matches {
@@ -205,7 +229,7 @@ fn ensure_token_role(
         "allowed_policies": want_policies,
         "orphan": orphan,
         "renewable": true,
-        "token_explicit_max_ttl": TOKEN_MAX_TTL_SECS,
+        "token_explicit_max_ttl": max_ttl_secs,
         "token_no_default_policy": true,
         "token_type": "service",
     });
@@ -247,14 +271,14 @@ fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Changes) -> Result<(
                 .as_array()
                 .is_some_and(|a| a.len() == 1 && a[0] == policies::GOVERNOR.name)
                 && d["token_ttl"].as_u64() == Some(3600)
-                && d["token_max_ttl"].as_u64() == Some(TOKEN_MAX_TTL_SECS)
+                && d["token_max_ttl"].as_u64() == Some(GOVERNOR_MAX_TTL_SECS)
                 && d["token_no_default_policy"] == true
         });
     if !matches {
         let body = json!({
             "token_policies": [policies::GOVERNOR.name],
             "token_ttl": 3600,
-            "token_max_ttl": TOKEN_MAX_TTL_SECS,
+            "token_max_ttl": GOVERNOR_MAX_TTL_SECS,
             "token_no_default_policy": true,
         });
         write(vault, changes, &path, body)?;

@@ -24,7 +24,16 @@ pub(super) fn apply(settings: &Settings) -> Result<Vec<String>, CliError> {
     let Some(vs) = &settings.vault else {
         return Ok(Vec::new());
     };
-    let vault = Vault::connect(vs)?;
+    // The person's token (VAULT_TOKEN) provisions, also when agov itself
+    // logs in with AppRole: its own identity may check but not change.
+    let vault = match &vs.operator_token {
+        Some(t) => Vault::connect(&VaultSettings {
+            auth: VaultAuth::Token(t.clone()),
+            operator_token: None,
+            ..vs.clone()
+        })?,
+        None => Vault::connect(vs)?,
+    };
     provision::provision(&vault, approle_mount(vs)).map_err(|e| {
         let denied = matches!(e, VaultError::Denied { .. });
         let err = CliError::from(e);
