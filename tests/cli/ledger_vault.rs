@@ -30,12 +30,19 @@ pub fn private_bao() -> (Bao, TestEnv) {
     (bao, env)
 }
 
-/// agov's AppRole credentials on the shared server, provisioned once.
+/// The one service credential the shared server's governor may read (the
+/// runtime password the backends tests configure).
+pub const SERVICE_SECRET: &str = "services/dragonfly";
+
+/// agov's AppRole credentials on the shared server, provisioned once (with
+/// [`SERVICE_SECRET`] as its only service credential).
 pub fn governor() -> &'static (String, Secret) {
     static CREDS: OnceLock<(String, Secret)> = OnceLock::new();
     CREDS.get_or_init(|| {
         let root = Vault::connect(&root_settings(agov_testkit::shared_bao().addr())).unwrap();
-        agov_vault::provision::provision(&root, "approle").unwrap();
+        let mut options = agov_vault::provision::Options::new("approle");
+        options.service_secrets = vec![SERVICE_SECRET.into()];
+        agov_vault::provision::provision_with(&root, &options).unwrap();
         agov_vault::provision::approle_credentials(&root, "approle").unwrap()
     })
 }
@@ -194,4 +201,50 @@ fn a_revoked_vault_token_is_denied_with_exit_3() {
     env.run("ledger", &["note", "-m", "x"]).expect(0);
     let r = env.run("ledger", &["seal"]).expect(3);
     assert!(!r.stderr.contains(&t), "the token is never printed");
+}
+
+/// agov's own identity does not pile up login tokens: 50 commands in a row
+/// that call OpenBao reuse one login (kept 0600 in the data folder), so one
+/// governor token is live afterwards, and the secret id was used once.
+#[test]
+fn fifty_commands_in_a_row_leave_one_live_governor_token() {
+    let (bao, env) = private_bao();
+    let issued = env
+        .run("pipeline", &["token", "issue", "--tier", "0", "--json"])
+        .expect(0)
+        .json();
+    let accessor = issued["accessor"].as_str().unwrap();
+    for _ in 0..49 {
+        env.run("pipeline", &["token", "lookup", accessor])
+            .expect(0);
+    }
+    assert_eq!(bao.live_tokens_with_policy("agov-governor"), 1);
+    let secret_id = env
+        .vars()
+        .iter()
+        .find(|(k, _)| k == "AGOV_VAULT_SECRET_ID")
+        .unwrap()
+        .1
+        .clone();
+    let arg = format!("secret_id={secret_id}");
+    let lookup = bao.cli_json(
+        Bao::ROOT_TOKEN,
+        &[
+            "write",
+            "-format=json",
+            "auth/approle/role/agov/secret-id/lookup",
+            &arg,
+        ],
+    );
+    assert_eq!(
+        lookup["data"]["secret_id_num_uses"],
+        agov_vault::provision::SECRET_ID_NUM_USES - 1,
+        "one login for 50 commands: {lookup}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let cache = env.data().join("vault-login.json");
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 }

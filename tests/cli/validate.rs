@@ -189,6 +189,39 @@ fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
         "{}",
         r.stderr
     );
+
+    // With an administrator's VAULT_TOKEN beside agov's AppRole credentials,
+    // --apply provisions with VAULT_TOKEN, and grants the governor the
+    // configured service secrets by exact path, idempotently.
+    governor
+        .set("VAULT_TOKEN", Bao::ROOT_TOKEN)
+        .set("AGOV_LLM_KEY_PATH", "services/llm");
+    let applied = governor
+        .run("validate-phases", &["--apply", "--phase", "2", "--json"])
+        .expect(0)
+        .json();
+    let applied = applied["applied"].to_string();
+    assert!(
+        applied.contains("policy agov-t4-architect") && applied.contains("policy agov-governor"),
+        "{applied}"
+    );
+    let policy = bao
+        .cli_json(
+            Bao::ROOT_TOKEN,
+            &["policy", "read", "-format=json", "agov-governor"],
+        )
+        .to_string();
+    assert!(
+        policy.contains("secret/data/services/llm") && !policy.contains("services/*"),
+        "{policy}"
+    );
+    assert_eq!(
+        governor
+            .run("validate-phases", &["--apply", "--phase", "2", "--json"])
+            .expect(0)
+            .json()["applied"],
+        serde_json::json!([])
+    );
 }
 
 #[test]

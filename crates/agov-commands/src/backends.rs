@@ -87,14 +87,23 @@ pub fn ledger_for_read(ctx: &Ctx, settings: &Settings) -> Result<Option<Ledger>,
     Ok(ledger)
 }
 
+/// Where agov keeps its AppRole login token for the next command (0600).
+pub const VAULT_LOGIN_CACHE: &str = "vault-login.json";
+
 /// Vault, when an address is configured. AppRole logs in on the first call
 /// that needs a token, so commands that never call Vault (`pipeline list`)
-/// work while it is sealed or down.
+/// work while it is sealed or down; the login token is kept in the data
+/// folder and reused by the next command while valid, so commands in a row
+/// keep one live governor token.
 pub fn vault(settings: &Settings) -> Result<Option<Vault>, CliError> {
     settings
         .vault
         .as_ref()
-        .map(|v| Vault::new(v).map_err(CliError::from))
+        .map(|v| {
+            Vault::new(v)
+                .map(|v| v.with_login_cache(settings.data_dir.value.join(VAULT_LOGIN_CACHE)))
+                .map_err(CliError::from)
+        })
         .transpose()
 }
 

@@ -230,6 +230,9 @@ pub struct VaultSettings {
     pub kv_mount: String,
     /// Request timeout.
     pub timeout: Duration,
+    /// CIDR blocks agov's AppRole secret ids and login tokens are bound to
+    /// by `validate-phases --apply` (`vault.bound_cidrs`; empty: any).
+    pub bound_cidrs: Vec<String>,
 }
 
 impl VaultSettings {
@@ -245,6 +248,7 @@ impl VaultSettings {
             namespace: None,
             kv_mount: "secret".into(),
             timeout: Duration::from_secs(10),
+            bound_cidrs: Vec::new(),
         }
     }
 }
@@ -571,6 +575,7 @@ fn resolve_vault(
             .clone()
             .unwrap_or_else(|| "secret".into()),
         timeout,
+        bound_cidrs: file.vault.bound_cidrs.clone().unwrap_or_default(),
     }))
 }
 

@@ -360,6 +360,30 @@ impl Bao {
             .expect("cannot run the bao CLI")
     }
 
+    /// How many live tokens carry `policy`, as root sees them (with the
+    /// `bao` CLI).
+    pub fn live_tokens_with_policy(&self, policy: &str) -> usize {
+        let list = self.cli_json(
+            Bao::ROOT_TOKEN,
+            &["list", "-format=json", "auth/token/accessors"],
+        );
+        let wanted = format!("\"{policy}\"");
+        list.as_array()
+            .expect("a list of accessors")
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .filter(|a| {
+                let out = self.cli(
+                    Bao::ROOT_TOKEN,
+                    &["token", "lookup", "-format=json", "-accessor", a],
+                );
+                out.status.success()
+                    && serde_json::from_slice::<serde_json::Value>(&out.stdout)
+                        .is_ok_and(|v| v["data"]["policies"].to_string().contains(&wanted))
+            })
+            .count()
+    }
+
     /// Like [`Bao::cli`] for a command that must succeed and was given
     /// `-format=json` (before its positional arguments): its JSON answer.
     pub fn cli_json(&self, token: &str, args: &[&str]) -> serde_json::Value {

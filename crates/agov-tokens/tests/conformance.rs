@@ -498,3 +498,55 @@ fn openbao_caps_renewals_at_the_tier_ttl() {
         .unwrap();
     assert!(capped.ttl_secs <= 3600, "{capped:?}");
 }
+
+/// In an OpenBao namespace of its own (the README's recommended set-up),
+/// agov's governor reaches only that namespace's tokens: it revokes its own,
+/// and cannot look up or revoke a token of the root namespace.
+#[test]
+fn in_its_own_namespace_the_governor_cannot_touch_other_tokens() {
+    let bao = agov_testkit::Bao::start();
+    let out = bao.cli(
+        agov_testkit::Bao::ROOT_TOKEN,
+        &["namespace", "create", "agov"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let in_ns = |auth| VaultSettings {
+        namespace: Some("agov".into()),
+        ..vault_settings(bao.addr(), auth)
+    };
+    let root = Vault::connect(&in_ns(VaultAuth::Token(Secret::new(
+        agov_testkit::Bao::ROOT_TOKEN,
+    ))))
+    .unwrap();
+    provision::provision(&root, "approle").unwrap();
+    let (role_id, secret_id) = provision::approle_credentials(&root, "approle").unwrap();
+    let authority = VaultAuthority::new(
+        Vault::connect(&in_ns(VaultAuth::AppRole {
+            mount: "approle".into(),
+            role_id,
+            secret_id: SecretIdSource::Value(secret_id),
+        }))
+        .unwrap(),
+    );
+    let outsider = bao.cli_json(
+        agov_testkit::Bao::ROOT_TOKEN,
+        &["token", "create", "-format=json", "-policy=default"],
+    )["auth"]["accessor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(authority.lookup_accessor(&outsider).is_err());
+    let _ = authority.revoke_accessor(&outsider);
+    assert!(
+        bao.accessor_is_live(&outsider),
+        "the namespaced governor revoked a root-namespace token"
+    );
+    let own = authority.issue(&req(Tier::Observer)).unwrap();
+    authority.lookup_accessor(&own.accessor).unwrap();
+    authority.revoke_accessor(&own.accessor).unwrap();
+    assert!(is_invalid(authority.lookup_accessor(&own.accessor)));
+}

@@ -1,4 +1,12 @@
 //! The blocking Vault client.
+//!
+//! With AppRole, agov's login token is short-lived (15 min, 1 h at most) and
+//! never left behind: with a login cache ([`Vault::with_login_cache`], a
+//! 0600 file in the data folder) the next process reuses it while it is
+//! valid (checked with one `lookup-self`, the round trip a login would
+//! cost), so any number of commands in a row keep one live governor token;
+//! without a cache, or when the cache could not take it, the process
+//! revokes its own login token when it ends.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -27,6 +35,8 @@ pub struct Vault {
     operator_token: Option<Secret>,
     /// agov's own token and a client presenting it, once logged in.
     session: OnceLock<Session>,
+    /// Where AppRole login tokens are kept for the next process.
+    login_cache: Option<std::path::PathBuf>,
 }
 
 /// How agov obtains its own token.
@@ -43,7 +53,23 @@ enum Login {
 struct Session {
     client: VaultClient,
     token: Secret,
+    /// A login token this process must revoke when it ends (AppRole, not
+    /// handed on through the login cache).
+    revoke_at_end: bool,
 }
+
+/// The login cache's content.
+#[derive(Serialize, Deserialize)]
+struct CachedLogin {
+    /// Who it is for: address, namespace, mount and role id.
+    key: String,
+    token: String,
+    /// When it expires (µs since the epoch).
+    expires_us: i64,
+}
+
+/// A cached login is reused only with at least this much life left.
+const CACHE_MARGIN_US: i64 = 60_000_000;
 
 /// `GET /v1/sys/health`, as far as agov cares.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -114,7 +140,72 @@ impl Vault {
             login,
             operator_token: s.operator_token.clone(),
             session: OnceLock::new(),
+            login_cache: None,
         })
+    }
+
+    /// Keeps AppRole login tokens in `path` (a 0600 file; its folder is
+    /// created private) for the next process to reuse while valid, instead
+    /// of logging in again.
+    pub fn with_login_cache(mut self, path: std::path::PathBuf) -> Vault {
+        self.login_cache = Some(path);
+        self
+    }
+
+    /// Who a cached login is for.
+    fn cache_key(&self, mount: &str, role_id: &str) -> String {
+        format!(
+            "{}|{}|{mount}|{role_id}",
+            self.addr,
+            self.namespace.as_deref().unwrap_or("")
+        )
+    }
+
+    /// A cached login token for this identity that Vault still honours.
+    fn cached_login(&self, key: &str) -> Option<Secret> {
+        let path = self.login_cache.as_ref()?;
+        let text = std::fs::read_to_string(path).ok()?;
+        let cached: CachedLogin = serde_json::from_str(&text).ok()?;
+        let token = Secret::new(cached.token);
+        if cached.key != key || cached.expires_us < agov_core::time::now_us() + CACHE_MARGIN_US {
+            return None;
+        }
+        let check = self.request(
+            reqwest::Method::GET,
+            "auth/token/lookup-self",
+            None,
+            Some(&token),
+        );
+        match self.rt.block_on(check) {
+            Ok((_, me))
+                if me.pointer("/data/ttl").and_then(Value::as_i64).unwrap_or(0) * 1_000_000
+                    > CACHE_MARGIN_US =>
+            {
+                Some(token)
+            }
+            _ => None,
+        }
+    }
+
+    /// Hands a fresh login token on to the next process; false if it could not.
+    fn cache_login(&self, key: &str, token: &Secret, ttl_secs: u64) -> bool {
+        let Some(path) = &self.login_cache else {
+            return false;
+        };
+        let cached = CachedLogin {
+            key: key.to_string(),
+            token: token.expose().to_string(),
+            expires_us: agov_core::time::now_us() + (ttl_secs as i64) * 1_000_000,
+        };
+        let bytes = serde_json::to_vec(&cached).unwrap_or_default();
+        let written = path
+            .parent()
+            .map_or(Ok(()), agov_core::fsutil::create_private_dir)
+            .and_then(|()| agov_core::fsutil::write_atomic(path, &bytes, 0o600));
+        if let Err(e) = &written {
+            tracing::debug!(error = %e, path = %path.display(), "cannot keep the Vault login for the next command");
+        }
+        written.is_ok()
     }
 
     /// Connects and logs in now (AppRole), so bad credentials fail here.
@@ -129,29 +220,39 @@ impl Vault {
         if let Some(s) = self.session.get() {
             return Ok(s);
         }
-        let token = match &self.login {
-            Login::Token(t) => t.clone(),
+        let (token, revoke_at_end) = match &self.login {
+            Login::Token(t) => (t.clone(), false),
             Login::AppRole {
                 mount,
                 role_id,
                 secret_id,
             } => {
-                let started = std::time::Instant::now();
-                let auth = self
-                    .rt
-                    .block_on(vaultrs::auth::approle::login(
-                        &self.client,
-                        mount,
-                        role_id,
-                        secret_id.expose(),
-                    ))
-                    .map_err(|e| VaultError::from_client(&self.addr, "AppRole login", e));
-                Secret::new(logged("AppRole login", started, auth)?.client_token)
+                let key = self.cache_key(mount, role_id);
+                match self.cached_login(&key) {
+                    Some(t) => (t, false),
+                    None => {
+                        let started = std::time::Instant::now();
+                        let auth = self
+                            .rt
+                            .block_on(vaultrs::auth::approle::login(
+                                &self.client,
+                                mount,
+                                role_id,
+                                secret_id.expose(),
+                            ))
+                            .map_err(|e| VaultError::from_client(&self.addr, "AppRole login", e));
+                        let auth = logged("AppRole login", started, auth)?;
+                        let token = Secret::new(auth.client_token);
+                        let handed_on = self.cache_login(&key, &token, auth.lease_duration);
+                        (token, !handed_on)
+                    }
+                }
             }
         };
         let session = Session {
             client: self.client_presenting(&token),
             token,
+            revoke_at_end,
         };
         // Two threads may log in at once: the first session stays.
         let _ = self.session.set(session);
@@ -446,6 +547,23 @@ pub struct OperatorCheck {
     pub entity_id: Option<String>,
     /// Whether Vault grants it the act.
     pub allowed: bool,
+}
+
+impl Drop for Vault {
+    /// Revokes a login token nobody will reuse, so none outlives its process.
+    fn drop(&mut self) {
+        if let Some(s) = self.session.get()
+            && s.revoke_at_end
+        {
+            let revoke = self.request(
+                reqwest::Method::POST,
+                "auth/token/revoke-self",
+                None,
+                Some(&s.token),
+            );
+            let _ = self.rt.block_on(revoke);
+        }
+    }
 }
 
 /// Logs a finished Vault call at debug level: what, how long, and the error

@@ -19,8 +19,24 @@ fn approle_mount(v: &VaultSettings) -> &str {
     }
 }
 
+/// What to provision for these settings: the governor may read exactly the
+/// service credentials they name.
+fn options(settings: &Settings, env: &agov_config::Env, v: &VaultSettings) -> provision::Options {
+    let mut o = provision::Options::new(approle_mount(v));
+    o.bound_cidrs = v.bound_cidrs.clone();
+    o.service_secrets
+        .extend(settings.runtime_password_secret.iter().cloned());
+    if let Some(p) = env
+        .get(agov_config::env::AGOV_LLM_KEY_PATH)
+        .filter(|p| !p.is_empty())
+    {
+        o.service_secrets.push(p.to_string());
+    }
+    o
+}
+
 /// Installs policies, token roles, the KV mount and AppRole in Vault (needs an admin token).
-pub(super) fn apply(settings: &Settings) -> Result<Vec<String>, CliError> {
+pub(super) fn apply(settings: &Settings, env: &agov_config::Env) -> Result<Vec<String>, CliError> {
     let Some(vs) = &settings.vault else {
         return Ok(Vec::new());
     };
@@ -34,14 +50,14 @@ pub(super) fn apply(settings: &Settings) -> Result<Vec<String>, CliError> {
         })?,
         None => Vault::connect(vs)?,
     };
-    provision::provision(&vault, approle_mount(vs)).map_err(|e| {
+    provision::provision_with(&vault, &options(settings, env, vs)).map_err(|e| {
         let denied = matches!(e, VaultError::Denied { .. });
         let err = CliError::from(e);
         if denied { err.with_hint("--apply needs a Vault token allowed to write policies and auth methods (an operator's, not agov's AppRole)") } else { err }
     })
 }
 
-pub(super) fn check(settings: &Settings, phase: &mut Phase) {
+pub(super) fn check(settings: &Settings, env: &agov_config::Env, phase: &mut Phase) {
     let authority = match backends::token_authority(settings) {
         Ok(a) => a,
         Err(e) => {
@@ -63,7 +79,7 @@ pub(super) fn check(settings: &Settings, phase: &mut Phase) {
         );
         phase.check(
             "policies, token roles and AppRole match policies/",
-            provision::plan(&vault, approle_mount(vs))
+            provision::plan_with(&vault, &options(settings, env, vs))
                 .map_err(|e| e.to_string())
                 .and_then(|changes| {
                     if changes.is_empty() {
