@@ -151,6 +151,11 @@ fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
         .find(|c| c["name"] == "a T0 token is denied a T1 path")
         .unwrap();
     assert_eq!(t0["outcome"], "passed");
+    let child = checks
+        .iter()
+        .find(|c| c["name"] == "Vault refuses a T0 pipeline's token a T1 child")
+        .unwrap();
+    assert_eq!(child["outcome"], "passed", "{child}");
     let revoked = checks
         .iter()
         .find(|c| c["name"] == "its token no longer looks up")

@@ -316,6 +316,16 @@ impl Vault {
         logged(what, started, result)
     }
 
+    /// A token from the token role `role`, asked for with the token agov
+    /// acts with (a probe of what Vault allows that token).
+    pub fn create_from_role(&self, role: &str) -> Result<Secret, VaultError> {
+        self.call(
+            &format!("creating a token from role {role}"),
+            |c| async move { vaultrs::token::new_role(c, role, None).await },
+        )
+        .map(|auth| Secret::new(auth.client_token))
+    }
+
     /// Health, without a token. A sealed Vault is an error here.
     pub fn health(&self) -> Result<Health, VaultError> {
         let (code, body) = self.raw(

@@ -100,15 +100,52 @@ pub(super) fn check(settings: &Settings, env: &agov_config::Env, phase: &mut Pha
         round_trip(authority.as_ref()),
     );
     match &settings.vault {
-        Some(vs) => phase.check(
-            "a T0 token is denied a T1 path",
-            tier_enforced(authority.as_ref(), vs),
-        ),
-        None => phase.not_checked(
-            "a T0 token is denied a T1 path",
-            "tier paths are enforced by Vault, which is not configured",
-        ),
+        Some(vs) => {
+            phase.check(
+                "a T0 token is denied a T1 path",
+                tier_enforced(authority.as_ref(), vs),
+            );
+            phase.check(
+                "Vault refuses a T0 pipeline's token a T1 child",
+                children_capped(authority.as_ref(), vs),
+            );
+        }
+        None => {
+            phase.not_checked(
+                "a T0 token is denied a T1 path",
+                "tier paths are enforced by Vault, which is not configured",
+            );
+            phase.not_checked(
+                "Vault refuses a T0 pipeline's token a T1 child",
+                "the embedded authority refuses it; Vault is not configured",
+            );
+        }
     }
+}
+
+/// Asks Vault directly, as a T0 pipeline's token, for a child from the T1
+/// child role (agov itself would refuse before asking): Vault must deny it.
+fn children_capped(a: &dyn TokenAuthority, vs: &VaultSettings) -> Result<(), String> {
+    let mut req = probe(Tier::Observer);
+    req.delegate = true;
+    let t = a.issue(&req).map_err(|e| format!("issue: {e}"))?;
+    let as_pipeline = Vault::connect(&VaultSettings {
+        auth: VaultAuth::Token(t.token.clone()),
+        operator_token: None,
+        ..vs.clone()
+    })
+    .map_err(|e| e.to_string());
+    let role = agov_vault::policies::child_role(Tier::Operator);
+    let result = as_pipeline.and_then(|v| match v.create_from_role(&role) {
+        Err(VaultError::Denied { .. }) => Ok(()),
+        Ok(child) => {
+            let _ = a.revoke(&child);
+            Err("a T0 pipeline token was given a T1 child: run --apply".to_string())
+        }
+        Err(e) => Err(format!("unexpected: {e}")),
+    });
+    let _ = a.revoke(&t.token);
+    result
 }
 
 fn probe(tier: Tier) -> IssueRequest {
