@@ -8,9 +8,10 @@
 # reinstate, approve-action, decide-gate, fallback, revoke, reveal.
 #
 # An operator's token: `bao token create -policy=agov-operator
-# -policy=agov-governor -display-name=NAME` (the governor policy for the acts
-# that also call Vault as agov: revoking, a fallback that reruns); a gate's
-# `approvers` name NAME.
+# -display-name=NAME`; a gate's `approvers` name NAME. With AppRole
+# credentials configured agov does its own work as its governor identity and
+# uses this token only to know who decides; without them agov acts with the
+# token itself, which then also needs `agov-governor`.
 
 path "agov/operator/*" {
   capabilities = ["update"]

@@ -47,7 +47,7 @@ impl Classify for TokenError {
     fn hint(&self) -> Option<String> {
         match self {
             TokenError::Invalid => Some("ask for a new token; `ledger query --action 'token.*'` shows what happened to the old one".into()),
-            TokenError::NotOperator { .. } => Some("present an operator's Vault token in VAULT_TOKEN, one with the agov-operator policy (`bao token create -policy=agov-operator -policy=agov-governor -display-name=NAME`); `validate-phases --apply` installs the policy".into()),
+            TokenError::NotOperator { .. } => Some("present an operator's Vault token in VAULT_TOKEN, one with the agov-operator policy (`bao token create -policy=agov-operator -display-name=NAME`; add -policy=agov-governor when agov has no AppRole credentials); `validate-phases --apply` installs the policy".into()),
             TokenError::Refused(_) | TokenError::BadRequest(_) => None,
             TokenError::Vault(e) => e.hint(),
             TokenError::Db(e) => e.hint(),
