@@ -1,8 +1,16 @@
 # agov's own identity (the AppRole `agov`): issues, renews, looks up and
 # revokes tier tokens, and keeps its ledger HMAC key and seals in KV.
-# It cannot read any tier's secrets.
+# It cannot read any tier's secrets. Its login tokens live 15 min (1 h at
+# most); a process that does not hand its token on revokes it (revoke-self).
+#
+# Vault cannot confine revoking and looking up by accessor to the tokens a
+# token role issued: run agov in its own OpenBao namespace (VAULT_NAMESPACE),
+# and these paths reach only the tokens of that namespace.
 
 path "auth/token/create/agov-t*" {
+  capabilities = ["update"]
+}
+path "auth/token/create/agov-pipeline-t*" {
   capabilities = ["update"]
 }
 path "auth/token/lookup" {
@@ -26,6 +34,9 @@ path "auth/token/lookup-self" {
 path "auth/token/renew-self" {
   capabilities = ["update"]
 }
+path "auth/token/revoke-self" {
+  capabilities = ["update"]
+}
 
 path "secret/data/agov/ledger/*" {
   capabilities = ["create", "read", "update"]
@@ -47,16 +58,11 @@ path "secret/metadata/agov/ledger-seals" {
   capabilities = ["list"]
 }
 
-# Credentials of the services agov uses, e.g. the runtime store's password.
-path "secret/data/services/*" {
-  capabilities = ["read"]
-}
-
-# The API key of the `llm` agent driver (AGOV_LLM_KEY_PATH, default agov/llm).
+# The API key of the `llm` agent driver at its default path (agov/llm).
+# Credentials of other services agov uses (runtime.password_secret, another
+# AGOV_LLM_KEY_PATH) are added below this file by `validate-phases --apply`,
+# each by its exact path, read-only: nothing else under the mount.
 path "secret/data/agov/llm" {
-  capabilities = ["read"]
-}
-path "secret/data/agov/llm/*" {
   capabilities = ["read"]
 }
 

@@ -382,7 +382,8 @@ for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}";
             approved["action"], "cmd:terraform apply -auto-approve",
             "{name}"
         );
-        assert_eq!(approved["approved_by"], "user:tester");
+        let by = crate::ledger_vault::decider(name);
+        assert_eq!(approved["approved_by"], by.as_str(), "{name}");
         run_agent(&env, "deployer").expect(0);
         run_agent(&env, "deployer").expect(0);
         let all = answers();
@@ -402,7 +403,7 @@ for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}";
             used.as_array()
                 .unwrap()
                 .iter()
-                .any(|e| e["detail"]["approved_by"] == "user:tester"),
+                .any(|e| e["detail"]["approved_by"] == by.as_str()),
             "{name}: the allowed action records who approved it"
         );
     }
@@ -470,4 +471,99 @@ fn the_example_agent_in_the_readme_completes() {
         .expect(0)
         .json();
     assert_eq!(actions[0]["detail"]["decision"], "allow");
+}
+
+/// With Vault, every privileged act needs a token Vault grants the
+/// agov-operator policy; one without it (whatever USER says) is refused with
+/// exit 3, a hint naming the policy, and nothing changes. An operator's token
+/// acts, and the ledger records its Vault identity.
+#[test]
+fn privileged_acts_need_an_operator_token_with_vault() {
+    let mut env = crate::ledger_vault::governor_env();
+    env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .set("USER", "ops");
+    setup(&env, "p1", r#","deliverables":["report.md"]"#, GOOD);
+    run_agent(&env, "p1").expect(0);
+    let bao = agov_testkit::shared_bao();
+    let issued = env
+        .run("pipeline", &["token", "issue", "--tier", "0", "--json"])
+        .expect(0)
+        .json();
+    let accessor = issued["accessor"].as_str().unwrap().to_string();
+    let plain = crate::ledger_vault::token_with(bao, "mallory", &["default"]);
+    let governor_too = crate::ledger_vault::token_with(bao, "mallory", &["agov-governor"]);
+    let acts: Vec<Vec<&str>> = vec![
+        vec!["agents", "promote", "p1", "--to", "1"],
+        vec!["agents", "demote", "p1", "--to", "0"],
+        vec!["agents", "revoke", "p1", "--reason", "x"],
+        vec!["agents", "reinstate", "p1"],
+        vec!["agents", "approve", "p1", "0123abcd"],
+        vec!["approve", "p-0000000000", "--stage", "gate"],
+        vec![
+            "consensus",
+            "fallback",
+            "p-0000000000",
+            "--action",
+            "rerun_same",
+        ],
+        vec!["revoke", "p-0000000000", "--reason", "x"],
+        vec!["token", "revoke", &accessor],
+        vec!["token", "issue", "--tier", "0", "--reveal"],
+    ];
+    let before = env.run("ledger", &["export"]).expect(0).stdout;
+    for token in [None, Some(&plain), Some(&governor_too)] {
+        for act in &acts {
+            let prefix = token.map_or(String::new(), |t| format!("VAULT_TOKEN={t} "));
+            let r = env.sh(&format!("{prefix}\"$PIPELINE\" {}", act.join(" ")));
+            assert_eq!(r.code, 3, "{act:?} as {token:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("may not")
+                    && r.stderr.contains("hint:")
+                    && r.stderr.contains("agov-operator"),
+                "{act:?}: {}",
+                r.stderr
+            );
+        }
+    }
+    assert_eq!(
+        env.run("ledger", &["export"]).expect(0).stdout,
+        before,
+        "nothing refused reached the ledger"
+    );
+    assert!(
+        bao.accessor_is_live(&accessor),
+        "a refused revoke revoked nothing"
+    );
+
+    let ops = crate::ledger_vault::token_with(bao, "ana-ops", &["agov-operator"]);
+    let as_ops = |args: &str| env.sh(&format!("VAULT_TOKEN={ops} \"$PIPELINE\" {args}"));
+    let promoted = as_ops("agents promote p1 --to 1 --json").expect(0).json();
+    assert_eq!(promoted["tier"], 1, "{promoted}");
+    as_ops("agents demote p1 --to 0").expect(0);
+    as_ops("agents revoke p1 --reason done").expect(0);
+    as_ops("agents reinstate p1").expect(0);
+    as_ops(&format!("token revoke {accessor}")).expect(0);
+    assert!(!bao.accessor_is_live(&accessor), "revoked in OpenBao");
+    let revealed = as_ops("token issue --tier 0 --reveal --json")
+        .expect(0)
+        .json();
+    assert!(revealed["token"].as_str().is_some());
+    let events = env.run("ledger", &["query", "--json"]).expect(0).json();
+    for action in [
+        "agent.promote",
+        "agent.demote",
+        "agent.revoke",
+        "agent.reinstate",
+        "token.revoke",
+        "token.issue",
+    ] {
+        let last = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .rfind(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} event"));
+        assert_eq!(last["actor"], "vault:ana-ops", "{action}: {last}");
+    }
 }

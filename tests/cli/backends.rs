@@ -89,6 +89,30 @@ fn a_redis_url_switches_runtime_state_to_redis_with_its_password_from_vault() {
     assert_eq!(store.backend(), "redis");
     store.set("probe", b"ok", None).unwrap();
 
+    // A credential the governor was not provisioned for, even beside it:
+    // refused by Vault (exit 3), not read.
+    root.kv_write(
+        "services/dragonfly-other",
+        &serde_json::json!({ "password": "pw-from-vault" }),
+        None,
+    )
+    .unwrap();
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("config.toml"),
+        "[runtime]\npassword_secret = \"services/dragonfly-other\"\n",
+    )
+    .unwrap();
+    let s = with_vault(
+        other.path(),
+        &[(
+            "AGOV_RUNTIME_URL",
+            format!("redis://127.0.0.1:{}/0", server.port),
+        )],
+    );
+    let err = backends::runtime_store(&s).err().unwrap();
+    assert_eq!(err.exit() as u8, 3, "{}", err.message());
+
     // Without Vault the same config is a clear usage error.
     let no_vault = settings(dir.path(), &[("AGOV_RUNTIME_URL", url)]);
     let err = backends::runtime_store(&no_vault).err().unwrap();

@@ -62,6 +62,12 @@ pub fn bin(name: &str) -> PathBuf {
     }
 }
 
+/// The actor agov records for a person on the embedded default: the OS
+/// account of the uid the tests run as (`USER=tester` does not count).
+pub fn me() -> String {
+    format!("user:{}", agov_core::ids::os_user())
+}
+
 impl TestEnv {
     pub fn new() -> TestEnv {
         let dir = tempfile::tempdir().unwrap();

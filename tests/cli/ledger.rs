@@ -34,7 +34,11 @@ fn note_then_read_back_every_way() {
     );
     assert_eq!(tail[1]["detail"]["text"], "from stdin");
     assert_eq!(tail[1]["subject"], "bug-7");
-    assert_eq!(tail[1]["actor"], "user:tester");
+    assert_eq!(
+        tail[1]["actor"],
+        crate::common::me(),
+        "the OS account from the kernel, not USER=tester"
+    );
     assert_eq!(tail[1]["tenant"], "default");
     assert_eq!(tail[1]["hash"].as_str().unwrap().len(), 64);
 

@@ -253,9 +253,11 @@ fn no_consensus_exits_2_and_the_fallbacks_work() {
         .expect(0);
         let st = status(&env, &id);
         assert_eq!(st["status"], "COMPLETED", "{name}");
-        assert_eq!(st["accepted_by"], "user:tester", "{name}");
+        let by = crate::ledger_vault::decider(name);
+        assert_eq!(st["accepted_by"], by.as_str(), "{name}");
         let fb = events(&env, &id, "pipeline.fallback");
-        assert_eq!(fb[0]["detail"]["accepted_by"], "user:tester", "{name}");
+        assert_eq!(fb[0]["detail"]["accepted_by"], by.as_str(), "{name}");
+        assert_eq!(fb[0]["actor"], by.as_str(), "{name}");
         // A fallback on a completed pipeline is refused.
         let again = env.run(
             "pipeline",
@@ -535,6 +537,26 @@ fn revoking_a_pipeline_revokes_every_agent_token_in_openbao() {
     for a in &accessors {
         assert!(bao.accessor_is_live(a), "{a} is live before");
     }
+    // A token without the agov-operator policy may not revoke, whatever
+    // USER says: exit 3, a hint naming the policy, every token still live.
+    let mallory = crate::ledger_vault::token_with(bao, "mallory", &["default"]);
+    let refused = env.sh(&format!(
+        "USER=ops VAULT_TOKEN={mallory} \"$PIPELINE\" revoke {id} --reason nope"
+    ));
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("`mallory` may not revoke")
+            && refused.stderr.contains("hint:")
+            && refused.stderr.contains("agov-operator"),
+        "{}",
+        refused.stderr
+    );
+    for a in &accessors {
+        assert!(
+            bao.accessor_is_live(a),
+            "{a} is live after a refused revoke"
+        );
+    }
     env.run("pipeline", &["revoke", &id, "--reason", "test"])
         .expect(0);
     for a in &accessors {
@@ -544,7 +566,11 @@ fn revoking_a_pipeline_revokes_every_agent_token_in_openbao() {
     assert_eq!(watched.code, 3, "{}", watched.stderr);
     let st = status(&env, &id);
     assert_eq!(st["status"], "FAILED");
-    assert_eq!(st["revoked_by"], "user:tester");
+    assert_eq!(st["revoked_by"], crate::ledger_vault::OPERATOR_ACTOR);
+    assert_eq!(
+        events(&env, &id, "pipeline.revoke")[0]["actor"],
+        crate::ledger_vault::OPERATOR_ACTOR
+    );
     assert_eq!(events(&env, &id, "pipeline.revoke").len(), 1);
 }
 

@@ -165,11 +165,15 @@ fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
     for (name, mut env) in both() {
         env.set("USER", "ana");
         with_examples(&env);
+        // The approver is whoever decides here: the kernel's OS account on
+        // the embedded default, the operator token's identity with Vault.
+        let by = crate::ledger_vault::decider(name);
+        let approver = by.split_once(':').unwrap().1.to_string();
         let plan = std::fs::read_to_string(env.dir.path().join("examples/plans/staged.yaml"))
             .unwrap()
             .replace(
                 "    timeout: 1h\n",
-                "    timeout: 1h\n    approvers: [ana]\n",
+                &format!("    timeout: 1h\n    approvers: [{approver}]\n"),
             );
         write(&env, "staged.yaml", &plan);
         let (_, id) = spawn_in_background(&env, "staged.yaml");
@@ -199,16 +203,25 @@ fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
         let load = env.run("checkpoint", &["load", "--json"]).expect(0).json();
         assert_eq!(load["pending_gates"][0]["pipeline"], id.as_str(), "{name}");
 
-        // Someone not among its approvers: exit 3, nothing recorded.
-        let bob = env.sh(&format!(
-            "USER=bob LOGNAME=bob \"$PIPELINE\" approve {id} --stage approve"
-        ));
-        assert_eq!(bob.code, 3, "{name}: {}", bob.stderr);
-        assert!(
-            bob.stderr.contains("may not decide"),
-            "{name}: {}",
-            bob.stderr
-        );
+        // Someone not among its approvers: exit 3, nothing recorded (on
+        // the embedded default, `USER=bob` changes nothing: the kernel's
+        // account decides; see the_os_account_decides_a_gate_not_user).
+        if name != "embedded" {
+            let bob = crate::ledger_vault::token_with(
+                agov_testkit::shared_bao(),
+                "bob",
+                &["agov-operator"],
+            );
+            let bob = env.sh(&format!(
+                "USER={approver} VAULT_TOKEN={bob} \"$PIPELINE\" approve {id} --stage approve"
+            ));
+            assert_eq!(bob.code, 3, "{name}: {}", bob.stderr);
+            assert!(
+                bob.stderr.contains("vault:bob may not decide"),
+                "{name}: {}",
+                bob.stderr
+            );
+        }
         // A digest other than what is there now: refused.
         let stale = env.run(
             "pipeline",
@@ -243,12 +256,17 @@ fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
             .expect(0)
             .json();
         assert_shape("pipeline-approve.schema.json", &ok);
-        assert_eq!(ok["by"], "user:ana", "{name}");
+        assert_eq!(ok["by"], by.as_str(), "{name}");
         assert_eq!(background_exit_code(&env), 0, "{name}");
         let st = status(&env, &id);
         assert_eq!(st["status"], "COMPLETED", "{name}");
         let gate = &stage(&st, "approve")["gate"];
-        assert_eq!(gate["decision"]["by"], "user:ana", "{name}");
+        assert_eq!(gate["decision"]["by"], by.as_str(), "{name}");
+        assert_eq!(
+            events(&env, &id, "pipeline.gate_approve")[0]["actor"],
+            by.as_str(),
+            "{name}: the ledger records the verified identity"
+        );
         assert_eq!(gate["decision"]["digest"], digest.as_str(), "{name}");
         assert_eq!(stage(&st, "deploy")["status"], "completed", "{name}");
         assert_eq!(stage(&st, "notify")["status"], "skipped", "{name}");
@@ -328,7 +346,10 @@ fn a_rejected_or_unanswered_gate_fails_its_stage_and_dependents() {
             stage(&st, "approve")["reason"]
                 .as_str()
                 .unwrap()
-                .contains("rejected by user:"),
+                .contains(&format!(
+                    "rejected by {}",
+                    crate::ledger_vault::decider(name)
+                )),
             "{name}"
         );
         assert_eq!(stage(&st, "deploy")["status"], "failed", "{name}");
@@ -407,9 +428,44 @@ fn validate_and_spawn_refuse_a_cyclic_plan_with_the_cycle_path() {
     );
 }
 
+/// On the embedded default the decider is the OS account of the process's
+/// uid: `USER=ana LOGNAME=ana` does not make root (the tests' account) ana.
+#[test]
+fn the_os_account_decides_a_gate_not_user() {
+    let mut env = TestEnv::new();
+    env.set("AGOV_LEASE_TTL", "2s")
+        .set("USER", "ana")
+        .set("LOGNAME", "ana");
+    with_examples(&env);
+    let me = crate::common::me();
+    assert_ne!(
+        me, "user:ana",
+        "the tests must not run as an account named ana"
+    );
+    let plan = std::fs::read_to_string(env.dir.path().join("examples/plans/staged.yaml"))
+        .unwrap()
+        .replace(
+            "    timeout: 1h\n",
+            "    timeout: 1h\n    approvers: [ana]\n",
+        );
+    write(&env, "staged.yaml", &plan);
+    let (_, id) = spawn_in_background(&env, "staged.yaml");
+    wait_for_gate(&env, &id, "approve");
+    let r = env.run("pipeline", &["approve", &id, "--stage", "approve"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{me} may not decide")),
+        "{}",
+        r.stderr
+    );
+    assert!(events(&env, &id, "pipeline.gate_approve").is_empty());
+    env.run("pipeline", &["revoke", &id, "--reason", "test over"])
+        .expect(0);
+}
+
 #[test]
 fn with_a_vault_token_the_approver_is_its_vault_identity() {
-    let mut env = crate::ledger_vault::vault_env();
+    let mut env = crate::ledger_vault::governor_env();
     env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
         .set("AGOV_TENANT", &agov_testkit::unique("t"))
         .set("AGOV_LEASE_TTL", "2s")
@@ -419,22 +475,54 @@ fn with_a_vault_token_the_approver_is_its_vault_identity() {
         .unwrap()
         .replace(
             "    timeout: 1h\n",
-            "    timeout: 1h\n    approvers: [ana-ops]\n",
+            "    timeout: 1h\n    approvers: [ana-ops, ana]\n",
         );
     write(&env, "staged.yaml", &plan);
     let (_, id) = spawn_in_background(&env, "staged.yaml");
     wait_for_gate(&env, &id, "approve");
-    // The OS user is not the approver named...
+    let bao = agov_testkit::shared_bao();
+    // Without VAULT_TOKEN the identity is agov's own (its AppRole login),
+    // which is no operator; USER=ana does not count with Vault configured.
     let ana = env.run("pipeline", &["approve", &id, "--stage", "approve"]);
     assert_eq!(ana.code, 3, "{}", ana.stderr);
     assert!(
-        ana.stderr.contains("user:ana may not decide"),
+        ana.stderr.contains("may not decide-gate") && ana.stderr.contains("agov-operator"),
         "{}",
         ana.stderr
     );
-    // ...the Vault identity of her own VAULT_TOKEN (display name ana-ops,
-    // only the default policy: it can look itself up, nothing more) is.
-    let token = personal_token("ana-ops");
+    // A personal token named ana-ops without the agov-operator policy: exit
+    // 3 with a hint naming the policy, also when Vault is configured only
+    // in the config file (no VAULT_ADDR to unset and fall back from).
+    let plain = crate::ledger_vault::token_with(bao, "ana-ops", &["default"]);
+    let refused = env.sh(&format!(
+        "VAULT_TOKEN={plain} \"$PIPELINE\" approve {id} --stage approve"
+    ));
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("`ana-ops` may not decide-gate")
+            && refused.stderr.contains("hint:")
+            && refused.stderr.contains("agov-operator"),
+        "{}",
+        refused.stderr
+    );
+    std::fs::write(
+        env.dir.path().join("vault.toml"),
+        format!("[vault]\naddr = \"{}\"\n", bao.addr()),
+    )
+    .unwrap();
+    let from_file = env.sh(&format!(
+        "unset VAULT_ADDR; VAULT_TOKEN={plain} \"$PIPELINE\" --config vault.toml approve {id} --stage approve"
+    ));
+    assert_eq!(from_file.code, 3, "{}", from_file.stderr);
+    assert!(
+        from_file.stderr.contains("agov-operator"),
+        "{}",
+        from_file.stderr
+    );
+    assert!(events(&env, &id, "pipeline.gate_approve").is_empty());
+    // ...an operator's token (display name ana-ops, the agov-operator policy
+    // only) decides, recorded as its Vault identity.
+    let token = crate::ledger_vault::token_with(bao, "ana-ops", &["agov-operator"]);
     let ok = env
         .sh(&format!(
             "VAULT_TOKEN={token} \"$PIPELINE\" approve {id} --stage approve --json"
@@ -448,21 +536,10 @@ fn with_a_vault_token_the_approver_is_its_vault_identity() {
         stage(&st, "approve")["gate"]["decision"]["by"],
         "vault:ana-ops"
     );
-}
-
-/// A token on the shared OpenBao with `display_name` and the default policy.
-fn personal_token(display_name: &str) -> String {
-    let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(
-        agov_testkit::shared_bao().addr(),
-    ))
-    .unwrap();
-    let mut req = vaultrs::api::token::requests::CreateTokenRequest::builder();
-    req.display_name(display_name).ttl("10m");
-    root.call("creating a personal token", |c| async move {
-        vaultrs::token::new(c, Some(&mut req)).await
-    })
-    .unwrap()
-    .client_token
+    assert_eq!(
+        events(&env, &id, "pipeline.gate_approve")[0]["actor"],
+        "vault:ana-ops"
+    );
 }
 
 #[test]

@@ -151,6 +151,11 @@ fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
         .find(|c| c["name"] == "a T0 token is denied a T1 path")
         .unwrap();
     assert_eq!(t0["outcome"], "passed");
+    let child = checks
+        .iter()
+        .find(|c| c["name"] == "Vault refuses a T0 pipeline's token a T1 child")
+        .unwrap();
+    assert_eq!(child["outcome"], "passed", "{child}");
     let revoked = checks
         .iter()
         .find(|c| c["name"] == "its token no longer looks up")
@@ -188,6 +193,39 @@ fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
             .contains("--apply needs a Vault token allowed to write policies"),
         "{}",
         r.stderr
+    );
+
+    // With an administrator's VAULT_TOKEN beside agov's AppRole credentials,
+    // --apply provisions with VAULT_TOKEN, and grants the governor the
+    // configured service secrets by exact path, idempotently.
+    governor
+        .set("VAULT_TOKEN", Bao::ROOT_TOKEN)
+        .set("AGOV_LLM_KEY_PATH", "services/llm");
+    let applied = governor
+        .run("validate-phases", &["--apply", "--phase", "2", "--json"])
+        .expect(0)
+        .json();
+    let applied = applied["applied"].to_string();
+    assert!(
+        applied.contains("policy agov-t4-architect") && applied.contains("policy agov-governor"),
+        "{applied}"
+    );
+    let policy = bao
+        .cli_json(
+            Bao::ROOT_TOKEN,
+            &["policy", "read", "-format=json", "agov-governor"],
+        )
+        .to_string();
+    assert!(
+        policy.contains("secret/data/services/llm") && !policy.contains("services/*"),
+        "{policy}"
+    );
+    assert_eq!(
+        governor
+            .run("validate-phases", &["--apply", "--phase", "2", "--json"])
+            .expect(0)
+            .json()["applied"],
+        serde_json::json!([])
     );
 }
 

@@ -21,9 +21,44 @@ pub use crate::ledger::seals::SealStore;
 /// KV path (under the mount) of the ledger's HMAC key.
 pub const HMAC_KEY_PATH: &str = "agov/ledger/hmac-key";
 
-/// The actor recorded for commands run by a person: `user:NAME`.
+/// The actor recorded for commands run by a person: `user:NAME`, NAME the
+/// OS account of the process's uid (never `$USER`).
 pub fn actor() -> String {
     format!("user:{}", agov_core::ids::os_user())
+}
+
+/// The privileged acts, named as in `policies/operator.hcl`
+/// (`agov/operator/<act>`).
+pub mod act {
+    /// `pipeline agents promote`.
+    pub const PROMOTE: &str = "promote";
+    /// `pipeline agents demote`.
+    pub const DEMOTE: &str = "demote";
+    /// `pipeline agents reinstate`.
+    pub const REINSTATE: &str = "reinstate";
+    /// `pipeline agents approve`: one agent action.
+    pub const APPROVE_ACTION: &str = "approve-action";
+    /// `pipeline approve`: approving or rejecting a gate.
+    pub const DECIDE_GATE: &str = "decide-gate";
+    /// `pipeline consensus fallback`.
+    pub const FALLBACK: &str = "fallback";
+    /// `pipeline revoke`, `pipeline agents revoke`, `pipeline token revoke`.
+    pub const REVOKE: &str = "revoke";
+    /// `--reveal`: printing a token.
+    pub const REVEAL: &str = "reveal";
+}
+
+/// Who performs a privileged act ([`act`]), verified: with Vault, `vault:NAME`
+/// for the token agov presents (`VAULT_TOKEN`), which Vault itself must grant
+/// the act (policy `agov-operator`; otherwise exit 3 and nothing is done);
+/// without Vault, `user:NAME` for the OS account of the process's uid. No
+/// environment variable changes the answer, and with Vault configured
+/// (environment or config file) there is no fallback to the OS account.
+pub fn decider(tokens: &dyn TokenAuthority, act: &str) -> Result<String, CliError> {
+    Ok(match tokens.operator(act)? {
+        Some(name) => format!("vault:{name}"),
+        None => actor(),
+    })
 }
 
 /// How agents started by this process are confined: the `sandbox` setting,
@@ -93,14 +128,23 @@ pub fn ledger_for_read(ctx: &Ctx, settings: &Settings) -> Result<Option<Ledger>,
     Ok(ledger)
 }
 
+/// Where agov keeps its AppRole login token for the next command (0600).
+pub const VAULT_LOGIN_CACHE: &str = "vault-login.json";
+
 /// Vault, when an address is configured. AppRole logs in on the first call
 /// that needs a token, so commands that never call Vault (`pipeline list`)
-/// work while it is sealed or down.
+/// work while it is sealed or down; the login token is kept in the data
+/// folder and reused by the next command while valid, so commands in a row
+/// keep one live governor token.
 pub fn vault(settings: &Settings) -> Result<Option<Vault>, CliError> {
     settings
         .vault
         .as_ref()
-        .map(|v| Vault::new(v).map_err(CliError::from))
+        .map(|v| {
+            Vault::new(v)
+                .map(|v| v.with_login_cache(settings.data_dir.value.join(VAULT_LOGIN_CACHE)))
+                .map_err(CliError::from)
+        })
         .transpose()
 }
 

@@ -43,13 +43,14 @@ pub const AGOV_LLM_MODEL: &str = "AGOV_LLM_MODEL";
 pub const AGOV_LLM_API_KEY: &str = "AGOV_LLM_API_KEY";
 /// Vault KV path holding the key (field `api_key`; default `agov/llm`).
 pub const AGOV_LLM_KEY_PATH: &str = "AGOV_LLM_KEY_PATH";
-/// AppRole role id agov logs in to Vault with when `VAULT_TOKEN` is not set.
+/// AppRole role id agov logs in to Vault with (its own identity).
 pub const AGOV_VAULT_ROLE_ID: &str = "AGOV_VAULT_ROLE_ID";
 /// AppRole secret id that goes with `AGOV_VAULT_ROLE_ID`.
 pub const AGOV_VAULT_SECRET_ID: &str = "AGOV_VAULT_SECRET_ID";
 /// Vault's address; setting it switches tokens, the HMAC key and seals to Vault.
 pub const VAULT_ADDR: &str = "VAULT_ADDR";
-/// A Vault token for agov itself (otherwise AppRole is used).
+/// The person's Vault token: its identity decides privileged acts; agov also
+/// acts with it when no AppRole credentials are configured.
 pub const VAULT_TOKEN: &str = "VAULT_TOKEN";
 /// A PEM file with the CA that signed Vault's TLS certificate.
 pub const VAULT_CACERT: &str = "VAULT_CACERT";

@@ -20,6 +20,7 @@
 //! role_id = "…"
 //! secret_id_file = "/etc/agov/secret-id"   # mode 0600
 //! timeout = "5s"
+//! bound_cidrs = ["10.0.0.0/24"]            # where agov's AppRole may log in from
 //!
 //! [tenants.acme]              # quotas of one tenant (default: none)
 //! max_pipelines = 4           # pipelines running at once
@@ -106,6 +107,9 @@ pub struct VaultSection {
     pub secret_id_file: Option<PathBuf>,
     /// Request timeout, e.g. `5s`.
     pub timeout: Option<String>,
+    /// CIDR blocks `validate-phases --apply` binds agov's AppRole secret ids
+    /// and login tokens to (default: none, any address).
+    pub bound_cidrs: Option<Vec<String>>,
 }
 
 /// Why a config file could not be used.

@@ -217,6 +217,11 @@ pub struct VaultSettings {
     pub addr: Setting<String>,
     /// Authentication.
     pub auth: VaultAuth,
+    /// `VAULT_TOKEN` when agov itself logs in with AppRole: the token of the
+    /// person running the command, whose Vault identity decides privileged
+    /// acts (approvals, promotions, revocations, reveals). `None` when
+    /// `VAULT_TOKEN` is agov's own token (`auth` is [`VaultAuth::Token`]).
+    pub operator_token: Option<Secret>,
     /// CA certificate for TLS.
     pub cacert: Option<PathBuf>,
     /// Namespace.
@@ -225,6 +230,9 @@ pub struct VaultSettings {
     pub kv_mount: String,
     /// Request timeout.
     pub timeout: Duration,
+    /// CIDR blocks agov's AppRole secret ids and login tokens are bound to
+    /// by `validate-phases --apply` (`vault.bound_cidrs`; empty: any).
+    pub bound_cidrs: Vec<String>,
 }
 
 impl VaultSettings {
@@ -235,10 +243,12 @@ impl VaultSettings {
         VaultSettings {
             addr: Setting::new(addr.into(), Source::Default),
             auth: VaultAuth::Token(token),
+            operator_token: None,
             cacert: None,
             namespace: None,
             kv_mount: "secret".into(),
             timeout: Duration::from_secs(10),
+            bound_cidrs: Vec::new(),
         }
     }
 }
@@ -524,8 +534,16 @@ fn resolve_vault(
         .get(env::AGOV_VAULT_ROLE_ID)
         .map(str::to_string)
         .or_else(|| file.vault.role_id.clone());
-    let auth = if let Some(token) = env.get(env::VAULT_TOKEN) {
-        VaultAuth::Token(Secret::new(token))
+    let token = env.get(env::VAULT_TOKEN).map(Secret::new);
+    let secret_id_given =
+        env.get(env::AGOV_VAULT_SECRET_ID).is_some() || file.vault.secret_id_file.is_some();
+    // With AppRole credentials agov acts as its own identity, and VAULT_TOKEN
+    // (if any) is the person's: it only decides privileged acts.
+    let (auth, operator_token) = if let Some(token) = token
+        .clone()
+        .filter(|_| role_id.is_none() || !secret_id_given)
+    {
+        (VaultAuth::Token(token), None)
     } else if let Some(role_id) = role_id {
         let secret_id = match (env.get(env::AGOV_VAULT_SECRET_ID), &file.vault.secret_id_file) {
             (Some(s), _) => SecretIdSource::Value(Secret::new(s)),
@@ -538,13 +556,16 @@ fn resolve_vault(
                 })
             }
         };
-        VaultAuth::AppRole {
-            mount,
-            role_id,
-            secret_id,
-        }
+        (
+            VaultAuth::AppRole {
+                mount,
+                role_id,
+                secret_id,
+            },
+            token,
+        )
     } else {
-        VaultAuth::Missing
+        (VaultAuth::Missing, None)
     };
     let timeout = match &file.vault.timeout {
         Some(t) => agov_core::time::parse_duration(t).map_err(|message| ConfigError::Invalid {
@@ -557,6 +578,7 @@ fn resolve_vault(
     Ok(Some(VaultSettings {
         addr,
         auth,
+        operator_token,
         cacert: env
             .get(env::VAULT_CACERT)
             .map(PathBuf::from)
@@ -571,6 +593,7 @@ fn resolve_vault(
             .clone()
             .unwrap_or_else(|| "secret".into()),
         timeout,
+        bound_cidrs: file.vault.bound_cidrs.clone().unwrap_or_default(),
     }))
 }
 
@@ -712,7 +735,45 @@ mod tests {
         let s = Settings::resolve(&Overrides::default(), &e).unwrap();
         let v = s.vault.unwrap();
         assert!(matches!(v.auth, VaultAuth::Token(_)));
+        assert!(v.operator_token.is_none());
         assert_eq!(v.kv_mount, "secret");
+    }
+
+    #[test]
+    fn with_approle_vault_token_is_only_the_persons_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = env_with_home(
+            dir.path(),
+            &[
+                ("VAULT_ADDR", "http://127.0.0.1:8200"),
+                ("VAULT_TOKEN", "person"),
+                ("AGOV_VAULT_ROLE_ID", "role"),
+                ("AGOV_VAULT_SECRET_ID", "secret"),
+            ],
+        );
+        let v = Settings::resolve(&Overrides::default(), &e)
+            .unwrap()
+            .vault
+            .unwrap();
+        assert!(matches!(v.auth, VaultAuth::AppRole { .. }));
+        assert_eq!(
+            v.operator_token.map(|t| t.expose().to_string()).as_deref(),
+            Some("person")
+        );
+        // A role id without a secret id: the token is agov's own, as before.
+        let e = env_with_home(
+            dir.path(),
+            &[
+                ("VAULT_ADDR", "http://127.0.0.1:8200"),
+                ("VAULT_TOKEN", "person"),
+                ("AGOV_VAULT_ROLE_ID", "role"),
+            ],
+        );
+        let v = Settings::resolve(&Overrides::default(), &e)
+            .unwrap()
+            .vault
+            .unwrap();
+        assert!(matches!(v.auth, VaultAuth::Token(_)) && v.operator_token.is_none());
     }
 
     #[test]

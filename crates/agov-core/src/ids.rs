@@ -13,36 +13,37 @@ pub fn random_hex<const N: usize>() -> String {
     hex::encode(random_bytes::<N>())
 }
 
-/// The name of the OS user running this process, for the ledger's actor
-/// `user:NAME`: `USER` or `LOGNAME`, else the uid's name in /etc/passwd, else
-/// `uidN`.
+/// The name of the OS account running this process, for the ledger's actor
+/// `user:NAME`: the real uid from the kernel (`getuid`), named by
+/// /etc/passwd, else `uidN`. Never `USER` or `LOGNAME`: any caller can set
+/// those, and approvals name OS accounts.
 pub fn os_user() -> String {
-    for var in ["USER", "LOGNAME"] {
-        if let Ok(name) = std::env::var(var)
-            && !name.is_empty()
-        {
-            return name;
-        }
-    }
-    let uid = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix("Uid:")
-                    .and_then(|r| r.split_whitespace().next().map(str::to_string))
-            })
-        });
-    let Some(uid) = uid else {
-        return "unknown".to_string();
-    };
+    let uid = rustix::process::getuid().as_raw();
     std::fs::read_to_string("/etc/passwd")
         .ok()
-        .and_then(|passwd| {
-            passwd.lines().find_map(|l| {
-                let mut f = l.split(':');
-                let name = f.next()?;
-                (f.nth(1)? == uid).then(|| name.to_string())
-            })
-        })
+        .and_then(|passwd| passwd_name(&passwd, uid))
         .unwrap_or_else(|| format!("uid{uid}"))
+}
+
+/// The name of `uid` in an /etc/passwd text.
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        (f.nth(1)?.parse::<u32>().ok()? == uid && !name.is_empty()).then(|| name.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_os_user_is_the_uid_named_by_passwd() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\nana:x:1000:1000::/home/ana:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("ana"));
+        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(passwd_name(passwd, 7), None);
+        assert!(!os_user().is_empty());
+    }
 }

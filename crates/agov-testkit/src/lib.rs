@@ -273,6 +273,7 @@ pub struct Bao {
     /// Its port (dev mode also holds `port + 1`).
     pub port: u16,
     server: Supervised,
+    binary: PathBuf,
 }
 
 impl Bao {
@@ -315,7 +316,11 @@ impl Bao {
             if wait_until("bao server -dev", &server, || {
                 http_status(port, "/v1/sys/health") == Some(200)
             }) {
-                return Bao { port, server };
+                return Bao {
+                    port,
+                    server,
+                    binary,
+                };
             }
         }
         panic!("bao server -dev did not start after 5 attempts");
@@ -334,6 +339,61 @@ impl Bao {
     /// `http://127.0.0.1:PORT`.
     pub fn addr(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Runs OpenBao's own `bao` CLI against this server as `token` (an
+    /// independent client: `VAULT_ADDR`/`VAULT_TOKEN` and their `BAO_`
+    /// twins set, nothing of the caller's environment about Vault kept).
+    pub fn cli(&self, token: &str, args: &[&str]) -> std::process::Output {
+        let home = tempfile::tempdir().expect("temp dir");
+        Command::new(&self.binary)
+            .args(args)
+            .env("HOME", home.path())
+            .env("VAULT_ADDR", self.addr())
+            .env("BAO_ADDR", self.addr())
+            .env("VAULT_TOKEN", token)
+            .env("BAO_TOKEN", token)
+            .env_remove("VAULT_NAMESPACE")
+            .env_remove("BAO_NAMESPACE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("cannot run the bao CLI")
+    }
+
+    /// How many live tokens carry `policy`, as root sees them (with the
+    /// `bao` CLI).
+    pub fn live_tokens_with_policy(&self, policy: &str) -> usize {
+        let list = self.cli_json(
+            Bao::ROOT_TOKEN,
+            &["list", "-format=json", "auth/token/accessors"],
+        );
+        let wanted = format!("\"{policy}\"");
+        list.as_array()
+            .expect("a list of accessors")
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .filter(|a| {
+                let out = self.cli(
+                    Bao::ROOT_TOKEN,
+                    &["token", "lookup", "-format=json", "-accessor", a],
+                );
+                out.status.success()
+                    && serde_json::from_slice::<serde_json::Value>(&out.stdout)
+                        .is_ok_and(|v| v["data"]["policies"].to_string().contains(&wanted))
+            })
+            .count()
+    }
+
+    /// Like [`Bao::cli`] for a command that must succeed and was given
+    /// `-format=json` (before its positional arguments): its JSON answer.
+    pub fn cli_json(&self, token: &str, args: &[&str]) -> serde_json::Value {
+        let out = self.cli(token, args);
+        assert!(
+            out.status.success(),
+            "bao {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("bao printed JSON")
     }
 
     /// Stops the server.

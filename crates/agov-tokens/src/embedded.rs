@@ -23,8 +23,19 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
     sql: include_str!("../../../schema/migrations/tokens/0001_tokens.sql"),
 }];
 
-/// Longest life of a token, renewals included (as Vault's explicit max TTL).
-const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// Longest life of a pipeline's (delegating) token, renewals included (as
+/// the explicit max TTL of Vault's `agov-pipeline-tN` roles).
+const PIPELINE_MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// Longest life of a token, renewals included (as Vault's explicit max TTL):
+/// a tier token's is its tier's TTL, a pipeline token's [`PIPELINE_MAX_LIFETIME`].
+fn max_lifetime(tier: Tier, delegate: bool) -> Duration {
+    if delegate {
+        PIPELINE_MAX_LIFETIME
+    } else {
+        tier.default_ttl()
+    }
+}
 
 /// Tokens in a local SQLite file.
 pub struct EmbeddedAuthority {
@@ -162,7 +173,8 @@ impl TokenAuthority for EmbeddedAuthority {
     }
 
     fn issue(&self, req: &IssueRequest) -> Result<IssuedToken, TokenError> {
-        let ttl = validate(req)?.min(MAX_LIFETIME);
+        let max = max_lifetime(req.tier, req.delegate);
+        let ttl = validate(req)?.min(max);
         let token = format!("agov.{}", agov_core::ids::random_hex::<32>());
         let accessor = agov_core::ids::random_hex::<12>();
         let metadata = serde_json::to_string(&req.metadata).unwrap_or_else(|_| "{}".into());
@@ -200,7 +212,7 @@ impl TokenAuthority for EmbeddedAuthority {
                     now,
                     ttl.as_secs() as i64,
                     now + ttl.as_micros() as i64,
-                    now + MAX_LIFETIME.as_micros() as i64,
+                    now + max.as_micros() as i64,
                 ],
             )?;
             tx.commit()?;

@@ -11,6 +11,16 @@ pub enum TokenError {
     /// The request breaks a rule (a child above its parent's tier …).
     #[error("token request refused: {0}")]
     Refused(String),
+    /// The identity presented may not perform a privileged act.
+    #[error(
+        "the Vault identity `{who}` may not {act}: its token lacks the agov-operator policy (Vault grants no `update` on agov/operator/{act})"
+    )]
+    NotOperator {
+        /// The token's display name.
+        who: String,
+        /// The act.
+        act: String,
+    },
     /// The request itself is malformed.
     #[error("invalid token request: {0}")]
     BadRequest(String),
@@ -25,7 +35,9 @@ pub enum TokenError {
 impl Classify for TokenError {
     fn class(&self) -> FailureClass {
         match self {
-            TokenError::Invalid | TokenError::Refused(_) => FailureClass::Denied,
+            TokenError::Invalid | TokenError::Refused(_) | TokenError::NotOperator { .. } => {
+                FailureClass::Denied
+            }
             TokenError::BadRequest(_) => FailureClass::Usage,
             TokenError::Vault(e) => e.class(),
             TokenError::Db(e) => e.class(),
@@ -35,6 +47,7 @@ impl Classify for TokenError {
     fn hint(&self) -> Option<String> {
         match self {
             TokenError::Invalid => Some("ask for a new token; `ledger query --action 'token.*'` shows what happened to the old one".into()),
+            TokenError::NotOperator { .. } => Some("present an operator's Vault token in VAULT_TOKEN, one with the agov-operator policy (`bao token create -policy=agov-operator -display-name=NAME`; add -policy=agov-governor when agov has no AppRole credentials); `validate-phases --apply` installs the policy".into()),
             TokenError::Refused(_) | TokenError::BadRequest(_) => None,
             TokenError::Vault(e) => e.hint(),
             TokenError::Db(e) => e.hint(),

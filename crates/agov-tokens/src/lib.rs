@@ -98,7 +98,8 @@ pub trait TokenAuthority: Send + Sync {
 
     /// Sets a token's remaining life to `increment` from now (zero: the TTL
     /// it was issued with; on Vault, the increment of its last renewal if it
-    /// had one), never past its maximum (24 h after issue).
+    /// had one), never past its maximum: its tier's TTL after issue (a
+    /// pipeline's delegating token: 24 h).
     /// Returns the state after renewal.
     fn renew(&self, token: &Secret, increment: Duration) -> Result<TokenInfo, TokenError>;
 
@@ -121,6 +122,18 @@ pub trait TokenAuthority: Send + Sync {
     /// own token, from lookup-self), if it has one.
     fn whoami(&self) -> Option<String> {
         None
+    }
+
+    /// Who performs the privileged act `act` (`promote`, `revoke` …, as in
+    /// `policies/operator.hcl`), verified by the authority itself: on Vault,
+    /// the display name of the token agov presents, which Vault must grant
+    /// the act (the `agov-operator` policy), else
+    /// [`TokenError::NotOperator`]; one round trip. `None` when the
+    /// authority knows no identities (embedded): the caller names the OS
+    /// account.
+    fn operator(&self, act: &str) -> Result<Option<String>, TokenError> {
+        let _ = act;
+        Ok(None)
     }
 }
 

@@ -1,9 +1,12 @@
 //! The Vault/OpenBao token authority.
 //!
 //! Top-level tokens come from the orphan role `agov-tN`; a pipeline's token
-//! (issued with `delegate`) also carries the `agov-pipeline` policy and issues
-//! its agents' tokens from the child role `agov-child-tN` as itself, so they
-//! are its children and die with it. The tier and the delegate flag travel in
+//! (issued with `delegate`) comes from `agov-pipeline-tN` and carries only
+//! the `agov-pipeline-tN` policy, which lets it issue its agents' tokens from
+//! the child roles `agov-child-t0` … `agov-child-tN` as itself, so they are
+//! its children and die with it, and Vault itself refuses a child above the
+//! pipeline's tier. Tier roles cap a token's life, renewals included, at its
+//! tier's TTL. The tier and the delegate flag travel in
 //! the token's metadata (`agov_tier`, `agov_delegate`).
 
 use std::collections::{BTreeMap, HashMap};
@@ -94,10 +97,14 @@ impl TokenAuthority for VaultAuthority {
         meta.insert("agov_delegate".into(), req.delegate.to_string());
         // The renewal's answer carries metadata but not the display name.
         meta.insert("agov_name".into(), req.display_name.clone());
-        let mut policy_names = vec![policies::tier_policy(req.tier).name.to_string()];
-        if req.delegate {
-            policy_names.push(policies::PIPELINE.name.to_string());
-        }
+        let policy_names = vec![
+            if req.delegate {
+                policies::pipeline_policy(req.tier).name
+            } else {
+                policies::tier_policy(req.tier).name
+            }
+            .to_string(),
+        ];
         let mut opts = CreateRoleTokenRequestBuilder::default();
         opts.policies(policy_names)
             .meta(meta)
@@ -106,7 +113,11 @@ impl TokenAuthority for VaultAuthority {
             .renewable(true);
         let auth = match &req.parent {
             None => {
-                let role = policies::tier_role(req.tier);
+                let role = if req.delegate {
+                    policies::pipeline_role(req.tier)
+                } else {
+                    policies::tier_role(req.tier)
+                };
                 self.vault
                     .call(&format!("issuing a {} token", req.tier), |c| async move {
                         vaultrs::token::new_role(c, &role, Some(&mut opts)).await
@@ -205,6 +216,18 @@ impl TokenAuthority for VaultAuthority {
             .ok()
             .map(|r| to_info(r).display_name)
             .filter(|n| !n.is_empty())
+    }
+
+    fn operator(&self, act: &str) -> Result<Option<String>, TokenError> {
+        let check = self.vault.operator_check(act)?;
+        if check.allowed {
+            Ok(Some(check.name))
+        } else {
+            Err(TokenError::NotOperator {
+                who: check.name,
+                act: act.to_string(),
+            })
+        }
     }
 
     fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError> {

@@ -123,8 +123,19 @@ mod cases {
         );
         let capped = a.renew(&t.token, Duration::from_secs(48 * 3600)).unwrap();
         assert!(
-            capped.ttl_secs <= 24 * 3600,
-            "renewal stops at the 24h maximum: {}",
+            capped.ttl_secs > 3000 && capped.ttl_secs <= 3600,
+            "renewal stops at the tier's TTL (T0: 1h) after issue: {}",
+            capped.ttl_secs
+        );
+        let mut p = req(Tier::Observer);
+        p.delegate = true;
+        let pipeline = a.issue(&p).unwrap();
+        let capped = a
+            .renew(&pipeline.token, Duration::from_secs(48 * 3600))
+            .unwrap();
+        assert!(
+            capped.ttl_secs > 23 * 3600 && capped.ttl_secs <= 24 * 3600,
+            "a pipeline's token stops at 24h: {}",
             capped.ttl_secs
         );
     }
@@ -368,4 +379,174 @@ fn a_token_whose_renewal_fails_expires_on_schedule() {
         issued_at.elapsed() >= Duration::from_secs(3),
         "it expired early"
     );
+}
+
+/// The token in a `bao token create -format=json` answer.
+fn client_token(answer: &serde_json::Value) -> String {
+    answer["auth"]["client_token"]
+        .as_str()
+        .expect("a token in the answer")
+        .to_string()
+}
+
+/// Vault itself, asked with its own CLI and not through agov, refuses a
+/// tier-N pipeline token a child above tier N (and any token outside the
+/// child roles), and issues children of tiers 0..=N.
+#[test]
+fn openbao_refuses_a_pipeline_token_children_above_its_tier() {
+    let bao = agov_testkit::shared_bao();
+    let authority = openbao();
+    let pipeline = |tier| {
+        let mut p = req(tier);
+        p.delegate = true;
+        authority.issue(&p).unwrap().token
+    };
+    let t0 = pipeline(Tier::Observer);
+    let out = bao.cli(t0.expose(), &["token", "create", "-role=agov-child-t1"]);
+    assert!(
+        !out.status.success(),
+        "a T0 pipeline token created a t1 child"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("permission denied"), "{err}");
+    for escape in [
+        vec!["token", "create", "-role=agov-t4"],
+        vec!["token", "create", "-role=agov-pipeline-t4"],
+        vec!["token", "create", "-policy=agov-t4-architect"],
+    ] {
+        let out = bao.cli(t0.expose(), &escape);
+        assert!(!out.status.success(), "a T0 pipeline token ran {escape:?}");
+    }
+    let child = client_token(&bao.cli_json(
+        t0.expose(),
+        &["token", "create", "-format=json", "-role=agov-child-t0"],
+    ));
+    let info = authority.lookup(&Secret::new(child)).unwrap();
+    assert!(
+        info.ttl_secs <= 3600 && info.tier == Tier::Observer,
+        "{info:?}"
+    );
+
+    let t2 = pipeline(Tier::Builder);
+    for ok in ["agov-child-t0", "agov-child-t1", "agov-child-t2"] {
+        let role = format!("-role={ok}");
+        let answer = bao.cli_json(t2.expose(), &["token", "create", "-format=json", &role]);
+        assert!(
+            answer["auth"]["policies"].to_string().contains("agov-t"),
+            "{answer}"
+        );
+    }
+    let out = bao.cli(t2.expose(), &["token", "create", "-role=agov-child-t3"]);
+    assert!(
+        !out.status.success(),
+        "a T2 pipeline token created a t3 child"
+    );
+}
+
+/// No renewal outlives a tier's TTL: Vault caps a T0 token (issued by agov,
+/// or a child issued by a pipeline token with the bao CLI) at 1 h after issue
+/// whatever increment is asked, and a T3 one at 15 min.
+#[test]
+fn openbao_caps_renewals_at_the_tier_ttl() {
+    let bao = agov_testkit::shared_bao();
+    let authority = openbao();
+    let mut r = req(Tier::Observer);
+    r.ttl = Some(Duration::from_secs(60));
+    let t0 = authority.issue(&r).unwrap();
+    let mut p = req(Tier::Executor);
+    p.delegate = true;
+    let t3_pipeline = authority.issue(&p).unwrap();
+    let child = client_token(&bao.cli_json(
+        t3_pipeline.token.expose(),
+        &[
+            "token",
+            "create",
+            "-format=json",
+            "-role=agov-child-t3",
+            "-ttl=60s",
+        ],
+    ));
+    for (token, max) in [(t0.token.expose().to_string(), 3600), (child, 900)] {
+        // As itself (renew-self), asking for 10 h.
+        let renewed = bao.cli_json(
+            &token,
+            &["token", "renew", "-format=json", "-increment=36000s"],
+        );
+        let ttl = renewed["auth"]["lease_duration"].as_u64().unwrap();
+        assert!(
+            ttl <= max && ttl > max - 120,
+            "renewed to {ttl} s, max {max}"
+        );
+        let looked_up = bao.cli_json(&token, &["token", "lookup", "-format=json"]);
+        assert!(looked_up["data"]["ttl"].as_u64().unwrap() <= max);
+    }
+    for (role, max) in [("agov-t0", 3600), ("agov-child-t3", 900), ("agov-t4", 900)] {
+        let path = format!("auth/token/roles/{role}");
+        let r = bao.cli_json(
+            agov_testkit::Bao::ROOT_TOKEN,
+            &["read", "-format=json", &path],
+        );
+        assert_eq!(
+            r["data"]["token_explicit_max_ttl"].as_u64(),
+            Some(max),
+            "{r}"
+        );
+    }
+    // The governor cannot renew past it either.
+    let capped = authority
+        .renew(&t0.token, Duration::from_secs(10 * 3600))
+        .unwrap();
+    assert!(capped.ttl_secs <= 3600, "{capped:?}");
+}
+
+/// In an OpenBao namespace of its own (the README's recommended set-up),
+/// agov's governor reaches only that namespace's tokens: it revokes its own,
+/// and cannot look up or revoke a token of the root namespace.
+#[test]
+fn in_its_own_namespace_the_governor_cannot_touch_other_tokens() {
+    let bao = agov_testkit::Bao::start();
+    let out = bao.cli(
+        agov_testkit::Bao::ROOT_TOKEN,
+        &["namespace", "create", "agov"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let in_ns = |auth| VaultSettings {
+        namespace: Some("agov".into()),
+        ..vault_settings(bao.addr(), auth)
+    };
+    let root = Vault::connect(&in_ns(VaultAuth::Token(Secret::new(
+        agov_testkit::Bao::ROOT_TOKEN,
+    ))))
+    .unwrap();
+    provision::provision(&root, "approle").unwrap();
+    let (role_id, secret_id) = provision::approle_credentials(&root, "approle").unwrap();
+    let authority = VaultAuthority::new(
+        Vault::connect(&in_ns(VaultAuth::AppRole {
+            mount: "approle".into(),
+            role_id,
+            secret_id: SecretIdSource::Value(secret_id),
+        }))
+        .unwrap(),
+    );
+    let outsider = bao.cli_json(
+        agov_testkit::Bao::ROOT_TOKEN,
+        &["token", "create", "-format=json", "-policy=default"],
+    )["auth"]["accessor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(authority.lookup_accessor(&outsider).is_err());
+    let _ = authority.revoke_accessor(&outsider);
+    assert!(
+        bao.accessor_is_live(&outsider),
+        "the namespaced governor revoked a root-namespace token"
+    );
+    let own = authority.issue(&req(Tier::Observer)).unwrap();
+    authority.lookup_accessor(&own.accessor).unwrap();
+    authority.revoke_accessor(&own.accessor).unwrap();
+    assert!(is_invalid(authority.lookup_accessor(&own.accessor)));
 }

@@ -1,4 +1,12 @@
 //! The blocking Vault client.
+//!
+//! With AppRole, agov's login token is short-lived (15 min, 1 h at most) and
+//! never left behind: with a login cache ([`Vault::with_login_cache`], a
+//! 0600 file in the data folder) the next process reuses it while it is
+//! valid (checked with one `lookup-self`, the round trip a login would
+//! cost), so any number of commands in a row keep one live governor token;
+//! without a cache, or when the cache could not take it, the process
+//! revokes its own login token when it ends.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -23,8 +31,12 @@ pub struct Vault {
     kv_mount: String,
     namespace: Option<String>,
     login: Login,
+    /// The person's token (`VAULT_TOKEN` beside AppRole), for operator checks.
+    operator_token: Option<Secret>,
     /// agov's own token and a client presenting it, once logged in.
     session: OnceLock<Session>,
+    /// Where AppRole login tokens are kept for the next process.
+    login_cache: Option<std::path::PathBuf>,
 }
 
 /// How agov obtains its own token.
@@ -41,7 +53,23 @@ enum Login {
 struct Session {
     client: VaultClient,
     token: Secret,
+    /// A login token this process must revoke when it ends (AppRole, not
+    /// handed on through the login cache).
+    revoke_at_end: bool,
 }
+
+/// The login cache's content.
+#[derive(Serialize, Deserialize)]
+struct CachedLogin {
+    /// Who it is for: address, namespace, mount and role id.
+    key: String,
+    token: String,
+    /// When it expires (µs since the epoch).
+    expires_us: i64,
+}
+
+/// A cached login is reused only with at least this much life left.
+const CACHE_MARGIN_US: i64 = 60_000_000;
 
 /// `GET /v1/sys/health`, as far as agov cares.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -110,8 +138,74 @@ impl Vault {
             kv_mount: s.kv_mount.clone(),
             namespace: s.namespace.clone(),
             login,
+            operator_token: s.operator_token.clone(),
             session: OnceLock::new(),
+            login_cache: None,
         })
+    }
+
+    /// Keeps AppRole login tokens in `path` (a 0600 file; its folder is
+    /// created private) for the next process to reuse while valid, instead
+    /// of logging in again.
+    pub fn with_login_cache(mut self, path: std::path::PathBuf) -> Vault {
+        self.login_cache = Some(path);
+        self
+    }
+
+    /// Who a cached login is for.
+    fn cache_key(&self, mount: &str, role_id: &str) -> String {
+        format!(
+            "{}|{}|{mount}|{role_id}",
+            self.addr,
+            self.namespace.as_deref().unwrap_or("")
+        )
+    }
+
+    /// A cached login token for this identity that Vault still honours.
+    fn cached_login(&self, key: &str) -> Option<Secret> {
+        let path = self.login_cache.as_ref()?;
+        let text = std::fs::read_to_string(path).ok()?;
+        let cached: CachedLogin = serde_json::from_str(&text).ok()?;
+        let token = Secret::new(cached.token);
+        if cached.key != key || cached.expires_us < agov_core::time::now_us() + CACHE_MARGIN_US {
+            return None;
+        }
+        let check = self.request(
+            reqwest::Method::GET,
+            "auth/token/lookup-self",
+            None,
+            Some(&token),
+        );
+        match self.rt.block_on(check) {
+            Ok((_, me))
+                if me.pointer("/data/ttl").and_then(Value::as_i64).unwrap_or(0) * 1_000_000
+                    > CACHE_MARGIN_US =>
+            {
+                Some(token)
+            }
+            _ => None,
+        }
+    }
+
+    /// Hands a fresh login token on to the next process; false if it could not.
+    fn cache_login(&self, key: &str, token: &Secret, ttl_secs: u64) -> bool {
+        let Some(path) = &self.login_cache else {
+            return false;
+        };
+        let cached = CachedLogin {
+            key: key.to_string(),
+            token: token.expose().to_string(),
+            expires_us: agov_core::time::now_us() + (ttl_secs as i64) * 1_000_000,
+        };
+        let bytes = serde_json::to_vec(&cached).unwrap_or_default();
+        let written = path
+            .parent()
+            .map_or(Ok(()), agov_core::fsutil::create_private_dir)
+            .and_then(|()| agov_core::fsutil::write_atomic(path, &bytes, 0o600));
+        if let Err(e) = &written {
+            tracing::debug!(error = %e, path = %path.display(), "cannot keep the Vault login for the next command");
+        }
+        written.is_ok()
     }
 
     /// Connects and logs in now (AppRole), so bad credentials fail here.
@@ -126,29 +220,39 @@ impl Vault {
         if let Some(s) = self.session.get() {
             return Ok(s);
         }
-        let token = match &self.login {
-            Login::Token(t) => t.clone(),
+        let (token, revoke_at_end) = match &self.login {
+            Login::Token(t) => (t.clone(), false),
             Login::AppRole {
                 mount,
                 role_id,
                 secret_id,
             } => {
-                let started = std::time::Instant::now();
-                let auth = self
-                    .rt
-                    .block_on(vaultrs::auth::approle::login(
-                        &self.client,
-                        mount,
-                        role_id,
-                        secret_id.expose(),
-                    ))
-                    .map_err(|e| VaultError::from_client(&self.addr, "AppRole login", e));
-                Secret::new(logged("AppRole login", started, auth)?.client_token)
+                let key = self.cache_key(mount, role_id);
+                match self.cached_login(&key) {
+                    Some(t) => (t, false),
+                    None => {
+                        let started = std::time::Instant::now();
+                        let auth = self
+                            .rt
+                            .block_on(vaultrs::auth::approle::login(
+                                &self.client,
+                                mount,
+                                role_id,
+                                secret_id.expose(),
+                            ))
+                            .map_err(|e| VaultError::from_client(&self.addr, "AppRole login", e));
+                        let auth = logged("AppRole login", started, auth)?;
+                        let token = Secret::new(auth.client_token);
+                        let handed_on = self.cache_login(&key, &token, auth.lease_duration);
+                        (token, !handed_on)
+                    }
+                }
             }
         };
         let session = Session {
             client: self.client_presenting(&token),
             token,
+            revoke_at_end,
         };
         // Two threads may log in at once: the first session stays.
         let _ = self.session.set(session);
@@ -210,6 +314,16 @@ impl Vault {
             .block_on(f(other))
             .map_err(|e| VaultError::from_client(&self.addr, what, e));
         logged(what, started, result)
+    }
+
+    /// A token from the token role `role`, asked for with the token agov
+    /// acts with (a probe of what Vault allows that token).
+    pub fn create_from_role(&self, role: &str) -> Result<Secret, VaultError> {
+        self.call(
+            &format!("creating a token from role {role}"),
+            |c| async move { vaultrs::token::new_role(c, role, None).await },
+        )
+        .map(|auth| Secret::new(auth.client_token))
     }
 
     /// Health, without a token. A sealed Vault is an error here.
@@ -317,10 +431,95 @@ impl Vault {
         body: Option<Value>,
         auth: bool,
     ) -> Result<(u16, Value), VaultError> {
+        let token = if auth {
+            Some(self.session()?.token.clone())
+        } else {
+            None
+        };
+        let call = self.request(method, path, body, token.as_ref());
+        self.rt.block_on(call)
+    }
+
+    /// The identity of the person's token (`VAULT_TOKEN`; without one, the
+    /// token agov acts with, e.g. its AppRole login) and whether Vault grants it `update` on
+    /// [`operator_path`]`(act)`, which only the `agov-operator` policy does:
+    /// `lookup-self` and `sys/capabilities-self` are sent at once, so the
+    /// check costs one round trip. Vault decides; nothing in agov's
+    /// environment can change the answer.
+    pub fn operator_check(&self, act: &str) -> Result<OperatorCheck, VaultError> {
+        let token = match &self.operator_token {
+            Some(t) => t.clone(),
+            None => self.session()?.token.clone(),
+        };
+        let path = operator_path(act);
+        let lookup = self.request(
+            reqwest::Method::GET,
+            "auth/token/lookup-self",
+            None,
+            Some(&token),
+        );
+        let caps = self.request(
+            reqwest::Method::POST,
+            "sys/capabilities-self",
+            Some(json!({ "paths": [path] })),
+            Some(&token),
+        );
+        let (lookup, caps) = self.rt.block_on(async {
+            let lookup = tokio::spawn(lookup);
+            let caps = caps.await;
+            (lookup.await, caps)
+        });
+        // A token whose policies do not even allow these two calls is no
+        // operator (agov's own AppRole identity cannot ask about itself).
+        let me =
+            match lookup.map_err(|e| VaultError::Setup(format!("the lookup task failed: {e}")))? {
+                Ok((_, me)) => me,
+                Err(VaultError::Denied { .. }) => {
+                    json!({"data": {"display_name": "(a token that may not look itself up)"}})
+                }
+                Err(e) => return Err(e),
+            };
+        let caps = match caps {
+            Ok((_, caps)) => caps,
+            Err(VaultError::Denied { .. }) => Value::Null,
+            Err(e) => return Err(e),
+        };
+        let data = me.get("data").cloned().unwrap_or(Value::Null);
+        let display = data["display_name"].as_str().unwrap_or_default();
+        let name = display
+            .strip_prefix("token-")
+            .unwrap_or(display)
+            .to_string();
+        let granted: Vec<&str> = caps
+            .get(&path)
+            .or_else(|| caps.pointer("/data/capabilities"))
+            .or_else(|| caps.get("capabilities"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        Ok(OperatorCheck {
+            name,
+            entity_id: data["entity_id"]
+                .as_str()
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
+            allowed: granted.iter().any(|c| *c == "update" || *c == "root"),
+        })
+    }
+
+    /// The HTTP call [`Vault::raw`] makes, ready to await (so that two can
+    /// be in flight at once).
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&Secret>,
+    ) -> impl Future<Output = Result<(u16, Value), VaultError>> + use<> {
         let url = format!("{}/v1/{path}", self.addr);
         let mut req = self.client.http.http.request(method.clone(), &url);
-        if auth {
-            req = req.header("X-Vault-Token", self.session()?.token.expose());
+        if let Some(t) = token {
+            req = req.header("X-Vault-Token", t.expose());
         }
         if let Some(ns) = &self.namespace {
             req = req.header("X-Vault-Namespace", ns);
@@ -331,39 +530,78 @@ impl Vault {
         let addr = self.addr.clone();
         let what = path.split('?').next().unwrap_or(path).to_string();
         let call = format!("{method} {what}");
-        let started = std::time::Instant::now();
-        let result = self.rt.block_on(async move {
-            let resp = req.send().await.map_err(|e| VaultError::Unreachable {
-                addr: addr.clone(),
-                detail: error_chain(&e),
-            })?;
-            let code = resp.status().as_u16();
-            let text = resp.text().await.unwrap_or_default();
-            let body: Value = if text.trim().is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&text).unwrap_or(Value::String(text))
-            };
-            if (200..300).contains(&code)
-                || (what == "sys/health"
-                    && matches!(code, 429 | 472 | 473 | 501 | 503)
-                    && body.is_object())
-            {
-                return Ok((code, body));
+        async move {
+            let started = std::time::Instant::now();
+            let result = async {
+                let resp = req.send().await.map_err(|e| VaultError::Unreachable {
+                    addr: addr.clone(),
+                    detail: error_chain(&e),
+                })?;
+                let code = resp.status().as_u16();
+                let text = resp.text().await.unwrap_or_default();
+                let body: Value = if text.trim().is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_str(&text).unwrap_or(Value::String(text))
+                };
+                if (200..300).contains(&code)
+                    || (what == "sys/health"
+                        && matches!(code, 429 | 472 | 473 | 501 | 503)
+                        && body.is_object())
+                {
+                    return Ok((code, body));
+                }
+                let errors = body
+                    .get("errors")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default();
+                Err(VaultError::from_status(&addr, &what, code, &errors))
             }
-            let errors = body
-                .get("errors")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
-            Err(VaultError::from_status(&addr, &what, code, &errors))
-        });
-        logged(&call, started, result)
+            .await;
+            logged(&call, started, result)
+        }
+    }
+}
+
+/// The path whose `update` capability marks an operator allowed to perform
+/// the privileged act `act` (`agov/operator/promote` …): it lies outside any
+/// mount, so it grants nothing but the decision, and only
+/// `policies/operator.hcl` names it.
+pub fn operator_path(act: &str) -> String {
+    format!("agov/operator/{act}")
+}
+
+/// What [`Vault::operator_check`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorCheck {
+    /// The token's display name (without Vault's `token-` prefix).
+    pub name: String,
+    /// Its identity entity, when it has one.
+    pub entity_id: Option<String>,
+    /// Whether Vault grants it the act.
+    pub allowed: bool,
+}
+
+impl Drop for Vault {
+    /// Revokes a login token nobody will reuse, so none outlives its process.
+    fn drop(&mut self) {
+        if let Some(s) = self.session.get()
+            && s.revoke_at_end
+        {
+            let revoke = self.request(
+                reqwest::Method::POST,
+                "auth/token/revoke-self",
+                None,
+                Some(&s.token),
+            );
+            let _ = self.rt.block_on(revoke);
+        }
     }
 }
 

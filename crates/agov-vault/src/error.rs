@@ -92,7 +92,8 @@ impl VaultError {
             400 if lower.contains("bad token")
                 || lower.contains("invalid token")
                 || lower.contains("invalid role or secret id")
-                || lower.contains("invalid accessor") =>
+                || lower.contains("invalid accessor")
+                || lower.contains("unauthorized by cidr restrictions") =>
             {
                 VaultError::Denied {
                     what: what.to_string(),

@@ -14,5 +14,5 @@ mod error;
 pub mod policies;
 pub mod provision;
 
-pub use client::{Health, KvEntry, Vault};
+pub use client::{Health, KvEntry, OperatorCheck, Vault, operator_path};
 pub use error::VaultError;

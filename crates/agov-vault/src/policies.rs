@@ -17,11 +17,37 @@ pub const GOVERNOR: Policy = Policy {
     hcl: include_str!("../../../policies/governor.hcl"),
 };
 
-/// Policy added to pipeline tokens so they can issue their agents' tokens.
-pub const PIPELINE: Policy = Policy {
-    name: "agov-pipeline",
-    hcl: include_str!("../../../policies/pipeline.hcl"),
+/// Policy of the people who decide for agov (promote, approve, revoke,
+/// reveal …): `update` on `agov/operator/<act>`, which agov asks Vault about.
+pub const OPERATOR: Policy = Policy {
+    name: "agov-operator",
+    hcl: include_str!("../../../policies/operator.hcl"),
 };
+
+/// The policies of pipeline tokens, T0 first: a tier-N pipeline's token may
+/// issue children from the child roles of tiers 0..=N only.
+pub const PIPELINES: [Policy; 5] = [
+    Policy {
+        name: "agov-pipeline-t0",
+        hcl: include_str!("../../../policies/pipeline-t0.hcl"),
+    },
+    Policy {
+        name: "agov-pipeline-t1",
+        hcl: include_str!("../../../policies/pipeline-t1.hcl"),
+    },
+    Policy {
+        name: "agov-pipeline-t2",
+        hcl: include_str!("../../../policies/pipeline-t2.hcl"),
+    },
+    Policy {
+        name: "agov-pipeline-t3",
+        hcl: include_str!("../../../policies/pipeline-t3.hcl"),
+    },
+    Policy {
+        name: "agov-pipeline-t4",
+        hcl: include_str!("../../../policies/pipeline-t4.hcl"),
+    },
+];
 
 /// The tier policies, T0 first.
 pub const TIERS: [Policy; 5] = [
@@ -50,7 +76,8 @@ pub const TIERS: [Policy; 5] = [
 /// Every policy agov installs.
 pub fn all() -> Vec<Policy> {
     let mut v = TIERS.to_vec();
-    v.push(PIPELINE);
+    v.extend(PIPELINES);
+    v.push(OPERATOR);
     v.push(GOVERNOR);
     v
 }
@@ -58,6 +85,16 @@ pub fn all() -> Vec<Policy> {
 /// The policy of a tier.
 pub fn tier_policy(tier: Tier) -> Policy {
     TIERS[usize::from(tier.number())]
+}
+
+/// The policy of a tier-`tier` pipeline's token.
+pub fn pipeline_policy(tier: Tier) -> Policy {
+    PIPELINES[usize::from(tier.number())]
+}
+
+/// Token role for a pipeline's own (orphan, delegating) token: `agov-pipeline-tN`.
+pub fn pipeline_role(tier: Tier) -> String {
+    format!("agov-pipeline-t{}", tier.number())
 }
 
 /// Token role for top-level (orphan) tokens of a tier: `agov-tN`.
@@ -95,6 +132,18 @@ mod tests {
         }
         assert!(!tier_policy(Tier::Observer).hcl.contains("agov/sandbox"));
         assert!(tier_policy(Tier::Operator).hcl.contains("agov/sandbox"));
+        for tier in Tier::ALL {
+            let hcl = pipeline_policy(tier).hcl;
+            for child in Tier::ALL {
+                let path = format!("\"auth/token/create/{}\"", child_role(child));
+                assert_eq!(hcl.contains(&path), child <= tier, "{tier:?} {child:?}");
+            }
+            assert!(
+                !hcl.contains('*'),
+                "no wildcard in {}",
+                pipeline_policy(tier).name
+            );
+        }
         assert!(for_mount(GOVERNOR.hcl, "kv").contains("\"kv/data/agov/ledger/*\""));
     }
 }

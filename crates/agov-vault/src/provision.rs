@@ -1,7 +1,9 @@
 //! Bringing a Vault to the state agov needs, idempotently: the policies of
-//! `policies/`, one orphan token role and one child token role per tier,
-//! the KV v2 mount, and the AppRole identity `agov` with the governor
-//! policy. Each step reads first and writes only what differs, so a second
+//! `policies/`, per tier an orphan token role (`agov-tN`), a child token role
+//! (`agov-child-tN`), both with the tier's TTL as their explicit maximum, and
+//! a pipeline token role (`agov-pipeline-tN`, whose tokens may issue children
+//! of tiers 0..=N only), the KV v2 mount, and the AppRole identity `agov`
+//! with the governor policy. Each step reads first and writes only what differs, so a second
 //! run reports no changes.
 
 use agov_core::{Secret, Tier};
@@ -9,40 +11,119 @@ use serde_json::{Value, json};
 
 use crate::client::Vault;
 use crate::error::VaultError;
-use crate::policies::{self, Policy};
+use crate::policies;
 
 /// The AppRole role agov logs in as.
 pub const APPROLE_ROLE: &str = "agov";
 
-/// Longest life of any agov token, renewals included.
-pub const TOKEN_MAX_TTL_SECS: u64 = 24 * 3600;
+/// Longest life of a pipeline's token, renewals included (a tier token's is
+/// its tier's TTL: [`tier_max_ttl_secs`]).
+pub const PIPELINE_MAX_TTL_SECS: u64 = 24 * 3600;
+
+/// The AppRole login token's life (agov's own identity)…
+pub const GOVERNOR_TTL_SECS: u64 = 15 * 60;
+
+/// …and renewals included.
+pub const GOVERNOR_MAX_TTL_SECS: u64 = 3600;
+
+/// How long an AppRole secret id of the `agov` role is valid: a week.
+pub const SECRET_ID_TTL_SECS: u64 = 7 * 24 * 3600;
+
+/// How many logins one secret id allows. agov reuses a login while it is
+/// valid (one per 15 min and data folder), so a week takes at most 672.
+pub const SECRET_ID_NUM_USES: u64 = 1000;
+
+/// What to provision beyond what `policies/` fixes.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The AppRole mount (default `approle`).
+    pub approle_mount: String,
+    /// KV paths (under the mount, e.g. `services/dragonfly`) of the service
+    /// credentials agov reads: the governor may read exactly these.
+    pub service_secrets: Vec<String>,
+    /// CIDR blocks the secret ids and login tokens are bound to (none: any).
+    pub bound_cidrs: Vec<String>,
+}
+
+impl Options {
+    /// Defaults with `approle_mount`.
+    pub fn new(approle_mount: &str) -> Options {
+        Options {
+            approle_mount: approle_mount.to_string(),
+            ..Options::default()
+        }
+    }
+}
+
+/// The governor's policy: `policies/governor.hcl` (for `mount`) plus a
+/// read-only rule for each service secret, by exact path.
+pub fn governor_policy(mount: &str, service_secrets: &[String]) -> String {
+    let mut hcl = policies::for_mount(policies::GOVERNOR.hcl, mount);
+    let mut paths: Vec<&String> = service_secrets.iter().collect();
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        let p = p.trim_matches('/');
+        if p.is_empty() || p == "agov/llm" {
+            continue;
+        }
+        hcl.push_str(&format!(
+            "\npath \"{mount}/data/{p}\" {{\n  capabilities = [\"read\"]\n}}\n"
+        ));
+    }
+    hcl
+}
+
+/// Longest life of a tier token (agent, manual or child), renewals included:
+/// the tier's TTL (`policies/tiers.toml`), so no renewal outlives it.
+pub fn tier_max_ttl_secs(tier: Tier) -> u64 {
+    tier.default_ttl().as_secs()
+}
 
 /// Installs everything; returns one line per change made (empty when none).
 pub fn provision(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, VaultError> {
-    run(vault, approle_mount, true)
+    run(vault, &Options::new(approle_mount), true)
 }
 
 /// What [`provision`] would change, without changing anything (empty when in sync).
 pub fn plan(vault: &Vault, approle_mount: &str) -> Result<Vec<String>, VaultError> {
-    run(vault, approle_mount, false)
+    run(vault, &Options::new(approle_mount), false)
 }
 
-fn run(vault: &Vault, approle_mount: &str, apply: bool) -> Result<Vec<String>, VaultError> {
+/// [`provision`] with [`Options`].
+pub fn provision_with(vault: &Vault, options: &Options) -> Result<Vec<String>, VaultError> {
+    run(vault, options, true)
+}
+
+/// [`plan`] with [`Options`].
+pub fn plan_with(vault: &Vault, options: &Options) -> Result<Vec<String>, VaultError> {
+    run(vault, options, false)
+}
+
+fn run(vault: &Vault, options: &Options, apply: bool) -> Result<Vec<String>, VaultError> {
+    let approle_mount = options.approle_mount.as_str();
     let mut c = Changes {
         list: Vec::new(),
         apply,
     };
     ensure_kv_mount(vault, &mut c)?;
     for p in policies::all() {
-        ensure_policy(vault, p, &mut c)?;
+        let hcl = if p.name == policies::GOVERNOR.name {
+            governor_policy(vault.kv_mount(), &options.service_secrets)
+        } else {
+            policies::for_mount(p.hcl, vault.kv_mount())
+        };
+        ensure_policy(vault, p.name, &hcl, &mut c)?;
     }
     for tier in Tier::ALL {
         let tier_policy = policies::tier_policy(tier).name;
+        let max = tier_max_ttl_secs(tier);
         ensure_token_role(
             vault,
             &policies::tier_role(tier),
-            &[tier_policy, policies::PIPELINE.name],
+            &[tier_policy],
             true,
+            max,
             &mut c,
         )?;
         ensure_token_role(
@@ -50,10 +131,19 @@ fn run(vault: &Vault, approle_mount: &str, apply: bool) -> Result<Vec<String>, V
             &policies::child_role(tier),
             &[tier_policy],
             false,
+            max,
+            &mut c,
+        )?;
+        ensure_token_role(
+            vault,
+            &policies::pipeline_role(tier),
+            &[policies::pipeline_policy(tier).name],
+            true,
+            PIPELINE_MAX_TTL_SECS,
             &mut c,
         )?;
     }
-    ensure_approle(vault, approle_mount, &mut c)?;
+    ensure_approle(vault, approle_mount, &options.bound_cidrs, &mut c)?;
     Ok(c.list)
 }
 
@@ -140,9 +230,13 @@ fn ensure_kv_mount(vault: &Vault, changes: &mut Changes) -> Result<(), VaultErro
     }
 }
 
-fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Changes) -> Result<(), VaultError> {
-    let wanted = policies::for_mount(p.hcl, vault.kv_mount());
-    let current = read(vault, &format!("sys/policies/acl/{}", p.name))?;
+fn ensure_policy(
+    vault: &Vault,
+    name: &'static str,
+    wanted: &str,
+    changes: &mut Changes,
+) -> Result<(), VaultError> {
+    let current = read(vault, &format!("sys/policies/acl/{name}"))?;
     let current_text = current
         .as_ref()
         .and_then(|b| b.pointer("/data/policy").or_else(|| b.get("policy")))
@@ -151,7 +245,7 @@ fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Changes) -> Result<(), 
         return Ok(());
     }
     if changes.apply {
-        let (name, hcl) = (p.name, wanted.clone());
+        let hcl = wanted.to_string();
         vault.call(&format!("writing policy {name}"), |c| async move {
             vaultrs::sys::policy::set(c, name, &hcl).await
         })?;
@@ -163,7 +257,7 @@ fn ensure_policy(vault: &Vault, p: Policy, changes: &mut Changes) -> Result<(), 
         } else {
             "written"
         },
-        p.name
+        name
     ));
     Ok(())
 }
@@ -173,6 +267,7 @@ fn ensure_token_role(
     role: &str,
     allowed: &[&str],
     orphan: bool,
+    max_ttl_secs: u64,
     changes: &mut Changes,
 ) -> Result<(), VaultError> {
     let current = read(vault, &format!("auth/token/roles/{role}"))?;
@@ -195,7 +290,7 @@ fn ensure_token_role(
             have == want_policies
                 && d["orphan"] == orphan
                 && d["renewable"] == true
-                && d["token_explicit_max_ttl"].as_u64() == Some(TOKEN_MAX_TTL_SECS)
+                && d["token_explicit_max_ttl"].as_u64() == Some(max_ttl_secs)
                 && d["token_no_default_policy"] == true
         });
     if matches {
@@ -205,7 +300,7 @@ fn ensure_token_role(
         "allowed_policies": want_policies,
         "orphan": orphan,
         "renewable": true,
-        "token_explicit_max_ttl": TOKEN_MAX_TTL_SECS,
+        "token_explicit_max_ttl": max_ttl_secs,
         "token_no_default_policy": true,
         "token_type": "service",
     });
@@ -221,7 +316,12 @@ fn ensure_token_role(
     Ok(())
 }
 
-fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Changes) -> Result<(), VaultError> {
+fn ensure_approle(
+    vault: &Vault,
+    mount: &str,
+    cidrs: &[String],
+    changes: &mut Changes,
+) -> Result<(), VaultError> {
     let auths = read(vault, "sys/auth")?.unwrap_or(Value::Null);
     let enabled = auths
         .get("data")
@@ -238,6 +338,8 @@ fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Changes) -> Result<(
         changes.push(format!("enabled AppRole at auth/{mount}/"));
     }
     let path = format!("auth/{mount}/role/{APPROLE_ROLE}");
+    let mut want_cidrs: Vec<String> = cidrs.iter().map(|c| single_host(c)).collect();
+    want_cidrs.sort();
     let current = read(vault, &path)?;
     let matches = current
         .as_ref()
@@ -246,16 +348,25 @@ fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Changes) -> Result<(
             d["token_policies"]
                 .as_array()
                 .is_some_and(|a| a.len() == 1 && a[0] == policies::GOVERNOR.name)
-                && d["token_ttl"].as_u64() == Some(3600)
-                && d["token_max_ttl"].as_u64() == Some(TOKEN_MAX_TTL_SECS)
+                && d["token_ttl"].as_u64() == Some(GOVERNOR_TTL_SECS)
+                && d["token_max_ttl"].as_u64() == Some(GOVERNOR_MAX_TTL_SECS)
                 && d["token_no_default_policy"] == true
+                && d["secret_id_ttl"].as_u64() == Some(SECRET_ID_TTL_SECS)
+                && d["secret_id_num_uses"].as_u64() == Some(SECRET_ID_NUM_USES)
+                && strings(&d["secret_id_bound_cidrs"]) == want_cidrs
+                && strings(&d["token_bound_cidrs"]) == want_cidrs
         });
     if !matches {
         let body = json!({
             "token_policies": [policies::GOVERNOR.name],
-            "token_ttl": 3600,
-            "token_max_ttl": TOKEN_MAX_TTL_SECS,
+            "token_ttl": GOVERNOR_TTL_SECS,
+            "token_max_ttl": GOVERNOR_MAX_TTL_SECS,
             "token_no_default_policy": true,
+            "token_type": "service",
+            "secret_id_ttl": SECRET_ID_TTL_SECS,
+            "secret_id_num_uses": SECRET_ID_NUM_USES,
+            "secret_id_bound_cidrs": cidrs,
+            "token_bound_cidrs": cidrs,
         });
         write(vault, changes, &path, body)?;
         changes.push(format!(
@@ -268,4 +379,27 @@ fn ensure_approle(vault: &Vault, mount: &str, changes: &mut Changes) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// A CIDR block as Vault may echo it: a single host without its `/32`.
+fn single_host(cidr: &str) -> String {
+    cidr.strip_suffix("/32")
+        .or_else(|| cidr.strip_suffix("/128"))
+        .unwrap_or(cidr)
+        .to_string()
+}
+
+/// A JSON array of CIDR blocks (`null`: none), sorted, single hosts bare.
+fn strings(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(single_host)
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }

@@ -163,3 +163,185 @@ fn plan_reports_without_writing_and_is_empty_once_provisioned() {
     assert_eq!(done.len(), before.len());
     assert!(provision::plan(&v, "approle").unwrap().is_empty());
 }
+
+/// The governor's AppRole credentials on `bao`, provisioned with `options`.
+fn governor_on(bao: &Bao, options: &provision::Options) -> VaultSettings {
+    let root = root(bao);
+    provision::provision_with(&root, options).unwrap();
+    let (role_id, secret_id) =
+        provision::approle_credentials(&root, &options.approle_mount).unwrap();
+    settings(
+        bao.addr(),
+        VaultAuth::AppRole {
+            mount: options.approle_mount.clone(),
+            role_id,
+            secret_id: SecretIdSource::Value(secret_id),
+        },
+    )
+}
+
+fn live_tokens_with(bao: &Bao, policy: &str) -> usize {
+    bao.live_tokens_with_policy(policy)
+}
+
+/// The governor reads exactly the service credentials it is provisioned
+/// for: no wildcard under `services/`.
+#[test]
+fn the_governor_reads_only_the_service_secrets_named_by_exact_path() {
+    let bao = Bao::start();
+    let mut options = provision::Options::new("approle");
+    options.service_secrets = vec!["services/dragonfly".into()];
+    let gov = Vault::connect(&governor_on(&bao, &options)).unwrap();
+    let root = root(&bao);
+    for p in [
+        "services/dragonfly",
+        "services/other",
+        "services/dragonfly-2",
+    ] {
+        root.kv_write(p, &json!({"password": "pw"}), None).unwrap();
+    }
+    assert_eq!(
+        gov.kv_read("services/dragonfly").unwrap().unwrap().data["password"],
+        "pw"
+    );
+    for p in ["services/other", "services/dragonfly-2", "agov/llm/other"] {
+        let err = gov.kv_read(p).unwrap_err();
+        assert!(matches!(err, VaultError::Denied { .. }), "{p}: {err:?}");
+    }
+    assert!(
+        provision::plan_with(&root, &options).unwrap().is_empty(),
+        "idempotent"
+    );
+    let policy = bao.cli_json(
+        Bao::ROOT_TOKEN,
+        &["policy", "read", "-format=json", "agov-governor"],
+    );
+    assert!(!policy.to_string().contains("services/*"), "{policy}");
+}
+
+/// agov's AppRole secret id expires and has a bounded number of uses; its
+/// login tokens live 15 min (1 h at most), and a login nobody will reuse is
+/// revoked when its process lets go of it.
+#[test]
+fn the_governor_secret_id_is_bounded_and_its_logins_do_not_linger() {
+    let bao = Bao::start();
+    let gov_settings = governor_on(&bao, &provision::Options::new("approle"));
+    let role = bao.cli_json(
+        Bao::ROOT_TOKEN,
+        &["read", "-format=json", "auth/approle/role/agov"],
+    );
+    let d = &role["data"];
+    assert_eq!(d["secret_id_ttl"], provision::SECRET_ID_TTL_SECS, "{role}");
+    assert_eq!(
+        d["secret_id_num_uses"],
+        provision::SECRET_ID_NUM_USES,
+        "{role}"
+    );
+    assert_eq!(d["token_ttl"], 900, "{role}");
+    assert_eq!(d["token_max_ttl"], 3600, "{role}");
+
+    // A secret id limited to one use: the second login is refused.
+    let once = bao.cli_json(
+        Bao::ROOT_TOKEN,
+        &[
+            "write",
+            "-format=json",
+            "auth/approle/role/agov/secret-id",
+            "num_uses=1",
+        ],
+    )["data"]["secret_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let with_secret = |s: &str| VaultSettings {
+        auth: match &gov_settings.auth {
+            VaultAuth::AppRole { mount, role_id, .. } => VaultAuth::AppRole {
+                mount: mount.clone(),
+                role_id: role_id.clone(),
+                secret_id: SecretIdSource::Value(Secret::new(s)),
+            },
+            _ => unreachable!(),
+        },
+        ..gov_settings.clone()
+    };
+    drop(Vault::connect(&with_secret(&once)).unwrap());
+    let err = Vault::connect(&with_secret(&once)).err().unwrap();
+    assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
+
+    // Without a login cache a login is revoked when the client is dropped.
+    assert_eq!(live_tokens_with(&bao, "agov-governor"), 0);
+    let gov = Vault::connect(&gov_settings).unwrap();
+    let me = gov
+        .call("lookup-self", |c| async move {
+            vaultrs::token::lookup_self(c).await
+        })
+        .unwrap();
+    assert!(me.ttl <= 900, "{}", me.ttl);
+    assert!(bao.accessor_is_live(&me.accessor));
+    drop(gov);
+    assert!(!bao.accessor_is_live(&me.accessor), "revoked at the end");
+    // So is one the cache cannot take.
+    let gov = Vault::new(&gov_settings)
+        .unwrap()
+        .with_login_cache("/proc/no-such-dir/login.json".into());
+    gov.kv_read("agov/ledger/x").unwrap();
+    drop(gov);
+    assert_eq!(live_tokens_with(&bao, "agov-governor"), 0);
+}
+
+/// 50 clients in a row with a login cache leave one live governor token
+/// and log in once; the cache file is private.
+#[test]
+fn a_cached_login_is_reused_so_fifty_clients_leave_one_governor_token() {
+    let bao = Bao::start();
+    let gov_settings = governor_on(&bao, &provision::Options::new("approle"));
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("data/vault-login.json");
+    for _ in 0..50 {
+        let gov = Vault::new(&gov_settings)
+            .unwrap()
+            .with_login_cache(cache.clone());
+        gov.kv_read("agov/ledger/x").unwrap();
+    }
+    assert_eq!(live_tokens_with(&bao, "agov-governor"), 1);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // A cached token revoked behind agov's back: the next client logs in again.
+    let cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    let out = bao.cli(
+        Bao::ROOT_TOKEN,
+        &["token", "revoke", cached["token"].as_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let gov = Vault::new(&gov_settings)
+        .unwrap()
+        .with_login_cache(cache.clone());
+    gov.kv_read("agov/ledger/x").unwrap();
+    drop(gov);
+    assert_eq!(live_tokens_with(&bao, "agov-governor"), 1);
+}
+
+/// With bound CIDRs, agov's secret ids and login tokens work only from
+/// there: bound to loopback it logs in; bound elsewhere it is refused.
+#[test]
+fn bound_cidrs_confine_where_the_governor_logs_in_from() {
+    let bao = Bao::start();
+    let mut options = provision::Options::new("approle");
+    options.bound_cidrs = vec!["127.0.0.1/32".into()];
+    let here = governor_on(&bao, &options);
+    Vault::connect(&here)
+        .unwrap()
+        .kv_read("agov/ledger/x")
+        .unwrap();
+    assert!(
+        provision::plan_with(&root(&bao), &options)
+            .unwrap()
+            .is_empty()
+    );
+    options.bound_cidrs = vec!["10.9.9.0/24".into()];
+    let elsewhere = governor_on(&bao, &options);
+    let err = Vault::connect(&elsewhere).err().unwrap();
+    assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
+}

@@ -1,7 +1,6 @@
 //! `pipeline approve`: a person decides a human gate of a staged pipeline.
 
 use agov_cli::{CliError, Ctx};
-use agov_config::VaultAuth;
 use serde_json::json;
 
 use super::Backends;
@@ -13,8 +12,9 @@ use crate::backends;
 /// gate requires: if they change before the pipeline takes the decision,
 /// the decision is void and the gate waits for a new one. `pipeline status
 /// ID` shows each waiting gate with its digest; pass it with --digest to
-/// approve exactly what you reviewed. Who decides is the Vault identity of
-/// VAULT_TOKEN when agov uses Vault with one, else the OS user; a gate with
+/// approve exactly what you reviewed. Who decides is verified: with Vault,
+/// the identity of the token in VAULT_TOKEN, which needs the agov-operator
+/// policy; without, the OS account (from the kernel, not $USER). A gate with
 /// `approvers` accepts only them (exit 3 otherwise).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -44,10 +44,11 @@ pub(super) struct Args {
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
-    let by = decider(&b);
+    let by = backends::decider(b.tokens.as_ref(), backends::act::DECIDE_GATE)?;
     let seal = b.seal_key()?;
     let containment = backends::containment(&b.settings)?;
-    let env = b.pipeline_env(&seal, None, &containment);
+    let mut env = b.pipeline_env(&seal, None, &containment);
+    env.actor = by.clone();
     let mut ledger = backends::ledger_for_write(&b.settings)?;
     let d = agov_pipeline::gates::decide(
         &env,
@@ -77,16 +78,4 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             args.stage, args.id, d.by, d.digest
         ))
     })
-}
-
-/// Who decides: `vault:NAME` for the Vault identity of the configured
-/// VAULT_TOKEN, else `user:NAME` for the OS user.
-fn decider(b: &Backends) -> String {
-    if b.tokens.backend() == "vault"
-        && let Some(VaultAuth::Token(_)) = b.settings.vault.as_ref().map(|v| &v.auth)
-        && let Some(name) = b.tokens.whoami()
-    {
-        return format!("vault:{name}");
-    }
-    backends::actor()
 }

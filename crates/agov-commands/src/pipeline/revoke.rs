@@ -23,9 +23,11 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         return Err(CliError::usage("--reason is empty"));
     }
     let b = Backends::open(ctx)?;
+    let by = crate::backends::decider(b.tokens.as_ref(), crate::backends::act::REVOKE)?;
     let seal = b.seal_key()?;
     let containment = crate::backends::containment(&b.settings)?;
-    let env = b.pipeline_env(&seal, None, &containment);
+    let mut env = b.pipeline_env(&seal, None, &containment);
+    env.actor = by;
     let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
     let st = agov_pipeline::control::revoke(&env, &mut ledger, &args.id, &args.reason)?;
     if ctx.json() {

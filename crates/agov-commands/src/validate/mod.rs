@@ -190,7 +190,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
             applied.extend(foundation::apply(&settings)?);
         }
         if wanted(2) {
-            applied.extend(secrets::apply(&settings)?);
+            applied.extend(secrets::apply(&settings, &ctx.env)?);
         }
         for change in &applied {
             ctx.note(&format!("applied: {change}"));
@@ -207,7 +207,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
         let mut phase = Phase::new(n);
         match n {
             1 => foundation::check(&settings, &mut phase),
-            2 => secrets::check(&settings, &mut phase),
+            2 => secrets::check(&settings, &ctx.env, &mut phase),
             3 => {
                 agents::check_sandbox(&settings, &mut phase);
                 agents::check_execution(&settings, &scratch, &mut phase);

@@ -19,20 +19,45 @@ fn approle_mount(v: &VaultSettings) -> &str {
     }
 }
 
+/// What to provision for these settings: the governor may read exactly the
+/// service credentials they name.
+fn options(settings: &Settings, env: &agov_config::Env, v: &VaultSettings) -> provision::Options {
+    let mut o = provision::Options::new(approle_mount(v));
+    o.bound_cidrs = v.bound_cidrs.clone();
+    o.service_secrets
+        .extend(settings.runtime_password_secret.iter().cloned());
+    if let Some(p) = env
+        .get(agov_config::env::AGOV_LLM_KEY_PATH)
+        .filter(|p| !p.is_empty())
+    {
+        o.service_secrets.push(p.to_string());
+    }
+    o
+}
+
 /// Installs policies, token roles, the KV mount and AppRole in Vault (needs an admin token).
-pub(super) fn apply(settings: &Settings) -> Result<Vec<String>, CliError> {
+pub(super) fn apply(settings: &Settings, env: &agov_config::Env) -> Result<Vec<String>, CliError> {
     let Some(vs) = &settings.vault else {
         return Ok(Vec::new());
     };
-    let vault = Vault::connect(vs)?;
-    provision::provision(&vault, approle_mount(vs)).map_err(|e| {
+    // The person's token (VAULT_TOKEN) provisions, also when agov itself
+    // logs in with AppRole: its own identity may check but not change.
+    let vault = match &vs.operator_token {
+        Some(t) => Vault::connect(&VaultSettings {
+            auth: VaultAuth::Token(t.clone()),
+            operator_token: None,
+            ..vs.clone()
+        })?,
+        None => Vault::connect(vs)?,
+    };
+    provision::provision_with(&vault, &options(settings, env, vs)).map_err(|e| {
         let denied = matches!(e, VaultError::Denied { .. });
         let err = CliError::from(e);
         if denied { err.with_hint("--apply needs a Vault token allowed to write policies and auth methods (an operator's, not agov's AppRole)") } else { err }
     })
 }
 
-pub(super) fn check(settings: &Settings, phase: &mut Phase) {
+pub(super) fn check(settings: &Settings, env: &agov_config::Env, phase: &mut Phase) {
     let authority = match backends::token_authority(settings) {
         Ok(a) => a,
         Err(e) => {
@@ -54,7 +79,7 @@ pub(super) fn check(settings: &Settings, phase: &mut Phase) {
         );
         phase.check(
             "policies, token roles and AppRole match policies/",
-            provision::plan(&vault, approle_mount(vs))
+            provision::plan_with(&vault, &options(settings, env, vs))
                 .map_err(|e| e.to_string())
                 .and_then(|changes| {
                     if changes.is_empty() {
@@ -75,15 +100,52 @@ pub(super) fn check(settings: &Settings, phase: &mut Phase) {
         round_trip(authority.as_ref()),
     );
     match &settings.vault {
-        Some(vs) => phase.check(
-            "a T0 token is denied a T1 path",
-            tier_enforced(authority.as_ref(), vs),
-        ),
-        None => phase.not_checked(
-            "a T0 token is denied a T1 path",
-            "tier paths are enforced by Vault, which is not configured",
-        ),
+        Some(vs) => {
+            phase.check(
+                "a T0 token is denied a T1 path",
+                tier_enforced(authority.as_ref(), vs),
+            );
+            phase.check(
+                "Vault refuses a T0 pipeline's token a T1 child",
+                children_capped(authority.as_ref(), vs),
+            );
+        }
+        None => {
+            phase.not_checked(
+                "a T0 token is denied a T1 path",
+                "tier paths are enforced by Vault, which is not configured",
+            );
+            phase.not_checked(
+                "Vault refuses a T0 pipeline's token a T1 child",
+                "the embedded authority refuses it; Vault is not configured",
+            );
+        }
     }
+}
+
+/// Asks Vault directly, as a T0 pipeline's token, for a child from the T1
+/// child role (agov itself would refuse before asking): Vault must deny it.
+fn children_capped(a: &dyn TokenAuthority, vs: &VaultSettings) -> Result<(), String> {
+    let mut req = probe(Tier::Observer);
+    req.delegate = true;
+    let t = a.issue(&req).map_err(|e| format!("issue: {e}"))?;
+    let as_pipeline = Vault::connect(&VaultSettings {
+        auth: VaultAuth::Token(t.token.clone()),
+        operator_token: None,
+        ..vs.clone()
+    })
+    .map_err(|e| e.to_string());
+    let role = agov_vault::policies::child_role(Tier::Operator);
+    let result = as_pipeline.and_then(|v| match v.create_from_role(&role) {
+        Err(VaultError::Denied { .. }) => Ok(()),
+        Ok(child) => {
+            let _ = a.revoke(&child);
+            Err("a T0 pipeline token was given a T1 child: run --apply".to_string())
+        }
+        Err(e) => Err(format!("unexpected: {e}")),
+    });
+    let _ = a.revoke(&t.token);
+    result
 }
 
 fn probe(tier: Tier) -> IssueRequest {

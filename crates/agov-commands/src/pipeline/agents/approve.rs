@@ -27,6 +27,7 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
+    let actor = backends::decider(b.tokens.as_ref(), backends::act::APPROVE_ACTION)?;
     let tenant = b.settings.tenant.value.clone();
     let Some(action) = records::pending_action(&b.ledger, &tenant, &args.agent, &args.digest)?
     else {
@@ -41,7 +42,6 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             "`ledger query --action agent.action --json` shows its requests and their digests",
         ));
     };
-    let actor = backends::actor();
     let w = Writer {
         tenant: &tenant,
         actor: &actor,

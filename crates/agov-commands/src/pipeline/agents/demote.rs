@@ -23,7 +23,7 @@ pub(in super::super) struct Args {
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
     let tenant = b.settings.tenant.value.clone();
-    let actor = backends::actor();
+    let actor = backends::decider(b.tokens.as_ref(), backends::act::DEMOTE)?;
     let w = Writer {
         tenant: &tenant,
         actor: &actor,

@@ -19,6 +19,7 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
+    let actor = backends::decider(b.tokens.as_ref(), backends::act::REINSTATE)?;
     let tenant = b.settings.tenant.value.clone();
     let keys = Keyspace::new(&tenant);
     if !b.store.hdel(&keys.revocations(), &args.agent)? {
@@ -28,7 +29,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         )
         .with_hint("`pipeline revocations` lists it"));
     }
-    let mut event = NewEvent::new(&tenant, backends::actor(), "agent.reinstate");
+    let mut event = NewEvent::new(&tenant, actor, "agent.reinstate");
     event.agent = Some(args.agent.clone());
     b.ledger.append(&event)?;
     ctx.out

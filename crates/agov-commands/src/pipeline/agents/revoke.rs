@@ -23,11 +23,12 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
+    let actor = backends::decider(b.tokens.as_ref(), backends::act::REVOKE)?;
     let tenant = b.settings.tenant.value.clone();
     let keys = Keyspace::new(&tenant);
     let entry = json!({
         "reason": args.reason,
-        "by": backends::actor(),
+        "by": actor,
         "at": agov_core::time::format_us(agov_core::time::now_us()),
     });
     // The list first: from now on the agent cannot bootstrap, and a running
@@ -45,7 +46,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     if let Some(a) = &accessor {
         b.tokens.revoke_accessor(a)?;
     }
-    let mut event = NewEvent::new(&tenant, backends::actor(), "agent.revoke")
+    let mut event = NewEvent::new(&tenant, actor.as_str(), "agent.revoke")
         .with("reason", args.reason.as_str())
         .with("by_hand", true)
         .with("token_accessor", accessor.clone().unwrap_or_default());

@@ -48,6 +48,15 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     let b = Backends::open(ctx)?;
     let seal = b.seal_key()?;
+    // Choosing a fallback is a decision; writing the log out is not.
+    let by = if action == Fallback::DownloadLog {
+        None
+    } else {
+        Some(crate::backends::decider(
+            b.tokens.as_ref(),
+            crate::backends::act::FALLBACK,
+        )?)
+    };
     if action == Fallback::DownloadLog {
         let Some(out) = args.output else {
             return Err(CliError::usage("download_log needs --output FILE"));
@@ -66,9 +75,11 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             bytes.len()
         ));
     }
+    let by = by.unwrap_or_else(crate::backends::actor);
     let st = {
         let containment = crate::backends::containment(&b.settings)?;
-        let env = b.pipeline_env(&seal, None, &containment);
+        let mut env = b.pipeline_env(&seal, None, &containment);
+        env.actor = by.clone();
         let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
         agov_pipeline::control::fallback(&env, &mut ledger, &args.id, action)?
     };
@@ -87,7 +98,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     let llm = spawn::llm_for(ctx, &b, &st.plan)?;
     let containment = crate::backends::containment(&b.settings)?;
-    let env = b.pipeline_env(&seal, llm, &containment);
+    let mut env = b.pipeline_env(&seal, llm, &containment);
+    env.actor = by;
     if !ctx.json() && !ctx.global.quiet {
         eprintln!(
             "pipeline {}: {} — round {}",

@@ -29,6 +29,12 @@ pub(in super::super) struct Args {
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Tokens::open(ctx)?;
     crate::quota::tier(&b.settings, args.tier, "a token")?;
+    // Printing a token is a privileged act: checked before anything is issued.
+    let actor = if args.reveal {
+        backends::decider(b.tokens.as_ref(), backends::act::REVEAL)?
+    } else {
+        backends::actor()
+    };
     let mut req = IssueRequest::new(args.tier, args.name.clone());
     req.ttl = Some(b.rules.tier(args.tier).token_ttl);
     req.metadata
@@ -39,7 +45,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         // No token without its ledger record: take it back.
         let _ = b.tokens.revoke_accessor(&issued.accessor);
     })?;
-    let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.issue")
+    let event = NewEvent::new(&b.settings.tenant.value, actor, "token.issue")
         .with("accessor", issued.accessor.as_str())
         .with("tier", args.tier.number())
         .with("name", args.name.as_str())

@@ -43,6 +43,7 @@ pub(super) fn run(args: ShowArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         "revoked": st.token.revoked_us.map(agov_core::time::format_us),
     });
     if args.reveal {
+        let by = crate::backends::decider(b.tokens.as_ref(), crate::backends::act::REVEAL)?;
         let seal = b.seal_key()?;
         let sealed = b
             .store
@@ -50,13 +51,9 @@ pub(super) fn run(args: ShowArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             .ok_or_else(|| CliError::failed(format!("pipeline {id} has no stored token")))?;
         let token = seal.open(&id, &sealed)?;
         let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
-        let mut e = NewEvent::new(
-            &b.settings.tenant.value,
-            crate::backends::actor(),
-            "pipeline.token_reveal",
-        )
-        .subject(&id)
-        .with("token_accessor", st.token.accessor.as_str());
+        let mut e = NewEvent::new(&b.settings.tenant.value, by, "pipeline.token_reveal")
+            .subject(&id)
+            .with("token_accessor", st.token.accessor.as_str());
         e.pipeline = Some(id.clone());
         ledger.append(&e)?;
         doc["token"] = json!(token.expose());

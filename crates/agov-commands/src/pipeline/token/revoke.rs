@@ -17,7 +17,9 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Tokens::open(ctx)?;
+    let mut by = String::new();
     let (revoked, ledger) = b.call_and_open_ledger(|t| {
+        by = backends::decider(t, backends::act::REVOKE)?;
         // A token that no longer looks up (revoked, expired) is revoked again
         // as before: revoking is idempotent. One that does must be ours.
         if let Ok(info) = t.lookup_accessor(&args.accessor) {
@@ -27,7 +29,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     });
     revoked?;
     let mut ledger = ledger?;
-    let event = NewEvent::new(&b.settings.tenant.value, backends::actor(), "token.revoke")
+    let event = NewEvent::new(&b.settings.tenant.value, by, "token.revoke")
         .with("accessor", args.accessor.as_str());
     ledger.append(&event)?;
     ctx.out.record(
