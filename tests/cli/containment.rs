@@ -88,6 +88,12 @@ fi
 # Other processes: the launcher's and the governor's environment, signals.
 cat /proc/$PPID/environ >/dev/null 2>&1 && escaped "read the launcher's environment"
 kill -0 $PPID 2>/dev/null && escaped "signal the launcher"
+# A descriptor the operator's shell left open (7<~/.vault-token).
+cat <&7 >/dev/null 2>&1 && escaped "read an inherited file descriptor"
+# Typing into the operator's terminal, setuid bits, MPTCP past the port rules.
+python3 -c 'import fcntl,termios; fcntl.ioctl(2, termios.TIOCSTI, b"x")' 2>&1 | grep -q "Errno 13" || escaped "TIOCSTI was not refused"
+python3 -c 'import os; os.chmod(os.environ["AGOV_OUTPUT_DIR"], 0o4755)' 2>/dev/null && escaped "set a set-user-ID bit"
+python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)' 2>/dev/null && escaped "open an MPTCP socket"
 # Its own environment holds nothing of agov's.
 env | grep -E '^(AGOV_HOME|AGOV_CONFIG|AGOV_VAULT|AGOV_RUNTIME|AGOV_LLM|AGOV_PIPELINE_BIN)' >&2 && escaped "agov settings in the environment"
 say '{{"type":"artifact","name":"deliverable"}}'
@@ -133,7 +139,7 @@ fn escape_attempts_are_refused_at_every_tier_on_both_backends() {
             let _ = std::fs::remove_file(dir.join("sandbox/in-sandbox"));
             let before = std::fs::read(env.data().join("agov.db")).unwrap().len();
             let r = env.sh(&format!(
-                "\"$PIPELINE\" agent run --packet {agent}.json --json -- bash {agent}.sh"
+                "\"$PIPELINE\" agent run --packet {agent}.json --json -- bash {agent}.sh 7<.vault-token"
             ));
             assert_eq!(
                 r.code, 0,

@@ -108,9 +108,20 @@ fn read_lines(out: impl Read + Send + 'static) -> Receiver<Line> {
                 Ok(_) => {}
             }
             let line = if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
-                // Skip the rest of the long line.
-                let mut rest = Vec::new();
-                let _ = r.read_until(b'\n', &mut rest);
+                // Skip the rest of the long line, a bounded piece at a time
+                // (an endless line must not fill the governor's memory).
+                loop {
+                    let mut rest = Vec::new();
+                    match r
+                        .by_ref()
+                        .take(MAX_LINE as u64)
+                        .read_until(b'\n', &mut rest)
+                    {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) if rest.last() == Some(&b'\n') => break,
+                        Ok(_) => {}
+                    }
+                }
                 Line::TooLong
             } else {
                 Line::Text(String::from_utf8_lossy(&buf).into_owned())

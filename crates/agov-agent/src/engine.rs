@@ -671,6 +671,12 @@ impl<'a> Run<'a> {
     /// the token and records the run (which may promote the agent).
     pub fn finish(&mut self) -> Result<(), AgentError> {
         self.ended()?;
+        // A revocation that landed while it wrapped up wins: no completed
+        // run, no promotion credit.
+        self.check_revocation_list()?;
+        if self.outcome.is_some() {
+            return Ok(());
+        }
         if let Err(v) = self.phase.check_move(Phase::Exit) {
             self.violation(v)?;
             if self.outcome.is_some() {

@@ -149,7 +149,21 @@ impl Profiles {
                 .map(|s| Place::Shared(s.into()))
                 .collect(),
             "{work}" => vec![Place::Shared(places.work.clone())],
-            "{sandbox}" => vec![Place::Shared(places.work.join("sandbox"))],
+            // Only a real folder inside the working tree: a `sandbox` link
+            // (an earlier agent may have planted one) grants nothing.
+            "{sandbox}" => {
+                let sandbox = places.work.join("sandbox");
+                let inside = match (sandbox.canonicalize(), places.work.canonicalize()) {
+                    (Ok(s), Ok(w)) => s.starts_with(&w) && s != w,
+                    _ => false,
+                };
+                let linked = std::fs::symlink_metadata(&sandbox).is_ok_and(|m| m.is_symlink());
+                if inside && !linked {
+                    vec![Place::Shared(sandbox)]
+                } else {
+                    Vec::new()
+                }
+            }
             "{out}" => vec![Place::Own(places.out.clone())],
             "{home}" => vec![Place::Own(places.home.clone())],
             "{packet}" => places.packet.iter().cloned().map(Place::Own).collect(),
@@ -202,11 +216,13 @@ fn carve(root: &Path, hidden: &[PathBuf], access: Access, grants: &mut Vec<Grant
         return;
     }
     for entry in entries.flatten() {
-        // `root` is resolved already: only a link needs resolving.
+        // `root` is resolved already: only a link needs resolving, and a
+        // link that leads out of `root` grants nothing (an earlier agent may
+        // have planted it).
         let real = if entry.file_type().is_ok_and(|t| t.is_symlink()) {
             match entry.path().canonicalize() {
-                Ok(r) => r,
-                Err(_) => continue,
+                Ok(r) if r.starts_with(root) => r,
+                _ => continue,
             }
         } else {
             entry.path()
@@ -294,6 +310,23 @@ mod tests {
             path: p.work.clone(),
             access: Access::Write
         }));
+    }
+
+    #[test]
+    fn links_out_of_the_working_tree_grant_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().canonicalize().unwrap();
+        let p = places(&dir);
+        let outside = dir.join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, p.work.join("sandbox")).unwrap();
+        std::os::unix::fs::symlink(&outside, p.work.join("escape")).unwrap();
+        let c = Profiles::built_in().confinement(1, &p, false).unwrap();
+        assert!(
+            !c.grants.iter().any(|g| g.path.starts_with(&outside)),
+            "{:?}",
+            c.grants
+        );
     }
 
     #[test]

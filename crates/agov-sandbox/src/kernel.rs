@@ -72,16 +72,13 @@ pub fn ruleset(c: &Confinement) -> Result<RulesetCreated, SandboxError> {
     Ok(created)
 }
 
-/// The seccomp filter `c` needs besides Landlock (none when it has network).
-pub fn socket_filter(c: &Confinement) -> Result<Option<seccompiler::BpfProgram>, SandboxError> {
-    match c.network {
-        Network::None => crate::seccomp::no_network(c.tier).map(Some),
-        _ => Ok(None),
-    }
+/// The seccomp filter `c` needs besides Landlock.
+pub fn syscall_filter(c: &Confinement) -> Result<seccompiler::BpfProgram, SandboxError> {
+    crate::seccomp::filter(c.tier, &c.network)
 }
 
 /// Fails when this kernel cannot enforce `c` (unless it is best effort).
 pub fn check(c: &Confinement) -> Result<(), SandboxError> {
     ruleset(c)?;
-    socket_filter(c).map(drop)
+    syscall_filter(c).map(drop)
 }

@@ -5,10 +5,11 @@
 //!
 //! 1. dies with the governor (its parent-death signal is SIGTERM),
 //! 2. becomes a child subreaper, so nothing the agent forks escapes it,
-//! 3. builds the Landlock ruleset (and, for a tier without network, a
-//!    seccomp filter against non-TCP sockets) and starts the agent, which,
-//!    between fork and exec, sets its resource limits and `no_new_privs` and
-//!    restricts itself with both: from its first instruction the agent and
+//! 3. builds the Landlock ruleset and the seccomp filter (`seccomp.rs`) and
+//!    starts the agent, which, between fork and exec, starts a session of its
+//!    own, sets its resource limits, drops every capability, sets
+//!    `no_new_privs`, restricts itself with both and marks inherited
+//!    descriptors close-on-exec: from its first instruction the agent and
 //!    all it forks are confined, and scoped so that they cannot signal the
 //!    launcher or the governor,
 //! 4. waits. When the agent ends, or on SIGTERM/SIGINT/SIGHUP (revocation,
@@ -114,7 +115,7 @@ fn main(args: Vec<OsString>) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
-    let sockets = match crate::kernel::socket_filter(&confinement) {
+    let syscalls = match crate::kernel::syscall_filter(&confinement) {
         Ok(f) => f,
         Err(e) => return fail(&e.to_string()),
     };
@@ -133,7 +134,7 @@ fn main(args: Vec<OsString>) -> u8 {
     // makes system calls (prctl, setrlimit, landlock_restrict_self) and
     // touches only values it owns.
     unsafe {
-        cmd.pre_exec(move || confine_self(&mut ruleset, sockets.as_deref(), &limits, best_effort));
+        cmd.pre_exec(move || confine_self(&mut ruleset, &syscalls, &limits, best_effort));
     }
     let child = match cmd.spawn() {
         Ok(c) => c,
@@ -196,15 +197,18 @@ fn code_of(s: WaitStatus) -> u8 {
     }
 }
 
-/// In the child, before exec: limits, then Landlock (which also sets
-/// `no_new_privs`), and death with the launcher.
+/// In the child, before exec: death with the launcher, a session of its own
+/// (no controlling terminal to type into), limits, no capabilities, then
+/// Landlock (which also sets `no_new_privs`) and the seccomp filter, and no
+/// file descriptor inherited past the standard three.
 fn confine_self(
     ruleset: &mut Option<landlock::RulesetCreated>,
-    sockets: Option<&[seccompiler::sock_filter]>,
+    syscalls: &[seccompiler::sock_filter],
     limits: &Limits,
     best_effort: bool,
 ) -> std::io::Result<()> {
     rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    rustix::process::setsid()?;
     let limit = |r: Resource, v: Option<u64>| -> std::io::Result<()> {
         if let Some(v) = v {
             setrlimit(
@@ -221,6 +225,7 @@ fn confine_self(
     limit(Resource::Fsize, limits.file_size)?;
     limit(Resource::Nofile, limits.open_files)?;
     limit(Resource::Core, Some(0))?;
+    drop_capabilities()?;
     let Some(rs) = ruleset.take() else {
         return Err(std::io::Error::other("the sandbox was already applied"));
     };
@@ -231,8 +236,49 @@ fn confine_self(
         ));
     }
     // After Landlock, which set no_new_privs, as seccomp requires.
-    if let Some(filter) = sockets {
-        seccompiler::apply_filter(filter).map_err(std::io::Error::other)?;
+    seccompiler::apply_filter(syscalls).map_err(std::io::Error::other)?;
+    close_inherited_descriptors()
+}
+
+/// Every capability gone (root's included): the bounding set (what an exec
+/// could give back), the ambient set, and the effective, permitted and
+/// inheritable sets. Without CAP_SETPCAP (not root) the bounding set cannot
+/// shrink, and there is nothing in it to use either.
+fn drop_capabilities() -> std::io::Result<()> {
+    use rustix::thread::{CapabilitySet, CapabilitySets};
+    for bit in 0..64 {
+        let cap = CapabilitySet::from_bits_retain(1 << bit);
+        // Unknown capabilities and a missing CAP_SETPCAP are not errors here.
+        let _ = rustix::thread::remove_capability_from_bounding_set(cap);
+    }
+    let _ = rustix::thread::clear_ambient_capability_set();
+    rustix::thread::set_capabilities(
+        None,
+        CapabilitySets {
+            effective: CapabilitySet::empty(),
+            permitted: CapabilitySet::empty(),
+            inheritable: CapabilitySet::empty(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Marks every descriptor above stderr close-on-exec, so that files the
+/// operator's shell left open (`7<secret`) do not reach the agent.
+fn close_inherited_descriptors() -> std::io::Result<()> {
+    #[allow(unsafe_code)]
+    // SAFETY: close_range with CLOSE_RANGE_CLOEXEC only sets a flag on open
+    // descriptors; it touches no memory and closes nothing before the exec.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        )
+    };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error());
     }
     Ok(())
 }
