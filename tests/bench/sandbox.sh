@@ -15,27 +15,22 @@ echo "sandbox…" >&2
 
   # Revocation: a chatty agent with a child; from `agents revoke` to the last
   # of its processes gone.
-  cat >chatty.sh <<'SH'
-for p in PREFLIGHT PLAN EXECUTE; do printf '{"type":"phase","phase":"%s"}\n' "$p"; done
-( exec sleep 300 ) & echo $! > "$AGOV_OUTPUT_DIR/child.pid"
-while true; do printf '{"type":"heartbeat"}\n'; done
-SH
+  # (An agent's pids are those of its own PID namespace: its child is found by name.)
   times=()
   for i in 1 2 3 4 5; do
+    mark="agov-bench-chatty-$$-$i"
+    cat >chatty.sh <<SH
+for p in PREFLIGHT PLAN EXECUTE; do printf '{"type":"phase","phase":"%s"}\n' "\$p"; done
+( exec -a $mark sleep 300 ) &
+while true; do printf '{"type":"heartbeat"}\n'; done
+SH
     printf '{"agent_id":"chatty-%s","task_id":"bench","objective":"talk"}' "$i" >"chatty-$i.json"
     "$BIN/pipeline" agent run --packet "chatty-$i.json" -- bash chatty.sh >/dev/null 2>&1 &
     driver=$!
-    pid_file=""
-    for _ in $(seq 1 500); do
-      pid_file=$(ls -t "$AGOV_HOME"/data/runs/*/out/child.pid 2>/dev/null | head -n1 || true)
-      [ -n "$pid_file" ] && [ -s "$pid_file" ] && [ "$pid_file" != "${last_pid_file:-}" ] && break
-      sleep 0.01
-    done
-    last_pid_file=$pid_file
-    child=$(cat "$pid_file")
+    for _ in $(seq 1 500); do pgrep -f "$mark" >/dev/null && break; sleep 0.01; done
     t0=$(date +%s%N)
     "$BIN/pipeline" agents revoke "chatty-$i" --reason bench >/dev/null
-    while [ -e "/proc/$child" ] && [ "$(tr -d '\0' <"/proc/$child/cmdline" 2>/dev/null)" != "" ]; do sleep 0.002; done
+    while pgrep -f "$mark" >/dev/null; do sleep 0.002; done
     t1=$(date +%s%N)
     wait "$driver" 2>/dev/null || true
     times+=("$(( (t1 - t0) / 1000000 ))")

@@ -87,7 +87,7 @@ if [ "$AGOV_TIER" -lt 2 ]; then
 fi
 # Other processes: the launcher's and the governor's environment, signals.
 cat /proc/$PPID/environ >/dev/null 2>&1 && escaped "read the launcher's environment"
-kill -0 $PPID 2>/dev/null && escaped "signal the launcher"
+[ "$PPID" != 0 ] && kill -0 $PPID 2>/dev/null && escaped "signal the launcher"
 # A descriptor the operator's shell left open (7<~/.vault-token).
 cat <&7 >/dev/null 2>&1 && escaped "read an inherited file descriptor"
 # Typing into the operator's terminal, setuid bits, MPTCP past the port rules.
@@ -214,43 +214,92 @@ fn escape_attempts_are_refused_at_every_tier_on_both_backends() {
     }
 }
 
-/// The pid a background process of the agent wrote to `file`, once it has.
-fn wait_for_pid(file: &Path) -> i32 {
+/// A name no other process has, for the background processes of one test's
+/// agents (`exec -a MARKER sleep 300`): an agent's own pids are those of its
+/// PID namespace, so the test finds its processes by name.
+fn marker(test: &str, backend: &str) -> String {
+    format!(
+        "agov-test-{}-{test}-{}",
+        std::process::id(),
+        backend.replace('+', "-")
+    )
+}
+
+/// How many live processes carry `marker` in their command line.
+fn marked(marker: &str) -> usize {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
+        .filter(|e| {
+            // A zombie has no command line left.
+            std::fs::read(e.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(marker))
+        })
+        .count()
+}
+
+/// Waits until `n` processes carry `marker` (so that the test can see them
+/// before it checks that they are gone).
+fn wait_until_marked(marker: &str, n: usize) {
     let start = Instant::now();
-    loop {
-        if let Some(pid) = std::fs::read_to_string(file)
-            .ok()
-            .and_then(|t| t.trim().parse().ok())
-        {
-            return pid;
-        }
+    while marked(marker) < n {
         assert!(
             start.elapsed() < Duration::from_secs(10),
-            "no pid in {}",
-            file.display()
+            "{n} processes named {marker} never appeared (found {})",
+            marked(marker)
         );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
-fn alive(pid: i32) -> bool {
-    // A zombie has no command line left.
-    std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| !c.is_empty())
+/// Waits up to a second for every process carrying `marker` to be gone.
+fn gone_within_a_second(marker: &str) -> bool {
+    let start = Instant::now();
+    while marked(marker) > 0 && start.elapsed() < Duration::from_secs(1) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    marked(marker) == 0
 }
+
+/// `pipeline ARGS` in the background, from the environment's folder.
+fn pipeline_in_background(env: &TestEnv, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(bin("pipeline"))
+        .args(args)
+        .current_dir(env.dir.path())
+        .env_clear()
+        .envs(env.vars().iter().map(|(k, v)| (k, v)))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// A process that is never where it was: it forks, and the parent exits,
+/// every half millisecond, for at most 20 s (a /proc scan cannot catch it).
+const HOPPER: &str = "import os, time
+os.setsid()
+end = time.time() + 20
+while time.time() < end:
+    if os.fork() > 0:
+        os._exit(0)
+    time.sleep(0.0005)";
 
 #[test]
 fn a_grandchild_that_calls_setsid_dies_with_its_agent() {
     for (name, env) in both() {
         require_landlock(&env);
         let dir = env.dir.path();
+        let m = marker("setsid", name);
+        // Two processes that try to outlive it: one in a session of its own,
+        // one orphaned by a double fork. The agent ends once `go` exists.
         let script = format!(
             r#"{PHASES_IN}
-setsid bash -c 'echo $$ > "$AGOV_OUTPUT_DIR/grandchild.pid"; exec sleep 300' </dev/null >/dev/null 2>&1 &
-( bash -c 'sleep 300' </dev/null >/dev/null 2>&1 & echo $! > "$AGOV_OUTPUT_DIR/orphan.pid" ) &
-sleep 0.3
-cp "$AGOV_OUTPUT_DIR"/*.pid {dir}/ 2>/dev/null || true
-{PHASES_OUT}"#,
-            dir = dir.display()
+setsid bash -c 'exec -a {m} sleep 300' </dev/null >/dev/null 2>&1 &
+( bash -c 'exec -a {m} sleep 300' </dev/null >/dev/null 2>&1 & ) &
+( python3 -c "{HOPPER}" {m} </dev/null >/dev/null 2>&1 & ) &
+while [ ! -e go ]; do sleep 0.05; done
+{PHASES_OUT}"#
         );
         std::fs::write(
             dir.join("runaway.json"),
@@ -258,19 +307,28 @@ cp "$AGOV_OUTPUT_DIR"/*.pid {dir}/ 2>/dev/null || true
         )
         .unwrap();
         std::fs::write(dir.join("runaway.sh"), script).unwrap();
-        // The agent may not write the working tree at T0: read the pids from its output folder.
-        let r = env.sh("\"$PIPELINE\" agent run --packet runaway.json --json -- bash runaway.sh");
-        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        let run_id = r.json()["run_id"].as_str().unwrap().to_string();
-        let out = env.data().join("runs").join(&run_id).join("out");
-        for f in ["grandchild.pid", "orphan.pid"] {
-            let pid = wait_for_pid(&out.join(f));
-            let start = Instant::now();
-            while alive(pid) && start.elapsed() < Duration::from_secs(1) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            assert!(!alive(pid), "{name}: {f} ({pid}) outlived its agent");
-        }
+        let _ = std::fs::remove_file(dir.join("go"));
+        let run = pipeline_in_background(
+            &env,
+            &[
+                "agent",
+                "run",
+                "--packet",
+                "runaway.json",
+                "--json",
+                "--",
+                "bash",
+                "runaway.sh",
+            ],
+        );
+        wait_until_marked(&m, 3);
+        std::fs::write(dir.join("go"), "").unwrap();
+        let output = run.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{name}");
+        assert!(
+            gone_within_a_second(&m),
+            "{name}: a process outlived its agent"
+        );
     }
 }
 
@@ -279,9 +337,10 @@ fn a_chatty_agent_is_stopped_within_a_second_of_its_revocation_and_recorded_revo
     for (name, env) in both() {
         require_landlock(&env);
         let dir = env.dir.path();
+        let m = marker("chatty", name);
         let script = format!(
             r#"{PHASES_IN}
-( exec sleep 300 ) & echo $! > "$AGOV_OUTPUT_DIR/child.pid"
+( exec -a {m} sleep 300 ) &
 while true; do say '{{"type":"heartbeat","note":"still here"}}'; done
 "#
         );
@@ -291,43 +350,20 @@ while true; do say '{{"type":"heartbeat","note":"still here"}}'; done
         )
         .unwrap();
         std::fs::write(dir.join("chatty.sh"), script).unwrap();
-        let mut cmd = std::process::Command::new(bin("pipeline"));
-        cmd.args([
-            "agent",
-            "run",
-            "--packet",
-            "chatty.json",
-            "--json",
-            "--",
-            "bash",
-            "chatty.sh",
-        ])
-        .current_dir(dir)
-        .env_clear()
-        .envs(env.vars().iter().map(|(k, v)| (k, v)))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-        let child = cmd.spawn().unwrap();
-        // Its run folder appears once it started.
-        let runs = env.data().join("runs");
-        let start = Instant::now();
-        let out = loop {
-            let found = std::fs::read_dir(&runs)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path().join("out"))
-                .find(|out| out.join("child.pid").exists());
-            if let Some(out) = found {
-                break out;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "{name}: the agent did not start"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let pid = wait_for_pid(&out.join("child.pid"));
+        let child = pipeline_in_background(
+            &env,
+            &[
+                "agent",
+                "run",
+                "--packet",
+                "chatty.json",
+                "--json",
+                "--",
+                "bash",
+                "chatty.sh",
+            ],
+        );
+        wait_until_marked(&m, 1);
         env.run(
             "pipeline",
             &["agents", "revoke", "chatty", "--reason", "stop talking"],
@@ -340,11 +376,10 @@ while true; do say '{{"type":"heartbeat","note":"still here"}}'; done
             took < Duration::from_secs(2),
             "{name}: the run went on {took:?} after its revocation"
         );
-        let start = Instant::now();
-        while alive(pid) && start.elapsed() < Duration::from_secs(1) {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(!alive(pid), "{name}: its child outlived the revocation");
+        assert!(
+            gone_within_a_second(&m),
+            "{name}: its child outlived the revocation"
+        );
         assert_eq!(output.status.code(), Some(3), "{name}");
         let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(doc["outcome"], "revoked", "{name}: {doc}");
@@ -418,11 +453,12 @@ sleep 30
             ),
         )
         .unwrap();
+        let m = marker("critical", name);
         std::fs::write(
             dir.join("beta.sh"),
             format!(
                 r#"{PHASES_IN}
-( exec sleep 300 ) & echo $! > "$AGOV_OUTPUT_DIR/child.pid"
+( exec -a {m} sleep 300 ) &
 while true; do say '{{"type":"heartbeat"}}'; sleep 0.1; done
 "#
             ),
@@ -441,17 +477,11 @@ while true; do say '{{"type":"heartbeat"}}'; sleep 0.1; done
         assert_eq!(st["status"], "FAILED", "{name}: {st}");
         assert_eq!(st["agents"]["alpha"]["status"], "revoked", "{name}: {st}");
         assert_ne!(st["agents"]["beta"]["status"], "completed", "{name}: {st}");
-        let id = st["id"].as_str().unwrap();
         // Beta's process tree is gone.
-        let child = env.data().join("pipelines").join(id);
-        let pid_file = std::fs::read_dir(&child)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path().join("child.pid"))
-            .find(|p| p.exists())
-            .expect("beta wrote its child's pid");
-        let pid = wait_for_pid(&pid_file);
-        assert!(!alive(pid), "{name}: beta's child outlived the revocation");
+        assert!(
+            gone_within_a_second(&m),
+            "{name}: beta's child outlived the revocation"
+        );
         // The pipeline token was revoked for the critical violation, and with it every agent token.
         let revoke = env
             .run(

@@ -119,6 +119,12 @@ fn main(args: Vec<OsString>) -> u8 {
         Ok(f) => f,
         Err(e) => return fail(&e.to_string()),
     };
+    // Before the agent is started: it will be the first process (init) of
+    // a PID namespace of its own, whose processes the kernel kills, all of
+    // them, when it ends or is killed.
+    if let Err(e) = own_pid_namespace() {
+        return fail(&e);
+    }
     let mut cmd = Command::new(program);
     cmd.args(program_args);
     if let Some(name) = &arg0 {
@@ -161,6 +167,34 @@ fn main(args: Vec<OsString>) -> u8 {
         // Stopped from outside before the agent ended.
         None => 128 + 15,
     }
+}
+
+/// Makes the next child the init of a new PID namespace: as root directly,
+/// otherwise inside a user namespace that maps the user's own ids. Where
+/// neither is allowed (some distributions restrict user namespaces) the
+/// agent runs in the launcher's namespace and the subreaper's chase of
+/// `/proc` (`tree::kill_all`) is what kills its tree.
+fn own_pid_namespace() -> Result<(), String> {
+    use rustix::thread::UnshareFlags;
+    #[allow(unsafe_code)]
+    // SAFETY: unshare is unsafe only for CLONE_FILES (threads sharing a
+    // descriptor table); these flags are namespaces, and the launcher is
+    // single-threaded.
+    let unshare = |flags| unsafe { rustix::thread::unshare_unsafe(flags) };
+    if unshare(UnshareFlags::NEWPID).is_ok() {
+        return Ok(());
+    }
+    let (uid, gid) = (rustix::process::getuid(), rustix::process::getgid());
+    if unshare(UnshareFlags::NEWUSER | UnshareFlags::NEWPID).is_err() {
+        return Ok(());
+    }
+    // In the new user namespace the same ids, or none would be mapped.
+    let map = |file: &str, text: String| {
+        std::fs::write(file, text).map_err(|e| format!("cannot write {file}: {e}"))
+    };
+    map("/proc/self/setgroups", "deny".into())?;
+    map("/proc/self/uid_map", format!("{0} {0} 1", uid.as_raw()))?;
+    map("/proc/self/gid_map", format!("{0} {0} 1", gid.as_raw()))
 }
 
 /// Waits for the agent to end or for a stop; then kills whatever is left
