@@ -7,8 +7,9 @@
 #     on free loopback ports;
 #   - the cargo fuzz targets in fuzz/ for FUZZ_SECONDS (30) each (nightly toolchain;
 #     installs cargo-fuzz when missing);
-#   - cargo deny (deny.toml): licences, bans and sources; advisories when the
-#     RustSec database can be fetched (installs cargo-deny when missing);
+#   - cargo deny (deny.toml): licences, bans and sources; advisories against the
+#     dated RustSec snapshot in ../shared/advisory-db (offline), else fetched
+#     (installs cargo-deny when missing);
 #   - ends with one line `N passed, M failed` (the cargo tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,10 +106,33 @@ if ! cargo deny --log-level error check licenses bans sources; then
   echo "cargo deny found a dependency problem (see above; deny.toml says what is allowed)" >&2
   status=1
 fi
-if timeout 120 cargo deny --log-level error check advisories 2>"$log.advisories"; then
+# The RustSec database: a dated snapshot beside the project (../shared/advisory-db,
+# or AGOV_ADVISORY_DB) is checked offline; cargo-deny wants it as a git
+# repository under its db-path, so one is made from the snapshot's files
+# under target/. Without a snapshot, the database is fetched as usual.
+advisory_db=${AGOV_ADVISORY_DB:-../shared/advisory-db}
+if [ -d "$advisory_db/crates" ]; then
+  db_path=$PWD/target/advisory-db
+  repo=$db_path/advisory-db-3157b0e258782691
+  rm -rf "$db_path" && mkdir -p "$repo"
+  cp -r "$advisory_db"/. "$repo"/
+  (cd "$repo" && git init -q && git add -A \
+    && git -c user.name=agov -c user.email=agov@localhost commit -qm snapshot \
+    && git rev-parse HEAD >.git/FETCH_HEAD)
+  { cat deny.toml; printf '\n' ; } | sed "s|^\[advisories\]|[advisories]\ndb-path = \"$db_path\"|" >target/deny-offline.toml
+  snapshot=$(grep -o '([0-9-]*)' "$advisory_db/SNAPSHOT.txt" | head -n1)
+  echo "cargo deny check advisories against the RustSec snapshot of ${snapshot:-unknown date} ($advisory_db)…" >&2
+  if cargo deny --offline --log-level error check --config target/deny-offline.toml advisories 2>"$log.advisories"; then
+    echo "cargo deny check advisories: no known vulnerability as of the snapshot ${snapshot}" >&2
+  else
+    cat "$log.advisories" >&2
+    echo "cargo deny found an advisory, or could not read the snapshot (see above)" >&2
+    status=1
+  fi
+elif timeout 120 cargo deny --log-level error check advisories 2>"$log.advisories"; then
   echo "cargo deny check advisories: no known vulnerability" >&2
 elif grep -qiE "failed to (fetch|clone|open)|network|resolve|connect" "$log.advisories"; then
-  echo "ADVISORIES NOT CHECKED: the RustSec database could not be fetched (no network to GitHub here)" >&2
+  echo "ADVISORIES NOT CHECKED: the RustSec database could not be fetched and no snapshot is at $advisory_db" >&2
 else
   cat "$log.advisories" >&2
   echo "cargo deny found an advisory (see above)" >&2

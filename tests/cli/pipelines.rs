@@ -918,6 +918,7 @@ fn gc_revokes_the_token_of_a_pipeline_waiting_for_a_fallback_and_a_rerun_gets_a_
         env.run("pipeline", &["token", "lookup", &accessor])
             .expect(0);
         let collected = env.run("pipeline", &["gc", "--json"]).expect(0).json();
+        crate::schemas::assert_shape("pipeline-gc.schema.json", &collected);
         let mine: Vec<&Value> = collected
             .as_array()
             .unwrap()

@@ -383,6 +383,8 @@ fn packets_handoffs_and_protocol_lines_match_their_schemas() {
         r#"{"type":"error","key":"k","message":"m"}"#,
         r#"{"type":"artifact","name":"a","path":"p"}"#,
         r#"{"type":"log","level":"warn","message":"m"}"#,
+        r#"{"type":"read","id":"r1","what":"blackboard","section":"consensus"}"#,
+        r#"{"type":"read","id":"r2","what":"messages"}"#,
     ] {
         let m = agov_governance::protocol::Message::parse(line).unwrap();
         assert_shape(

@@ -120,7 +120,7 @@ pub enum Message {
         what: ReadWhat,
         /// Blackboard only: just this section (problem, solutions, progress,
         /// conflicts, consensus).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         section: Option<String>,
     },
 }
