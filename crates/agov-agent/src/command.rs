@@ -256,6 +256,7 @@ pub fn drive(
         }
         Some(_) => {}
     }
+    run.work_dir = spec.dir.clone().or_else(|| std::env::current_dir().ok());
     let mut child = spawn(run, spec, collab.as_deref())?;
     if let Some(c) = collab.as_deref_mut() {
         c.started(child.id());

@@ -106,6 +106,9 @@ pub struct Run<'a> {
     pipeline: Option<String>,
     watch: Watch,
     throttled: bool,
+    /// The folder the agent runs in, which its action requests are judged
+    /// from (`None`: the governor's).
+    pub work_dir: Option<std::path::PathBuf>,
     outcome: Option<Outcome>,
 }
 
@@ -202,6 +205,7 @@ impl<'a> Run<'a> {
             pipeline: under.pipeline.map(str::to_string),
             watch: Watch::new(now),
             throttled: false,
+            work_dir: None,
             outcome: None,
         };
         let packet_json = serde_json::to_vec(&run.packet).unwrap_or_default();
@@ -544,7 +548,16 @@ impl<'a> Run<'a> {
     pub fn request(&mut self, action: &str) -> Result<Decision, AgentError> {
         self.ended()?;
         let c = &self.packet.constraints;
-        let decision = self.gov.rules.decide(
+        // Judged as the agent would run it: from its folder, with its PATH.
+        let ctx = agov_governance::action::Context::new(
+            self.work_dir
+                .clone()
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_else(|| "/".into()),
+            std::env::var_os("PATH"),
+        );
+        let decision = self.gov.rules.decide_in(
+            &ctx,
             self.tier,
             action,
             &c.forbidden,
