@@ -121,6 +121,8 @@ if [ -d "$advisory_db/crates" ]; then
     && git rev-parse HEAD >.git/FETCH_HEAD)
   { cat deny.toml; printf '\n' ; } | sed "s|^\[advisories\]|[advisories]\ndb-path = \"$db_path\"|" >target/deny-offline.toml
   snapshot=$(grep -o '([0-9-]*)' "$advisory_db/SNAPSHOT.txt" | head -n1)
+  # --offline makes cargo metadata want every crate of every platform at hand.
+  cargo fetch --locked -q
   echo "cargo deny check advisories against the RustSec snapshot of ${snapshot:-unknown date} ($advisory_db)…" >&2
   if cargo deny --offline --log-level error check --config target/deny-offline.toml advisories 2>"$log.advisories"; then
     echo "cargo deny check advisories: no known vulnerability as of the snapshot ${snapshot}" >&2
