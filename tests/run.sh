@@ -114,8 +114,10 @@ advisory_db=${AGOV_ADVISORY_DB:-../shared/advisory-db}
 if [ -d "$advisory_db/crates" ]; then
   db_path=$PWD/target/advisory-db
   repo=$db_path/advisory-db-3157b0e258782691
+  # The snapshot may be read-only (CI lays it out without write bits).
+  [ -d "$db_path" ] && chmod -R u+w "$db_path"
   rm -rf "$db_path" && mkdir -p "$repo"
-  cp -r "$advisory_db"/. "$repo"/
+  cp -r --no-preserve=mode "$advisory_db"/. "$repo"/
   (cd "$repo" && git init -q && git add -A \
     && git -c user.name=agov -c user.email=agov@localhost commit -qm snapshot \
     && git rev-parse HEAD >.git/FETCH_HEAD)
@@ -124,7 +126,7 @@ if [ -d "$advisory_db/crates" ]; then
   # --offline makes cargo metadata want every crate of every platform at hand.
   cargo fetch --locked -q
   echo "cargo deny check advisories against the RustSec snapshot of ${snapshot:-unknown date} ($advisory_db)…" >&2
-  if cargo deny --offline --log-level error check --config target/deny-offline.toml advisories 2>"$log.advisories"; then
+  if cargo deny --offline --log-level error --config target/deny-offline.toml check advisories 2>"$log.advisories"; then
     echo "cargo deny check advisories: no known vulnerability as of the snapshot ${snapshot}" >&2
   else
     cat "$log.advisories" >&2
