@@ -5,7 +5,7 @@ use crate::common::TestEnv;
 
 /// The embedded default, and OpenBao + Redis (a tenant of its own on the
 /// shared servers).
-fn both() -> Vec<(&'static str, TestEnv)> {
+pub(crate) fn both() -> Vec<(&'static str, TestEnv)> {
     let embedded = TestEnv::new();
     let mut real = crate::ledger_vault::vault_env();
     real.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())

@@ -8,15 +8,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::agents::both;
 use crate::common::{TestEnv, bin};
-
-fn both() -> Vec<(&'static str, TestEnv)> {
-    let embedded = TestEnv::new();
-    let mut real = crate::ledger_vault::vault_env();
-    real.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
-        .set("AGOV_TENANT", &agov_testkit::unique("t"));
-    vec![("embedded", embedded), ("openbao+redis", real)]
-}
 
 /// Fails with a hint where the kernel cannot confine agents.
 fn require_landlock(env: &TestEnv) {

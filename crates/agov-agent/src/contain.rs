@@ -70,24 +70,23 @@ fn program_folders(argv: &[String], work: &Path, operator_home: Option<&Path>) -
             out.push(dir);
         }
     }
-    for (i, arg) in argv.iter().enumerate().take(16) {
-        let file = if arg.contains('/') {
-            Some(work.join(arg))
-        } else if i == 0 {
-            std::env::var_os("PATH").and_then(|path| {
-                std::env::split_paths(&path)
-                    .map(|d| d.join(arg))
-                    .find(|p| p.is_file())
-            })
-        } else {
-            None
-        };
-        if let Some(dir) = file
-            .filter(|f| f.is_file())
-            .and_then(|f| f.canonicalize().ok())
-            .and_then(|f| f.parent().map(Path::to_path_buf))
-            && !out.contains(&dir)
-        {
+    // The program as execvp finds it (the rules resolve it the same way).
+    let ctx = agov_governance::action::Context::new(work, std::env::var_os("PATH"));
+    let program = argv
+        .first()
+        .and_then(|argv0| agov_governance::action::resolve(argv0, &ctx));
+    let named = argv
+        .iter()
+        .take(16)
+        .filter(|a| a.contains('/'))
+        .filter_map(|a| work.join(a).canonicalize().ok())
+        .filter(|f| f.is_file());
+    for dir in program
+        .into_iter()
+        .chain(named)
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+    {
+        if !out.contains(&dir) {
             out.push(dir);
         }
     }

@@ -21,15 +21,6 @@ use agov_agent::contain::AgentPlaces;
 use super::super::{Backends, tier_arg};
 use crate::backends;
 
-/// Removes a scratch folder when the command ends, however it ends.
-struct RemoveOnDrop(std::path::PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Run one command if the caller's tier allows it (ledgered either way)
 ///
 /// Inside a governed agent the tier comes from its AGOV_TOKEN (a --tier
@@ -159,14 +150,14 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     // It runs as an agent would: in its tier's sandbox, with a private
     // HOME and an agent's environment, in a scratch folder removed after.
-    let scratch = b
-        .settings
-        .data_dir
-        .value
-        .join("runs")
-        .join(format!("exec-{}", agov_core::ids::random_hex::<6>()));
-    let _cleanup = RemoveOnDrop(scratch.clone());
-    let (out, home) = (scratch.join("out"), scratch.join("home"));
+    let runs = b.settings.data_dir.value.join("runs");
+    agov_core::fsutil::create_private_dir(&runs)
+        .map_err(|e| CliError::io(&format!("cannot create {}", runs.display()), e))?;
+    let scratch = tempfile::Builder::new()
+        .prefix("exec-")
+        .tempdir_in(&runs)
+        .map_err(|e| CliError::io(&format!("cannot create a folder in {}", runs.display()), e))?;
+    let (out, home) = (scratch.path().join("out"), scratch.path().join("home"));
     agov_core::fsutil::create_private_dir(&out)
         .map_err(|e| CliError::io(&format!("cannot create {}", out.display()), e))?;
     let work = std::env::current_dir()
