@@ -232,15 +232,33 @@ impl Vault {
                     Some(t) => (t, false),
                     None => {
                         let started = std::time::Instant::now();
-                        let auth = self
-                            .rt
-                            .block_on(vaultrs::auth::approle::login(
-                                &self.client,
-                                mount,
-                                role_id,
-                                secret_id.expose(),
-                            ))
-                            .map_err(|e| VaultError::from_client(&self.addr, "AppRole login", e));
+                        let login = || {
+                            self.rt
+                                .block_on(vaultrs::auth::approle::login(
+                                    &self.client,
+                                    mount,
+                                    role_id,
+                                    secret_id.expose(),
+                                ))
+                                .map_err(|e| {
+                                    VaultError::from_client(&self.addr, "AppRole login", e)
+                                })
+                        };
+                        // A login is safe to try again, and OpenBao answers
+                        // 500 ("transaction commit failed") when logins of one
+                        // bounded-use secret id race.
+                        let mut auth = login();
+                        for attempt in 1..=3 {
+                            match &auth {
+                                Err(VaultError::Api { code, .. }) if *code >= 500 => {
+                                    std::thread::sleep(std::time::Duration::from_millis(
+                                        20 * attempt,
+                                    ));
+                                    auth = login();
+                                }
+                                _ => break,
+                            }
+                        }
                         let auth = logged("AppRole login", started, auth)?;
                         let token = Secret::new(auth.client_token);
                         let handed_on = self.cache_login(&key, &token, auth.lease_duration);
