@@ -22,9 +22,11 @@ use crate::records::{RunEnd, ViolationRecord, Writer};
 pub const LOCK_TTL: Duration = Duration::from_secs(30);
 /// How long a heartbeat key lives.
 const HEARTBEAT_TTL: Duration = Duration::from_secs(120);
-/// How long a throttled agent's answer waits (so that it makes at most
-/// 100 calls a minute).
-pub const THROTTLE: Duration = Duration::from_millis(600);
+/// How long a throttled agent's answer waits: at most 200 answers a
+/// minute, so an agent that slows down falls back under the limit and is
+/// released, and one that keeps calling as fast as it is answered stays
+/// above it and is revoked after a minute of throttling.
+pub const THROTTLE: Duration = Duration::from_millis(300);
 /// Most entries kept in a handoff's `tried`.
 const MAX_TRIED: usize = 20;
 
