@@ -15,6 +15,9 @@ pub struct Containment {
     pub agov: Vec<PathBuf>,
     /// The operator's HOME (what `~` means in the profiles).
     pub operator_home: Option<PathBuf>,
+    /// Tiers the operator runs with best effort under an enforced sandbox
+    /// (`sandbox_best_effort`).
+    pub best_effort: Vec<u8>,
 }
 
 /// One agent's folders.
@@ -100,7 +103,25 @@ impl Containment {
             sandbox: Sandbox::new(mode)?,
             agov,
             operator_home: std::env::var_os("HOME").map(PathBuf::from),
+            best_effort: Vec::new(),
         })
+    }
+
+    /// The same, with these tiers run with best effort when the mode is
+    /// `enforce`.
+    pub fn with_best_effort(mut self, tiers: &[u8]) -> Containment {
+        self.best_effort = tiers.to_vec();
+        self
+    }
+
+    /// The sandbox a tier-`tier` agent runs in: best effort for the tiers
+    /// the operator named, the configured mode otherwise.
+    pub fn sandbox_for(&self, tier: u8) -> Sandbox {
+        let mut sandbox = self.sandbox.clone();
+        if sandbox.mode == Mode::Enforce && self.best_effort.contains(&tier) {
+            sandbox.mode = Mode::BestEffort;
+        }
+        sandbox
     }
 
     /// The confinement of a tier-`tier` agent (checked against this kernel),
@@ -120,10 +141,8 @@ impl Containment {
             operator_home: self.operator_home.clone(),
             agov: self.agov.clone(),
         };
-        Ok(self
-            .sandbox
-            .prepare(tier, &places)?
-            .map(|c| (self.sandbox.clone(), c)))
+        let sandbox = self.sandbox_for(tier);
+        Ok(sandbox.prepare(tier, &places)?.map(|c| (sandbox, c)))
     }
 
     /// The mode.

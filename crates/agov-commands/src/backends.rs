@@ -81,7 +81,9 @@ pub fn containment(settings: &Settings) -> Result<agov_agent::contain::Containme
     if let Some(home) = std::env::var_os(agov_config::env::AGOV_HOME) {
         agov.push(PathBuf::from(home));
     }
-    Ok(agov_agent::contain::Containment::new(mode, agov).map_err(agov_agent::AgentError::from)?)
+    Ok(agov_agent::contain::Containment::new(mode, agov)
+        .map_err(agov_agent::AgentError::from)?
+        .with_best_effort(&settings.sandbox_best_effort.value))
 }
 
 /// Opens the ledger for writing, creating it if needed. Its HMAC key (for

@@ -63,6 +63,8 @@ pub const NO_COLOR: &str = "NO_COLOR";
 pub const AGOV_AGENT_ENV: &str = "AGOV_AGENT_ENV";
 /// The agents' kernel sandbox: enforce (default) | best-effort | off.
 pub const AGOV_SANDBOX: &str = "AGOV_SANDBOX";
+/// Tiers whose agents run with best effort under an enforced sandbox: `3,4`.
+pub const AGOV_SANDBOX_BEST_EFFORT: &str = "AGOV_SANDBOX_BEST_EFFORT";
 /// XDG base directory for configuration (default `~/.config`).
 pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 /// XDG base directory for data (default `~/.local/share`).
@@ -95,6 +97,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_SANDBOX,
         "agents' kernel sandbox: enforce (default) | best-effort | off (both recorded on every run)",
+    ),
+    (
+        AGOV_SANDBOX_BEST_EFFORT,
+        "tiers whose agents run with best effort under an enforced sandbox: 3,4 (recorded on every run)",
     ),
     (
         AGOV_RUNTIME_URL,

@@ -3,6 +3,8 @@
 //! ```toml
 //! tenant = "default"
 //! data_dir = "/var/lib/agov"
+//! sandbox = "enforce"         # agents' kernel sandbox: enforce | best-effort | off
+//! sandbox_best_effort = [4]   # tiers run with what this kernel can enforce
 //!
 //! [ledger]
 //! path = "/var/lib/agov/agov.db"
@@ -43,6 +45,9 @@ pub struct ConfigFile {
     pub data_dir: Option<PathBuf>,
     /// The agents' kernel sandbox: enforce | best-effort | off.
     pub sandbox: Option<String>,
+    /// Tiers whose agents run with what this kernel can enforce of their
+    /// profile when `sandbox` is `enforce` (every such run is ledgered).
+    pub sandbox_best_effort: Option<Vec<u8>>,
     /// `[ledger]`.
     #[serde(default)]
     pub ledger: LedgerSection,

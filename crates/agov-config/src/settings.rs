@@ -121,6 +121,48 @@ fn layered<T>(
     Setting::new(default(), Source::Default)
 }
 
+/// `sandbox_best_effort`: tiers 0-4, from `AGOV_SANDBOX_BEST_EFFORT=3,4` or
+/// the config file.
+fn resolve_best_effort(
+    env: &Env,
+    file: &ConfigFile,
+    fpath: &PathBuf,
+) -> Result<Setting<Vec<u8>>, ConfigError> {
+    let from_env = env.get(env::AGOV_SANDBOX_BEST_EFFORT).map(|list| {
+        let tiers = list
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                t.trim_start_matches(['T', 't'])
+                    .parse::<u8>()
+                    .unwrap_or(u8::MAX)
+            })
+            .collect::<Vec<_>>();
+        (tiers, env::AGOV_SANDBOX_BEST_EFFORT)
+    });
+    let mut setting = layered(
+        None,
+        from_env,
+        file.sandbox_best_effort.clone().map(|t| (t, fpath)),
+        Vec::new,
+    );
+    if let Some(bad) = setting.value.iter().find(|&&t| t > 4) {
+        return Err(ConfigError::Invalid {
+            key: "sandbox_best_effort",
+            source_desc: setting.source.to_string(),
+            message: if *bad == u8::MAX {
+                "give tiers as numbers 0-4, e.g. 3,4".to_string()
+            } else {
+                format!("{bad} is not a tier (0-4)")
+            },
+        });
+    }
+    setting.value.sort_unstable();
+    setting.value.dedup();
+    Ok(setting)
+}
+
 /// Which runtime store to use.
 #[derive(Clone, PartialEq, Eq)]
 pub enum RuntimeTarget {
@@ -275,6 +317,8 @@ pub struct Settings {
     pub runtime: Setting<RuntimeTarget>,
     /// The agents' kernel sandbox: `enforce`, `best-effort` or `off`.
     pub sandbox: Setting<String>,
+    /// Tiers run with best effort when the sandbox is enforced.
+    pub sandbox_best_effort: Setting<Vec<u8>>,
     /// Prefix of every runtime key.
     pub runtime_namespace: String,
     /// Vault KV path holding the runtime store's password.
@@ -444,6 +488,8 @@ impl Settings {
             });
         }
 
+        let sandbox_best_effort = resolve_best_effort(env, &file, fpath)?;
+
         let vault = resolve_vault(env, &file, fpath)?;
         let quota = resolve_quota(&file, &tenant_name, fpath)?;
 
@@ -457,6 +503,7 @@ impl Settings {
             ledger_path,
             runtime,
             sandbox,
+            sandbox_best_effort,
             runtime_namespace: file
                 .runtime
                 .namespace

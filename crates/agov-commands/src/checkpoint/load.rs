@@ -63,6 +63,18 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             "agents run with sandbox = \"{}\" ({}): not fully confined, and every run says so in the ledger",
             settings.sandbox.value, settings.sandbox.source
         ));
+    } else if !settings.sandbox_best_effort.value.is_empty() {
+        let tiers: Vec<String> = settings
+            .sandbox_best_effort
+            .value
+            .iter()
+            .map(|t| format!("T{t}"))
+            .collect();
+        warnings.push(format!(
+            "agents at {} run with sandbox_best_effort ({}): confined only as far as this kernel can, and every run says so in the ledger",
+            tiers.join(", "),
+            settings.sandbox_best_effort.source
+        ));
     }
     let briefing = Briefing {
         checkpoint,

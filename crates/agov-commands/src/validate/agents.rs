@@ -164,6 +164,11 @@ pub(super) fn check_sandbox(settings: &Settings, phase: &mut Phase) {
             strict.prepare(tier, &places).map_err(|e| {
                 if containment.mode() == agov_sandbox::Mode::BestEffort {
                     format!("sandbox = \"best-effort\": {e}")
+                } else if containment.best_effort.contains(&tier) {
+                    format!(
+                        "sandbox_best_effort includes tier {tier} ({}): {e}",
+                        settings.sandbox_best_effort.source
+                    )
                 } else {
                     e.to_string()
                 }
