@@ -73,6 +73,7 @@ AGOV_HOME={home} {pipeline} token issue --tier 4 >/dev/null 2>&1 && escaped "iss
 AGOV_HOME={home} {pipeline} agents revoke victim --reason x >/dev/null 2>&1 && escaped "revoke another agent"
 # The network: Redis (and any TCP) from a tier without it.
 (exec 3<>/dev/tcp/127.0.0.1/{redis_port}) 2>/dev/null && escaped "connect to Redis on {redis_port}"
+(exec 3<>/dev/tcp/127.0.0.1/{vault_port}) 2>/dev/null && escaped "connect to OpenBao on {vault_port}"
 if [ "$AGOV_TIER" -lt 2 ]; then
   (echo x > /dev/udp/127.0.0.1/{redis_port}) 2>/dev/null && escaped "send a UDP datagram"
   python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)' 2>/dev/null && escaped "open a UDP socket"
@@ -96,6 +97,7 @@ say '{{"type":"artifact","name":"deliverable"}}'
         home = home.display(),
         op = env.dir.path().display(),
         pipeline = pipeline.display(),
+        vault_port = agov_testkit::shared_bao().port,
     )
 }
 
