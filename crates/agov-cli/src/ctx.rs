@@ -1,8 +1,6 @@
 //! What a command gets to work with: the global flags, the environment,
 //! stdout, and the stderr channel for notes, hints and errors.
 
-use std::io::Write;
-
 use agov_config::{Env, Overrides, Settings};
 
 use crate::args::GlobalArgs;
@@ -119,7 +117,6 @@ impl Ctx {
     }
 
     fn stderr_line(&self, line: &str) {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
+        crate::output::stderr_line(line);
     }
 }

@@ -22,7 +22,7 @@ pub use ctx::Ctx;
 pub use error::CliError;
 pub use exit::Exit;
 pub use logging::LogFormat;
-pub use output::{Output, Tabular};
+pub use output::{Output, Tabular, stderr_line};
 pub use style::Style;
 
 use std::process::ExitCode;

@@ -9,6 +9,14 @@ use serde::Serialize;
 
 use crate::error::CliError;
 
+/// One line on standard error. A closed stderr (a reader that went away)
+/// is ignored, never a panic as with `eprintln!`: a pipeline's driver
+/// goes on driving when nobody reads its progress.
+pub fn stderr_line(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
 /// A record type that can be shown as a table row.
 pub trait Tabular {
     /// Column headers.

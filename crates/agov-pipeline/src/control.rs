@@ -123,14 +123,16 @@ pub fn gc(env: &Env<'_>) -> Result<Vec<Collected>, PipelineError> {
     for st in state::list(env.store, &k)? {
         let reason = if st.status.is_settled() {
             format!("it is {}", st.status)
-        } else if env
-            .store
-            .lock_owner(&k.pipeline(&st.id, "lease"))?
-            .is_none()
-        {
-            format!("it is {} and its driver is gone", st.status)
         } else {
-            continue;
+            match crate::driver::driver(env.store, &k, &st.id)? {
+                crate::driver::Driver::Alive(_) => continue,
+                crate::driver::Driver::Gone(h) => {
+                    format!("it is {} and its driver ({h}) is gone", st.status)
+                }
+                crate::driver::Driver::Nobody => {
+                    format!("it is {} and its driver is gone", st.status)
+                }
+            }
         };
         match env.tokens.lookup_accessor(&st.token.accessor) {
             Err(agov_tokens::TokenError::Invalid) => continue,

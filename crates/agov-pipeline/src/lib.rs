@@ -15,6 +15,7 @@
 pub mod board;
 pub mod consensus;
 pub mod control;
+pub mod driver;
 mod error;
 pub mod gates;
 pub mod orchestrator;

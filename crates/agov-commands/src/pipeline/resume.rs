@@ -42,7 +42,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let containment = crate::backends::containment(&b.settings)?;
     let env = b.pipeline_env(&seal, llm, &containment);
     if !ctx.json() && !ctx.global.quiet && !st.status.is_settled() {
-        eprintln!("pipeline {} is {}; taking over", st.id, st.status);
+        agov_cli::stderr_line(&format!("pipeline {} is {}; taking over", st.id, st.status));
     }
     let _metrics = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let st = {

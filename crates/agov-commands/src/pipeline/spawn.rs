@@ -177,11 +177,11 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         }))?;
         ctx.out.flush()?;
     } else if !ctx.global.quiet {
-        eprintln!(
+        agov_cli::stderr_line(&format!(
             "pipeline {id} spawned (plan {}, tier {})",
             st.plan.name,
             tier.number()
-        );
+        ));
     }
     let st = {
         let mut printer = view::progress_printer(ctx, &id);

@@ -16,11 +16,11 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let keys = Keyspace::new(&b.settings.tenant.value);
     let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
-    let holder = b.store.lock_owner(&keys.pipeline(&args.id, "lease"))?;
+    let driver = agov_pipeline::driver::driver(b.store.as_ref(), &keys, &args.id)?;
     if ctx.json() {
-        ctx.out.json(&view::summary(&st, holder.as_deref()))
+        ctx.out.json(&view::summary(&st, Some(&driver)))
     } else {
-        for l in view::describe(&st, holder.as_deref()) {
+        for l in view::describe(&st, Some(&driver)) {
             ctx.out.line(&l)?;
         }
         Ok(())

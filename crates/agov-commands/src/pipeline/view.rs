@@ -8,13 +8,14 @@ use std::time::Duration;
 use agov_cli::{CliError, Ctx};
 use agov_core::FailureClass;
 use agov_pipeline::Role;
+use agov_pipeline::driver::Driver;
 use agov_pipeline::orchestrator::Progress;
 use agov_pipeline::{PipelineState, Status};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
 /// The JSON of a pipeline (`schema/json/pipeline-status.schema.json`).
-pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
+pub(super) fn summary(st: &PipelineState, driver: Option<&Driver>) -> Value {
     let agents: serde_json::Map<String, Value> = st
         .agents
         .iter()
@@ -60,7 +61,11 @@ pub(super) fn summary(st: &PipelineState, lease_holder: Option<&str>) -> Value {
             "renewals": st.token.renewals,
             "revoked": st.token.revoked_us.map(agov_core::time::format_us),
         },
-        "driven_by": lease_holder,
+        "driven_by": driver.and_then(Driver::holder),
+        "driver": driver.map(Driver::as_str),
+        "continue_with": driver
+            .filter(|d| !st.status.is_settled() && !matches!(d, Driver::Alive(_)))
+            .map(|_| format!("pipeline continue {}", st.id)),
         "drivers": st.drivers,
         "exit_code": st.exit_code(),
     })
@@ -103,7 +108,7 @@ pub(crate) fn gate_lines(st: &PipelineState) -> Vec<String> {
 }
 
 /// A pipeline as lines of text.
-pub(super) fn describe(st: &PipelineState, lease_holder: Option<&str>) -> Vec<String> {
+pub(super) fn describe(st: &PipelineState, driver: Option<&Driver>) -> Vec<String> {
     let mut out = vec![format!(
         "{} {} (plan {}, tier {}, round {})",
         st.id, st.status, st.plan.name, st.tier, st.round
@@ -154,8 +159,17 @@ pub(super) fn describe(st: &PipelineState, lease_holder: Option<&str>) -> Vec<St
     if let Some(a) = &st.accepted_by {
         out.push(format!("  partial result accepted by {a}"));
     }
-    if let Some(h) = lease_holder {
-        out.push(format!("  driven by {h}"));
+    match driver {
+        Some(Driver::Alive(h)) => out.push(format!("  driven by {h}")),
+        Some(Driver::Gone(h)) if !st.status.is_settled() => out.push(format!(
+            "  driver gone ({h} exited): `pipeline continue {}` takes over",
+            st.id
+        )),
+        Some(Driver::Nobody) if !st.status.is_settled() => out.push(format!(
+            "  no driver: `pipeline continue {}` takes over",
+            st.id
+        )),
+        _ => {}
     }
     out
 }
@@ -217,7 +231,7 @@ pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Pro
             // A closed stdout ends the output, not the pipeline.
             let _ = ctx.out.json_line(&doc).and_then(|()| ctx.out.flush());
         } else if !quiet {
-            eprintln!("{line}");
+            agov_cli::stderr_line(&line);
         }
     }
 }

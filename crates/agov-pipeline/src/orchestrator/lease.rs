@@ -14,23 +14,31 @@ impl Lease {
     /// Takes the lease of pipeline `id`, or says who holds it.
     pub fn take(env: &Env<'_>, k: &Keyspace, id: &str) -> Result<Lease, PipelineError> {
         let key = k.pipeline(id, "lease");
-        let owner = format!(
-            "pid {} on {} ({})",
-            std::process::id(),
-            hostname(),
-            agov_core::ids::random_hex::<3>()
-        );
-        if env.store.lock_acquire(&key, &owner, env.lease_ttl)? {
-            return Ok(Lease {
-                key,
-                state_key: k.pipeline(id, "state"),
-                owner,
-            });
+        let owner = crate::driver::this_process();
+        let take = || -> Result<Option<Lease>, PipelineError> {
+            Ok(env
+                .store
+                .lock_acquire(&key, &owner, env.lease_ttl)?
+                .then(|| Lease {
+                    key: key.clone(),
+                    state_key: k.pipeline(id, "state"),
+                    owner: owner.clone(),
+                }))
+        };
+        if let Some(lease) = take()? {
+            return Ok(lease);
         }
-        let holder = env
-            .store
-            .lock_owner(&key)?
-            .unwrap_or_else(|| "another process".into());
+        let mut holder = env.store.lock_owner(&key)?;
+        // A driver of this host that died leaves its lease behind: taken
+        // over at once (released only if that holder still has it).
+        if let Some(dead) = holder.as_deref().filter(|h| crate::driver::holder_gone(h)) {
+            env.store.lock_release(&key, dead)?;
+            if let Some(lease) = take()? {
+                return Ok(lease);
+            }
+            holder = env.store.lock_owner(&key)?;
+        }
+        let holder = holder.unwrap_or_else(|| "another process".into());
         Err(PipelineError::LeaseHeld {
             id: id.to_string(),
             holder,
@@ -67,10 +75,4 @@ impl Lease {
             Err(PipelineError::LeaseLost(st.id.clone()))
         }
     }
-}
-
-pub(super) fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into())
 }

@@ -99,7 +99,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let (quiet, json_mode) = (ctx.global.quiet, ctx.json());
     let say = |line: String| {
         if !quiet {
-            eprintln!("{line}");
+            agov_cli::stderr_line(&line);
         }
     };
     say(format!(

@@ -101,12 +101,12 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut env = b.pipeline_env(&seal, llm, &containment);
     env.actor = by;
     if !ctx.json() && !ctx.global.quiet {
-        eprintln!(
+        agov_cli::stderr_line(&format!(
             "pipeline {}: {} — round {}",
             st.id,
             action.as_str(),
             st.round
-        );
+        ));
     }
     let _metrics = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
     let st = {
