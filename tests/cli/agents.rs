@@ -481,7 +481,7 @@ fn the_example_agent_in_the_readme_completes() {
 fn privileged_acts_need_an_operator_token_with_vault() {
     let mut env = crate::ledger_vault::governor_env();
     env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
-        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .install_tenant(&agov_testkit::unique("t"))
         .set("USER", "ops");
     setup(&env, "p1", r#","deliverables":["report.md"]"#, GOOD);
     run_agent(&env, "p1").expect(0);

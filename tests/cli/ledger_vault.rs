@@ -20,7 +20,9 @@ pub fn root_settings(addr: String) -> VaultSettings {
 pub fn private_bao() -> (Bao, TestEnv) {
     let bao = Bao::start();
     let root = Vault::connect(&root_settings(bao.addr())).unwrap();
-    agov_vault::provision::provision(&root, "approle").unwrap();
+    let mut options = agov_vault::provision::Options::new("approle");
+    options.tenants = vec!["default".into()];
+    agov_vault::provision::provision_with(&root, &options).unwrap();
     let (role_id, secret_id) =
         agov_vault::provision::approle_credentials(&root, "approle").unwrap();
     let mut env = TestEnv::new();
@@ -35,7 +37,8 @@ pub fn private_bao() -> (Bao, TestEnv) {
 pub const SERVICE_SECRET: &str = "services/dragonfly";
 
 /// agov's AppRole credentials on the shared server, provisioned once (with
-/// [`SERVICE_SECRET`] as its only service credential).
+/// [`SERVICE_SECRET`] as its only service credential, and the tests' policy
+/// [`EVERY_TENANT`]).
 pub fn governor() -> &'static (String, Secret) {
     static CREDS: OnceLock<(String, Secret)> = OnceLock::new();
     CREDS.get_or_init(|| {
@@ -43,6 +46,11 @@ pub fn governor() -> &'static (String, Secret) {
         let mut options = agov_vault::provision::Options::new("approle");
         options.service_secrets = vec![SERVICE_SECRET.into()];
         agov_vault::provision::provision_with(&root, &options).unwrap();
+        write_policy(
+            agov_testkit::shared_bao(),
+            EVERY_TENANT,
+            "path \"agov/tenant/*\" {\n  capabilities = [\"update\"]\n}\n",
+        );
         agov_vault::provision::approle_credentials(&root, "approle").unwrap()
     })
 }
@@ -70,13 +78,38 @@ pub fn token_with(bao: &Bao, display_name: &str, policies: &[&str]) -> String {
         .to_string()
 }
 
-/// An operator's token on the shared OpenBao (policy agov-operator only,
-/// display name [`OPERATOR`]), created once.
+/// A policy of the tests' own on the shared OpenBao, written once with the
+/// `bao` CLI: `update` on `agov/tenant/*`, every tenant (the tests give each
+/// environment a tenant of its own).
+pub const EVERY_TENANT: &str = "every-tenant";
+
+/// Writes `hcl` as policy `name` on `bao` with its own CLI (as root).
+pub fn write_policy(bao: &Bao, name: &str, hcl: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.hcl"));
+    std::fs::write(&file, hcl).unwrap();
+    let out = bao.cli(
+        Bao::ROOT_TOKEN,
+        &["policy", "write", name, &file.display().to_string()],
+    );
+    assert!(
+        out.status.success(),
+        "bao policy write {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An operator's token on the shared OpenBao (policies agov-operator and
+/// [`EVERY_TENANT`], display name [`OPERATOR`]), created once.
 pub fn operator_token() -> &'static str {
     static TOKEN: OnceLock<String> = OnceLock::new();
     TOKEN.get_or_init(|| {
         governor();
-        token_with(agov_testkit::shared_bao(), OPERATOR, &["agov-operator"])
+        token_with(
+            agov_testkit::shared_bao(),
+            OPERATOR,
+            &["agov-operator", EVERY_TENANT],
+        )
     })
 }
 

@@ -27,4 +27,5 @@ mod stages;
 mod status;
 mod templates;
 mod tenants;
+mod tenants_vault;
 mod validate;

@@ -499,7 +499,7 @@ fn a_driver_killed_mid_run_is_taken_over_by_continue_without_repeating_work() {
 fn revoking_a_pipeline_revokes_every_agent_token_in_openbao() {
     let mut env = crate::ledger_vault::vault_env();
     env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
-        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .install_tenant(&agov_testkit::unique("t"))
         .set("SLOW_SECONDS", "30");
     with_examples(&env);
     slow_plan(&env);

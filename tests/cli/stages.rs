@@ -210,7 +210,7 @@ fn a_human_gate_waits_for_an_approval_of_exactly_what_was_reviewed() {
             let bob = crate::ledger_vault::token_with(
                 agov_testkit::shared_bao(),
                 "bob",
-                &["agov-operator"],
+                &["agov-operator", crate::ledger_vault::EVERY_TENANT],
             );
             let bob = env.sh(&format!(
                 "USER={approver} VAULT_TOKEN={bob} \"$PIPELINE\" approve {id} --stage approve"
@@ -466,8 +466,9 @@ fn the_os_account_decides_a_gate_not_user() {
 #[test]
 fn with_a_vault_token_the_approver_is_its_vault_identity() {
     let mut env = crate::ledger_vault::governor_env();
+    let tenant = agov_testkit::unique("t");
     env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
-        .set("AGOV_TENANT", &agov_testkit::unique("t"))
+        .install_tenant(&tenant)
         .set("AGOV_LEASE_TTL", "2s")
         .set("USER", "ana");
     with_examples(&env);
@@ -507,7 +508,10 @@ fn with_a_vault_token_the_approver_is_its_vault_identity() {
     );
     std::fs::write(
         env.dir.path().join("vault.toml"),
-        format!("[vault]\naddr = \"{}\"\n", bao.addr()),
+        format!(
+            "tenant = \"{tenant}\"\n[vault]\naddr = \"{}\"\n",
+            bao.addr()
+        ),
     )
     .unwrap();
     let from_file = env.sh(&format!(

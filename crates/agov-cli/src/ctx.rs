@@ -8,6 +8,10 @@ use crate::error::CliError;
 use crate::output::Output;
 use crate::style::Style;
 
+/// A check of the resolved settings that must pass before any command sees
+/// them (agov-commands installs the tenant's: who may act for it).
+pub type SettingsCheck = fn(&Settings) -> Result<(), CliError>;
+
 /// The context of one command invocation.
 pub struct Ctx {
     /// The global flags.
@@ -18,6 +22,7 @@ pub struct Ctx {
     pub out: Output,
     style: Style,
     settings: Option<Settings>,
+    check: Option<SettingsCheck>,
 }
 
 impl Ctx {
@@ -31,7 +36,15 @@ impl Ctx {
             out,
             style,
             settings: None,
+            check: None,
         }
+    }
+
+    /// Runs `check` on the settings when they are first resolved: a command
+    /// that reads or writes anything resolves them first, so nothing is
+    /// read or written unless it passes.
+    pub fn check_settings_with(&mut self, check: SettingsCheck) {
+        self.check = Some(check);
     }
 
     /// True with `--json`.
@@ -39,7 +52,8 @@ impl Ctx {
         self.global.json
     }
 
-    /// The resolved settings (resolved once; `-v` prints where each came from).
+    /// The resolved settings (resolved and checked once; `-v` prints where
+    /// each came from).
     pub fn settings(&mut self) -> Result<Settings, CliError> {
         if let Some(s) = &self.settings {
             return Ok(s.clone());
@@ -52,6 +66,9 @@ impl Ctx {
         let s = Settings::resolve(&overrides, &self.env)?;
         for line in s.describe() {
             self.debug(1, &line);
+        }
+        if let Some(check) = self.check {
+            check(&s)?;
         }
         self.settings = Some(s.clone());
         Ok(s)

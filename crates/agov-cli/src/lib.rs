@@ -18,7 +18,7 @@ pub mod progress;
 mod style;
 
 pub use args::{ColorChoice, GlobalArgs, HasGlobalArgs};
-pub use ctx::Ctx;
+pub use ctx::{Ctx, SettingsCheck};
 pub use error::CliError;
 pub use exit::Exit;
 pub use logging::LogFormat;

@@ -21,10 +21,15 @@ pub use crate::ledger::seals::SealStore;
 /// KV path (under the mount) of the ledger's HMAC key.
 pub const HMAC_KEY_PATH: &str = "agov/ledger/hmac-key";
 
-/// The actor recorded for commands run by a person: `user:NAME`, NAME the
-/// OS account of the process's uid (never `$USER`).
+/// The actor recorded for commands run by a person: the Vault identity
+/// granted the tenant (`vault:NAME`) when acting for another tenant than
+/// the installation's ([`crate::tenancy`]), else `user:NAME`, NAME the OS
+/// account of the process's uid (never `$USER`).
 pub fn actor() -> String {
-    format!("user:{}", agov_core::ids::os_user())
+    match crate::tenancy::granted() {
+        Some(id) => id.to_string(),
+        None => format!("user:{}", agov_core::ids::os_user()),
+    }
 }
 
 /// The privileged acts, named as in `policies/operator.hcl`

@@ -3,7 +3,9 @@
 //! Each tool is a module (`ledger`, …) with its `Cli` definition and `main`;
 //! each subcommand is one file holding its `Args` and its `run` function.
 //! [`backends`] opens whatever the configuration selects (embedded files or
-//! Vault), so commands never choose a backend themselves.
+//! Vault), so commands never choose a backend themselves. Every tool's
+//! `main` goes through [`run`], which checks who may act for the tenant
+//! ([`tenancy`]) before a command reads or writes anything.
 
 pub mod args;
 pub mod backends;
@@ -15,7 +17,23 @@ pub mod pipeline;
 pub mod quota;
 pub mod render;
 pub mod status;
+pub mod tenancy;
 pub mod validate;
+
+/// Parses the command line as `C` and runs `command` ([`agov_cli::run`]),
+/// with the tenant checked ([`tenancy::verify`]) when the command first
+/// resolves its settings.
+pub(crate) fn run<C>(
+    command: impl FnOnce(C, &mut agov_cli::Ctx) -> Result<(), agov_cli::CliError>,
+) -> std::process::ExitCode
+where
+    C: clap::Parser + agov_cli::HasGlobalArgs,
+{
+    agov_cli::run::<C>(|cli, ctx| {
+        ctx.check_settings_with(tenancy::verify);
+        command(cli, ctx)
+    })
+}
 
 /// Every tool's clap definition, for completions and man pages.
 pub fn commands() -> Vec<clap::Command> {

@@ -307,6 +307,14 @@ pub struct Settings {
     pub tenant: Setting<String>,
     /// The tenant alone (quotas are the tenant's, across its projects).
     pub tenant_name: String,
+    /// The installation's own tenant: the config file's `tenant =`, else
+    /// `default` (never `--tenant` or `AGOV_TENANT`). With Vault, agov acts
+    /// for it on its own identity; any other tenant needs a token granted it.
+    pub home_tenant: String,
+    /// Every tenant the config file names (`tenant =`, each `[tenants.NAME]`)
+    /// and the installation's own, sorted: `validate-phases --apply` installs
+    /// a policy `agov-tenant-NAME` for each.
+    pub tenants: Vec<String>,
     /// The project inside the tenant (`--project`, `AGOV_PROJECT`), if any.
     pub project: Option<Setting<String>>,
     /// The data folder.
@@ -435,6 +443,12 @@ impl Settings {
             })?;
         }
         let tenant_name = tenant.value.clone();
+        let home_tenant = file.tenant.clone().unwrap_or_else(|| "default".into());
+        let tenants: Vec<String> = std::iter::once(home_tenant.clone())
+            .chain(file.tenants.keys().cloned())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let tenant = match &project {
             Some(p) => Setting::new(
                 format!("{}.{}", tenant.value, p.value),
@@ -498,6 +512,8 @@ impl Settings {
             config_loaded,
             tenant,
             tenant_name,
+            home_tenant,
+            tenants,
             project,
             data_dir,
             ledger_path,
@@ -734,6 +750,9 @@ mod tests {
         let s = Settings::resolve(&o, &e).unwrap();
         assert_eq!(s.tenant.value, "fromflag");
         assert_eq!(s.tenant.source, Source::Flag("--tenant"));
+        // The installation's own tenant is the file's, whatever is asserted.
+        assert_eq!(s.home_tenant, "fromfile");
+        assert_eq!(s.tenants, ["fromfile"]);
         assert_eq!(s.ledger_path.value, dir.path().join("data/agov.db"));
     }
 

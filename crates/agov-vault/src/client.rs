@@ -24,15 +24,15 @@ use crate::error::{VaultError, error_chain};
 /// authenticated call (or at once, through [`Vault::connect`]), so that a
 /// command that turns out not to need Vault does not fail while it is down.
 pub struct Vault {
-    rt: tokio::runtime::Runtime,
+    pub(crate) rt: tokio::runtime::Runtime,
     /// The unauthenticated client (its HTTP connection pool is shared).
     client: VaultClient,
     addr: String,
     kv_mount: String,
     namespace: Option<String>,
-    login: Login,
+    pub(crate) login: Login,
     /// The person's token (`VAULT_TOKEN` beside AppRole), for operator checks.
-    operator_token: Option<Secret>,
+    pub(crate) operator_token: Option<Secret>,
     /// agov's own token and a client presenting it, once logged in.
     session: OnceLock<Session>,
     /// Where AppRole login tokens are kept for the next process.
@@ -40,7 +40,7 @@ pub struct Vault {
 }
 
 /// How agov obtains its own token.
-enum Login {
+pub(crate) enum Login {
     Token(Secret),
     AppRole {
         mount: String,
@@ -50,9 +50,9 @@ enum Login {
 }
 
 /// agov's own token, and a client presenting it.
-struct Session {
+pub(crate) struct Session {
     client: VaultClient,
-    token: Secret,
+    pub(crate) token: Secret,
     /// A login token this process must revoke when it ends (AppRole, not
     /// handed on through the login cache).
     revoke_at_end: bool,
@@ -216,7 +216,7 @@ impl Vault {
     }
 
     /// agov's own session: logs in with AppRole the first time.
-    fn session(&self) -> Result<&Session, VaultError> {
+    pub(crate) fn session(&self) -> Result<&Session, VaultError> {
         if let Some(s) = self.session.get() {
             return Ok(s);
         }
@@ -458,76 +458,9 @@ impl Vault {
         self.rt.block_on(call)
     }
 
-    /// The identity of the person's token (`VAULT_TOKEN`; without one, the
-    /// token agov acts with, e.g. its AppRole login) and whether Vault grants it `update` on
-    /// [`operator_path`]`(act)`, which only the `agov-operator` policy does:
-    /// `lookup-self` and `sys/capabilities-self` are sent at once, so the
-    /// check costs one round trip. Vault decides; nothing in agov's
-    /// environment can change the answer.
-    pub fn operator_check(&self, act: &str) -> Result<OperatorCheck, VaultError> {
-        let token = match &self.operator_token {
-            Some(t) => t.clone(),
-            None => self.session()?.token.clone(),
-        };
-        let path = operator_path(act);
-        let lookup = self.request(
-            reqwest::Method::GET,
-            "auth/token/lookup-self",
-            None,
-            Some(&token),
-        );
-        let caps = self.request(
-            reqwest::Method::POST,
-            "sys/capabilities-self",
-            Some(json!({ "paths": [path] })),
-            Some(&token),
-        );
-        let (lookup, caps) = self.rt.block_on(async {
-            let lookup = tokio::spawn(lookup);
-            let caps = caps.await;
-            (lookup.await, caps)
-        });
-        // A token whose policies do not even allow these two calls is no
-        // operator (agov's own AppRole identity cannot ask about itself).
-        let me =
-            match lookup.map_err(|e| VaultError::Setup(format!("the lookup task failed: {e}")))? {
-                Ok((_, me)) => me,
-                Err(VaultError::Denied { .. }) => {
-                    json!({"data": {"display_name": "(a token that may not look itself up)"}})
-                }
-                Err(e) => return Err(e),
-            };
-        let caps = match caps {
-            Ok((_, caps)) => caps,
-            Err(VaultError::Denied { .. }) => Value::Null,
-            Err(e) => return Err(e),
-        };
-        let data = me.get("data").cloned().unwrap_or(Value::Null);
-        let display = data["display_name"].as_str().unwrap_or_default();
-        let name = display
-            .strip_prefix("token-")
-            .unwrap_or(display)
-            .to_string();
-        let granted: Vec<&str> = caps
-            .get(&path)
-            .or_else(|| caps.pointer("/data/capabilities"))
-            .or_else(|| caps.get("capabilities"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        Ok(OperatorCheck {
-            name,
-            entity_id: data["entity_id"]
-                .as_str()
-                .filter(|e| !e.is_empty())
-                .map(str::to_string),
-            allowed: granted.iter().any(|c| *c == "update" || *c == "root"),
-        })
-    }
-
     /// The HTTP call [`Vault::raw`] makes, ready to await (so that two can
     /// be in flight at once).
-    fn request(
+    pub(crate) fn request(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -585,25 +518,6 @@ impl Vault {
             logged(&call, started, result)
         }
     }
-}
-
-/// The path whose `update` capability marks an operator allowed to perform
-/// the privileged act `act` (`agov/operator/promote` …): it lies outside any
-/// mount, so it grants nothing but the decision, and only
-/// `policies/operator.hcl` names it.
-pub fn operator_path(act: &str) -> String {
-    format!("agov/operator/{act}")
-}
-
-/// What [`Vault::operator_check`] found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OperatorCheck {
-    /// The token's display name (without Vault's `token-` prefix).
-    pub name: String,
-    /// Its identity entity, when it has one.
-    pub entity_id: Option<String>,
-    /// Whether Vault grants it the act.
-    pub allowed: bool,
 }
 
 impl Drop for Vault {

@@ -11,8 +11,10 @@
 
 mod client;
 mod error;
+pub mod identity;
 pub mod policies;
 pub mod provision;
 
-pub use client::{Health, KvEntry, OperatorCheck, Vault, operator_path};
+pub use client::{Health, KvEntry, Vault};
 pub use error::VaultError;
+pub use identity::{CapabilityCheck, OperatorCheck, operator_path, tenant_path};

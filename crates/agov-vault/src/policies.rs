@@ -24,6 +24,20 @@ pub const OPERATOR: Policy = Policy {
     hcl: include_str!("../../../policies/operator.hcl"),
 };
 
+/// The template of a tenant's policy (`TENANT` stands for its name): `update`
+/// on `agov/tenant/TENANT`, which agov asks Vault about before it acts for a
+/// tenant other than the installation's own. See [`tenant_policy`].
+pub const TENANT_TEMPLATE: &str = include_str!("../../../policies/tenant.hcl");
+
+/// The policy that grants acting for `tenant`: its name in Vault
+/// (`agov-tenant-<tenant>`) and its HCL, from [`TENANT_TEMPLATE`].
+pub fn tenant_policy(tenant: &str) -> (String, String) {
+    (
+        format!("agov-tenant-{tenant}"),
+        TENANT_TEMPLATE.replace("TENANT", tenant),
+    )
+}
+
 /// The policies of pipeline tokens, T0 first: a tier-N pipeline's token may
 /// issue children from the child roles of tiers 0..=N only.
 pub const PIPELINES: [Policy; 5] = [
@@ -144,6 +158,10 @@ mod tests {
                 pipeline_policy(tier).name
             );
         }
+        let (name, hcl) = tenant_policy("acme");
+        assert_eq!(name, "agov-tenant-acme");
+        assert!(hcl.contains("path \"agov/tenant/acme\""), "{hcl}");
+        assert!(!hcl.contains("TENANT") && !hcl.contains("agov/tenant/*"));
         assert!(for_mount(GOVERNOR.hcl, "kv").contains("\"kv/data/agov/ledger/*\""));
     }
 }

@@ -3,7 +3,8 @@
 //! (`agov-child-tN`), both with the tier's TTL as their explicit maximum, and
 //! a pipeline token role (`agov-pipeline-tN`, whose tokens may issue children
 //! of tiers 0..=N only), the KV v2 mount, and the AppRole identity `agov`
-//! with the governor policy. Each step reads first and writes only what differs, so a second
+//! with the governor policy, and a policy `agov-tenant-<tenant>` for every
+//! tenant the configuration names. Each step reads first and writes only what differs, so a second
 //! run reports no changes.
 
 use agov_core::{Secret, Tier};
@@ -43,6 +44,9 @@ pub struct Options {
     pub service_secrets: Vec<String>,
     /// CIDR blocks the secret ids and login tokens are bound to (none: any).
     pub bound_cidrs: Vec<String>,
+    /// The tenants the configuration names: each gets its policy
+    /// `agov-tenant-<tenant>` ([`policies::tenant_policy`]).
+    pub tenants: Vec<String>,
 }
 
 impl Options {
@@ -114,6 +118,10 @@ fn run(vault: &Vault, options: &Options, apply: bool) -> Result<Vec<String>, Vau
             policies::for_mount(p.hcl, vault.kv_mount())
         };
         ensure_policy(vault, p.name, &hcl, &mut c)?;
+    }
+    for tenant in &options.tenants {
+        let (name, hcl) = policies::tenant_policy(tenant);
+        ensure_policy(vault, &name, &hcl, &mut c)?;
     }
     for tier in Tier::ALL {
         let tier_policy = policies::tier_policy(tier).name;
@@ -232,7 +240,7 @@ fn ensure_kv_mount(vault: &Vault, changes: &mut Changes) -> Result<(), VaultErro
 
 fn ensure_policy(
     vault: &Vault,
-    name: &'static str,
+    name: &str,
     wanted: &str,
     changes: &mut Changes,
 ) -> Result<(), VaultError> {

@@ -65,7 +65,7 @@ enum Command {
 
 /// Runs the `checkpoint` binary.
 pub fn main() -> ExitCode {
-    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+    crate::run::<Cli>(|cli, ctx| match cli.command {
         Command::Now(a) => now::run(a, ctx),
         Command::Load(a) => load::run(a, ctx),
         Command::Report(a) => report::run(a, ctx),

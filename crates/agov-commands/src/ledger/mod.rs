@@ -60,7 +60,7 @@ enum Command {
 
 /// Runs the `ledger` binary.
 pub fn main() -> ExitCode {
-    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+    crate::run::<Cli>(|cli, ctx| match cli.command {
         Command::Note(a) => note::run(a, ctx),
         Command::Tail(a) => tail::run(a, ctx),
         Command::Query(a) => query::run(a, ctx),

@@ -65,7 +65,7 @@ enum Command {
 
 /// Runs the `memory` binary.
 pub fn main() -> ExitCode {
-    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+    crate::run::<Cli>(|cli, ctx| match cli.command {
         Command::Log(a) => log::run(a, ctx),
         Command::Fetch(a) => fetch::run(a, ctx),
         Command::List(a) => list::run(a, ctx),

@@ -124,7 +124,7 @@ pub fn main() -> ExitCode {
     if let Some(code) = agov_sandbox::launcher::dispatch() {
         return code;
     }
-    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+    crate::run::<Cli>(|cli, ctx| match cli.command {
         Command::Spawn(a) => spawn::run(a, ctx),
         Command::Validate(a) => validate::run(a, ctx),
         Command::Continue(a) => resume::run(a, ctx),

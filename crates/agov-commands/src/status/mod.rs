@@ -50,7 +50,7 @@ enum Command {
 
 /// Runs the `status` binary.
 pub fn main() -> ExitCode {
-    agov_cli::run::<Cli>(|cli, ctx| match cli.command {
+    crate::run::<Cli>(|cli, ctx| match cli.command {
         Command::Sweep(a) => sweep::run(a, ctx),
         Command::Update(a) => update::run(a, ctx),
         Command::Dashboard(a) => dashboard::run(a, ctx),

@@ -177,7 +177,13 @@ pub fn main() -> ExitCode {
     if let Some(code) = agov_sandbox::launcher::dispatch() {
         return code;
     }
-    agov_cli::run::<Cli>(run)
+    // It checks the installation, for the installation's own tenant, and
+    // asks Vault nothing before its checks do (so it can tell why Vault
+    // fails).
+    agov_cli::run::<Cli>(|cli, ctx| {
+        ctx.check_settings_with(crate::tenancy::installation_only);
+        run(cli, ctx)
+    })
 }
 
 fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {

@@ -20,10 +20,12 @@ fn approle_mount(v: &VaultSettings) -> &str {
 }
 
 /// What to provision for these settings: the governor may read exactly the
-/// service credentials they name.
+/// service credentials they name, and every tenant the config file names
+/// gets its policy.
 fn options(settings: &Settings, env: &agov_config::Env, v: &VaultSettings) -> provision::Options {
     let mut o = provision::Options::new(approle_mount(v));
     o.bound_cidrs = v.bound_cidrs.clone();
+    o.tenants = settings.tenants.clone();
     o.service_secrets
         .extend(settings.runtime_password_secret.iter().cloned());
     if let Some(p) = env
