@@ -25,7 +25,14 @@ for folder, dirs, files in os.walk(root):
         if not name.endswith(".md"):
             continue
         path = os.path.join(folder, name)
-        with open(path, encoding="utf-8", errors="replace") as f:
+        try:
+            f = open(path, encoding="utf-8", errors="replace")
+        except OSError as e:
+            # The sandbox hides agov's own folders (and what they hold)
+            # from agents, also where they sit inside the working tree.
+            log(f"skipped {os.path.relpath(path, root)}: {e.strerror}")
+            continue
+        with f:
             for lineno, line in enumerate(f, 1):
                 for target in LINK.findall(line):
                     if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):

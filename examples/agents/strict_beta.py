@@ -17,8 +17,11 @@ for folder, dirs, files in os.walk(os.getcwd()):
     dirs[:] = [d for d in dirs if d not in {".git", "target", "node_modules"} and not d.startswith(".")]
     for name in files:
         if name.endswith(".md"):
-            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
-                todos += sum(line.count("TODO") for line in f)
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
+                    todos += sum(line.count("TODO") for line in f)
+            except OSError:
+                continue  # hidden from agents by the sandbox (agov's own folders)
 step("review")
 post("solutions", {"todo_markers": todos})
 phase("VERIFY")

@@ -18,6 +18,7 @@ mod logs;
 mod memory;
 mod metrics;
 mod pipelines;
+mod pipes;
 mod plans;
 mod readme;
 mod schemas;

@@ -11,7 +11,9 @@
 //!
 //! It speaks the JSON-lines protocol ([`agov_governance::protocol`]) on
 //! stdout and reads the answers to its action requests and reads on stdin;
-//! stderr passes through. A malformed line is an error against its budget.
+//! its stderr is copied to the governor's, and a governor whose stderr
+//! nobody reads any more drops it (the agent never sees a broken pipe). A
+//! malformed line is an error against its budget.
 //!
 //! With a sandbox ([`CommandSpec::confined`]) the agent starts through the
 //! launcher of `agov_sandbox`, confined by its tier's profile before its
@@ -91,6 +93,24 @@ pub enum Note<'a> {
 enum Line {
     Text(String),
     TooLong,
+}
+
+/// Copies the agent's stderr to the governor's, in pieces; once the
+/// governor's stderr is closed the rest is read and dropped, so the agent
+/// never writes into a broken pipe.
+fn forward_stderr(err: impl Read + Send + 'static) {
+    std::thread::spawn(move || {
+        let mut err = err;
+        let mut buf = [0u8; 8192];
+        let mut open = true;
+        loop {
+            match err.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) if open => open = std::io::stderr().lock().write_all(&buf[..n]).is_ok(),
+                Ok(_) => {}
+            }
+        }
+    });
 }
 
 fn read_lines(out: impl Read + Send + 'static) -> Receiver<Line> {
@@ -203,7 +223,7 @@ fn spawn(
     cmd.process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::piped());
     allowlisted_env(&mut cmd, &spec.home)?;
     let token = run
         .token()
@@ -258,6 +278,9 @@ pub fn drive(
     }
     run.work_dir = spec.dir.clone().or_else(|| std::env::current_dir().ok());
     let mut child = spawn(run, spec, collab.as_deref())?;
+    if let Some(err) = child.stderr.take() {
+        forward_stderr(err);
+    }
     if let Some(c) = collab.as_deref_mut() {
         c.started(child.id());
     }
