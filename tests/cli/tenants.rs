@@ -92,6 +92,39 @@ fn a_tier_above_the_tenants_quota_is_denied_everywhere() {
 }
 
 #[test]
+fn escalate_tier_stays_within_the_tenants_quota() {
+    let env = with_quota(0, 5);
+    crate::pipelines::with_examples(&env);
+    std::fs::write(env.dir.path().join("docs/todo.md"), "TODO\n").unwrap();
+    let r = env.sh("\"$PIPELINE\" spawn --plan examples/plans/disagree.yaml --json");
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let id = r.json_lines()[0]["pipeline"].as_str().unwrap().to_string();
+    let before = env
+        .run("pipeline", &["status", &id, "--json"])
+        .expect(0)
+        .json();
+    let r = env.run(
+        "pipeline",
+        &["consensus", "fallback", &id, "--action", "escalate_tier"],
+    );
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("escalating pipeline")
+            && r.stderr.contains("tenant acme may request tier 0 at most"),
+        "{}",
+        r.stderr
+    );
+    let after = env
+        .run("pipeline", &["status", &id, "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(after["tier"], 0, "{after}");
+    assert_eq!(after["round"], before["round"], "{after}");
+    assert_eq!(after["token"], before["token"], "no new token: {after}");
+    assert_eq!(after["status"], "CONSENSUS_FAILED", "{after}");
+}
+
+#[test]
 fn a_tenant_runs_at_most_max_pipelines_at_once() {
     let env = with_quota(4, 1);
     crate::pipelines::with_examples(&env);

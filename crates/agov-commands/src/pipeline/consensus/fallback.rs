@@ -76,6 +76,14 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ));
     }
     let by = by.unwrap_or_else(crate::backends::actor);
+    if action == Fallback::EscalateTier {
+        // One tier up stays within the tenant's quota, like a spawn.
+        let keys = agov_runtime::keys::Keyspace::new(&b.settings.tenant.value);
+        let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
+        if let Some(next) = agov_core::Tier::from_number(st.tier + 1) {
+            crate::quota::tier(&b.settings, next, &format!("escalating pipeline {}", st.id))?;
+        }
+    }
     let st = {
         let containment = crate::backends::containment(&b.settings)?;
         let mut env = b.pipeline_env(&seal, None, &containment);
