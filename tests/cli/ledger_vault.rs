@@ -466,8 +466,11 @@ fn an_unreachable_vault_exits_69_with_a_hint() {
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", "http://127.0.0.1:9")
         .set("VAULT_TOKEN", "whatever");
-    env.run("ledger", &["note", "-m", "notes do not need Vault"])
-        .expect(0);
+    // Acting with a person's token, every command first asks Vault whether
+    // the token may act for the tenant: nothing is written while it is away.
+    let r = env.run("ledger", &["note", "-m", "x"]).expect(69);
+    assert!(r.stderr.contains("unreachable"), "{}", r.stderr);
+    assert!(!env.data().join("agov.db").exists(), "nothing was written");
     let r = env.run("ledger", &["seal"]).expect(69);
     assert!(
         r.stderr.contains("unreachable") && r.stderr.contains("VAULT_ADDR"),
@@ -486,7 +489,7 @@ fn a_sealed_vault_exits_69_and_says_to_unseal() {
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", &bao.addr())
         .set("VAULT_TOKEN", Bao::ROOT_TOKEN);
-    env.run("ledger", &["note", "-m", "x"]).expect(0);
+    env.run("ledger", &["note", "-m", "x"]).expect(69);
     let r = env.run("ledger", &["seal"]).expect(69);
     assert!(
         r.stderr.contains("sealed") && r.stderr.contains("unseal"),
@@ -522,7 +525,7 @@ fn a_revoked_vault_token_is_denied_with_exit_3() {
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", &agov_testkit::shared_bao().addr())
         .set("VAULT_TOKEN", &t);
-    env.run("ledger", &["note", "-m", "x"]).expect(0);
+    env.run("ledger", &["note", "-m", "x"]).expect(3);
     let r = env.run("ledger", &["seal"]).expect(3);
     assert!(!r.stderr.contains(&t), "the token is never printed");
 }

@@ -262,3 +262,74 @@ fn a_tenant_needs_a_token_vault_grants_it() {
     assert_eq!(r.expect(0).json()["actor"], crate::common::me());
     as_token(&env, root, "ledger", &["--tenant", "beta", "tail"]).expect(0);
 }
+
+/// A person who holds only a token of their own (no AppRole credentials of
+/// agov's) is not the installation: a config file of their own naming
+/// another tenant as its `tenant =` grants nothing (red team: it read and
+/// wrote that tenant's bugs).
+#[test]
+fn a_config_file_of_ones_own_grants_no_tenant() {
+    let (bao, env) = crate::ledger_vault::private_bao();
+    std::fs::create_dir_all(env.home()).unwrap();
+    std::fs::write(
+        env.home().join("config.toml"),
+        "[tenants.alpha]\n\n[tenants.beta]\n",
+    )
+    .unwrap();
+    as_token(
+        &env,
+        Some(Bao::ROOT_TOKEN),
+        "validate-phases",
+        &["--apply", "--phase", "2"],
+    )
+    .expect(0);
+    let ana = crate::ledger_vault::token_with(&bao, "ana", &["agov-tenant-alpha", "agov-governor"]);
+    // Ana's own config file, naming beta as the installation's tenant.
+    let own = env.dir.path().join("ana.toml");
+    let as_ana = |tenant: &str, tool: &str, args: &[&str]| {
+        std::fs::write(&own, format!("tenant = \"{tenant}\"\n")).unwrap();
+        let out = std::process::Command::new(bin(tool))
+            .args(args)
+            .current_dir(env.dir.path())
+            .env_clear()
+            .envs(
+                env.vars()
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with("AGOV_VAULT_"))
+                    .map(|(k, v)| (k, v)),
+            )
+            .env("AGOV_CONFIG", &own)
+            .env("VAULT_TOKEN", &ana)
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let needle = "`ana` may not act for tenant beta";
+    refused(
+        &as_ana("beta", "bugs", &["list", "--json"]),
+        "bugs list",
+        needle,
+        "beta",
+    );
+    refused(
+        &as_ana("beta", "bugs", &["log", "-m", "planted"]),
+        "bugs log",
+        needle,
+        "beta",
+    );
+    // Her own tenant, named the same way, works.
+    as_ana("alpha", "bugs", &["log", "-m", "mine"]).expect(0);
+    let beta = as_token(
+        &env,
+        Some(Bao::ROOT_TOKEN),
+        "bugs",
+        &["--tenant", "beta", "list", "--json"],
+    )
+    .expect(0)
+    .json();
+    assert_eq!(beta, serde_json::json!([]), "nothing was planted in beta");
+}

@@ -1,9 +1,11 @@
 //! Who may act for a tenant.
 //!
-//! With Vault configured, a tenant is bound to identity. agov acts for the
-//! installation's own tenant (the config file's `tenant =`, else `default`)
-//! as it always does, without asking Vault (so commands that need no Vault
-//! keep working while it is down). Any other tenant needs the token
+//! With Vault configured, a tenant is bound to identity. With its own
+//! AppRole credentials agov acts for the installation's own tenant (the
+//! config file's `tenant =`, else `default`) as it always does, without
+//! asking Vault (so commands that need no Vault keep working while it is
+//! down). Any other tenant, and with no AppRole credentials (agov acting
+//! with a person's token) every tenant, needs the token
 //! presented in `VAULT_TOKEN` (a person's beside agov's AppRole, or the one
 //! agov acts with) to hold `update` on `agov/tenant/<tenant>` (policy
 //! `agov-tenant-<tenant>`, `policies/tenant.hcl`; a root token passes),
@@ -42,7 +44,11 @@ pub fn verify(settings: &Settings) -> Result<(), CliError> {
         return Ok(());
     };
     let tenant = &settings.tenant_name;
-    if *tenant == settings.home_tenant {
+    // Only agov's own credentials make a process the installation: a
+    // person who holds nothing but a token of their own (and may write
+    // any config file, naming any tenant its `tenant =`) needs the grant
+    // for the installation's tenant too.
+    if *tenant == settings.home_tenant && !matches!(vs.auth, VaultAuth::Token(_)) {
         return Ok(());
     }
     let presented = vs.operator_token.is_some() || matches!(vs.auth, VaultAuth::Token(_));

@@ -577,6 +577,19 @@ fn resolve_vault(
     fpath: &Path,
 ) -> Result<Option<VaultSettings>, ConfigError> {
     let addr = match (env.get(env::VAULT_ADDR), &file.vault.addr) {
+        // The installation's Vault is the one its config file names: the
+        // environment may repeat it, not replace it (a Vault of someone
+        // else's would answer every identity check as they like).
+        (Some(a), Some(f)) if a.trim_end_matches('/') != f.trim_end_matches('/') => {
+            return Err(ConfigError::Invalid {
+                key: "vault.addr",
+                source_desc: Source::Env(env::VAULT_ADDR).to_string(),
+                message: format!(
+                    "VAULT_ADDR ({a}) is not the Vault {} names ({f}); agov talks only to the installation's Vault (unset VAULT_ADDR)",
+                    fpath.display()
+                ),
+            });
+        }
         (Some(a), _) => Setting::new(a.to_string(), Source::Env(env::VAULT_ADDR)),
         (None, Some(a)) => Setting::new(a.clone(), Source::File(fpath.to_path_buf())),
         (None, None) => return Ok(None),
@@ -754,6 +767,27 @@ mod tests {
         assert_eq!(s.home_tenant, "fromfile");
         assert_eq!(s.tenants, ["fromfile"]);
         assert_eq!(s.ledger_path.value, dir.path().join("data/agov.db"));
+    }
+
+    #[test]
+    fn vault_addr_may_repeat_the_files_vault_not_replace_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[vault]\naddr = \"https://vault.example:8200\"\n",
+        )
+        .unwrap();
+        let same = env_with_home(dir.path(), &[("VAULT_ADDR", "https://vault.example:8200/")]);
+        let s = Settings::resolve(&Overrides::default(), &same).unwrap();
+        assert!(s.vault.is_some());
+        let other = env_with_home(dir.path(), &[("VAULT_ADDR", "http://127.0.0.1:8200")]);
+        let err = Settings::resolve(&Overrides::default(), &other)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not the Vault") && err.contains("vault.example"),
+            "{err}"
+        );
     }
 
     #[test]
