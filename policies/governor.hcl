@@ -38,10 +38,12 @@ path "auth/token/revoke-self" {
   capabilities = ["update"]
 }
 
-path "secret/data/agov/ledger/*" {
-  capabilities = ["create", "read", "update"]
+# The ledger's HMAC key: created once (check-and-set 0), then only read.
+path "secret/data/agov/ledger/hmac-key" {
+  capabilities = ["create", "read"]
 }
-path "secret/metadata/agov/ledger/*" {
+# The single seal older versions kept: read, never written.
+path "secret/data/agov/ledger/seal" {
   capabilities = ["read"]
 }
 

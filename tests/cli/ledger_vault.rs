@@ -195,7 +195,10 @@ fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
         env.run("ledger", &["note", "-m", &format!("n{i}")])
             .expect(0);
     }
-    let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    let sealed = env
+        .run("ledger", &["seal", "--new-ledger", "--json"])
+        .expect(0)
+        .json();
     let genesis = sealed["seal"]["genesis"].as_str().unwrap();
     assert!(
         kv_path(&sealed) == format!("secret/agov/ledger-seals/{}/3", &genesis[..16]),
@@ -228,10 +231,21 @@ fn seals_live_in_vault_and_catch_a_rewritten_ledger() {
         r.stderr
     );
     env.run("ledger", &["verify", "--strict"]).expect(1);
-    // Sealing it is allowed (it could be a new installation), with a warning.
-    let r = env.run("ledger", &["seal"]).expect(0);
+    // The hourly `ledger seal` does not launder it: a never-sealed ledger
+    // beside other ledgers' seals is refused, nothing is sealed…
+    let r = env.run("ledger", &["seal"]).expect(1);
     assert!(
-        r.stderr.contains("first seal of this ledger") && r.stderr.contains(&genesis[..16]),
+        r.stderr.contains("refusing to seal")
+            && r.stderr.contains(&genesis[..16])
+            && r.stderr.contains("--new-ledger"),
+        "{}",
+        r.stderr
+    );
+    env.run("ledger", &["verify", "--strict"]).expect(1);
+    // …until an operator confirms it is a new ledger.
+    let r = env.run("ledger", &["seal", "--new-ledger"]).expect(0);
+    assert!(
+        r.stderr.contains("sealing it as a new ledger"),
         "{}",
         r.stderr
     );
@@ -244,7 +258,7 @@ fn a_rewrite_sealed_in_vault_is_not_laundered_by_sealing_it() {
         env.run("ledger", &["note", "-m", &format!("n{i}")])
             .expect(0);
     }
-    env.run("ledger", &["seal"]).expect(0);
+    env.run("ledger", &["seal", "--new-ledger"]).expect(0);
     // The rewrite also removes the local copy of the seals: Vault's remain.
     crate::ledger::rewrite_from(&env, 3, &["forged 3", "forged 4", "forged 5", "forged 6"]);
     std::fs::remove_file(env.data().join("ledger.seals")).unwrap();
@@ -269,7 +283,10 @@ fn vault_seals_are_write_once_even_for_agov_s_own_identity() {
         env.run("ledger", &["note", "-m", &format!("n{i}")])
             .expect(0);
     }
-    let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    let sealed = env
+        .run("ledger", &["seal", "--new-ledger", "--json"])
+        .expect(0)
+        .json();
     let path = kv_path(&sealed);
     let addr = agov_testkit::shared_bao().addr();
     let (role_id, secret_id) = governor();
@@ -324,10 +341,14 @@ fn a_different_seal_for_an_event_is_refused() {
         env.run("ledger", &["note", "-m", &format!("n{i}")])
             .expect(0);
     }
-    let sealed = env.run("ledger", &["seal", "--json"]).expect(0).json();
+    let sealed = env
+        .run("ledger", &["seal", "--new-ledger", "--json"])
+        .expect(0)
+        .json();
     env.run("ledger", &["note", "-m", "n3"]).expect(0);
     // Someone with a token of their own puts a seal for #4 first.
-    let next = kv_path(&sealed).replace("/3", "/4");
+    // (The ledger's id may start with a 3: only the last segment changes.)
+    let next = format!("{}/4", kv_path(&sealed).rsplit_once('/').unwrap().0);
     let addr = agov_testkit::shared_bao().addr();
     let forged = env.dir.path().join("forged-seal.json");
     std::fs::write(
@@ -368,7 +389,7 @@ fn concurrent_seals_of_one_head_create_one_vault_key_and_all_exit_0() {
             .expect(0);
     }
     let r = env.sh(
-        "for i in 1 2 3 4; do (\"$LEDGER\" seal --json > seal$i.json || echo FAIL) & done; wait; cat seal*.json",
+        "for i in 1 2 3 4; do (\"$LEDGER\" seal --new-ledger --json > seal$i.json || echo FAIL) & done; wait; cat seal*.json",
     );
     assert!(!r.stdout.contains("FAIL"), "{r:?}");
     let docs: Vec<serde_json::Value> = r
@@ -402,8 +423,14 @@ fn two_installations_sharing_one_openbao_keep_their_seals_apart() {
                 .expect(0);
         }
     }
-    let sa = a.run("ledger", &["seal", "--json"]).expect(0).json();
-    let sb = b.run("ledger", &["seal", "--json"]).expect(0).json();
+    let sa = a
+        .run("ledger", &["seal", "--new-ledger", "--json"])
+        .expect(0)
+        .json();
+    let sb = b
+        .run("ledger", &["seal", "--new-ledger", "--json"])
+        .expect(0)
+        .json();
     assert_eq!(
         (sa["sealed"].as_bool(), sb["sealed"].as_bool()),
         (Some(true), Some(true))

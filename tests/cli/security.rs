@@ -63,7 +63,7 @@ fn no_secret_leaks_into_outputs_logs_or_files_and_data_is_private() {
             env.run("pipeline", &["token", "issue", "--tier", "1"])
                 .expect(0),
         );
-        keep(env.run("ledger", &["seal"]).expect(0));
+        keep(env.run("ledger", &["seal", "--new-ledger"]).expect(0));
         keep(env.run("ledger", &["export"]).expect(0));
         keep(env.run("checkpoint", &["load"]).expect(0));
         keep(env.run("validate-phases", &["--phase", "12"]));

@@ -162,6 +162,6 @@ mod tests {
         assert_eq!(name, "agov-tenant-acme");
         assert!(hcl.contains("path \"agov/tenant/acme\""), "{hcl}");
         assert!(!hcl.contains("TENANT") && !hcl.contains("agov/tenant/*"));
-        assert!(for_mount(GOVERNOR.hcl, "kv").contains("\"kv/data/agov/ledger/*\""));
+        assert!(for_mount(GOVERNOR.hcl, "kv").contains("\"kv/data/agov/ledger/hmac-key\""));
     }
 }

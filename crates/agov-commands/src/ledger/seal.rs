@@ -14,8 +14,18 @@ use crate::backends;
 
 /// Record the head (sequence number and hash) outside the database, after
 /// verifying the chain against every seal taken before
+///
+/// A ledger that was never sealed, while Vault keeps the seals of other
+/// ledgers, is refused: it is a new installation sharing that Vault, or a
+/// chain replaced from its first event. An operator who knows it is new
+/// confirms it once with --new-ledger.
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {}
+pub(super) struct Args {
+    /// Confirm that this never-sealed ledger is a new one, while Vault keeps
+    /// seals of other ledgers
+    #[arg(long)]
+    new_ledger: bool,
+}
 
 /// `ledger seal --json`: `schema/json/ledger-seal.schema.json`.
 #[derive(Serialize)]
@@ -30,7 +40,7 @@ struct Sealed {
     note: Option<String>,
 }
 
-pub(super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let settings = ctx.settings()?;
     let store = SealStore::configured(&settings)?;
     let ledger = backends::ledger_for_read(ctx, &settings)?;
@@ -41,7 +51,11 @@ pub(super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         None => refuse_if_sealed(&existing)?,
     };
     if existing.is_empty() && matches!(next, NextSeal::New(_)) {
-        warn_first_seal(ctx, &store.other_ledgers(genesis.as_deref())?);
+        first_seal(
+            ctx,
+            &store.other_ledgers(genesis.as_deref())?,
+            args.new_ledger,
+        )?;
     }
     let sealed = match next {
         NextSeal::Empty => skipped(None, None, "the ledger is empty: there is nothing to seal"),
@@ -85,15 +99,29 @@ fn refuse_if_sealed(existing: &[Seal]) -> Result<NextSeal, CliError> {
 }
 
 /// The first seal of a ledger while Vault keeps other ledgers' seals: a new
-/// installation, or a chain replaced from its first event. Say so.
-fn warn_first_seal(ctx: &Ctx, others: &[String]) {
-    if !others.is_empty() {
-        ctx.warn(&format!(
-            "this is the first seal of this ledger, and Vault keeps seals of {} other ledger(s) ({}): if this installation sealed before, its chain was replaced",
-            others.len(),
-            others.join(", ")
-        ));
+/// installation, or a chain replaced from its first event (which the next
+/// cron run must not launder). Refused unless the operator confirmed it.
+fn first_seal(ctx: &Ctx, others: &[String], confirmed: bool) -> Result<(), CliError> {
+    if others.is_empty() {
+        return Ok(());
     }
+    let what = format!(
+        "this ledger was never sealed, and Vault keeps seals of {} other ledger(s) ({})",
+        others.len(),
+        others.join(", ")
+    );
+    if confirmed {
+        ctx.warn(&format!(
+            "{what}: sealing it as a new ledger (--new-ledger)"
+        ));
+        return Ok(());
+    }
+    Err(CliError::failed(format!(
+        "refusing to seal: {what}; if this installation sealed before, its whole chain was replaced"
+    ))
+    .with_hint(
+        "compare the ledger with a backup or an export (`ledger verify` names the other ledgers); if it is a new installation sharing this Vault, confirm once with `ledger seal --new-ledger`",
+    ))
 }
 
 fn unchanged(store: &SealStore, seal: Seal) -> Sealed {
