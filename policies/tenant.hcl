@@ -2,10 +2,11 @@
 # `validate-phases --apply` installs for every tenant the config file names:
 # `tenant =` and each `[tenants.NAME]`). TENANT below is replaced by the
 # tenant's name. With Vault configured, agov acts for a tenant other than
-# the installation's own (the config file's `tenant =`, else `default`) only
+# the installation's own (the config file's `tenant =`, else `default`;
+# with no AppRole credentials, every tenant) only
 # when the token in VAULT_TOKEN holds `update` on `agov/tenant/TENANT`,
 # which agov asks Vault with `sys/capabilities-self` before it reads or
-# writes anything; `--tenant` and AGOV_TENANT alone name a tenant but grant
+# writes anything; `--tenant` and the tenant variable alone name a tenant but grant
 # nothing. The path lies outside every mount and grants nothing else.
 #
 # A token for one tenant: `bao token create -policy=agov-tenant-TENANT
