@@ -92,8 +92,8 @@ fn a_tier_above_the_tenants_quota_is_denied_everywhere() {
 }
 
 #[test]
-fn escalate_tier_stays_within_the_tenants_quota() {
-    let env = with_quota(0, 5);
+fn fallbacks_stay_within_the_tenants_quotas() {
+    let env = with_quota(0, 1);
     crate::pipelines::with_examples(&env);
     std::fs::write(env.dir.path().join("docs/todo.md"), "TODO\n").unwrap();
     let r = env.sh("\"$PIPELINE\" spawn --plan examples/plans/disagree.yaml --json");
@@ -122,6 +122,38 @@ fn escalate_tier_stays_within_the_tenants_quota() {
     assert_eq!(after["round"], before["round"], "{after}");
     assert_eq!(after["token"], before["token"], "no new token: {after}");
     assert_eq!(after["status"], "CONSENSUS_FAILED", "{after}");
+    // A rerun makes it run again: with another pipeline running, the
+    // tenant's one pipeline at a time is taken.
+    std::fs::write(
+        env.dir.path().join("slow.yaml"),
+        "name: slow\nobjective: wait\nagents:\n  alpha: {command: [sleep, '30']}\n  beta: {command: [sleep, '30']}\n",
+    )
+    .unwrap();
+    let slow = env
+        .sh("\"$PIPELINE\" spawn --plan slow.yaml --detach --json")
+        .expect(0)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = env.run(
+        "pipeline",
+        &["consensus", "fallback", &id, "--action", "rerun_same"],
+    );
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("already runs 1 pipeline(s), its quota is 1"),
+        "{}",
+        r.stderr
+    );
+    let after = env
+        .run("pipeline", &["status", &id, "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(after["round"], before["round"], "{after}");
+    env.run("pipeline", &["revoke", &slow, "--reason", "test over"])
+        .expect(0);
 }
 
 #[test]

@@ -76,6 +76,10 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ));
     }
     let by = by.unwrap_or_else(crate::backends::actor);
+    if action.reruns() {
+        // A rerun makes a settled pipeline run again: it counts like a spawn.
+        crate::quota::pipelines(&b.settings, b.store.as_ref())?;
+    }
     if action == Fallback::EscalateTier {
         // One tier up stays within the tenant's quota, like a spawn.
         let keys = agov_runtime::keys::Keyspace::new(&b.settings.tenant.value);
