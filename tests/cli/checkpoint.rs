@@ -55,7 +55,9 @@ fn load_briefs_on_the_checkpoint_and_everything_since() {
         load["since"]["status_changes"][0]["summary"]
             .as_str()
             .unwrap()
-            .ends_with("in_progress → complete")
+            .contains("in_progress → complete; ticked "),
+        "{}",
+        load["since"]["status_changes"]
     );
     assert_eq!(load["since"]["notes"][0]["summary"], "handing over to beta");
     assert_eq!(load["now"]["open_by_severity"]["high"], 1);
@@ -309,4 +311,95 @@ fn report_handoff_writes_markdown_a_person_reads_and_an_agent_parses() {
     assert_eq!(doc["handoffs"][0]["task_id"], "migrate-db");
     assert_eq!(doc["agents"][0]["revocations"], 1);
     assert_eq!(doc["snapshot"]["bugs"]["open_by_severity"]["critical"], 1);
+}
+
+/// The briefing after a reset hides nothing that needs a person, whatever
+/// `--per-group` cuts (issue 19, item 3): a pipeline waiting for a
+/// fallback, a revoked agent and a critical bug are always shown with the
+/// command that settles them; other groups say how much they left out;
+/// states and changes read as sentences; a STATUS.md edited by hand since
+/// the checkpoint is noticed from the file itself.
+#[test]
+fn the_briefing_shows_everything_that_needs_a_person_whatever_the_limit() {
+    for (name, env) in crate::pipelines::both() {
+        crate::pipelines::with_examples(&env);
+        let dir = env.dir.path();
+        std::fs::create_dir_all(dir.join("done")).unwrap();
+        std::fs::create_dir_all(dir.join("manual")).unwrap();
+        env.sh("\"$STATUS\" update --phase in_progress --task 'write it' done >/dev/null && \"$STATUS\" update --phase in_progress manual >/dev/null")
+            .expect(0);
+        env.sh("\"$CHECKPOINT\" now -n 'before the break'")
+            .expect(0);
+        // A pipeline that ends without consensus, and a revoked agent.
+        std::fs::write(dir.join("docs/todo.md"), "TODO\n").unwrap();
+        let (run, id) = crate::pipelines::spawn(&env, "examples/plans/disagree.yaml");
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        env.run(
+            "pipeline",
+            &["agents", "revoke", "rogue-1", "--reason", "went rogue"],
+        )
+        .expect(0);
+        env.run(
+            "bugs",
+            &["log", "-m", "prod is down", "--severity", "critical"],
+        )
+        .expect(0);
+        for i in 0..12 {
+            env.run("ledger", &["note", "-m", &format!("note {i}")])
+                .expect(0);
+        }
+        // A task ticked through `status update`; another file edited by hand.
+        env.sh("\"$STATUS\" update --done 1 done >/dev/null")
+            .expect(0);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let manual = dir.join("manual/STATUS.md");
+        let text = std::fs::read_to_string(&manual).unwrap();
+        std::fs::write(&manual, format!("{text}\n- [ ] added by hand\n")).unwrap();
+
+        let r = env.sh("\"$CHECKPOINT\" load --per-group 1").expect(0);
+        let out = &r.stdout;
+        for needle in [
+            &format!("{id} CONSENSUS_FAILED, waiting for a fallback") as &str,
+            &format!("pipeline consensus fallback {id} --action"),
+            "agent rogue-1 is revoked: went rogue",
+            "pipeline agents reinstate rogue-1",
+            "[critical] is open: prod is down",
+            "… 11 more (`--per-group N`",
+            "ticked write it",
+            &format!("{id} RUNNING →"),
+            "manual/STATUS.md",
+        ] {
+            assert!(out.contains(needle), "{name}: no `{needle}` in\n{out}");
+        }
+        assert!(
+            !out.contains("done/STATUS.md"),
+            "{name}: an update through `status update` is not a hand edit\n{out}"
+        );
+        assert!(!out.contains("in_progress → in_progress"), "{name}\n{out}");
+        let doc = env
+            .sh("\"$CHECKPOINT\" load --per-group 1 --json")
+            .expect(0)
+            .json();
+        let kinds: Vec<&str> = doc["needs_you"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["kind"].as_str().unwrap())
+            .collect();
+        for k in ["fallback", "revoked_agent", "critical_bug"] {
+            assert!(kinds.contains(&k), "{name}: {kinds:?}");
+        }
+        assert_eq!(
+            doc["since"]["more"]["notes"], 11,
+            "{name}: {}",
+            doc["since"]
+        );
+        assert!(
+            doc["edited_status"]
+                .to_string()
+                .contains("manual/STATUS.md"),
+            "{name}: {}",
+            doc["edited_status"]
+        );
+    }
 }

@@ -15,7 +15,7 @@ mod store;
 
 pub use diff::{Diff, diff};
 pub use error::CheckpointError;
-pub use since::{Item, Since, describe, since};
+pub use since::{GROUPS, Item, Since, describe, since};
 pub use snapshot::{
     BugBrief, BugsPart, DirBrief, Git, MemoryBrief, MemoryPart, RuntimeEntry, RuntimePart,
     Snapshot, StatusPart, Workdir,

@@ -19,6 +19,9 @@ pub struct Item {
     pub action: String,
     /// About what.
     pub subject: Option<String>,
+    /// The pipeline it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
     /// In words.
     pub summary: String,
 }
@@ -50,7 +53,24 @@ pub struct Since {
     pub memory: Vec<Item>,
     /// True when some groups hold only their newest items.
     pub truncated: bool,
+    /// How many older items each truncated group left out, by group name
+    /// (`new_bugs`, `pipelines`, …).
+    pub more: BTreeMap<String, u64>,
+    /// Each pipeline's states in this window, in order (consecutive
+    /// repeats once): `[RUNNING, CONSENSUS_FAILED]`.
+    pub pipeline_states: BTreeMap<String, Vec<String>>,
 }
+
+/// The names of [`Since`]'s groups, in order.
+pub const GROUPS: [&str; 7] = [
+    "new_bugs",
+    "bug_changes",
+    "revocations",
+    "status_changes",
+    "pipelines",
+    "notes",
+    "memory",
+];
 
 fn text(e: &Event, key: &str) -> Option<String> {
     e.detail
@@ -72,11 +92,17 @@ pub fn describe(e: &Event) -> Item {
             "{subject} claimed by {}",
             text(e, "agent").unwrap_or_default()
         ),
-        "status.update" => format!(
-            "{subject}: {} → {}",
-            text(e, "from").unwrap_or_else(|| "new".into()),
-            text(e, "to").unwrap_or_default()
-        ),
+        "status.update" => status_change(e, &subject),
+        "pipeline.state" => {
+            let note = text(e, "note")
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            format!(
+                "{} → {}{note}",
+                e.pipeline.clone().unwrap_or(subject),
+                text(e, "status").unwrap_or_default()
+            )
+        }
         "ledger.note" => text(e, "text").unwrap_or_default(),
         "memory.log" => format!(
             "{subject} stored: {} ({} bytes)",
@@ -110,8 +136,50 @@ pub fn describe(e: &Event) -> Item {
         actor: e.actor.clone(),
         action: e.action.clone(),
         subject: e.subject.clone(),
+        pipeline: e.pipeline.clone(),
         summary,
     }
+}
+
+/// A STATUS.md change as a person says it: the phase when it changed, the
+/// tasks ticked or added, the note.
+fn status_change(e: &Event, subject: &str) -> String {
+    let from = text(e, "from");
+    let to = text(e, "to");
+    let mut parts = Vec::new();
+    if from != to || from.is_none() {
+        parts.push(format!(
+            "{} → {}",
+            from.as_deref().unwrap_or("new"),
+            to.as_deref().unwrap_or("-")
+        ));
+    }
+    let listed = |key: &str| -> Vec<String> {
+        e.detail
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let done = listed("done");
+    if !done.is_empty() {
+        parts.push(format!("ticked {}", done.join(", ")));
+    }
+    let added = listed("tasks_added");
+    if !added.is_empty() {
+        parts.push(format!("added {}", added.join(", ")));
+    }
+    if let Some(n) = text(e, "note").filter(|n| !n.is_empty()) {
+        parts.push(format!("note: {n}"));
+    }
+    if parts.is_empty() {
+        parts.push(format!("still {}", to.as_deref().unwrap_or("-")));
+    }
+    format!("{subject}: {}", parts.join("; "))
 }
 
 /// Summarises the tenant's events after `after_seq`, keeping the newest
@@ -146,11 +214,20 @@ pub fn since(
             a if a.starts_with("memory.") => Some(6),
             _ => None,
         };
+        if e.action == "pipeline.state"
+            && let (Some(id), Some(to)) = (&e.pipeline, text(&e, "status"))
+        {
+            let states = s.pipeline_states.entry(id.clone()).or_default();
+            if states.last() != Some(&to) {
+                states.push(to);
+            }
+        }
         if let Some(g) = group {
             groups[g].push_back(describe(&e));
             if groups[g].len() > per_group {
                 groups[g].pop_front();
                 s.truncated = true;
+                *s.more.entry(GROUPS[g].to_string()).or_default() += 1;
             }
         }
         true

@@ -84,6 +84,21 @@ pub fn age(us: i64, now_us: i64) -> String {
     }
 }
 
+/// A span of time as a person says it, to the minute: `1h12m`, `42m`,
+/// `30s`, `2d3h`.
+pub fn span(us: i64) -> String {
+    let s = us.max(0) / 1_000_000;
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h{m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d{h}h"),
+    }
+}
+
 /// A size for people: `512 B`, `1.5 KiB`, `12.3 MiB`, `2.0 GiB`.
 pub fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];

@@ -4,6 +4,7 @@ use agov_checkpoint::{BugsPart, Checkpoint, Since};
 use agov_cli::{CliError, Ctx};
 use serde::Serialize;
 
+use super::attention::{self, Attention};
 use super::{checkpoint_id, collect, render, with_checkpoints};
 
 /// The last checkpoint (or ID) and everything that changed since: the briefing after a reset
@@ -19,6 +20,14 @@ pub(super) struct Args {
 
 #[derive(Serialize)]
 struct Briefing {
+    /// What waits for a person, always in full.
+    needs_you: Vec<Attention>,
+    /// Why some of it could not be read (the runtime store is down).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs_you_error: Option<String>,
+    /// STATUS.md files changed since the checkpoint other than through
+    /// `status update`.
+    edited_status: Vec<String>,
     checkpoint: Option<Checkpoint>,
     since: Since,
     now: BugsPart,
@@ -76,7 +85,17 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             settings.sandbox_best_effort.source
         ));
     }
+    let (needs_you, needs_you_error) = attention::needs_you(&settings, &now);
+    let edited_status = match (&checkpoint, std::env::current_dir()) {
+        (Some(c), Ok(cwd)) => {
+            attention::edited_by_hand(&cwd, c.summary.created_us, &since.status_changes)
+        }
+        _ => Vec::new(),
+    };
     let briefing = Briefing {
+        needs_you,
+        needs_you_error,
+        edited_status,
         checkpoint,
         since,
         now,
@@ -97,6 +116,17 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
                 .line("no checkpoint yet: the latest ledger activity follows")?;
             ctx.hint("`checkpoint now --notes \"…\"` takes one");
         }
+    }
+    render::needs_you(&mut ctx.out, &briefing.needs_you)?;
+    if let Some(e) = &briefing.needs_you_error {
+        ctx.out.line(&format!(
+            "needs you: pipelines and revocations unknown ({e})"
+        ))?;
+    }
+    for f in &briefing.edited_status {
+        ctx.out.line(&format!(
+            "edited by hand since the checkpoint (not through `status update`): {f}"
+        ))?;
     }
     ctx.out.line("")?;
     render::since(&mut ctx.out, &briefing.since)?;

@@ -1,7 +1,11 @@
 //! How snapshots and summaries look to a person.
 
-use agov_checkpoint::{Item, Since, Snapshot, Summary};
+use std::collections::BTreeMap;
+
+use agov_checkpoint::{Item, RuntimeEntry, Since, Snapshot, Summary};
 use agov_cli::{CliError, Output};
+
+use super::attention::Attention;
 
 /// The header of a checkpoint.
 pub(super) fn header(out: &mut Output, s: &Summary) -> Result<(), CliError> {
@@ -99,14 +103,143 @@ pub(super) fn snapshot(out: &mut Output, s: &Snapshot) -> Result<(), CliError> {
         ))?,
     }
     for a in r.agents.iter().take(8) {
-        let fields: Vec<String> = a.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        out.line(&format!("  agent {} {}", a.id, fields.join(" ")))?;
+        out.line(&format!("  {}", agent_line(a)))?;
     }
+    more(out, r.agents.len(), 8, "agents")?;
     for p in r.pipelines.iter().take(8) {
-        let fields: Vec<String> = p.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        out.line(&format!("  pipeline {} {}", p.id, fields.join(" ")))?;
+        out.line(&format!("  {}", pipeline_line(p)))?;
+        if let Some(next) = p.fields.get("next") {
+            out.line(&format!("    next: {next}"))?;
+        }
+    }
+    more(out, r.pipelines.len(), 8, "pipelines")
+}
+
+/// `  … 3 more agents (`--json` has them all)`.
+fn more(out: &mut Output, len: usize, shown: usize, what: &str) -> Result<(), CliError> {
+    if len > shown {
+        out.line(&format!(
+            "  … {} more {what} (`--json` has them all)",
+            len - shown
+        ))?;
     }
     Ok(())
+}
+
+/// An agent of the runtime store as a person says it:
+/// `agent alpha-1: running in EXECUTE (task t1, tier 0), token 42m left, errors 1/8`.
+fn agent_line(a: &RuntimeEntry) -> String {
+    let f = |k: &str| a.fields.get(k).map(String::as_str);
+    let mut line = format!(
+        "agent {}: {} in {}",
+        a.id,
+        f("status").unwrap_or("?"),
+        f("phase").unwrap_or("?")
+    );
+    let mut about = Vec::new();
+    if let Some(t) = f("task") {
+        about.push(format!("task {t}"));
+    }
+    if let Some(t) = f("tier") {
+        about.push(format!("tier {t}"));
+    }
+    if !about.is_empty() {
+        line.push_str(&format!(" ({})", about.join(", ")));
+    }
+    if let Some(exp) = f("token_expires_us").and_then(|v| v.parse::<i64>().ok()) {
+        let left = exp - agov_core::time::now_us();
+        if left > 0 {
+            line.push_str(&format!(", token {} left", crate::render::span(left)));
+        } else {
+            line.push_str(", token expired");
+        }
+    }
+    let errors = f("errors").and_then(|v| v.parse::<u64>().ok());
+    let budget: Option<BTreeMap<String, u64>> =
+        f("budget_remaining").and_then(|b| serde_json::from_str(b).ok());
+    if let (Some(used), Some(left)) = (errors, budget.as_ref().and_then(|b| b.get("errors"))) {
+        line.push_str(&format!(", errors {used}/{}", used + left));
+    }
+    line
+}
+
+/// A pipeline of the runtime store: `pipeline p-1 RUNNING (plan q, round 1,
+/// tier 0): alpha running, beta pending`.
+fn pipeline_line(p: &RuntimeEntry) -> String {
+    let f = |k: &str| p.fields.get(k).map(String::as_str).unwrap_or("?");
+    let agents = p
+        .fields
+        .get("agents")
+        .map(|a| a.replace(':', " ").replace(',', ", "))
+        .unwrap_or_default();
+    format!(
+        "pipeline {} {} (plan {}, round {}, tier {}): {agents}",
+        p.id,
+        f("status"),
+        f("plan"),
+        f("round"),
+        f("tier")
+    )
+}
+
+/// What waits for a person, first and in full.
+pub(super) fn needs_you(out: &mut Output, items: &[Attention]) -> Result<(), CliError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    out.line("")?;
+    out.line(&format!("needs you ({}):", items.len()))?;
+    for a in items {
+        out.line(&format!("  {}", a.what))?;
+        if let Some(c) = &a.command {
+            out.line(&format!("    {c}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per pipeline: its states in order (`p-1 RUNNING →
+/// CONSENSUS_FAILED`) and how many other events it had.
+fn pipeline_lines(s: &Since, items: &[Item]) -> Vec<String> {
+    let mut order: Vec<String> = Vec::new();
+    let mut others: BTreeMap<String, u64> = BTreeMap::new();
+    for i in items {
+        let id = i.pipeline.clone().unwrap_or_else(|| {
+            i.summary
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        });
+        if !order.contains(&id) {
+            order.push(id.clone());
+        }
+        if i.action != "pipeline.state" {
+            *others.entry(id).or_default() += 1;
+        }
+    }
+    for id in s.pipeline_states.keys() {
+        if !order.contains(id) {
+            order.push(id.clone());
+        }
+    }
+    order
+        .into_iter()
+        .map(|id| {
+            let states = s
+                .pipeline_states
+                .get(&id)
+                .map(|st| st.join(" → "))
+                .unwrap_or_default();
+            let n = others.get(&id).copied().unwrap_or(0);
+            let rest = if n > 0 {
+                format!(" (+{n} other event{})", if n == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            };
+            format!("{id} {states}{rest}").trim().replace("  ", " ")
+        })
+        .collect()
 }
 
 /// `5 active; open: 1 critical, 2 high; in progress: b3 (alpha)`.
@@ -157,14 +290,29 @@ pub(super) fn since(out: &mut Output, s: &Since) -> Result<(), CliError> {
         ("notes", &s.notes),
         ("memory", &s.memory),
     ];
-    for (label, items) in groups {
-        for (i, item) in items.iter().enumerate() {
+    for ((label, items), name) in groups.into_iter().zip(agov_checkpoint::GROUPS) {
+        let lines: Vec<String> = if name == "pipelines" {
+            pipeline_lines(s, items)
+        } else {
+            items.iter().map(|i| i.summary.clone()).collect()
+        };
+        for (i, line) in lines.iter().enumerate() {
             let tag = if i == 0 {
                 format!("{label}:")
             } else {
                 String::new()
             };
-            out.line(&format!("  {tag:<13} {}", item.summary))?;
+            out.line(&format!("  {tag:<13} {line}"))?;
+        }
+        if let Some(n) = s.more.get(name).filter(|n| **n > 0) {
+            let tag = if lines.is_empty() {
+                format!("{label}:")
+            } else {
+                String::new()
+            };
+            out.line(&format!(
+                "  {tag:<13} … {n} more (`--per-group N` shows more; `--json` keeps the newest N)"
+            ))?;
         }
     }
     let others: Vec<String> = s
