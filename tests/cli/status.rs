@@ -251,3 +251,84 @@ fn stale_files_are_flagged() {
     assert_eq!(state("web"), "stale");
     assert_eq!(state("api"), "ok", "finished work does not go stale");
 }
+
+/// The README's own example STATUS.md (issue 19, item 4): its front matter
+/// is YAML, so the comment after the phase is a comment; an update changes
+/// that value only, keeping the comment, every other line and its quoting.
+#[test]
+fn the_readme_example_round_trips_and_symlinks_are_refused() {
+    let env = TestEnv::new();
+    let root = tree(&env);
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    let start = readme
+        .find("A STATUS.md is Markdown")
+        .and_then(|i| readme[i..].find("```markdown\n").map(|j| i + j + 12))
+        .expect("the README's STATUS.md example");
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    assert!(
+        example.contains("phase: in_progress          # not_started"),
+        "{example}"
+    );
+    let with_quotes = example.replace("owner: ana", "owner: \"ana\"\n\n# reviewed weekly");
+    std::fs::write(root.join("api/STATUS.md"), &with_quotes).unwrap();
+    let sweep = status_in(&env, &root, &["sweep", "--json"])
+        .expect(0)
+        .json();
+    let api = sweep["dirs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "api")
+        .unwrap()
+        .clone();
+    // Valid (old, so stale), where it used to be invalid.
+    assert_eq!(api["state"], "stale", "{api}");
+    assert_eq!(api["phase"], "in_progress", "{api}");
+    assert_eq!(api["owner"], "ana", "the quotes are YAML's: {api}");
+    status_in(&env, &root, &["update", "--phase", "blocked", "api"]).expect(0);
+    let after = std::fs::read_to_string(root.join("api/STATUS.md")).unwrap();
+    let expected = with_quotes.replace(
+        "phase: in_progress          # not_started",
+        "phase: blocked          # not_started",
+    );
+    // The update also stamps `updated`; every other line is as written.
+    let strip = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with("updated:"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(strip(&after), strip(&expected), "{after}");
+
+    // A STATUS.md that is a link to a file outside: neither read nor written.
+    let outside = env.dir.path().join("outside.md");
+    std::fs::write(&outside, "---\nphase: complete\n---\nsecret\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("web/STATUS.md")).unwrap();
+    let sweep = status_in(&env, &root, &["sweep", "--json"]).json();
+    let web = sweep["dirs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "web")
+        .unwrap()
+        .clone();
+    assert_eq!(web["state"], "invalid", "{web}");
+    assert!(
+        web["problem"].as_str().unwrap().contains("symbolic link"),
+        "{web}"
+    );
+    let r = status_in(&env, &root, &["update", "--phase", "blocked", "web"]);
+    assert_eq!(r.code, 64, "{r:?}");
+    assert!(
+        r.stderr.contains("symbolic link") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&outside).unwrap(),
+        "---\nphase: complete\n---\nsecret\n"
+    );
+}

@@ -1,5 +1,10 @@
 //! Reading and editing one STATUS.md without losing a byte of what a person wrote.
+//!
+//! The front matter is YAML, read as YAML (a value may be quoted, followed
+//! by a `# comment`, or a number); it is edited line by line, so comments,
+//! blank lines, quoting and every key agov does not change stay as written.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -70,12 +75,86 @@ pub struct Task {
     pub text: String,
 }
 
-/// A STATUS.md, as front-matter pairs (in file order) and body lines.
+/// A STATUS.md: its front matter's lines as written and the values they
+/// hold, and the body's lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusFile {
-    front: Vec<(String, String)>,
+    front: Vec<String>,
+    values: BTreeMap<String, String>,
     body: Vec<String>,
     had_front: bool,
+}
+
+/// The values of a YAML front matter, scalars as text (`null` left out).
+fn read_front(yaml: &str) -> Result<BTreeMap<String, String>, String> {
+    if yaml.trim().is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let doc: serde_json::Value =
+        serde_saphyr::from_str(yaml).map_err(|e| format!("the front matter is not YAML: {e}"))?;
+    let map = match doc {
+        serde_json::Value::Object(m) => m,
+        serde_json::Value::Null => return Ok(BTreeMap::new()),
+        _ => return Err("the front matter is not a mapping of `key: value` lines".into()),
+    };
+    Ok(map
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some((k, s)),
+            other => Some((k, other.to_string())),
+        })
+        .collect())
+}
+
+/// The key a top-level front-matter line sets, if it sets one.
+fn line_key(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '#', '-']) {
+        return None;
+    }
+    let (k, _) = line.split_once(':')?;
+    Some(k.trim().trim_matches(['"', '\'']))
+}
+
+/// The ` # comment` that ends a line, outside quotes.
+fn trailing_comment(line: &str) -> &str {
+    let (mut single, mut double) = (false, false);
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double && prev.is_whitespace() => {
+                let start = line[..i].trim_end().len();
+                return &line[start..];
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    ""
+}
+
+/// A value as a YAML scalar: plain where YAML reads it back as the same
+/// text, double-quoted otherwise.
+fn scalar(value: &str) -> String {
+    let plain = !value.is_empty()
+        && !value.starts_with([
+            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
+            '%', '@', '`',
+        ])
+        && !value.ends_with(' ')
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && read_front(&format!("k: {value}"))
+            .ok()
+            .and_then(|m| m.get("k").cloned())
+            == Some(value.to_string());
+    if plain {
+        value.to_string()
+    } else {
+        serde_json::Value::String(value.to_string()).to_string()
+    }
 }
 
 const TASKS: &str = "## Tasks";
@@ -97,6 +176,7 @@ impl StatusFile {
     pub fn new(title: &str) -> StatusFile {
         StatusFile {
             front: Vec::new(),
+            values: BTreeMap::new(),
             body: vec![
                 format!("# {title}"),
                 String::new(),
@@ -108,14 +188,15 @@ impl StatusFile {
         }
     }
 
-    /// Parses a file. A file without front matter is all body; front-matter
-    /// lines that are not `key: value` are kept as body-less keys would not be:
-    /// they are an error, so nothing is silently dropped.
+    /// Parses a file. A file without front matter is all body; a front
+    /// matter that is not a YAML mapping is an error, so nothing is silently
+    /// dropped.
     pub fn parse(text: &str) -> Result<StatusFile, String> {
         let lines: Vec<&str> = text.lines().collect();
         if lines.first().map(|l| l.trim_end()) != Some("---") {
             return Ok(StatusFile {
                 front: Vec::new(),
+                values: BTreeMap::new(),
                 body: lines.iter().map(|l| l.to_string()).collect(),
                 had_front: false,
             });
@@ -126,38 +207,40 @@ impl StatusFile {
             .position(|l| l.trim_end() == "---")
             .ok_or("the front matter opened with --- is never closed")?
             + 1;
-        let mut front = Vec::new();
-        for (i, line) in lines[1..end].iter().enumerate() {
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
-            let (k, v) = line.split_once(':').ok_or_else(|| {
-                format!("front matter line {} is not `key: value`: {line}", i + 2)
-            })?;
-            front.push((k.trim().to_string(), v.trim().to_string()));
-        }
+        let front: Vec<String> = lines[1..end].iter().map(|l| l.to_string()).collect();
         Ok(StatusFile {
+            values: read_front(&front.join("\n"))?,
             front,
             body: lines[end + 1..].iter().map(|l| l.to_string()).collect(),
             had_front: true,
         })
     }
 
-    /// A front-matter value.
+    /// A front-matter value (quotes and comments are YAML's, not the value's).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.front
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.values.get(key).map(String::as_str)
     }
 
-    /// Sets a front-matter value, keeping its position if it exists.
+    /// Sets a front-matter value on the line that holds it (its comment
+    /// kept, any continuation lines of its old value dropped), or on a new
+    /// line at the end; every other line stays as written.
     pub fn set(&mut self, key: &str, value: &str) {
         let value = value.replace(['\n', '\r'], " ");
-        match self.front.iter_mut().find(|(k, _)| k == key) {
-            Some((_, v)) => *v = value,
-            None => self.front.push((key.to_string(), value)),
+        match self.front.iter().position(|l| line_key(l) == Some(key)) {
+            Some(i) => {
+                let comment = trailing_comment(&self.front[i]).to_string();
+                self.front[i] = format!("{key}: {}{comment}", scalar(&value));
+                while self
+                    .front
+                    .get(i + 1)
+                    .is_some_and(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty())
+                {
+                    self.front.remove(i + 1);
+                }
+            }
+            None => self.front.push(format!("{key}: {}", scalar(&value))),
         }
+        self.values.insert(key.to_string(), value);
         self.had_front = true;
     }
 
@@ -246,8 +329,9 @@ impl StatusFile {
         let mut out = String::new();
         if self.had_front {
             out.push_str("---\n");
-            for (k, v) in &self.front {
-                out.push_str(&format!("{k}: {v}\n"));
+            for l in &self.front {
+                out.push_str(l);
+                out.push('\n');
             }
             out.push_str("---\n");
         }
@@ -326,10 +410,41 @@ mod tests {
         );
     }
 
+    /// The README's own example, with a comment after the phase.
+    const COMMENTED: &str = "---\n# where this folder stands\nphase: in_progress   # not_started | in_progress | blocked | complete\n\nowner: \"ana\"\nupdated: 2026-11-01T00:00:00Z\ntickets: 12\n---\n# Parser\n";
+
+    #[test]
+    fn the_front_matter_is_yaml_and_edits_keep_comments_blank_lines_and_quotes() {
+        let mut f = StatusFile::parse(COMMENTED).unwrap();
+        assert_eq!(f.phase().unwrap(), Some(Phase::InProgress));
+        assert_eq!(f.get("owner"), Some("ana"));
+        assert_eq!(f.get("tickets"), Some("12"));
+        assert_eq!(f.render(), COMMENTED, "untouched, byte for byte");
+        f.set("phase", "blocked");
+        f.set("updated", "2026-12-01T10:00:00Z");
+        f.set("note", "waiting: on review # 3");
+        let text = f.render();
+        assert_eq!(
+            text,
+            "---\n# where this folder stands\nphase: blocked   # not_started | in_progress | blocked | complete\n\nowner: \"ana\"\nupdated: 2026-12-01T10:00:00Z\ntickets: 12\nnote: \"waiting: on review # 3\"\n---\n# Parser\n"
+        );
+        let again = StatusFile::parse(&text).unwrap();
+        assert_eq!(again.get("note"), Some("waiting: on review # 3"));
+        assert_eq!(again.phase().unwrap(), Some(Phase::Blocked));
+    }
+
+    #[test]
+    fn a_value_set_over_a_block_scalar_replaces_all_of_it() {
+        let mut f = StatusFile::parse("---\nphase: |\n  in_progress\nowner: ana\n---\n").unwrap();
+        f.set("phase", "complete");
+        assert_eq!(f.render(), "---\nphase: complete\nowner: ana\n---\n");
+    }
+
     #[test]
     fn broken_front_matter_is_an_error_not_a_loss() {
         assert!(StatusFile::parse("---\nphase: in_progress\n").is_err());
         assert!(StatusFile::parse("---\nno colon here\n---\n").is_err());
+        assert!(StatusFile::parse("---\nphase: [unclosed\n---\n").is_err());
         let f = StatusFile::parse("---\nphase: banana\n---\n").unwrap();
         assert!(f.phase().is_err());
         assert_eq!("In-Progress".parse::<Phase>().unwrap(), Phase::InProgress);

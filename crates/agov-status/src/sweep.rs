@@ -114,6 +114,14 @@ pub fn read_dir_status(root: &Path, dir: &Path, opts: SweepOptions) -> DirStatus
         tasks_total: 0,
         problem: None,
     };
+    // A link could bring in any file of the machine: not followed.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        status.state = "invalid".into();
+        status.problem = Some(format!(
+            "{FILE_NAME} is a symbolic link; agov reads only a regular file"
+        ));
+        return status;
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return status,

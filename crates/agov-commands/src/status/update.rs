@@ -77,6 +77,13 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     let path = dir.join(FILE_NAME);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(CliError::usage(format!(
+            "{} is a symbolic link; agov edits only a regular file",
+            path.display()
+        ))
+        .with_hint("replace the link with the file itself"));
+    }
     let (mut file, old_mode) = match std::fs::read_to_string(&path) {
         Ok(text) => {
             let file = StatusFile::parse(&text).map_err(|e| {
