@@ -95,6 +95,22 @@ enum Line {
     TooLong,
 }
 
+/// Why an agent's process ended too soon, in words that say what to fix:
+/// one that ended in BOOTSTRAP never ran (its command did not start, or it
+/// never announced a phase).
+fn exit_reason(status: std::process::ExitStatus, phase: Phase) -> String {
+    if phase != Phase::Bootstrap {
+        return format!("the agent process exited ({status}) during {phase}");
+    }
+    match status.code() {
+        Some(127) => "it never started: its command was not found (exit 127; a relative command runs from the folder the pipeline runs in)".into(),
+        Some(126) => "it never started: its command is not executable (exit 126)".into(),
+        _ => format!(
+            "it exited ({status}) without speaking the protocol: its first line on stdout must be {{\"type\":\"phase\",\"phase\":\"PREFLIGHT\"}}"
+        ),
+    }
+}
+
 /// Copies the agent's stderr to the governor's, in pieces; once the
 /// governor's stderr is closed the rest is read and dropped, so the agent
 /// never writes into a broken pipe.
@@ -372,9 +388,7 @@ pub fn drive(
                     }
                     return match run.phase() {
                         Phase::Report | Phase::Exit if status.success() => run.finish(),
-                        phase => run.fail(&format!(
-                            "the agent process exited ({status}) during {phase}"
-                        )),
+                        phase => run.fail(&exit_reason(status, phase)),
                     };
                 }
             }

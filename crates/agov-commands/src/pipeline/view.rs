@@ -272,6 +272,20 @@ pub(super) fn outcome(st: &PipelineState) -> Result<(), CliError> {
                 st.failure.clone().unwrap_or_default()
             ),
         )),
+        Status::Failed
+            if st
+                .failure
+                .as_deref()
+                .is_some_and(|f| f.starts_with("agents that never ran")) =>
+        {
+            Err(CliError::failed(format!(
+                "pipeline {id} failed: {}",
+                st.failure.clone().unwrap_or_default()
+            ))
+            .with_hint(
+                "check each agent's `command` in the plan: it runs from the folder the pipeline was spawned in, and its first line on stdout announces PREFLIGHT (see examples/agents/); then `pipeline spawn` again",
+            ))
+        }
         Status::Failed => Err(CliError::failed(format!(
             "pipeline {id} failed: {}",
             st.failure.clone().unwrap_or_default()

@@ -1048,6 +1048,28 @@ impl Book<'_, '_> {
                 return self.transition(Status::Completed, Some(reason), observe);
             }
         }
+        // An agent that never ran (its command did not start, or it never
+        // spoke the protocol) is a mistake to fix, not a disagreement.
+        let never: Vec<String> = self
+            .state
+            .agents
+            .iter()
+            .filter(|(_, s)| {
+                s.status == SlotStatus::Failed && s.phase.as_deref() == Some("BOOTSTRAP")
+            })
+            .map(|(r, s)| format!("{r}: {}", s.reason.as_deref().unwrap_or("it failed")))
+            .collect();
+        if !never.is_empty() {
+            let reason = format!("agents that never ran ({})", never.join("; "));
+            let e = self
+                .event("pipeline.consensus")
+                .with("reached", false)
+                .with("basis", "agents that never ran")
+                .with("reason", reason.as_str());
+            self.record(e)?;
+            self.state.failure = Some(reason.clone());
+            return self.transition(Status::Failed, Some(reason), observe);
+        }
         let votes = board.votes(self.state.round)?;
         let t = tally(self.state.round, &self.state.required_voters(), &votes);
         let e = self
