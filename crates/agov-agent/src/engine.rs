@@ -55,8 +55,13 @@ pub struct Governor<'a> {
 pub struct Under<'p> {
     /// The pipeline's token: the agent's is issued under it.
     pub parent: Option<&'p agov_core::Secret>,
-    /// The pipeline's id, put in the token's metadata.
+    /// The pipeline's id, put in the token's metadata. A pipeline's tier
+    /// is a ceiling: its agent runs at the lower of it and what the agent
+    /// earned…
     pub pipeline: Option<&'p str>,
+    /// …unless an operator escalated the pipeline (`escalate_tier`): then
+    /// its agents run at the pipeline's tier for its reruns.
+    pub exceed_earned: bool,
 }
 
 /// How a run ended.
@@ -148,7 +153,12 @@ impl<'a> Run<'a> {
             promotion: &gov.rules.promotion,
         };
         let earned = writer.earned_tier(ledger, &agent)?;
-        let tier = tier.or(packet.tier).unwrap_or(earned);
+        let asked = tier.or(packet.tier).unwrap_or(earned);
+        let tier = if under.pipeline.is_some() && !under.exceed_earned {
+            asked.min(earned)
+        } else {
+            asked
+        };
         if tier > gov.max_tier {
             return Err(AgentError::AboveTenantQuota {
                 tenant: gov.tenant.clone(),
@@ -156,7 +166,7 @@ impl<'a> Run<'a> {
                 asked: tier.number(),
             });
         }
-        if tier > earned {
+        if tier > earned && !(under.pipeline.is_some() && under.exceed_earned) {
             return Err(AgentError::TierTooHigh {
                 agent,
                 earned: earned.number(),
@@ -231,6 +241,17 @@ impl<'a> Run<'a> {
             .with("task", run.packet.task_id.as_str())
             .with("tier", tier.number())
             .with("token_accessor", accessor);
+        let event = if tier < asked {
+            event
+                .with("ceiling", asked.number())
+                .with("earned", earned.number())
+        } else if under.exceed_earned && tier > earned {
+            event
+                .with("escalated", true)
+                .with("earned", earned.number())
+        } else {
+            event
+        };
         if let Err(e) = run.ledger.append(&event) {
             run.abandon();
             return Err(e.into());

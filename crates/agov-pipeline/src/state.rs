@@ -363,6 +363,14 @@ impl PipelineState {
             .filter(|s| s.slot.status == SlotStatus::Waiting)
     }
 
+    /// Whether an operator chose `escalate_tier` for this pipeline: its
+    /// agents then run at its tier, above what they earned.
+    pub fn escalated(&self) -> bool {
+        self.fallbacks
+            .iter()
+            .any(|f| f.starts_with("escalate_tier"))
+    }
+
     /// The roles whose votes are required now (the plan's, and GAMMA once spawned).
     pub fn required_voters(&self) -> Vec<Role> {
         let mut r = self.plan.required_voters();

@@ -81,12 +81,14 @@ pub(super) fn run_agent(
     let under = Under {
         parent: Some(token),
         pipeline: Some(&pipeline),
+        exceed_earned: job.escalated,
     };
     let mut run = Run::bootstrap_under(&gov, &mut ledger, job.packet, Some(job.tier), &under)?;
     let _ = tx.send(FromAgent::Started {
         seat,
         run_id: run.run_id.clone(),
         accessor: run.token().map(|t| t.accessor.clone()).unwrap_or_default(),
+        tier: run.tier.number(),
     });
     let output_dir = env.runs_dir.join(&pipeline).join(&job.label);
     agov_core::fsutil::create_private_dir(&output_dir)

@@ -332,6 +332,8 @@ enum FromAgent {
         seat: Seat,
         run_id: String,
         accessor: String,
+        /// The tier it runs at (the lower of the pipeline's and its earned).
+        tier: u8,
     },
     Pid(Seat, u32),
     Phase(Seat, String),
@@ -354,6 +356,9 @@ struct Job {
     roles: Vec<Role>,
     objective: String,
     work_dir: PathBuf,
+    /// An operator escalated the pipeline: its agents may run above what
+    /// they earned.
+    escalated: bool,
 }
 
 /// The driver's mutable side.
@@ -659,6 +664,7 @@ impl Book<'_, '_> {
             roles: self.state.agents.keys().copied().collect(),
             objective: self.state.objective.clone(),
             work_dir: self.state.work_dir.clone(),
+            escalated: self.state.escalated(),
         })
     }
 
@@ -861,9 +867,13 @@ impl Book<'_, '_> {
         let stage = stage.as_deref();
         match msg {
             FromAgent::Started {
-                run_id, accessor, ..
+                run_id,
+                accessor,
+                tier,
+                ..
             } => {
                 if let Some(s) = self.slot_mut(seat) {
+                    s.tier = tier;
                     s.status = SlotStatus::Running;
                     s.run_id = Some(run_id.clone());
                     s.token_accessor = Some(accessor);

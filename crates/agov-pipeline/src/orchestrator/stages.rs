@@ -58,6 +58,7 @@ impl Book<'_, '_> {
             roles,
             objective: self.state.objective.clone(),
             work_dir: self.state.work_dir.clone(),
+            escalated: self.state.escalated(),
         })
     }
 
