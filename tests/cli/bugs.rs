@@ -242,7 +242,40 @@ fn scan_applies_idempotently() {
         .json();
     assert_eq!(again["logged"], 0);
     assert_eq!(again["anomalies"][0]["bug"], first["anomalies"][0]["bug"]);
+    assert_eq!(first["anomalies"][0]["new"], true);
+    assert_eq!(again["anomalies"][0]["new"], false);
     env.run("bugs", &["scan", "--since", "tomorrow"]).expect(64);
+}
+
+#[test]
+fn scan_apply_quiet_prints_only_what_it_logged() {
+    let env = TestEnv::new();
+    log(&env, &["-m", "Flaky lock test"]);
+    log(&env, &["-m", "flaky lock TEST"]);
+    let first = env.run("bugs", &["scan", "--apply", "-q"]).expect(0);
+    assert!(
+        first.stdout.contains("duplicate") && first.stdout.contains("b3"),
+        "the anomaly it logged, with its bug: {first:?}"
+    );
+    assert_eq!(first.stderr, "", "{first:?}");
+    let again = env.run("bugs", &["scan", "--apply", "-q"]).expect(0);
+    assert_eq!(
+        (again.stdout.as_str(), again.stderr.as_str()),
+        ("", ""),
+        "nothing new logged: nothing printed"
+    );
+    log(&env, &["-m", "runner disk full"]);
+    log(&env, &["-m", "Runner: disk full"]);
+    let third = env.run("bugs", &["scan", "--apply", "-q"]).expect(0);
+    assert!(
+        third.stdout.contains("b4, b5") && !third.stdout.contains("b1, b2"),
+        "only the new anomaly: {third:?}"
+    );
+    let loud = env.run("bugs", &["scan", "--apply"]).expect(0);
+    assert!(
+        loud.stdout.contains("b1, b2") && loud.stderr.contains("logged 0 new bug(s)"),
+        "without -q the whole table and a note: {loud:?}"
+    );
 }
 
 #[test]
