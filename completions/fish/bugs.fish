@@ -47,7 +47,7 @@ complete -c bugs -n "__fish_bugs_needs_command" -f -a "history" -d 'Show every c
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "status" -d 'Count bugs by status and severity'
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "scan" -d 'Find error spikes and revocations in the ledger, bugs stuck in progress and likely duplicates'
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bugs -n "__fish_bugs_using_subcommand log" -s m -l message -d 'One line saying what is wrong' -r
+complete -c bugs -n "__fish_bugs_using_subcommand log" -s m -l message -d 'One line saying what is wrong (required)' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l severity -d 'How bad it is' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l component -d 'The component it is in' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l dir -d 'The directory it concerns' -r

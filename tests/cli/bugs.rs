@@ -164,6 +164,40 @@ fn bad_input_is_refused_with_its_exit_code_and_writes_nothing() {
 }
 
 #[test]
+fn a_title_without_m_and_a_resolved_claim_say_what_to_run() {
+    let env = TestEnv::new();
+    let r = env.run("bugs", &["log", "it's flaky"]).expect(64);
+    assert!(
+        r.stderr.contains("takes the title with -m")
+            && r.stderr.contains("hint: bugs log -m 'it'\\''s flaky'"),
+        "{}",
+        r.stderr
+    );
+    env.run("bugs", &["log", "-m", "x", "stray"]).expect(64);
+    assert!(!env.data().join("agov.db").exists(), "nothing was written");
+    let r = env.run("bugs", &["log"]).expect(64);
+    assert!(r.stderr.contains("--message"), "{}", r.stderr);
+
+    log(&env, &["-m", "fixed already"]);
+    env.run("bugs", &["update", "b1", "resolved"]).expect(0);
+    let r = env
+        .run("bugs", &["claim", "b1", "--agent", "alpha"])
+        .expect(3);
+    assert!(
+        r.stderr.contains("b1 is resolved")
+            && r.stderr.contains("hint:")
+            && r.stderr.contains("`bugs update b1 open`"),
+        "{}",
+        r.stderr
+    );
+    let bug = env.run("bugs", &["get", "b1", "--json"]).expect(0).json();
+    assert_eq!(
+        (bug["status"].as_str(), bug["assignee"].as_str()),
+        (Some("resolved"), None)
+    );
+}
+
+#[test]
 fn another_tenant_s_bug_is_denied_with_exit_3() {
     let env = TestEnv::new();
     env.run("bugs", &["--tenant", "alpha", "log", "-m", "alpha only"])

@@ -163,6 +163,20 @@ fn the_quickstart_finds_the_broken_links_and_reaches_consensus() {
         // Settled pipelines are not listed as active.
         let active = env.run("pipeline", &["list", "--json"]).expect(0).json();
         assert_eq!(active.as_array().unwrap().len(), 0, "{name}");
+        let all = env
+            .run("pipeline", &["list", "--all", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(
+            all[0]["agents"],
+            serde_json::json!({"alpha": "completed", "beta": "completed"}),
+            "{name}: each agent's status by role"
+        );
+        let text = env.run("pipeline", &["status", &id]).expect(0).stdout;
+        assert!(
+            text.contains("votes: 2 accept, 0 reject, 0 abstain — every required agent voted\n"),
+            "{name}: the counts are said once: {text}"
+        );
     }
 }
 
