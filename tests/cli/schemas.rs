@@ -497,6 +497,10 @@ fn pipeline_outputs_match_their_schemas() {
     assert_shape("pipeline.schema.json", &json(&["status", id, "--json"]));
     assert_shape("pipelines.schema.json", &json(&["list", "--all", "--json"]));
     assert_shape(
+        "pipeline-artifacts.schema.json",
+        &json(&["artifacts", id, "--json"]),
+    );
+    assert_shape(
         "pipeline-blackboard.schema.json",
         &json(&["blackboard", id, "--json"]),
     );
