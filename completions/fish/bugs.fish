@@ -47,7 +47,7 @@ complete -c bugs -n "__fish_bugs_needs_command" -f -a "history" -d 'Show every c
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "status" -d 'Count bugs by status and severity'
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "scan" -d 'Find error spikes and revocations in the ledger, bugs stuck in progress and likely duplicates'
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bugs -n "__fish_bugs_using_subcommand log" -s m -l message -d 'One line saying what is wrong' -r
+complete -c bugs -n "__fish_bugs_using_subcommand log" -s m -l message -d 'One line saying what is wrong (required)' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l severity -d 'How bad it is' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l component -d 'The component it is in' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l dir -d 'The directory it concerns' -r
@@ -172,7 +172,7 @@ json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
-complete -c bugs -n "__fish_bugs_using_subcommand scan" -l apply -d 'Log each anomaly as a bug tagged `scan` (each only once, however often you run it)'
+complete -c bugs -n "__fish_bugs_using_subcommand scan" -l apply -d 'Log each anomaly as a bug tagged `scan` (each only once, however often you run it); with -q, print only the anomalies this run logged (nothing when none)'
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand scan" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

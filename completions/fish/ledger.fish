@@ -143,6 +143,7 @@ json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand seal" -l new-ledger -d 'Confirm that this never-sealed ledger is a new one, while Vault keeps seals of other ledgers'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

@@ -38,6 +38,13 @@ const ROWS: &[Row] = &[
         says: "needs a title",
     },
     Row {
+        shown: "bugs log 'flaky lock' (no -m)",
+        tool: "bugs",
+        args: &["log", "flaky lock"],
+        exit: 64,
+        says: "takes the title with -m",
+    },
+    Row {
         shown: "bugs log -m x --severity urgent",
         tool: "bugs",
         args: &["log", "-m", "x", "--severity", "urgent"],
@@ -183,6 +190,13 @@ const ROWS: &[Row] = &[
         args: &["spawn", "--plan", "{dir}/bad-utf8.yaml"],
         exit: 64,
         says: "UTF-8",
+    },
+    Row {
+        shown: "pipeline spawn --plan pl99 (no such stored plan)",
+        tool: "pipeline",
+        args: &["spawn", "--plan", "pl99"],
+        exit: 64,
+        says: "there is no stored plan `pl99`",
     },
     Row {
         shown: "pipeline spawn --plan laughs.yaml (billion laughs)",

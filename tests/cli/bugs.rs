@@ -164,6 +164,40 @@ fn bad_input_is_refused_with_its_exit_code_and_writes_nothing() {
 }
 
 #[test]
+fn a_title_without_m_and_a_resolved_claim_say_what_to_run() {
+    let env = TestEnv::new();
+    let r = env.run("bugs", &["log", "it's flaky"]).expect(64);
+    assert!(
+        r.stderr.contains("takes the title with -m")
+            && r.stderr.contains("hint: bugs log -m 'it'\\''s flaky'"),
+        "{}",
+        r.stderr
+    );
+    env.run("bugs", &["log", "-m", "x", "stray"]).expect(64);
+    assert!(!env.data().join("agov.db").exists(), "nothing was written");
+    let r = env.run("bugs", &["log"]).expect(64);
+    assert!(r.stderr.contains("--message"), "{}", r.stderr);
+
+    log(&env, &["-m", "fixed already"]);
+    env.run("bugs", &["update", "b1", "resolved"]).expect(0);
+    let r = env
+        .run("bugs", &["claim", "b1", "--agent", "alpha"])
+        .expect(3);
+    assert!(
+        r.stderr.contains("b1 is resolved")
+            && r.stderr.contains("hint:")
+            && r.stderr.contains("`bugs update b1 open`"),
+        "{}",
+        r.stderr
+    );
+    let bug = env.run("bugs", &["get", "b1", "--json"]).expect(0).json();
+    assert_eq!(
+        (bug["status"].as_str(), bug["assignee"].as_str()),
+        (Some("resolved"), None)
+    );
+}
+
+#[test]
 fn another_tenant_s_bug_is_denied_with_exit_3() {
     let env = TestEnv::new();
     env.run("bugs", &["--tenant", "alpha", "log", "-m", "alpha only"])
@@ -242,7 +276,40 @@ fn scan_applies_idempotently() {
         .json();
     assert_eq!(again["logged"], 0);
     assert_eq!(again["anomalies"][0]["bug"], first["anomalies"][0]["bug"]);
+    assert_eq!(first["anomalies"][0]["new"], true);
+    assert_eq!(again["anomalies"][0]["new"], false);
     env.run("bugs", &["scan", "--since", "tomorrow"]).expect(64);
+}
+
+#[test]
+fn scan_apply_quiet_prints_only_what_it_logged() {
+    let env = TestEnv::new();
+    log(&env, &["-m", "Flaky lock test"]);
+    log(&env, &["-m", "flaky lock TEST"]);
+    let first = env.run("bugs", &["scan", "--apply", "-q"]).expect(0);
+    assert!(
+        first.stdout.contains("duplicate") && first.stdout.contains("b3"),
+        "the anomaly it logged, with its bug: {first:?}"
+    );
+    assert_eq!(first.stderr, "", "{first:?}");
+    let again = env.run("bugs", &["scan", "--apply", "-q"]).expect(0);
+    assert_eq!(
+        (again.stdout.as_str(), again.stderr.as_str()),
+        ("", ""),
+        "nothing new logged: nothing printed"
+    );
+    log(&env, &["-m", "runner disk full"]);
+    log(&env, &["-m", "Runner: disk full"]);
+    let third = env.run("bugs", &["scan", "--apply", "-q"]).expect(0);
+    assert!(
+        third.stdout.contains("b4, b5") && !third.stdout.contains("b1, b2"),
+        "only the new anomaly: {third:?}"
+    );
+    let loud = env.run("bugs", &["scan", "--apply"]).expect(0);
+    assert!(
+        loud.stdout.contains("b1, b2") && loud.stderr.contains("logged 0 new bug(s)"),
+        "without -q the whole table and a note: {loud:?}"
+    );
 }
 
 #[test]

@@ -312,6 +312,12 @@ fn seals_catch_truncation_and_refuse_to_go_backwards() {
     );
     let r = env.run("ledger", &["verify"]).expect(1);
     assert!(r.stderr.contains("sealed at #5"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("ledger show")
+            && r.stderr.contains("event #4 is no longer in the ledger"),
+        "no hint to show an event that is gone: {}",
+        r.stderr
+    );
     let r = env.run("ledger", &["seal"]).expect(1);
     assert!(r.stderr.contains("events were removed"), "{}", r.stderr);
 
@@ -367,7 +373,12 @@ fn a_rewritten_chain_is_not_laundered_by_sealing_it() {
     }
     env.run("ledger", &["seal"]).expect(0);
     rewrite_from(&env, 3, &["forged 3", "forged 4", "forged 5", "forged 6"]);
-    env.run("ledger", &["verify"]).expect(1);
+    let r = env.run("ledger", &["verify"]).expect(1);
+    assert!(
+        r.stderr.contains("`ledger show 5` shows that event"),
+        "an event still there is shown: {}",
+        r.stderr
+    );
 
     // The hourly cron job runs `ledger seal`: it refuses, naming the event.
     let r = env.run("ledger", &["seal"]).expect(1);

@@ -163,6 +163,112 @@ fn the_quickstart_finds_the_broken_links_and_reaches_consensus() {
         // Settled pipelines are not listed as active.
         let active = env.run("pipeline", &["list", "--json"]).expect(0).json();
         assert_eq!(active.as_array().unwrap().len(), 0, "{name}");
+        let all = env
+            .run("pipeline", &["list", "--all", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(
+            all[0]["agents"],
+            serde_json::json!({"alpha": "completed", "beta": "completed"}),
+            "{name}: each agent's status by role"
+        );
+        let text = env.run("pipeline", &["status", &id]).expect(0).stdout;
+        assert!(
+            text.contains("votes: 2 accept, 0 reject, 0 abstain — every required agent voted\n"),
+            "{name}: the counts are said once: {text}"
+        );
+    }
+}
+
+#[test]
+fn results_are_named_in_the_summary_the_status_and_pipeline_artifacts() {
+    for (name, env) in both() {
+        with_examples(&env);
+        let run = env
+            .sh("\"$PIPELINE\" spawn --plan examples/plans/quickstart.yaml")
+            .expect(0);
+        let id = run.stdout.split_whitespace().next().unwrap().to_string();
+        assert!(id.starts_with("p-"), "{name}: {}", run.stdout);
+        let dir = env.data().join("pipelines").join(&id);
+        let (links, report) = (dir.join("alpha/links.json"), dir.join("beta/report.md"));
+        for (who, path) in [("alpha links.json", &links), ("beta report.md", &report)] {
+            let line = format!("  deliverable {who}: {}\n", path.display());
+            assert!(
+                run.stdout.contains(&line),
+                "{name}: the spawn summary names {who}: {}",
+                run.stdout
+            );
+            let status = env.run("pipeline", &["status", &id]).expect(0).stdout;
+            assert!(status.contains(&line), "{name}: so does status: {status}");
+        }
+        assert!(
+            run.stdout.contains(&format!("`pipeline artifacts {id}`")),
+            "{name}: {}",
+            run.stdout
+        );
+        let st = status(&env, &id);
+        let paths: Vec<&str> = st["deliverables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [links.to_str().unwrap(), report.to_str().unwrap()],
+            "{name}: {st}"
+        );
+
+        // A file beyond the deliverables is listed too; a deliverable that
+        // is gone is listed as missing.
+        std::fs::write(dir.join("beta/notes.txt"), "scratch").unwrap();
+        std::fs::remove_file(&links).unwrap();
+        let listed = env
+            .run("pipeline", &["artifacts", &id, "--json"])
+            .expect(0)
+            .json();
+        crate::schemas::assert_shape("pipeline-artifacts.schema.json", &listed);
+        let rows: Vec<(String, String, bool, bool)> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["agent"].as_str().unwrap().to_string(),
+                    a["name"].as_str().unwrap().to_string(),
+                    a["deliverable"].as_bool().unwrap(),
+                    a["bytes"].is_u64(),
+                )
+            })
+            .collect();
+        let row =
+            |a: &str, f: &str, d: bool, present: bool| (a.to_string(), f.to_string(), d, present);
+        assert_eq!(
+            rows,
+            [
+                row("alpha", "links.json", true, false),
+                row("beta", "report.md", true, true),
+                row("beta", "notes.txt", false, true),
+            ],
+            "{name}: {listed}"
+        );
+        let text = env.run("pipeline", &["artifacts", &id]).expect(0).stdout;
+        assert!(
+            text.contains(&report.display().to_string()) && text.contains("missing"),
+            "{name}: {text}"
+        );
+        let gone = env
+            .run("pipeline", &["artifacts", "p-0000000000"])
+            .expect(1);
+        assert!(
+            gone.stderr.contains("no pipeline"),
+            "{name}: {}",
+            gone.stderr
+        );
+        if name == "embedded" {
+            env.run("pipeline", &["--tenant", "other", "artifacts", &id])
+                .expect(3);
+        }
     }
 }
 
@@ -858,7 +964,7 @@ fn a_stored_plan_built_from_templates_runs_by_id() {
             .expect(0);
         env.run("pipeline", &["plan", "rm", &plan_id]).expect(0);
         let gone = env.sh(&format!("\"$PIPELINE\" spawn --plan {plan_id}"));
-        assert_eq!(gone.code, 1, "{name}: {}", gone.stderr);
+        assert_eq!(gone.code, 64, "{name}: {}", gone.stderr);
         assert!(
             gone.stderr.contains("pipeline plan list"),
             "{}",

@@ -162,5 +162,16 @@ fn hostile_yaml_is_refused_quickly_with_a_clear_error() {
         .run("pipeline", &["validate", "no-such-plan.yaml"])
         .expect(64);
     assert!(r.stderr.contains("no plan file"), "{}", r.stderr);
-    env.run("pipeline", &["validate", "pl99"]).expect(1);
+    // A missing stored plan is the same mistake as a missing plan file.
+    let r = env.run("pipeline", &["validate", "pl99"]).expect(64);
+    assert!(
+        r.stderr.contains("there is no stored plan `pl99`")
+            && r.stderr.contains("pipeline plan list"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run("pipeline", &["spawn", "--plan", "no-such-name"])
+        .expect(64);
+    assert!(r.stderr.contains("no-such-name"), "{}", r.stderr);
 }

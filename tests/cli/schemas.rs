@@ -276,9 +276,16 @@ fn checkpoint_outputs_match_their_schemas() {
 
 #[test]
 fn validate_phases_output_matches_its_schema() {
-    let env = TestEnv::new();
-    let failing = env.run("validate-phases", &["--json"]).expect(1).json();
+    let mut broken = TestEnv::new();
+    broken
+        .set("VAULT_ADDR", "http://127.0.0.1:9")
+        .set("VAULT_TOKEN", "t");
+    let failing = broken
+        .run("validate-phases", &["--phase", "2", "--json"])
+        .expect(1)
+        .json();
     assert_shape("validate-phases.schema.json", &failing);
+    let env = TestEnv::new();
     assert_shape(
         "validate-phases.schema.json",
         &env.run("validate-phases", &["--apply", "--json"])
@@ -489,6 +496,10 @@ fn pipeline_outputs_match_their_schemas() {
     let json = |args: &[&str]| env.run("pipeline", args).expect(0).json();
     assert_shape("pipeline.schema.json", &json(&["status", id, "--json"]));
     assert_shape("pipelines.schema.json", &json(&["list", "--all", "--json"]));
+    assert_shape(
+        "pipeline-artifacts.schema.json",
+        &json(&["artifacts", id, "--json"]),
+    );
     assert_shape(
         "pipeline-blackboard.schema.json",
         &json(&["blackboard", id, "--json"]),

@@ -199,6 +199,7 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
     );
 
     let r = status_in(&env, &root, &["sweep", "--json"]);
+    assert_eq!(r.code, 1, "an invalid STATUS.md fails the sweep: {r:?}");
     let sweep: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let web = sweep["dirs"]
         .as_array()
@@ -209,10 +210,18 @@ fn bad_input_gets_a_clear_message_and_changes_nothing() {
         .clone();
     assert_eq!(web["state"], "invalid");
     std::os::unix::fs::symlink(&root, root.join("docs/loop")).unwrap();
+    let r = status_in(&env, &root, &["sweep"]);
+    assert_eq!(r.code, 1, "web is still invalid: {r:?}");
+    assert!(
+        r.stderr.contains("is invalid: web") && !r.stderr.contains("loop"),
+        "each invalid one is named, a symlink loop is not followed: {}",
+        r.stderr
+    );
+    std::fs::remove_file(root.join("web/STATUS.md")).unwrap();
     assert_eq!(
         status_in(&env, &root, &["sweep"]).code,
         0,
-        "a symlink loop is not followed"
+        "nothing invalid: exit 0"
     );
     assert_eq!(status_in(&env, &root, &["sweep", "no/such/dir"]).code, 64);
     let ledger = env.run("ledger", &["verify", "--json"]);

@@ -8,16 +8,7 @@ use crate::common::TestEnv;
 fn embedded_fails_until_applied_then_passes_and_apply_is_idempotent() {
     let env = TestEnv::new();
     let r = env.run("validate-phases", &[]).expect(1);
-    assert!(
-        r.stdout.contains("no ledger at") && r.stdout.contains("run with --apply"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.trim_end().ends_with("passed, 10 failed"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stderr.contains("never set up"), "{}", r.stderr);
     assert!(
         !env.data().join("agov.db").exists(),
         "checking creates nothing"
@@ -276,4 +267,137 @@ fn against_openbao_and_redis_every_built_phase_passes_and_outages_read_as_69() {
         "not_checked",
         "no key in Vault KV: not configured"
     );
+}
+
+#[test]
+fn a_never_applied_installation_is_one_line_and_nothing_is_created() {
+    let env = TestEnv::new();
+    for args in [&[][..], &["-v"], &["--phase", "5"], &["--phase", "12"]] {
+        let r = env.run("validate-phases", args).expect(1);
+        assert_eq!(r.stdout, "", "no table of failures: {r:?}");
+        let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.contains(" INFO ")).collect();
+        assert_eq!(lines.len(), 1, "one line: {r:?}");
+        assert!(
+            lines[0].contains("never set up")
+                && lines[0].contains(&env.data().join("agov.db").display().to_string())
+                && lines[0].contains("`validate-phases --apply`"),
+            "what is wrong and what to run: {r:?}"
+        );
+    }
+    let r = env.run("validate-phases", &["--json"]).expect(1);
+    let err: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert_eq!(err["error"]["exit_code"], 1);
+    assert!(
+        !env.data().exists(),
+        "nothing was created: {:?}",
+        crate::common::files_under(&env.home())
+    );
+    // Phases that need no ledger still run.
+    let r = env
+        .run("validate-phases", &["--phase", "9", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(r["failed"], 0, "{r}");
+}
+
+/// Every runtime key a store holds: the embedded store's table, or every
+/// key of a Redis namespace.
+fn runtime_keys(env: &TestEnv, redis: bool, ns: &str) -> Vec<String> {
+    use agov_runtime::RuntimeStore;
+    if redis {
+        let url = agov_testkit::shared_redis().url();
+        return agov_runtime::RedisStore::connect(&url, None, ns)
+            .unwrap()
+            .scan("")
+            .unwrap();
+    }
+    let db = rusqlite::Connection::open(env.data().join("runtime.db")).unwrap();
+    let mut stmt = db.prepare("SELECT key FROM entries").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn checks_leave_no_runtime_keys_and_name_their_scratch_tenant() {
+    for redis in [false, true] {
+        let mut env = TestEnv::new();
+        let ns = agov_testkit::unique("vp:");
+        std::fs::create_dir_all(env.home()).unwrap();
+        std::fs::write(
+            env.home().join("config.toml"),
+            format!("[runtime]\nnamespace = \"{ns}\"\n"),
+        )
+        .unwrap();
+        if redis {
+            env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url());
+        }
+        let r = env
+            .run("validate-phases", &["--apply", "--json"])
+            .expect(0)
+            .json();
+        assert_eq!(
+            runtime_keys(&env, redis, &ns),
+            Vec::<String>::new(),
+            "redis={redis}: no runtime keys left behind"
+        );
+        let tenant = r["scratch_tenant"].as_str().unwrap();
+        assert!(tenant.starts_with("validate-"), "{r}");
+        let events = env
+            .run(
+                "ledger",
+                &["--tenant", tenant, "query", "--limit", "100000", "--json"],
+            )
+            .expect(0)
+            .json();
+        let n = events.as_array().unwrap().len();
+        assert!(n > 0, "redis={redis}: {events}");
+        assert_eq!(r["scratch_events"], n, "redis={redis}");
+        let text = env.run("validate-phases", &[]).expect(0);
+        assert!(
+            text.stdout
+                .contains("scratch event(s) in the ledger under tenant validate-")
+                && text.stdout.contains("`ledger tail --tenant validate-"),
+            "the text names its tenant: {}",
+            text.stdout
+        );
+        assert_eq!(
+            runtime_keys(&env, redis, &ns),
+            Vec::<String>::new(),
+            "redis={redis}: none after a second run either"
+        );
+    }
+}
+
+#[test]
+fn a_vault_without_credentials_is_blamed_on_its_own_row_not_redis() {
+    let mut env = TestEnv::new();
+    env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .set("VAULT_ADDR", "http://127.0.0.1:9");
+    let r = env
+        .run("validate-phases", &["--phase", "9", "--json"])
+        .expect(1)
+        .json();
+    let row = |name: &str| {
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no check `{name}` in {r}"))
+            .clone()
+    };
+    assert_eq!(
+        row("Redis runtime store answers")["outcome"],
+        "passed",
+        "{r}"
+    );
+    let vault = row("Vault answers, unsealed");
+    assert_eq!(vault["outcome"], "failed", "{r}");
+    assert!(
+        vault["detail"].as_str().unwrap().contains("no credentials"),
+        "{vault}"
+    );
+    assert_eq!(r["failed"], 1, "only Vault's row fails: {r}");
 }

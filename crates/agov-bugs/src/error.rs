@@ -81,6 +81,9 @@ impl Classify for BugError {
             BugError::Claimed { id, .. } => {
                 Some(format!("`bugs get {id}` shows who holds it and since when"))
             }
+            BugError::NotClaimable { id, .. } => Some(format!(
+                "if it is not fixed after all, reopen it first: `bugs update {id} open`, then claim it"
+            )),
             BugError::Ledger(e) => e.hint(),
             _ => None,
         }

@@ -38,6 +38,9 @@ pub struct Anomaly {
     pub fingerprint: String,
     /// The bug that records it, once logged.
     pub bug: Option<String>,
+    /// True when this run logged it (`--apply`); false when a bug already
+    /// recorded it, or nothing was logged.
+    pub new: bool,
 }
 
 /// Finds anomalies for the tenant of `bugs`.
@@ -69,6 +72,7 @@ pub fn scan(bugs: &Bugs<'_>, opts: ScanOptions) -> Result<Vec<Anomaly>, BugError
                 severity: Severity::High,
                 fingerprint: format!("error_spike:{who}:{minute}"),
                 bug: None,
+                new: false,
             });
         }
     }
@@ -94,6 +98,7 @@ pub fn scan(bugs: &Bugs<'_>, opts: ScanOptions) -> Result<Vec<Anomaly>, BugError
             severity: Severity::High,
             fingerprint: format!("revocation:{}", e.seq),
             bug: None,
+            new: false,
         });
     }
 
@@ -118,6 +123,7 @@ pub fn scan(bugs: &Bugs<'_>, opts: ScanOptions) -> Result<Vec<Anomaly>, BugError
             severity: Severity::Medium,
             fingerprint: format!("stuck:{}:{}", b.id, b.status_changed_us),
             bug: None,
+            new: false,
         });
     }
 
@@ -145,6 +151,7 @@ pub fn scan(bugs: &Bugs<'_>, opts: ScanOptions) -> Result<Vec<Anomaly>, BugError
             severity: Severity::Low,
             fingerprint: format!("duplicate:{}", ids.join(",")),
             bug: None,
+            new: false,
         });
     }
     Ok(found)
@@ -161,6 +168,7 @@ pub fn apply(bugs: &mut Bugs<'_>, anomalies: &mut [Anomaly]) -> Result<usize, Bu
         let (bug, fresh) = bugs.log(&new)?;
         created += usize::from(fresh);
         a.bug = Some(bug.id);
+        a.new = fresh;
     }
     Ok(created)
 }

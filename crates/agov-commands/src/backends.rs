@@ -214,19 +214,41 @@ pub fn runtime_store(settings: &Settings) -> Result<Box<dyn RuntimeStore>, CliEr
             ns,
         )?),
         RuntimeTarget::Redis(url) => {
-            let password = match (&settings.runtime_password_secret, vault(settings)?) {
-                (Some(path), Some(v)) => Some(runtime_password(&v, path)?),
-                (Some(path), None) => {
-                    return Err(CliError::usage(format!(
-                        "runtime.password_secret is `{path}` but Vault is not configured"
-                    ))
-                    .with_hint("set VAULT_ADDR, or put the password in AGOV_RUNTIME_URL"));
-                }
-                (None, _) => None,
+            // Vault is asked only for a password kept there: a Redis that
+            // needs none works (and fails) on its own, whatever Vault does.
+            let password = match &settings.runtime_password_secret {
+                None => None,
+                Some(path) => match vault(settings).map_err(|e| password_from_vault(path, e))? {
+                    Some(v) => {
+                        Some(runtime_password(&v, path).map_err(|e| password_from_vault(path, e))?)
+                    }
+                    None => {
+                        return Err(CliError::usage(format!(
+                            "runtime.password_secret is `{path}` but Vault is not configured"
+                        ))
+                        .with_hint("set VAULT_ADDR, or put the password in AGOV_RUNTIME_URL"));
+                    }
+                },
             };
             Box::new(RedisStore::connect(url, password, ns)?)
         }
     })
+}
+
+/// A failure reading the Redis password, said to be Vault's.
+fn password_from_vault(path: &str, e: CliError) -> CliError {
+    let hint = e.hint().map(str::to_string);
+    let out = CliError::new(
+        e.class(),
+        format!(
+            "the Redis password (runtime.password_secret `{path}`) could not be read from Vault: {}",
+            e.message()
+        ),
+    );
+    match hint {
+        Some(h) => out.with_hint(h),
+        None => out,
+    }
 }
 
 fn runtime_password(v: &Vault, path: &str) -> Result<Secret, CliError> {

@@ -85,12 +85,7 @@ pub fn tally(round: u32, required: &[Role], votes: &BTreeMap<Role, Vote>) -> Tal
             format!("{accepts} accept(s) do not outnumber {rejects} reject(s)"),
         )
     } else {
-        (
-            true,
-            format!(
-                "every required agent voted; {accepts} accept, {rejects} reject, {abstains} abstain"
-            ),
-        )
+        (true, "every required agent voted".to_string())
     };
     Tally {
         round,

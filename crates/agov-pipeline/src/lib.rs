@@ -10,8 +10,10 @@
 //! consensus failure. The pipeline's token is [`sealed`] at rest. Plans can be
 //! kept in the governance database ([`plans`]) and run by id. A plan may
 //! instead be a DAG of stages (scheduled by the orchestrator), some of them
-//! human [`gates`] that wait for `pipeline approve`.
+//! human [`gates`] that wait for `pipeline approve`. What the agents left
+//! (their deliverables and every other file) is listed by [`artifacts`].
 
+pub mod artifacts;
 pub mod board;
 pub mod consensus;
 pub mod control;

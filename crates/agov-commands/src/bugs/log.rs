@@ -10,9 +10,13 @@ use super::with_bugs;
 /// Report a bug and print its id
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// One line saying what is wrong
-    #[arg(short, long, value_name = "TEXT")]
-    message: String,
+    /// One line saying what is wrong (required)
+    #[arg(short, long, value_name = "TEXT", required_unless_present = "stray")]
+    message: Option<String>,
+
+    /// Words given without -m: refused, with the command that takes them
+    #[arg(hide = true, value_name = "TITLE")]
+    stray: Vec<String>,
 
     /// How bad it is
     #[arg(long, default_value = "medium", value_parser = parse_severity)]
@@ -40,7 +44,18 @@ pub(super) fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let mut new = NewBug::new(args.message);
+    let message = match (args.message, args.stray.is_empty()) {
+        (Some(m), true) => m,
+        (None, true) => return Err(CliError::usage("-m TEXT is required")),
+        (_, false) => {
+            let title = args.stray.join(" ");
+            return Err(CliError::usage(format!(
+                "unexpected argument `{title}`: `bugs log` takes the title with -m"
+            ))
+            .with_hint(format!("bugs log -m '{}'", title.replace('\'', "'\\''"))));
+        }
+    };
+    let mut new = NewBug::new(message);
     if args.stdin {
         let mut buf = String::new();
         std::io::stdin()

@@ -9,7 +9,8 @@ use super::with_bugs;
 /// Find error spikes and revocations in the ledger, bugs stuck in progress and likely duplicates
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// Log each anomaly as a bug tagged `scan` (each only once, however often you run it)
+    /// Log each anomaly as a bug tagged `scan` (each only once, however often you run it);
+    /// with -q, print only the anomalies this run logged (nothing when none)
     #[arg(long)]
     apply: bool,
 
@@ -72,6 +73,20 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     if ctx.json() {
         return ctx.out.json(&report);
+    }
+    if args.apply && ctx.global.quiet {
+        // For cron: only what this run logged, so an unchanged state prints nothing.
+        let logged: Vec<Vec<String>> = report
+            .anomalies
+            .iter()
+            .filter(|a| a.0.new)
+            .map(Tabular::row)
+            .collect();
+        return if logged.is_empty() {
+            Ok(())
+        } else {
+            ctx.out.table(AnomalyRow::headers(), logged.into_iter())
+        };
     }
     ctx.out.list(&report.anomalies, "no anomalies")?;
     if args.apply {

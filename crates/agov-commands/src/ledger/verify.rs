@@ -74,10 +74,19 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             "the ledger does not verify at event #{}: {}",
             p.seq, p.reason
         ))
-        .with_hint(format!(
-            "`ledger show {}` shows that event; compare with a backup or an export",
-            p.seq
-        )));
+        .with_hint(
+            if ledger.as_ref().is_some_and(|l| l.get(p.seq).is_ok()) {
+                format!(
+                    "`ledger show {}` shows that event; compare with a backup or an export",
+                    p.seq
+                )
+            } else {
+                format!(
+                    "event #{} is no longer in the ledger: restore the ledger from a backup, or compare with an export",
+                    p.seq
+                )
+            },
+        ));
     }
     if strict_failure {
         return Err(CliError::failed(format!(

@@ -1,5 +1,7 @@
 //! `pipeline list`: pipelines, the active ones by default.
 
+use std::collections::BTreeMap;
+
 use agov_cli::{CliError, Ctx, Tabular};
 use agov_runtime::keys::Keyspace;
 use serde::Serialize;
@@ -22,7 +24,8 @@ struct Row {
     tier: u8,
     round: u32,
     created: String,
-    agents: String,
+    /// Each agent's status, by role.
+    agents: BTreeMap<String, String>,
 }
 
 impl Tabular for Row {
@@ -38,7 +41,11 @@ impl Tabular for Row {
             self.tier.to_string(),
             self.round.to_string(),
             self.created.clone(),
-            self.agents.clone(),
+            self.agents
+                .iter()
+                .map(|(r, s)| format!("{r}:{s}"))
+                .collect::<Vec<_>>()
+                .join(" "),
         ]
     }
 }
@@ -55,9 +62,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             agents: p
                 .agents
                 .iter()
-                .map(|(r, s)| format!("{r}:{}", s.status.as_str()))
-                .collect::<Vec<_>>()
-                .join(" "),
+                .map(|(r, s)| (r.to_string(), s.status.as_str().to_string()))
+                .collect(),
             id: p.id,
             status: p.status.as_str().into(),
             plan: p.plan.name,

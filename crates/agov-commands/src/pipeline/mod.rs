@@ -3,6 +3,7 @@
 mod agent;
 mod agents;
 mod approve;
+mod artifacts;
 mod blackboard;
 mod consensus;
 mod errors;
@@ -56,6 +57,7 @@ Examples:
   pipeline validate examples/plans/quickstart.yaml  # every problem at once, FILE:LINE:COLUMN
   pipeline plan add examples/plans/quickstart.yaml  # prints its id (pl1) for `spawn --plan pl1`
   pipeline approve p-1a2b3c --stage deploy          # a person opens a human gate (--reject fails it)
+  pipeline artifacts p-1a2b3c                       # the files its agents left: deliverables first, with paths
   pipeline templates add examples/templates         # install the shipped agent templates
   pipeline templates search terraform               # full-text over names, descriptions, tags
 
@@ -95,6 +97,7 @@ enum Command {
     /// Votes and the tally of a pipeline; fallbacks after a consensus failure
     #[command(subcommand)]
     Consensus(consensus::Command),
+    Artifacts(artifacts::Args),
     Blackboard(blackboard::Args),
     Messages(messages::Args),
     Logs(logs::Args),
@@ -135,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::Gc(a) => gc::run(a, ctx),
         Command::Approve(a) => approve::run(a, ctx),
         Command::Consensus(c) => consensus::run(c, ctx),
+        Command::Artifacts(a) => artifacts::run(a, ctx),
         Command::Blackboard(a) => blackboard::run(a, ctx),
         Command::Messages(a) => messages::run(a, ctx),
         Command::Logs(a) => logs::run(a, ctx),
@@ -232,11 +236,17 @@ impl Backends {
             lease_ttl: self.lease_ttl,
             renew_every: self.renew_every,
             seal,
-            runs_dir: self.settings.data_dir.value.join("pipelines"),
+            runs_dir: runs_dir(&self.settings),
             llm,
             containment,
         }
     }
+}
+
+/// Where pipelines keep their files: `{data}/pipelines`, a folder per
+/// pipeline with an output folder per agent.
+fn runs_dir(settings: &Settings) -> std::path::PathBuf {
+    settings.data_dir.value.join("pipelines")
 }
 
 /// A duration from the environment, or `default`.

@@ -31,7 +31,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
     let st = agov_pipeline::control::revoke(&env, &mut ledger, &args.id, &args.reason)?;
     if ctx.json() {
-        ctx.out.json(&view::summary(&st, None))
+        ctx.out
+            .json(&view::summary(&st, None, &super::runs_dir(&b.settings)))
     } else {
         ctx.out.line(&format!(
             "revoked pipeline {} (token {} and its agents' tokens)",

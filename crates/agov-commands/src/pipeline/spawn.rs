@@ -71,7 +71,7 @@ pub(super) fn detach(
     metrics: &metrics::FileArg,
 ) -> Result<PathBuf, CliError> {
     use std::os::unix::process::CommandExt;
-    let dir = b.settings.data_dir.value.join("pipelines");
+    let dir = super::runs_dir(&b.settings);
     agov_core::fsutil::create_private_dir(&dir)
         .map_err(|e| CliError::io(&format!("cannot create {}", dir.display()), e))?;
     let log_path = dir.join(format!("{id}.log"));

@@ -3,19 +3,22 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::time::Duration;
 
 use agov_cli::{CliError, Ctx};
 use agov_core::FailureClass;
 use agov_pipeline::Role;
+use agov_pipeline::artifacts::Artifact;
 use agov_pipeline::driver::Driver;
 use agov_pipeline::orchestrator::Progress;
 use agov_pipeline::{PipelineState, Status};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
-/// The JSON of a pipeline (`schema/json/pipeline-status.schema.json`).
-pub(super) fn summary(st: &PipelineState, driver: Option<&Driver>) -> Value {
+/// The JSON of a pipeline (`schema/json/pipeline.schema.json`); `runs_dir`
+/// holds the agents' output folders.
+pub(super) fn summary(st: &PipelineState, driver: Option<&Driver>, runs_dir: &Path) -> Value {
     let agents: serde_json::Map<String, Value> = st
         .agents
         .iter()
@@ -68,7 +71,16 @@ pub(super) fn summary(st: &PipelineState, driver: Option<&Driver>) -> Value {
             .map(|_| format!("pipeline continue {}", st.id)),
         "drivers": st.drivers,
         "exit_code": st.exit_code(),
+        "deliverables": deliverables(st, runs_dir),
     })
+}
+
+/// The plan's deliverables, each with its path (found or not).
+fn deliverables(st: &PipelineState, runs_dir: &Path) -> Vec<Artifact> {
+    agov_pipeline::artifacts::list(st, runs_dir)
+        .into_iter()
+        .filter(|a| a.deliverable)
+        .collect()
 }
 
 /// One stage of a pipeline as JSON: its slot, with times as text.
@@ -107,8 +119,12 @@ pub(crate) fn gate_lines(st: &PipelineState) -> Vec<String> {
         .collect()
 }
 
-/// A pipeline as lines of text.
-pub(super) fn describe(st: &PipelineState, driver: Option<&Driver>) -> Vec<String> {
+/// A pipeline as lines of text; `runs_dir` holds the agents' output folders.
+pub(super) fn describe(
+    st: &PipelineState,
+    driver: Option<&Driver>,
+    runs_dir: &Path,
+) -> Vec<String> {
     let mut out = vec![format!(
         "{} {} (plan {}, tier {}, round {})",
         st.id, st.status, st.plan.name, st.tier, st.round
@@ -158,6 +174,21 @@ pub(super) fn describe(st: &PipelineState, driver: Option<&Driver>) -> Vec<Strin
     }
     if let Some(a) = &st.accepted_by {
         out.push(format!("  partial result accepted by {a}"));
+    }
+    for d in deliverables(st, runs_dir) {
+        out.push(format!(
+            "  deliverable {} {}: {}{}",
+            d.agent,
+            d.name,
+            d.path,
+            if d.present() { "" } else { " (missing)" }
+        ));
+    }
+    if runs_dir.join(&st.id).is_dir() {
+        out.push(format!(
+            "  every file the agents left: `pipeline artifacts {}`",
+            st.id
+        ));
     }
     match driver {
         Some(Driver::Alive(h)) => out.push(format!("  driven by {h}")),
@@ -239,11 +270,12 @@ pub(super) fn progress_printer<'c>(ctx: &'c mut Ctx, id: &str) -> impl FnMut(Pro
 /// Prints how a pipeline ended and turns its outcome into the exit code:
 /// 0 completed, 2 consensus failure, 3 revoked, 1 otherwise.
 pub(super) fn finish(ctx: &mut Ctx, st: &PipelineState) -> Result<(), CliError> {
+    let runs = super::runs_dir(&ctx.settings()?);
     if ctx.json() {
         ctx.out
-            .json_line(&json!({"event": "result", "pipeline": summary(st, None)}))?;
+            .json_line(&json!({"event": "result", "pipeline": summary(st, None, &runs)}))?;
     } else {
-        for l in describe(st, None) {
+        for l in describe(st, None, &runs) {
             ctx.out.line(&l)?;
         }
     }

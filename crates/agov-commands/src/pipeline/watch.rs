@@ -28,13 +28,14 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let keys = Keyspace::new(&b.settings.tenant.value);
     let _metrics = metrics::textfile(&b.settings, args.metrics.metrics_file.as_deref())?;
+    let runs = super::runs_dir(&b.settings);
     let mut last: Vec<String> = Vec::new();
     loop {
         let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
-        let now = view::describe(&st, None);
+        let now = view::describe(&st, None, &runs);
         if now != last {
             if ctx.json() {
-                ctx.out.json_line(&view::summary(&st, None))?;
+                ctx.out.json_line(&view::summary(&st, None, &runs))?;
             } else {
                 for l in now.iter().filter(|l| !last.contains(l)) {
                     ctx.out.line(l)?;

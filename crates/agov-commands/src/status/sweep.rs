@@ -9,6 +9,8 @@ use serde::Serialize;
 use super::{root_or_cwd, sweep_root};
 
 /// Report every directory's phase, the stale ones and those without a STATUS.md
+///
+/// Exits 1 when any STATUS.md is invalid, naming each.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// The tree to sweep [default: the current directory]
@@ -56,18 +58,21 @@ impl Tabular for Row {
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let root = root_or_cwd(args.root)?;
     let sweep = sweep_root(ctx, &root, args.stale_days)?;
+    let invalid: Vec<String> = sweep
+        .dirs
+        .iter()
+        .filter(|d| d.state == "invalid")
+        .map(|d| d.path.clone())
+        .collect();
     if ctx.json() {
-        return ctx.out.json(&sweep);
+        ctx.out.json(&sweep)?;
+        return invalid_ones(&invalid);
     }
     let (missing, present): (Vec<DirStatus>, Vec<DirStatus>) =
         sweep.dirs.into_iter().partition(|d| d.state == "missing");
     let count = |s: &str| present.iter().filter(|d| d.state == s).count();
-    let (stale, invalid, n_present, n_missing) = (
-        count("stale"),
-        count("invalid"),
-        present.len(),
-        missing.len(),
-    );
+    let (stale, n_invalid, n_present, n_missing) =
+        (count("stale"), invalid.len(), present.len(), missing.len());
     let mut rows: Vec<Row> = present.into_iter().map(Row).collect();
     if args.missing {
         rows.extend(missing.into_iter().map(Row));
@@ -75,10 +80,25 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     ctx.out.list(&rows, "")?;
     ctx.out.line(&format!(
-        "{n_present} directories with a STATUS.md ({stale} stale, {invalid} invalid), {n_missing} without"
+        "{n_present} directories with a STATUS.md ({stale} stale, {n_invalid} invalid), {n_missing} without"
     ))?;
     if n_missing > 0 && !args.missing {
         ctx.hint("--missing lists the directories without a STATUS.md");
     }
-    Ok(())
+    invalid_ones(&invalid)
+}
+
+/// Any invalid STATUS.md fails the sweep (exit 1), naming each, so cron
+/// notices.
+fn invalid_ones(paths: &[String]) -> Result<(), CliError> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::failed(format!(
+        "the STATUS.md of {} director{} is invalid: {}",
+        paths.len(),
+        if paths.len() == 1 { "y" } else { "ies" },
+        paths.join(", ")
+    ))
+    .with_hint("the table says what is wrong with each (`--json`: `problem`); fix its front matter (phase, updated, owner)"))
 }

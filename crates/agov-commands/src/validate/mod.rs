@@ -27,8 +27,10 @@ Examples:
   validate-phases --json
 
 Checks run against the configured backends (embedded, or Vault + Redis).
-What they write goes to a scratch tenant (`validate-…`); checkpoints they take
-are pruned afterwards. Exit 0 only when nothing failed.";
+What they write goes to a scratch tenant (`validate-…`, named in the output);
+its runtime keys and checkpoints are removed afterwards, its ledger events
+stay. An installation never set up is one line: run --apply first. Exit 0 only
+when nothing failed.";
 
 /// Check an installation phase by phase against its real backends
 #[derive(Debug, Parser)]
@@ -135,16 +137,49 @@ pub(crate) fn existing_ledger(
     }
 }
 
-/// Deletes every runtime key of the scratch tenant.
+/// Deletes every runtime key of the scratch tenant, and the global owner
+/// key of each of its pipelines (`g:pipeline:{id}:tenant`).
 pub(crate) fn remove_scratch_keys(
     store: &dyn agov_runtime::RuntimeStore,
     scratch: &str,
 ) -> Result<(), String> {
     let keys = agov_runtime::keys::Keyspace::new(scratch);
+    let pipelines = format!("{}pipeline:", keys.prefix());
     store
         .scan(keys.prefix())
-        .and_then(|ks| ks.iter().try_for_each(|k| store.del(k).map(|_| ())))
+        .and_then(|ks| {
+            let mut owners: Vec<String> = ks
+                .iter()
+                .filter_map(|k| k.strip_prefix(&pipelines)?.split(':').next())
+                .map(agov_runtime::keys::pipeline_owner)
+                .collect();
+            owners.dedup();
+            ks.iter()
+                .chain(&owners)
+                .try_for_each(|k| store.del(k).map(|_| ()))
+        })
         .map_err(|e| e.to_string())
+}
+
+/// Phases that run without a ledger: Secrets (2) and Integrations (9).
+fn needs_ledger(phase: u8) -> bool {
+    !matches!(phase, 2 | 9)
+}
+
+/// How many ledger events the scratch tenant has (0 when there is no ledger).
+fn scratch_events(settings: &agov_config::Settings, scratch: &str) -> usize {
+    let path = &settings.ledger_path.value;
+    if !path.exists() {
+        return 0;
+    }
+    agov_ledger::Ledger::open(path, false)
+        .and_then(|l| {
+            l.query(&agov_ledger::Query {
+                tenant: Some(scratch.to_string()),
+                ..agov_ledger::Query::default()
+            })
+        })
+        .map_or(0, |events| events.len())
 }
 
 const NAMES: [&str; 12] = [
@@ -165,6 +200,10 @@ const NAMES: [&str; 12] = [
 #[derive(Serialize)]
 struct Report {
     applied: Vec<String>,
+    /// The tenant its checks wrote under (their ledger events stay).
+    scratch_tenant: String,
+    /// How many ledger events that tenant holds.
+    scratch_events: usize,
     checks: Vec<Check>,
     passed: usize,
     failed: usize,
@@ -190,6 +229,13 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
     let settings = ctx.settings()?;
     let scratch = format!("validate-{}", agov_core::ids::random_hex::<4>());
     let wanted = |n: u8| cli.phase.is_none_or(|p| p == n);
+    let path = &settings.ledger_path.value;
+    if !cli.apply && !path.exists() && (1..=12).any(|n| wanted(n) && needs_ledger(n)) {
+        return Err(CliError::failed(format!(
+            "this installation was never set up (no ledger at {}): run `validate-phases --apply` to set it up and check it",
+            path.display()
+        )));
+    }
     let mut applied = Vec::new();
     if cli.apply {
         if wanted(1) {
@@ -247,6 +293,8 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
         failed: count(|o| matches!(o, Outcome::Failed(_))),
         not_checked: count(|o| matches!(o, Outcome::NotChecked(_))),
         applied,
+        scratch_events: scratch_events(&settings, &scratch),
+        scratch_tenant: scratch,
         checks,
     };
     if ctx.json() {
@@ -282,6 +330,13 @@ fn run(cli: Cli, ctx: &mut Ctx) -> Result<(), CliError> {
             "{} passed, {} failed",
             report.passed, report.failed
         ))?;
+        if report.scratch_events > 0 {
+            ctx.out.line(&format!(
+                "{n} scratch event(s) in the ledger under tenant {t} (`ledger tail --tenant {t}`)",
+                n = report.scratch_events,
+                t = report.scratch_tenant
+            ))?;
+        }
         if report.not_checked > 0 {
             ctx.note(&format!(
                 "{} check(s) not run: their capability is not configured or not built yet",

@@ -62,8 +62,9 @@ pub(super) fn source(ctx: &mut Ctx, arg: &str) -> Result<(String, String), CliEr
         );
     }
     let settings = ctx.settings()?;
+    // Exit 64 like a missing plan file: either way the argument names nothing.
     let not_found = || {
-        CliError::from(PipelineError::PlanNotFound(arg.to_string()))
+        CliError::usage(PipelineError::PlanNotFound(arg.to_string()).to_string())
             .with_hint(format!("`{arg}` is neither a plan file nor a stored plan: `pipeline plan list` shows the stored ones"))
     };
     let Some(mut ledger) = backends::existing_ledger(&settings)? else {
