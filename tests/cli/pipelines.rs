@@ -1131,3 +1131,69 @@ fn a_pipeline_tier_is_a_ceiling_for_agents_that_earned_less() {
         }
     }
 }
+
+/// `send` to `all` (GAMMA → ALL in the reference) reaches every other agent
+/// of the pipeline, once, and is ledgered with its recipients; it is not an
+/// error against the sender's budget.
+#[test]
+fn a_message_to_all_reaches_every_other_agent() {
+    for (name, env) in both() {
+        let dir = env.dir.path();
+        let agent = |extra: &str| {
+            format!(
+                r#"say() {{ printf '%s\n' "$1"; }}
+for p in PREFLIGHT PLAN EXECUTE; do say "{{\"type\":\"phase\",\"phase\":\"$p\"}}"; done
+{extra}
+say '{{"type":"vote","vote":"ACCEPT","reasoning":"fine"}}'
+for p in VERIFY PACKAGE REPORT; do say "{{\"type\":\"phase\",\"phase\":\"$p\"}}"; done
+"#
+            )
+        };
+        std::fs::write(
+            dir.join("loud.sh"),
+            agent(r#"say '{"type":"send","to":"all","kind":"FEEDBACK","body":"hello everyone"}'"#),
+        )
+        .unwrap();
+        std::fs::write(dir.join("quiet.sh"), agent("")).unwrap();
+        std::fs::write(
+            dir.join("all.yaml"),
+            "name: all\nobjective: talk\ntier: 0\ntimeout: 1m\nagents:\n  \
+             alpha:\n    command: [bash, loud.sh]\n  beta:\n    command: [bash, quiet.sh]\n  \
+             gamma:\n    command: [bash, quiet.sh]\n\
+             gamma:\n  conflicts: 3\nconsensus:\n  required: [alpha, beta]\n",
+        )
+        .unwrap();
+        let (run, id) = spawn(&env, "all.yaml");
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        for (role, expected) in [("beta", 1), ("gamma", 1), ("alpha", 0)] {
+            let got = env
+                .run("pipeline", &["messages", &id, "--to", role, "--json"])
+                .expect(0)
+                .json();
+            assert_eq!(
+                got.as_array().unwrap().len(),
+                expected,
+                "{name}: messages to {role}: {got}"
+            );
+        }
+        let sent = env
+            .run(
+                "ledger",
+                &["query", "--action", "pipeline.message", "--json"],
+            )
+            .expect(0)
+            .json();
+        let e = &sent.as_array().unwrap()[0]["detail"];
+        assert_eq!(e["to"], "all", "{name}: {e}");
+        assert_eq!(
+            e["recipients"],
+            serde_json::json!(["beta", "gamma"]),
+            "{name}: {e}"
+        );
+        assert_eq!(
+            status(&env, &id)["agents"]["alpha"]["status"],
+            "completed",
+            "{name}"
+        );
+    }
+}

@@ -373,41 +373,67 @@ impl Collab for AgentDesk<'_, '_> {
                 run.record(e)
             }
             Message::Send { to, kind, body } => {
-                let Some(to_role) = Role::parse(&to).filter(|r| self.roles.contains(r)) else {
-                    let roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
-                    return run.error(
-                        "message-recipient",
-                        &format!(
-                            "no agent `{to}` in this pipeline (it has {})",
-                            roles.join(", ")
-                        ),
-                    );
+                // `all` (GAMMA → ALL in the reference) reaches every other
+                // agent of the pipeline.
+                let recipients: Vec<Role> = if to.trim().eq_ignore_ascii_case("all") {
+                    self.roles
+                        .iter()
+                        .copied()
+                        .filter(|r| *r != self.role)
+                        .collect()
+                } else {
+                    match Role::parse(&to).filter(|r| self.roles.contains(r)) {
+                        Some(r) => vec![r],
+                        None => {
+                            let roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+                            return run.error(
+                                "message-recipient",
+                                &format!(
+                                    "no agent `{to}` in this pipeline (it has {}, or `all`)",
+                                    roles.join(", ")
+                                ),
+                            );
+                        }
+                    }
                 };
                 let n = self.next("mail");
-                let mail = Mail {
-                    from: self.role,
-                    to: to_role,
-                    kind,
-                    round: self.round,
-                    n,
-                    at_us: now,
-                    body,
+                let (bytes, sha) = digest(&body);
+                for to_role in &recipients {
+                    let mail = Mail {
+                        from: self.role,
+                        to: *to_role,
+                        kind,
+                        round: self.round,
+                        n,
+                        at_us: now,
+                        body: body.clone(),
+                    };
+                    self.board
+                        .store
+                        .hset(
+                            &self.board.keys.messages(&self.board.id, to_role.as_str()),
+                            &field(self.round, &format!("{}/{n:04}", self.role)),
+                            &serde_json::to_vec(&mail).unwrap_or_default(),
+                        )
+                        .map_err(AgentError::Runtime)?;
+                }
+                let to_text = if recipients.len() == 1 && !to.trim().eq_ignore_ascii_case("all") {
+                    recipients[0].as_str().to_string()
+                } else {
+                    "all".to_string()
                 };
-                let (bytes, sha) = digest(&mail.body);
-                self.board
-                    .store
-                    .hset(
-                        &self.board.keys.messages(&self.board.id, to_role.as_str()),
-                        &field(self.round, &format!("{}/{n:04}", self.role)),
-                        &serde_json::to_vec(&mail).unwrap_or_default(),
-                    )
-                    .map_err(AgentError::Runtime)?;
-                let e = self
+                let mut e = self
                     .event(run, "pipeline.message")
-                    .with("to", to_role.as_str())
+                    .with("to", to_text.as_str())
                     .with("kind", kind.as_str())
                     .with("bytes", bytes)
                     .with("sha256_prefix", sha);
+                if to_text == "all" {
+                    e = e.with(
+                        "recipients",
+                        recipients.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    );
+                }
                 run.record(e)
             }
             Message::Vote { vote, reasoning } => {

@@ -10,8 +10,9 @@ use super::Backends;
 
 /// Show the direct messages (PROPOSAL, FEEDBACK, HANDOFF) of a pipeline
 ///
-/// An agent reads its own with `pipeline messages "$AGOV_PIPELINE_ID" --to
-/// "$AGOV_ROLE" --json`.
+/// Agents read their own through the protocol
+/// (`{"type":"read","id":"m1","what":"messages"}`); a `send` to `all`
+/// reaches every other agent of the pipeline.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// The pipeline
