@@ -254,6 +254,7 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand artifacts" -s h -l hel
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l section -d 'Only this section' -r -f -a "problem\t''
 solutions\t''
 progress\t''
+final\t''
 conflicts\t''
 consensus\t''"
 complete -c pipeline -n "__fish_pipeline_using_subcommand blackboard" -l round -d 'Only this round [default: the current one]' -r

@@ -1197,3 +1197,104 @@ for p in VERIFY PACKAGE REPORT; do say "{{\"type\":\"phase\",\"phase\":\"$p\"}}"
         );
     }
 }
+
+/// Solutions are proposals with ids (`alpha-r1-1`), votes name the proposal
+/// they judge, `accept_partial` completes with the best-supported one, and
+/// the blackboard's `final` section records how the round ended.
+#[test]
+fn accept_partial_completes_with_the_best_supported_proposal() {
+    for (name, env) in both() {
+        let dir = env.dir.path();
+        let agent = |body: &str| {
+            format!(
+                r#"say() {{ printf '%s\n' "$1"; }}
+for p in PREFLIGHT PLAN EXECUTE; do say "{{\"type\":\"phase\",\"phase\":\"$p\"}}"; done
+{body}
+for p in VERIFY PACKAGE REPORT; do say "{{\"type\":\"phase\",\"phase\":\"$p\"}}"; done
+"#
+            )
+        };
+        std::fs::write(
+            dir.join("alpha.sh"),
+            agent(
+                r#"say '{"type":"post","section":"solutions","content":"plan A"}'
+say '{"type":"post","section":"solutions","content":"plan A, revised"}'
+say '{"type":"vote","vote":"ACCEPT","reasoning":"beta is right","proposal":"beta-r1-1"}'
+say '{"type":"vote","vote":"ACCEPT","reasoning":"no such","proposal":"zeta-r1-9"}'"#,
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("beta.sh"),
+            agent(
+                r#"say '{"type":"post","section":"solutions","content":"plan B"}'
+say '{"type":"vote","vote":"REJECT","reasoning":"not A","proposal":"alpha-r1-2"}'"#,
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("proposals.yaml"),
+            "name: proposals\nobjective: choose\ntier: 0\ntimeout: 1m\nagents:\n  \
+             alpha:\n    command: [bash, alpha.sh]\n  beta:\n    command: [bash, beta.sh]\n\
+             consensus:\n  required: [alpha, beta]\n",
+        )
+        .unwrap();
+        let (run, id) = spawn(&env, "proposals.yaml");
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        let board = env
+            .run("pipeline", &["blackboard", &id, "--json"])
+            .expect(0)
+            .json();
+        let ids: Vec<&str> = board["solutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3, "{name}: {board}");
+        for want in ["alpha-r1-1", "alpha-r1-2", "beta-r1-1"] {
+            assert!(ids.contains(&want), "{name}: {ids:?}");
+        }
+        assert_eq!(
+            board["final"][0]["content"]["outcome"], "CONSENSUS_FAILED",
+            "{name}: {board}"
+        );
+        // A vote naming no proposal is an error against the voter's budget,
+        // and its earlier vote stands.
+        let errors = env
+            .run("ledger", &["query", "--action", "agent.error", "--json"])
+            .expect(0)
+            .json();
+        assert!(errors.to_string().contains("zeta-r1-9"), "{name}: {errors}");
+        let r = env.run(
+            "pipeline",
+            &[
+                "consensus",
+                "fallback",
+                &id,
+                "--action",
+                "accept_partial",
+                "--yes",
+            ],
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("proposal beta-r1-1"),
+            "{name}: {}",
+            r.stdout
+        );
+        let st = status(&env, &id);
+        assert_eq!(st["accepted_proposal"], "beta-r1-1", "{name}: {st}");
+        let fin = env
+            .run(
+                "pipeline",
+                &["blackboard", &id, "--section", "final", "--json"],
+            )
+            .expect(0)
+            .json();
+        let record = &fin["final"][0]["content"];
+        assert_eq!(record["outcome"], "COMPLETED", "{name}: {fin}");
+        assert_eq!(record["how"], "accept_partial", "{name}: {fin}");
+        assert_eq!(record["proposal"], "beta-r1-1", "{name}: {fin}");
+    }
+}

@@ -245,6 +245,7 @@ fn share_and_vote(
                 Protocol::Vote {
                     vote,
                     reasoning: reasoning.chars().take(2000).collect(),
+                    proposal: None,
                 },
             )
         }

@@ -85,6 +85,10 @@ pub enum Message {
         vote: VoteChoice,
         /// Why.
         reasoning: String,
+        /// The proposal it judges: the id of a post in `solutions` this
+        /// round (`alpha-r1-1`), as the blackboard shows it.
+        #[serde(default)]
+        proposal: Option<String>,
     },
     /// Pipelines only: a disagreement to be mediated (three unresolved ones spawn GAMMA).
     Conflict {
@@ -327,7 +331,8 @@ mod tests {
             Message::parse(r#"{"type":"vote","vote":"ACCEPT","reasoning":"all links resolve"}"#),
             Ok(Message::Vote {
                 vote: VoteChoice::Accept,
-                reasoning: "all links resolve".into()
+                reasoning: "all links resolve".into(),
+                proposal: None,
             })
         );
         assert!(matches!(

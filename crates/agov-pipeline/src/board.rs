@@ -29,7 +29,7 @@ use crate::error::PipelineError;
 use crate::plan::Role;
 
 /// The sections agents write, in display order.
-pub const SECTIONS: [&str; 3] = ["problem", "solutions", "progress"];
+pub const SECTIONS: [&str; 4] = ["problem", "solutions", "progress", "final"];
 
 /// One blackboard item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -46,6 +46,14 @@ pub struct Entry {
     pub at_us: i64,
     /// What.
     pub content: Value,
+}
+
+impl Entry {
+    /// Its id, `{by}-r{round}-{n}` (`alpha-r1-1`): what a vote names as the
+    /// proposal it judges.
+    pub fn id(&self) -> String {
+        format!("{}-r{}-{}", self.by.as_str(), self.round, self.n)
+    }
 }
 
 /// One direct message.
@@ -225,12 +233,17 @@ impl<'a> Board<'a> {
         doc.insert("round".into(), Value::from(round));
         for s in SECTIONS {
             if wanted(s) {
-                let entries: Vec<Entry> = self
+                let entries: Vec<Value> = self
                     .entries(s)?
                     .into_iter()
                     .filter(|e| e.round == round)
+                    .map(|e| {
+                        let mut v = serde_json::to_value(&e).unwrap_or_default();
+                        v["id"] = Value::from(e.id());
+                        v
+                    })
                     .collect();
-                doc.insert(s.into(), serde_json::to_value(entries).unwrap_or_default());
+                doc.insert(s.into(), Value::Array(entries));
             }
         }
         if wanted("conflicts") {
@@ -436,8 +449,30 @@ impl Collab for AgentDesk<'_, '_> {
                 }
                 run.record(e)
             }
-            Message::Vote { vote, reasoning } => {
+            Message::Vote {
+                vote,
+                reasoning,
+                proposal,
+            } => {
+                if let Some(p) = &proposal {
+                    let known = self
+                        .board
+                        .entries("solutions")
+                        .map_err(|e| AgentError::Process(e.to_string()))?
+                        .iter()
+                        .any(|e| e.round == self.round && e.id() == *p);
+                    if !known {
+                        return run.error(
+                            "vote-proposal",
+                            &format!(
+                                "no proposal `{p}` in this round's solutions (ids look like alpha-r{}-1; read the blackboard)",
+                                self.round
+                            ),
+                        );
+                    }
+                }
                 let v = Vote {
+                    proposal: proposal.clone(),
                     role: self.role,
                     agent_id: run.packet.agent_id.clone(),
                     vote,
@@ -455,11 +490,14 @@ impl Collab for AgentDesk<'_, '_> {
                         &serde_json::to_vec(&v).unwrap_or_default(),
                     )
                     .map_err(AgentError::Runtime)?;
-                let e = self
+                let mut e = self
                     .event(run, "pipeline.vote")
                     .with("vote", vote.as_str())
                     .with("reasoning", reasoning)
                     .with("token_accessor", v.token_accessor);
+                if let Some(p) = &proposal {
+                    e = e.with("proposal", p.as_str());
+                }
                 run.record(e)
             }
             Message::Conflict { about, with } => {

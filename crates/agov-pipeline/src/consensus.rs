@@ -28,6 +28,9 @@ pub struct Vote {
     pub round: u32,
     /// When (µs).
     pub at_us: i64,
+    /// The proposal it judges (a `solutions` post's id), if it names one.
+    #[serde(default)]
+    pub proposal: Option<String>,
 }
 
 /// The result of counting.
@@ -118,6 +121,7 @@ mod tests {
                         run_id: "r1".into(),
                         round: 1,
                         at_us: 0,
+                        proposal: None,
                     },
                 )
             })
@@ -156,5 +160,63 @@ mod tests {
         let a = votes(&[(Beta, Accept), (Alpha, Accept), (Gamma, Abstain)]);
         let b = votes(&[(Gamma, Abstain), (Alpha, Accept), (Beta, Accept)]);
         assert_eq!(tally(2, &[Beta, Alpha], &a), tally(2, &[Alpha, Beta], &b));
+    }
+}
+
+/// The best-supported proposal among `proposals` (a round's `solutions`
+/// ids, oldest first): the one most ACCEPT votes name, the newest on a tie;
+/// with no vote naming one, the newest. `None` when nothing was proposed.
+pub fn best_proposal(proposals: &[String], votes: &BTreeMap<Role, Vote>) -> Option<(String, u32)> {
+    proposals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let accepts = votes
+                .values()
+                .filter(|v| v.vote == VoteChoice::Accept && v.proposal.as_deref() == Some(p))
+                .count() as u32;
+            (accepts, i, p)
+        })
+        .max()
+        .map(|(accepts, _, p)| (p.clone(), accepts))
+}
+
+#[cfg(test)]
+mod proposal_tests {
+    use super::*;
+
+    fn vote(role: Role, choice: VoteChoice, proposal: Option<&str>) -> (Role, Vote) {
+        (
+            role,
+            Vote {
+                role,
+                agent_id: role.as_str().into(),
+                vote: choice,
+                reasoning: "r".into(),
+                token_accessor: String::new(),
+                run_id: String::new(),
+                round: 1,
+                at_us: 0,
+                proposal: proposal.map(str::to_string),
+            },
+        )
+    }
+
+    #[test]
+    fn the_most_accepted_proposal_wins_and_the_newest_breaks_ties() {
+        let ids = vec!["alpha-r1-1".to_string(), "beta-r1-1".to_string()];
+        assert_eq!(best_proposal(&[], &BTreeMap::new()), None);
+        assert_eq!(
+            best_proposal(&ids, &BTreeMap::new()),
+            Some(("beta-r1-1".into(), 0))
+        );
+        let votes: BTreeMap<_, _> = [
+            vote(Role::Alpha, VoteChoice::Accept, Some("alpha-r1-1")),
+            vote(Role::Gamma, VoteChoice::Accept, Some("alpha-r1-1")),
+            vote(Role::Beta, VoteChoice::Reject, Some("alpha-r1-1")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(best_proposal(&ids, &votes), Some(("alpha-r1-1".into(), 2)));
     }
 }

@@ -259,14 +259,52 @@ fn apply(
     let mut e = event(env, &st, "pipeline.fallback").with("action", action.as_str());
     match action {
         Fallback::AcceptPartial => {
+            // Completed with the best-supported proposal of the round.
+            let board = Board::new(env.store, k.clone(), id);
+            let proposals: Vec<String> = board
+                .entries("solutions")?
+                .iter()
+                .filter(|p| p.round == st.round)
+                .map(crate::board::Entry::id)
+                .collect();
+            let best = crate::consensus::best_proposal(&proposals, &board.votes(st.round)?);
             st.accepted_by = Some(env.actor.clone());
+            st.accepted_proposal = best.as_ref().map(|(p, _)| p.clone());
             st.fallbacks.push(action.as_str().into());
-            let note = format!("partial result accepted by {}", env.actor);
+            let note = match &best {
+                Some((p, n)) => format!(
+                    "partial result accepted by {}: proposal {p} ({n} accept vote{})",
+                    env.actor,
+                    if *n == 1 { "" } else { "s" }
+                ),
+                None => format!(
+                    "partial result accepted by {} (no proposal was posted)",
+                    env.actor
+                ),
+            };
             st.set_status(Status::Completed, Some(note.clone()));
             e = e.with("accepted_by", env.actor.as_str()).with(
                 "tally",
                 serde_json::to_value(&st.tally).unwrap_or(Value::Null),
             );
+            if let Some((p, n)) = &best {
+                e = e.with("proposal", p.as_str()).with("proposal_accepts", *n);
+            }
+            board.post(&crate::board::Entry {
+                section: "final".into(),
+                by: Role::Gamma,
+                round: st.round,
+                n: 1,
+                at_us: now,
+                content: json!({
+                    "orchestrator": "final",
+                    "outcome": "COMPLETED",
+                    "how": "accept_partial",
+                    "accepted_by": env.actor,
+                    "proposal": st.accepted_proposal,
+                    "tally": st.tally,
+                }),
+            })?;
             lease.save(env, &mut st)?;
             ledger.append(&e)?;
             if env.tokens.revoke_accessor(&st.token.accessor).is_ok() {

@@ -321,6 +321,10 @@ pub struct PipelineState {
     /// Who accepted a partial result (fallback accept_partial).
     #[serde(default)]
     pub accepted_by: Option<String>,
+    /// The proposal (a `solutions` post's id) a partial result completed
+    /// with: the best-supported one.
+    #[serde(default)]
+    pub accepted_proposal: Option<String>,
     /// Who revoked it (`pipeline revoke`).
     #[serde(default)]
     pub revoked_by: Option<String>,

@@ -17,7 +17,7 @@ pub(super) struct Args {
     id: String,
 
     /// Only this section
-    #[arg(long, value_parser = ["problem", "solutions", "progress", "conflicts", "consensus"])]
+    #[arg(long, value_parser = ["problem", "solutions", "progress", "final", "conflicts", "consensus"])]
     section: Option<String>,
 
     /// Only this round [default: the current one]

@@ -55,6 +55,7 @@ pub(super) fn summary(st: &PipelineState, driver: Option<&Driver>, runs_dir: &Pa
         "tally": st.tally,
         "failure": st.failure,
         "accepted_by": st.accepted_by,
+        "accepted_proposal": st.accepted_proposal,
         "revoked_by": st.revoked_by,
         "fallbacks": st.fallbacks,
         "token": {
@@ -173,7 +174,13 @@ pub(super) fn describe(
         out.push(format!("  failure: {f}"));
     }
     if let Some(a) = &st.accepted_by {
-        out.push(format!("  partial result accepted by {a}"));
+        match &st.accepted_proposal {
+            Some(p) => out.push(format!(
+                "  partial result accepted by {a}: proposal {p} (`pipeline blackboard {} --section solutions`)",
+                st.id
+            )),
+            None => out.push(format!("  partial result accepted by {a}")),
+        }
     }
     for d in deliverables(st, runs_dir) {
         out.push(format!(

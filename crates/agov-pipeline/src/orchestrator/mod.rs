@@ -223,6 +223,7 @@ pub fn create(
         tally: None,
         failure: None,
         accepted_by: None,
+        accepted_proposal: None,
         revoked_by: None,
         fallbacks: Vec::new(),
         history: Vec::new(),
@@ -1078,6 +1079,7 @@ impl Book<'_, '_> {
                 .with("reason", reason.as_str());
             self.record(e)?;
             self.state.failure = Some(reason.clone());
+            self.post_final(board, Status::Failed, &reason, None)?;
             return self.transition(Status::Failed, Some(reason), observe);
         }
         let votes = board.votes(self.state.round)?;
@@ -1123,12 +1125,47 @@ impl Book<'_, '_> {
             )
             .with("reason", t.reason.as_str());
         self.record(e)?;
+        let proposals: Vec<String> = board
+            .entries("solutions")?
+            .iter()
+            .filter(|p| p.round == self.state.round)
+            .map(Entry::id)
+            .collect();
+        let best = crate::consensus::best_proposal(&proposals, &votes);
         if t.reached {
+            self.post_final(board, Status::Completed, &t.reason, best)?;
             self.transition(Status::Completed, Some(t.reason.clone()), observe)
         } else {
             self.state.failure = Some(t.reason.clone());
+            self.post_final(board, Status::ConsensusFailed, &t.reason, best)?;
             self.transition(Status::ConsensusFailed, Some(t.reason.clone()), observe)
         }
+    }
+
+    /// The blackboard's `final` record of how the round ended: the outcome,
+    /// why, the tally, and the best-supported proposal.
+    fn post_final(
+        &self,
+        board: &Board<'_>,
+        outcome: Status,
+        reason: &str,
+        best: Option<(String, u32)>,
+    ) -> Result<(), PipelineError> {
+        board.post(&Entry {
+            section: "final".into(),
+            by: Role::Gamma,
+            round: self.state.round,
+            n: 1,
+            at_us: agov_core::time::now_us(),
+            content: json!({
+                "orchestrator": "final",
+                "outcome": outcome.as_str(),
+                "reason": reason,
+                "tally": self.state.tally,
+                "proposal": best.as_ref().map(|(p, _)| p),
+                "proposal_accepts": best.as_ref().map(|(_, n)| n),
+            }),
+        })
     }
 }
 
