@@ -181,7 +181,9 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     // The very file that was judged, under the name it was given (a
     // multi-call program reads it).
     let mut command = match &confined {
-        Some((sandbox, c)) => sandbox.command_as(c, Some(&args.command[0]), &argv),
+        Some((sandbox, c)) => sandbox
+            .command_as(c, Some(&args.command[0]), &argv)
+            .map_err(agov_agent::AgentError::from)?,
         None => {
             event = event.with("unconfined", "the sandbox is off (sandbox = \"off\")");
             let mut c = Command::new(&program);
