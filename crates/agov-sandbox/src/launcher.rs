@@ -238,6 +238,57 @@ fn main(args: Vec<OsString>) -> u8 {
     }
 }
 
+/// Runs `cmd` confined with this process as its launcher, without starting
+/// one (a program start saved): for a one-shot governor that waits for the
+/// agent on the thread that starts it (`pipeline agent exec`). The agent,
+/// confined as the launcher confines it, is the first process of a new PID
+/// namespace, whose other processes the kernel kills when it ends, and dies
+/// with this thread (its parent-death signal is SIGKILL). `Ok(None)` where a
+/// PID namespace needs a user namespace (not root): this process's own
+/// would change, so the agent is left to a launcher.
+pub(crate) fn run_here(
+    c: &Confinement,
+    ruleset: Option<Arc<OwnedFd>>,
+    cmd: &mut Command,
+) -> Result<Option<std::io::Result<std::process::ExitStatus>>, crate::SandboxError> {
+    use rustix::thread::{LinkNameSpaceType, UnshareFlags};
+    if ruleset.is_none() && !c.best_effort {
+        return Err(crate::SandboxError::Launcher(
+            "no Landlock ruleset to confine the agent with".into(),
+        ));
+    }
+    let syscalls = crate::seccomp::filter(c.tier, &c.network)?;
+    // This thread's PID namespace, for its later children.
+    let Ok(own) = std::fs::File::open("/proc/thread-self/ns/pid") else {
+        return Ok(None);
+    };
+    #[allow(unsafe_code)]
+    // SAFETY: unshare is unsafe only for CLONE_FILES (threads sharing a
+    // descriptor table); CLONE_NEWPID changes only which PID namespace this
+    // thread's next children start in.
+    if unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWPID) }.is_err() {
+        return Ok(None);
+    }
+    let limits = c.limits;
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs in the child between fork and exec and makes
+    // only system calls (prctl, setrlimit, capset, landlock_restrict_self,
+    // seccomp, close_range) on values it owns; it allocates only to report
+    // an error, as `confine_self` in the launcher.
+    unsafe {
+        cmd.pre_exec(move || confine_self(ruleset.as_deref(), &syscalls, &limits));
+    }
+    let child = cmd.spawn();
+    // Later children start in this process's namespace again (that one's
+    // init may have ended: no process could start in it).
+    let _ =
+        rustix::thread::move_into_link_name_space(own.as_fd(), Some(LinkNameSpaceType::ProcessID));
+    let status = child.and_then(|mut c| c.wait());
+    // Nothing is left of the namespace once its init is reaped; anything
+    // else this process started and left is not the agent's.
+    Ok(Some(status))
+}
+
 /// Makes the next child the init of a new PID namespace: as root directly,
 /// otherwise inside a user namespace that maps the user's own ids. Where
 /// neither is allowed (some distributions restrict user namespaces) the

@@ -108,6 +108,29 @@ impl Sandbox {
         self.command_as(c, None, argv)
     }
 
+    /// Runs `cmd` (the agent's program, its environment, folder and streams
+    /// set) confined by `c`, with this process as its launcher: one program
+    /// start fewer than [`Sandbox::command`]. Only for a one-shot governor
+    /// that waits for the agent on the thread that starts it. `Ok(None)`
+    /// where this process cannot be the launcher (a PID namespace needs a
+    /// user namespace): then start it with [`Sandbox::command`]; otherwise
+    /// the outcome of starting and waiting for it.
+    pub fn run_here(
+        &self,
+        c: &Confinement,
+        cmd: &mut Command,
+    ) -> Result<Option<std::io::Result<std::process::ExitStatus>>, SandboxError> {
+        let built = match &c.ruleset {
+            confine::Built::No => kernel::built(c)?,
+            b => b.clone(),
+        };
+        let ruleset = match built {
+            confine::Built::Landlock(fd) => Some(fd),
+            confine::Built::No | confine::Built::Unavailable => None,
+        };
+        launcher::run_here(c, ruleset, cmd)
+    }
+
     /// [`Sandbox::command`], with the program's own `argv[0]` set to
     /// `arg0` (what a multi-call program reads). The launcher inherits the
     /// ruleset [`Sandbox::prepare`] built (built now if it was not).
