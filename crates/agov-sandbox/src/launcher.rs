@@ -51,6 +51,9 @@ pub const BINARY: &str = "agov-launcher";
 /// it inherits already built.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Spec {
+    /// [`PROTOCOL`]: an `agov-launcher` left from another build of agov
+    /// refuses to run rather than misread what it is told.
+    protocol: u32,
     tier: u8,
     network: Network,
     limits: Limits,
@@ -60,9 +63,13 @@ pub(crate) struct Spec {
     ruleset_fd: Option<i32>,
 }
 
+/// The version of [`Spec`]: raised whenever it changes meaning.
+const PROTOCOL: u32 = 1;
+
 impl Spec {
     pub(crate) fn new(c: &Confinement, built: &Built) -> Spec {
         Spec {
+            protocol: PROTOCOL,
             tier: c.tier,
             network: c.network.clone(),
             limits: c.limits,
@@ -141,8 +148,17 @@ fn main(args: Vec<OsString>) -> u8 {
         return fail("no program to run");
     };
     let spec: Spec = match spec.to_str().map(serde_json::from_str) {
-        Some(Ok(s)) => s,
-        _ => return fail("the launch spec is not valid JSON"),
+        Some(Ok(
+            s @ Spec {
+                protocol: PROTOCOL, ..
+            },
+        )) => s,
+        _ => {
+            return fail(
+                "this launcher does not understand its governor (another build of agov?): \
+                 install agov-launcher with the rest (cargo install --locked --path bin)",
+            );
+        }
     };
     let ruleset = match spec.ruleset_fd.map(inherited).transpose() {
         Ok(r) => r,
