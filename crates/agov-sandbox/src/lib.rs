@@ -120,11 +120,7 @@ impl Sandbox {
         c: &Confinement,
         cmd: &mut Command,
     ) -> Result<Option<std::io::Result<std::process::ExitStatus>>, SandboxError> {
-        let built = match &c.ruleset {
-            confine::Built::No => kernel::built(c)?,
-            b => b.clone(),
-        };
-        let ruleset = match built {
+        let ruleset = match built(c)? {
             confine::Built::Landlock(fd) => Some(fd),
             confine::Built::No | confine::Built::Unavailable => None,
         };
@@ -140,10 +136,7 @@ impl Sandbox {
         arg0: Option<&str>,
         argv: &[String],
     ) -> Result<Command, SandboxError> {
-        let built = match &c.ruleset {
-            confine::Built::No => kernel::built(c)?,
-            b => b.clone(),
-        };
+        let built = built(c)?;
         let mut cmd = Command::new(&self.launcher);
         let spec = launcher::Spec::new(c, &built);
         cmd.arg(launcher::ARG)
@@ -157,4 +150,12 @@ impl Sandbox {
         }
         Ok(cmd)
     }
+}
+
+/// `c`'s ruleset, built now if [`Sandbox::prepare`] did not.
+fn built(c: &Confinement) -> Result<confine::Built, SandboxError> {
+    Ok(match &c.ruleset {
+        confine::Built::No => kernel::built(c)?,
+        b => b.clone(),
+    })
 }
