@@ -229,7 +229,7 @@ fn spawn(
         ));
     };
     let mut cmd = match &spec.confined {
-        Some((sandbox, confinement)) => sandbox.command(confinement, &spec.argv),
+        Some((sandbox, confinement)) => sandbox.command(confinement, &spec.argv)?,
         None => {
             let mut c = Command::new(program);
             c.args(args);

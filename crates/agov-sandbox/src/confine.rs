@@ -8,7 +8,11 @@
 //! left out. Entries are resolved (symlinks followed) before they become
 //! rules, so a link in the working tree to agov's data folder grants nothing.
 
+use std::collections::HashMap;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +62,7 @@ pub enum Access {
 }
 
 /// Everything the launcher needs to confine one agent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Confinement {
     /// The tier.
     pub tier: u8,
@@ -70,6 +74,22 @@ pub struct Confinement {
     pub limits: Limits,
     /// Run with what the kernel can enforce instead of failing (operator's choice).
     pub best_effort: bool,
+    /// Its Landlock ruleset, once built ([`crate::Sandbox::prepare`]).
+    pub(crate) ruleset: Built,
+}
+
+/// Whether a confinement's Landlock ruleset was built, and its descriptor:
+/// built once by the governor, inherited by the launcher, shared by clones
+/// (a built ruleset no longer changes).
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Built {
+    /// Not built yet.
+    #[default]
+    No,
+    /// Built: its descriptor.
+    Landlock(Arc<OwnedFd>),
+    /// A best-effort confinement on a kernel without Landlock.
+    Unavailable,
 }
 
 impl Profiles {
@@ -92,7 +112,7 @@ impl Profiles {
         if tier < 4 {
             hidden.extend(self.credentials.iter().filter_map(|p| tilde(p)));
         }
-        let hidden: Vec<PathBuf> = hidden.iter().map(|h| resolve(h)).collect();
+        let hidden: Vec<PathBuf> = hidden.iter().map(|h| normal(&resolve(h))).collect();
         for own in [&places.out, &places.home] {
             if let Some(h) = hidden.iter().find(|h| h.starts_with(own)) {
                 return Err(SandboxError::Places(format!(
@@ -102,7 +122,7 @@ impl Profiles {
                 )));
             }
         }
-        let mut grants = Vec::new();
+        let mut grants = Grants::default();
         for (roots, access) in [
             (&profile.read, Access::Read),
             (&profile.write, Access::Write),
@@ -112,10 +132,11 @@ impl Profiles {
                     match path {
                         // The agent's own places are granted as they are,
                         // also when they lie inside agov's data folder.
-                        Place::Own(p) => push(&mut grants, resolve(&p), access),
+                        Place::Own(p) => grants.push(resolve(&p), access),
                         Place::Shared(p) => {
                             let Ok(real) = p.canonicalize() else { continue };
-                            carve(&real, &hidden, access, &mut grants, 0);
+                            let inside: Vec<&Path> = hidden.iter().map(PathBuf::as_path).collect();
+                            carve(&real, &inside, access, &mut grants, 0);
                         }
                     }
                 }
@@ -128,16 +149,17 @@ impl Profiles {
             for d in devices {
                 let p = PathBuf::from(d);
                 if p.exists() {
-                    push(&mut grants, p, access);
+                    grants.push(p, access);
                 }
             }
         }
         Ok(Confinement {
             tier,
-            grants,
+            grants: grants.list,
             network: profile.network.clone(),
             limits: profile.limits,
             best_effort,
+            ruleset: Built::No,
         })
     }
 
@@ -188,25 +210,53 @@ fn resolve(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// A grant on `path`; the wider access wins when the path is granted twice.
-fn push(grants: &mut Vec<Grant>, path: PathBuf, access: Access) {
-    match grants.iter_mut().find(|g| g.path == path) {
-        Some(g) => g.access = g.access.max(access),
-        None => grants.push(Grant { path, access }),
+/// `p` spelt with single separators and no trailing one (as a resolved
+/// path is), so that [`within`] can compare it byte by byte.
+fn normal(p: &Path) -> PathBuf {
+    p.components().collect()
+}
+
+/// `path` is `base` or lies beneath it: [`Path::starts_with`] for paths
+/// spelt as [`normal`] makes them, without splitting them into components.
+fn within(path: &Path, base: &Path) -> bool {
+    let (p, b) = (path.as_os_str().as_bytes(), base.as_os_str().as_bytes());
+    p.starts_with(b) && (p.len() == b.len() || p[b.len()] == b'/' || b == b"/")
+}
+
+/// The grants made so far, each path once.
+#[derive(Default)]
+struct Grants {
+    list: Vec<Grant>,
+    index: HashMap<PathBuf, usize>,
+}
+
+impl Grants {
+    /// A grant on `path`; the wider access wins when the path is granted twice.
+    fn push(&mut self, path: PathBuf, access: Access) {
+        match self.index.get(&path) {
+            Some(&i) => self.list[i].access = self.list[i].access.max(access),
+            None => {
+                self.index.insert(path.clone(), self.list.len());
+                self.list.push(Grant { path, access });
+            }
+        }
     }
 }
 
-/// Grants `root` without the hidden paths inside it.
-fn carve(root: &Path, hidden: &[PathBuf], access: Access, grants: &mut Vec<Grant>, depth: u32) {
-    if hidden.iter().any(|h| root.starts_with(h)) {
+/// Grants `root` (resolved) without the `hidden` paths inside it (`normal`,
+/// none of them above `root`'s parent).
+fn carve(root: &Path, hidden: &[&Path], access: Access, grants: &mut Grants, depth: u32) {
+    if hidden.iter().any(|h| within(root, h)) {
         return;
     }
-    if !hidden.iter().any(|h| h.starts_with(root)) {
-        push(grants, root.to_path_buf(), access);
+    // Only what lies inside `root` matters below it.
+    let inside: Vec<&Path> = hidden.iter().copied().filter(|h| within(h, root)).collect();
+    if inside.is_empty() {
+        grants.push(root.to_path_buf(), access);
         return;
     }
     // The folder stays listable; what it holds is granted entry by entry.
-    push(grants, root.to_path_buf(), Access::List);
+    grants.push(root.to_path_buf(), Access::List);
     // Some hidden path lies inside: grant the entries beside it. Deep
     // nesting is not followed (a hostile tree of links could loop).
     let Ok(entries) = std::fs::read_dir(root) else {
@@ -227,7 +277,7 @@ fn carve(root: &Path, hidden: &[PathBuf], access: Access, grants: &mut Vec<Grant
         } else {
             entry.path()
         };
-        carve(&real, hidden, access, grants, depth + 1);
+        carve(&real, &inside, access, grants, depth + 1);
     }
 }
 
@@ -327,6 +377,43 @@ mod tests {
             "{:?}",
             c.grants
         );
+    }
+
+    #[test]
+    fn within_is_starts_with_for_normal_paths() {
+        for (path, base) in [
+            ("/etc/shadow", "/etc"),
+            ("/etc", "/etc"),
+            ("/etcx", "/etc"),
+            ("/etc", "/etc/shadow"),
+            ("/etc", "/"),
+            ("/", "/"),
+            ("/work/.agov2/x", "/work/.agov"),
+            ("/work/.agov/x", "/work/.agov"),
+        ] {
+            let (path, base) = (Path::new(path), Path::new(base));
+            assert_eq!(
+                within(path, base),
+                path.starts_with(base),
+                "{path:?} {base:?}"
+            );
+        }
+        assert_eq!(normal(Path::new("/tmp//x/")), Path::new("/tmp/x"));
+        assert_eq!(normal(Path::new("/tmp//x/")).as_os_str(), "/tmp/x");
+    }
+
+    #[test]
+    fn a_sibling_that_shares_a_hidden_path_s_prefix_is_granted() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().canonicalize().unwrap();
+        let p = places(&dir);
+        std::fs::create_dir_all(p.work.join(".agov2")).unwrap();
+        let c = Profiles::built_in().confinement(0, &p, false).unwrap();
+        assert!(c.grants.contains(&Grant {
+            path: p.work.join(".agov2"),
+            access: Access::Read
+        }));
+        assert!(!c.grants.iter().any(|g| g.path == dir.join("work/.agov")));
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! A [`Confinement`] as a Landlock ruleset: filesystem rights on the granted
 //! paths, TCP bind/connect rules, and scoping (no signals to, no abstract
-//! sockets of, processes outside the sandbox). Built the same way by the
-//! governor, to find out before starting anything whether this kernel can
-//! enforce it, and by the launcher, which applies it.
+//! sockets of, processes outside the sandbox). Built once, by the governor:
+//! building it is how it finds out, before starting anything, whether this
+//! kernel can enforce the profile; the launcher inherits the ruleset's
+//! descriptor and applies it ([`restrict_self`]) to the agent.
+
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::sync::Arc;
 
 use landlock::{
     ABI, Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath,
     PathFd, Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, Scope,
 };
 
-use crate::confine::{Access as Grants, Confinement};
+use crate::confine::{Access as Grants, Built, Confinement};
 use crate::error::SandboxError;
 use crate::profile::Network;
 
@@ -55,7 +59,10 @@ pub fn ruleset(c: &Confinement) -> Result<RulesetCreated, SandboxError> {
             Grants::Read => AccessFs::from_read(FS_ABI),
             Grants::List => AccessFs::ReadDir.into(),
         };
-        if std::fs::metadata(&g.path).is_ok_and(|m| !m.is_dir()) {
+        // Of the descriptor just opened: one lookup of the path, not two.
+        if rustix::fs::fstat(fd.as_fd()).is_ok_and(|m| {
+            rustix::fs::FileType::from_raw_mode(m.st_mode) != rustix::fs::FileType::Directory
+        }) {
             access &= AccessFs::from_file(FS_ABI);
         }
         created = created
@@ -77,8 +84,31 @@ pub fn syscall_filter(c: &Confinement) -> Result<seccompiler::BpfProgram, Sandbo
     crate::seccomp::filter(c.tier, &c.network)
 }
 
-/// Fails when this kernel cannot enforce `c` (unless it is best effort).
-pub fn check(c: &Confinement) -> Result<(), SandboxError> {
-    ruleset(c)?;
-    syscall_filter(c).map(drop)
+/// Builds `c`'s ruleset, failing when this kernel cannot enforce `c`
+/// (unless it is best effort). The seccomp filter is compiled again by the
+/// launcher; this finds out now whether it can be.
+pub(crate) fn built(c: &Confinement) -> Result<Built, SandboxError> {
+    let fd: Option<OwnedFd> = ruleset(c)?.into();
+    syscall_filter(c)?;
+    Ok(match fd {
+        Some(fd) => Built::Landlock(Arc::new(fd)),
+        None => Built::Unavailable,
+    })
+}
+
+/// Restricts the calling thread, and everything it will execute, with the
+/// built ruleset `fd` (after setting `no_new_privs`, which Landlock and
+/// seccomp both require).
+pub fn restrict_self(fd: BorrowedFd<'_>) -> std::io::Result<()> {
+    rustix::thread::set_no_new_privs(true)?;
+    #[allow(unsafe_code)]
+    // SAFETY: landlock_restrict_self(2) takes a descriptor and flags by
+    // value and touches no memory of this process; a descriptor that is
+    // not a Landlock ruleset makes it fail (EBADFD), and then the agent
+    // does not start.
+    let r = unsafe { libc::syscall(libc::SYS_landlock_restrict_self, fd.as_raw_fd(), 0u32) };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }

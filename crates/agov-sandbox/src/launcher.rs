@@ -1,12 +1,15 @@
 //! The launcher: the process between the governor and an agent.
 //!
-//! The governor starts `pipeline __sandbox CONFINEMENT [--arg0 NAME] --
-//! PROGRAM ARGS…` (see [`crate::Sandbox::command`]). The launcher
+//! The governor starts `agov-launcher __sandbox SPEC [--arg0 NAME] --
+//! PROGRAM ARGS…` ([`BINARY`], or the governor's own binary where it is not
+//! installed; see [`crate::Sandbox::command`]), handing it the Landlock
+//! ruleset it built as an inherited descriptor named in `SPEC`. The
+//! launcher
 //!
 //! 1. dies with the governor (its parent-death signal is SIGTERM),
 //! 2. becomes a child subreaper, so nothing the agent forks escapes it,
-//! 3. builds the Landlock ruleset and the seccomp filter (`seccomp.rs`) and
-//!    starts the agent, which, between fork and exec, starts a session of its
+//! 3. compiles the seccomp filter (`seccomp.rs`) and starts the agent,
+//!    which, between fork and exec, starts a session of its
 //!    own, sets its resource limits, drops every capability, sets
 //!    `no_new_privs`, restricts itself with both and marks inherited
 //!    descriptors close-on-exec: from its first instruction the agent and
@@ -21,6 +24,7 @@
 
 use std::ffi::OsString;
 use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
@@ -29,14 +33,85 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::io::FdFlags;
 use rustix::process::{Pid, Resource, Rlimit, Signal, WaitStatus, getpid, getppid, setrlimit};
+use serde::{Deserialize, Serialize};
 
-use crate::confine::Confinement;
-use crate::profile::Limits;
+use crate::confine::{Built, Confinement};
+use crate::profile::{Limits, Network};
 use crate::tree;
 
 /// The first argument that makes a binary act as the launcher.
 pub const ARG: &str = "__sandbox";
+
+/// The dedicated launcher program, installed beside `pipeline`.
+pub const BINARY: &str = "agov-launcher";
+
+/// What the launcher is told: the confinement but its paths, whose ruleset
+/// it inherits already built.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Spec {
+    /// [`PROTOCOL`]: an `agov-launcher` left from another build of agov
+    /// refuses to run rather than misread what it is told.
+    protocol: u32,
+    tier: u8,
+    network: Network,
+    limits: Limits,
+    best_effort: bool,
+    /// The inherited descriptor of the ruleset; `None` only for a
+    /// best-effort confinement on a kernel without Landlock.
+    ruleset_fd: Option<i32>,
+}
+
+/// The version of [`Spec`]: raised whenever it changes meaning.
+const PROTOCOL: u32 = 1;
+
+impl Spec {
+    pub(crate) fn new(c: &Confinement, built: &Built) -> Spec {
+        Spec {
+            protocol: PROTOCOL,
+            tier: c.tier,
+            network: c.network.clone(),
+            limits: c.limits,
+            best_effort: c.best_effort,
+            ruleset_fd: match built {
+                Built::Landlock(fd) => Some(fd.as_raw_fd()),
+                Built::No | Built::Unavailable => None,
+            },
+        }
+    }
+}
+
+/// Makes `fd` (close-on-exec in the governor, so that no other child gets
+/// it) inheritable by the launcher `cmd` starts, and only by it; `cmd`
+/// keeps it open until it is dropped.
+pub(crate) fn inherit(cmd: &mut Command, fd: Arc<OwnedFd>) {
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs in the child between fork and exec, where
+    // only async-signal-safe calls are allowed: it makes one fcntl(2) call
+    // on a descriptor the closure keeps open, and allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || Ok(rustix::io::fcntl_setfd(fd.as_fd(), FdFlags::empty())?));
+    }
+}
+
+/// Takes the ruleset descriptor the governor left open for this process.
+fn inherited(fd: i32) -> Result<OwnedFd, String> {
+    #[allow(unsafe_code)]
+    // SAFETY: fcntl(F_GETFD) only reads the flags of descriptor `fd`, if open.
+    let open = fd > 2 && unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1;
+    if !open {
+        return Err(format!("the ruleset descriptor {fd} is not open"));
+    }
+    #[allow(unsafe_code)]
+    // SAFETY: `fd` is open, and nothing else in this process owns it: the
+    // governor made it inheritable for this process alone, to be taken here
+    // once (a descriptor that is not a Landlock ruleset makes the agent's
+    // landlock_restrict_self fail, and then the agent does not start).
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    rustix::io::fcntl_setfd(&fd, FdFlags::CLOEXEC).map_err(|e| e.to_string())?;
+    Ok(fd)
+}
 
 /// Exit status when the sandbox could not be set up (the agent never ran).
 pub const SETUP_FAILED: u8 = 69;
@@ -72,10 +147,26 @@ fn main(args: Vec<OsString>) -> u8 {
     let Some((program, program_args)) = argv.split_first() else {
         return fail("no program to run");
     };
-    let confinement: Confinement = match spec.to_str().map(serde_json::from_str) {
-        Some(Ok(c)) => c,
-        _ => return fail("the confinement is not valid JSON"),
+    let spec: Spec = match spec.to_str().map(serde_json::from_str) {
+        Some(Ok(
+            s @ Spec {
+                protocol: PROTOCOL, ..
+            },
+        )) => s,
+        _ => {
+            return fail(
+                "this launcher does not understand its governor (another build of agov?): \
+                 install agov-launcher with the rest (cargo install --locked --path bin)",
+            );
+        }
     };
+    let ruleset = match spec.ruleset_fd.map(inherited).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if ruleset.is_none() && !spec.best_effort {
+        return fail("no Landlock ruleset to confine the agent with");
+    }
     // Die with the governor; if it is already gone, run nothing.
     if rustix::process::set_parent_process_death_signal(Some(Signal::TERM)).is_err()
         || getppid().is_none_or(|p| p.as_raw_nonzero().get() == 1)
@@ -111,11 +202,7 @@ fn main(args: Vec<OsString>) -> u8 {
             return fail(&format!("cannot watch signal {sig}"));
         }
     }
-    let ruleset = match crate::kernel::ruleset(&confinement) {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let syscalls = match crate::kernel::syscall_filter(&confinement) {
+    let syscalls = match crate::seccomp::filter(spec.tier, &spec.network) {
         Ok(f) => f,
         Err(e) => return fail(&e.to_string()),
     };
@@ -130,9 +217,7 @@ fn main(args: Vec<OsString>) -> u8 {
     if let Some(name) = &arg0 {
         cmd.arg0(name);
     }
-    let mut ruleset = Some(ruleset);
-    let limits = confinement.limits;
-    let best_effort = confinement.best_effort;
+    let limits = spec.limits;
     #[allow(unsafe_code)]
     // SAFETY: the closure runs in the child between fork and exec. The
     // launcher is single-threaded (signal-hook's registrations start no
@@ -140,7 +225,7 @@ fn main(args: Vec<OsString>) -> u8 {
     // makes system calls (prctl, setrlimit, landlock_restrict_self) and
     // touches only values it owns.
     unsafe {
-        cmd.pre_exec(move || confine_self(&mut ruleset, &syscalls, &limits, best_effort));
+        cmd.pre_exec(move || confine_self(ruleset.as_ref(), &syscalls, &limits));
     }
     let child = match cmd.spawn() {
         Ok(c) => c,
@@ -167,6 +252,57 @@ fn main(args: Vec<OsString>) -> u8 {
         // Stopped from outside before the agent ended.
         None => 128 + 15,
     }
+}
+
+/// Runs `cmd` confined with this process as its launcher, without starting
+/// one (a program start saved): for a one-shot governor that waits for the
+/// agent on the thread that starts it (`pipeline agent exec`). The agent,
+/// confined as the launcher confines it, is the first process of a new PID
+/// namespace, whose other processes the kernel kills when it ends, and dies
+/// with this thread (its parent-death signal is SIGKILL). `Ok(None)` where a
+/// PID namespace needs a user namespace (not root): this process's own
+/// would change, so the agent is left to a launcher.
+pub(crate) fn run_here(
+    c: &Confinement,
+    ruleset: Option<Arc<OwnedFd>>,
+    cmd: &mut Command,
+) -> Result<Option<std::io::Result<std::process::ExitStatus>>, crate::SandboxError> {
+    use rustix::thread::{LinkNameSpaceType, UnshareFlags};
+    if ruleset.is_none() && !c.best_effort {
+        return Err(crate::SandboxError::Launcher(
+            "no Landlock ruleset to confine the agent with".into(),
+        ));
+    }
+    let syscalls = crate::seccomp::filter(c.tier, &c.network)?;
+    // This thread's PID namespace, for its later children.
+    let Ok(own) = std::fs::File::open("/proc/thread-self/ns/pid") else {
+        return Ok(None);
+    };
+    #[allow(unsafe_code)]
+    // SAFETY: unshare is unsafe only for CLONE_FILES (threads sharing a
+    // descriptor table); CLONE_NEWPID changes only which PID namespace this
+    // thread's next children start in.
+    if unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWPID) }.is_err() {
+        return Ok(None);
+    }
+    let limits = c.limits;
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs in the child between fork and exec and makes
+    // only system calls (prctl, setrlimit, capset, landlock_restrict_self,
+    // seccomp, close_range) on values it owns; it allocates only to report
+    // an error, as `confine_self` in the launcher.
+    unsafe {
+        cmd.pre_exec(move || confine_self(ruleset.as_deref(), &syscalls, &limits));
+    }
+    let child = cmd.spawn();
+    // Later children start in this process's namespace again (that one's
+    // init may have ended: no process could start in it).
+    let _ =
+        rustix::thread::move_into_link_name_space(own.as_fd(), Some(LinkNameSpaceType::ProcessID));
+    let status = child.and_then(|mut c| c.wait());
+    // Nothing is left of the namespace once its init is reaped; anything
+    // else this process started and left is not the agent's.
+    Ok(Some(status))
 }
 
 /// Makes the next child the init of a new PID namespace: as root directly,
@@ -236,10 +372,9 @@ fn code_of(s: WaitStatus) -> u8 {
 /// Landlock (which also sets `no_new_privs`) and the seccomp filter, and no
 /// file descriptor inherited past the standard three.
 fn confine_self(
-    ruleset: &mut Option<landlock::RulesetCreated>,
+    ruleset: Option<&OwnedFd>,
     syscalls: &[seccompiler::sock_filter],
     limits: &Limits,
-    best_effort: bool,
 ) -> std::io::Result<()> {
     rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
     rustix::process::setsid()?;
@@ -260,16 +395,14 @@ fn confine_self(
     limit(Resource::Nofile, limits.open_files)?;
     limit(Resource::Core, Some(0))?;
     drop_capabilities()?;
-    let Some(rs) = ruleset.take() else {
-        return Err(std::io::Error::other("the sandbox was already applied"));
-    };
-    let status = rs.restrict_self().map_err(std::io::Error::other)?;
-    if !best_effort && status.ruleset != landlock::RulesetStatus::FullyEnforced {
-        return Err(std::io::Error::other(
-            "Landlock is not fully enforced on this kernel",
-        ));
+    // The ruleset was built with every right of the profile a hard
+    // requirement (unless best effort): applying it enforces all of them.
+    match ruleset {
+        Some(fd) => crate::kernel::restrict_self(fd.as_fd())?,
+        // Best effort on a kernel without Landlock (checked in `main`).
+        None => rustix::thread::set_no_new_privs(true)?,
     }
-    // After Landlock, which set no_new_privs, as seccomp requires.
+    // After no_new_privs, as seccomp requires.
     seccompiler::apply_filter(syscalls).map_err(std::io::Error::other)?;
     close_inherited_descriptors()
 }

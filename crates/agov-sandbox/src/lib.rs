@@ -66,53 +66,96 @@ impl Mode {
 pub struct Sandbox {
     /// The mode.
     pub mode: Mode,
-    /// The binary that acts as the [`launcher`] (the running `pipeline`).
+    /// The binary that acts as the [`launcher`]: [`launcher::BINARY`] beside
+    /// the running one, else the running binary itself.
     pub launcher: PathBuf,
     /// The per-tier profiles.
     pub profiles: Profiles,
 }
 
 impl Sandbox {
-    /// The built-in profiles, launched through the running binary.
+    /// The built-in profiles, launched through [`launcher::BINARY`] beside
+    /// the running binary (a small program, quick to start), or through the
+    /// running binary where it is not installed.
     pub fn new(mode: Mode) -> Result<Sandbox, SandboxError> {
-        let launcher = std::env::current_exe()
+        let exe = std::env::current_exe()
             .map_err(|e| SandboxError::Launcher(format!("cannot find the running binary: {e}")))?;
+        let beside = exe.with_file_name(launcher::BINARY);
         Ok(Sandbox {
             mode,
-            launcher,
+            launcher: if beside.is_file() { beside } else { exe },
             profiles: Profiles::built_in(),
         })
     }
 
-    /// The confinement of a tier-`tier` agent at `places`, checked against
-    /// this kernel; `None` when the sandbox is off.
+    /// The confinement of a tier-`tier` agent at `places`, its ruleset built
+    /// (which is how this kernel is checked: one it cannot enforce is
+    /// [`SandboxError::Unsupported`]); `None` when the sandbox is off.
     pub fn prepare(&self, tier: u8, places: &Places) -> Result<Option<Confinement>, SandboxError> {
         if self.mode == Mode::Off {
             return Ok(None);
         }
-        let c = self
+        let mut c = self
             .profiles
             .confinement(tier, places, self.mode == Mode::BestEffort)?;
-        kernel::check(&c)?;
+        c.ruleset = kernel::built(&c)?;
         Ok(Some(c))
     }
 
     /// A command that runs `argv` confined by `c`. The caller sets its
     /// environment, working directory and standard streams.
-    pub fn command(&self, c: &Confinement, argv: &[String]) -> Command {
+    pub fn command(&self, c: &Confinement, argv: &[String]) -> Result<Command, SandboxError> {
         self.command_as(c, None, argv)
     }
 
+    /// Runs `cmd` (the agent's program, its environment, folder and streams
+    /// set) confined by `c`, with this process as its launcher: one program
+    /// start fewer than [`Sandbox::command`]. Only for a one-shot governor
+    /// that waits for the agent on the thread that starts it. `Ok(None)`
+    /// where this process cannot be the launcher (a PID namespace needs a
+    /// user namespace): then start it with [`Sandbox::command`]; otherwise
+    /// the outcome of starting and waiting for it.
+    pub fn run_here(
+        &self,
+        c: &Confinement,
+        cmd: &mut Command,
+    ) -> Result<Option<std::io::Result<std::process::ExitStatus>>, SandboxError> {
+        let ruleset = match built(c)? {
+            confine::Built::Landlock(fd) => Some(fd),
+            confine::Built::No | confine::Built::Unavailable => None,
+        };
+        launcher::run_here(c, ruleset, cmd)
+    }
+
     /// [`Sandbox::command`], with the program's own `argv[0]` set to
-    /// `arg0` (what a multi-call program reads).
-    pub fn command_as(&self, c: &Confinement, arg0: Option<&str>, argv: &[String]) -> Command {
+    /// `arg0` (what a multi-call program reads). The launcher inherits the
+    /// ruleset [`Sandbox::prepare`] built (built now if it was not).
+    pub fn command_as(
+        &self,
+        c: &Confinement,
+        arg0: Option<&str>,
+        argv: &[String],
+    ) -> Result<Command, SandboxError> {
+        let built = built(c)?;
         let mut cmd = Command::new(&self.launcher);
+        let spec = launcher::Spec::new(c, &built);
         cmd.arg(launcher::ARG)
-            .arg(serde_json::to_string(c).expect("a confinement always serialises"));
+            .arg(serde_json::to_string(&spec).expect("a launch spec always serialises"));
         if let Some(name) = arg0 {
             cmd.arg("--arg0").arg(name);
         }
         cmd.arg("--").args(argv);
-        cmd
+        if let confine::Built::Landlock(fd) = built {
+            launcher::inherit(&mut cmd, fd);
+        }
+        Ok(cmd)
     }
+}
+
+/// `c`'s ruleset, built now if [`Sandbox::prepare`] did not.
+fn built(c: &Confinement) -> Result<confine::Built, SandboxError> {
+    Ok(match &c.ruleset {
+        confine::Built::No => kernel::built(c)?,
+        b => b.clone(),
+    })
 }

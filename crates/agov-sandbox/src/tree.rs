@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal, WaitOptions, kill_process, wait};
+use rustix::process::{Pid, Signal, WaitIdOptions, WaitOptions, kill_process, wait, waitid};
 
 /// The parent of every process, as `/proc/*/stat` says.
 fn parents() -> BTreeMap<i32, i32> {
@@ -64,6 +64,21 @@ pub fn reap(watch: Option<i32>) -> Option<rustix::process::WaitStatus> {
     seen
 }
 
+/// Whether this process has a child, running or ended but not reaped. A
+/// subreaper without one has no descendant at all: whatever its children
+/// forked would have been handed to it.
+fn has_children() -> bool {
+    // ECHILD is the only error of a WNOHANG waitid on P_ALL.
+    waitid(
+        rustix::process::WaitId::All,
+        WaitIdOptions::EXITED
+            | WaitIdOptions::STOPPED
+            | WaitIdOptions::NOHANG
+            | WaitIdOptions::NOWAIT,
+    )
+    .is_ok()
+}
+
 /// Kills every descendant of this process with SIGKILL until none is left
 /// (or `limit` has passed), reaping them; returns the status of `watch`
 /// if it was reaped meanwhile.
@@ -72,6 +87,10 @@ pub fn kill_all(watch: Option<i32>, limit: Duration) -> Option<rustix::process::
     let start = Instant::now();
     let mut status = None;
     loop {
+        // Without a child there is no descendant: no need to read /proc.
+        if !has_children() {
+            break;
+        }
         let left = descendants(me);
         if left.is_empty() || start.elapsed() > limit {
             break;

@@ -7,7 +7,7 @@
 //! other code (`GIT_EXTERNAL_DIFF`, `PAGER`, `LD_PRELOAD`, …), and the ledger
 //! records that parsed action.
 
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Command;
 
 use agov_cli::{CliError, Ctx};
@@ -178,38 +178,59 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             },
         )
         .map_err(agov_agent::AgentError::from)?;
-    // The very file that was judged, under the name it was given (a
-    // multi-call program reads it).
-    let mut command = match &confined {
-        Some((sandbox, c)) => sandbox.command_as(c, Some(&args.command[0]), &argv),
-        None => {
-            event = event.with("unconfined", "the sandbox is off (sandbox = \"off\")");
-            let mut c = Command::new(&program);
-            c.arg0(&args.command[0]).args(&args.command[1..]);
-            c
-        }
-    };
-    agov_agent::command::allowlisted_env(&mut command, &home)?;
     // What runs is what was judged: no variable makes it run other code
     // (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, …), even one an operator named.
     let removed: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
         .filter(|k| action::variable_runs_code(k))
         .collect();
-    for k in &removed {
-        command.env_remove(k);
-    }
+    // The very file that was judged, under the name it was given (a
+    // multi-call program reads it), with an agent's environment.
+    let prepare = |mut command: Command| -> Result<Command, CliError> {
+        agov_agent::command::allowlisted_env(&mut command, &home)?;
+        for k in &removed {
+            command.env_remove(k);
+        }
+        Ok(command)
+    };
+    let mut direct = Command::new(&program);
+    direct.arg0(&args.command[0]).args(&args.command[1..]);
+    let mut direct = prepare(direct)?;
+    let status = match &confined {
+        // Confined with this process as the launcher, where it can be one;
+        // else through a launcher.
+        Some((sandbox, c)) => match sandbox
+            .run_here(c, &mut direct)
+            .map_err(agov_agent::AgentError::from)?
+        {
+            Some(status) => status,
+            None => prepare(
+                sandbox
+                    .command_as(c, Some(&args.command[0]), &argv)
+                    .map_err(agov_agent::AgentError::from)?,
+            )?
+            .status(),
+        },
+        None => {
+            event = event.with("unconfined", "the sandbox is off (sandbox = \"off\")");
+            direct.status()
+        }
+    };
     if !removed.is_empty() {
         event = event.with("env_removed", removed);
     }
-    let status = command.status().map_err(|e| {
+    let status = status.map_err(|e| {
         CliError::failed(format!(
             "cannot run `{}` ({}): {e}",
             args.command[0],
             program.display()
         ))
     });
-    let code = status.as_ref().ok().and_then(|s| s.code());
+    // A signal is 128 + N, as a launcher reports it.
+    let code = status.as_ref().ok().and_then(|s| match &confined {
+        Some(_) => s.code().or_else(|| s.signal().map(|n| 128 + n)),
+        None => s.code(),
+    });
     b.ledger
         .append(&event.with("exit_code", code.map_or(-1, i64::from)))?;
     let status = status?;
