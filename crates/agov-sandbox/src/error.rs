@@ -27,7 +27,7 @@ impl SandboxError {
     pub fn hint(&self) -> String {
         match self {
             SandboxError::Profile(_) => "fix policies/sandbox.toml (or the file named by sandbox_profiles in the config)".into(),
-            SandboxError::Unsupported { .. } => "agov needs Linux Landlock ABI 6 (Linux 6.12 or later, with landlock in the lsm= boot list); an operator who accepts running agents unconfined may set sandbox = \"best-effort\" or \"off\" in the config file, which every run then records".into(),
+            SandboxError::Unsupported { .. } => "agov needs Linux Landlock ABI 6 (Linux 6.12 or later, with landlock in the lsm= boot list); an operator who accepts less may set sandbox = \"best-effort\" or \"off\", or sandbox_best_effort = [TIERS] for some tiers only, in the config file; every such run is recorded".into(),
             SandboxError::Places(_) => "run the agent in a working tree that holds neither agov's data folder nor the operator's credentials".into(),
             SandboxError::Launcher(_) => "the `pipeline` binary starts agents through itself: reinstall it (`cargo install --locked --path bin`)".into(),
         }

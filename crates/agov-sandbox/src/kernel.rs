@@ -22,9 +22,17 @@ use crate::profile::Network;
 const FS_ABI: ABI = ABI::V5;
 
 fn unsupported(c: &Confinement, what: &str, e: impl std::fmt::Display) -> SandboxError {
+    // The landlock crate names the refused rights as a bit-flag dump; a
+    // person needs to know only that this kernel lacks the feature.
+    let detail = e.to_string();
+    let why = if detail.contains("BitFlags") || detail.contains("incompatible") {
+        "this kernel does not provide it".to_string()
+    } else {
+        detail
+    };
     SandboxError::Unsupported {
         tier: c.tier,
-        missing: format!("{what} ({e})"),
+        missing: format!("{what}: {why}"),
     }
 }
 
