@@ -44,10 +44,23 @@ fn provisioning_is_idempotent_and_approle_login_works() {
         secret_id: SecretIdSource::Value(secret_id),
     };
     let governor = Vault::connect(&settings(bao.addr(), auth)).unwrap();
-    // The governor may keep ledger material in KV but not read tier secrets.
+    // The governor may create the ledger's HMAC key (once) but not write
+    // elsewhere under agov/ledger (the seal key of older versions), nor read
+    // tier secrets.
     governor
-        .kv_write("agov/ledger/test-probe", &json!({"x": "1"}), None)
+        .kv_write("agov/ledger/hmac-key", &json!({"key": "00"}), Some(0))
         .unwrap();
+    let err = governor
+        .kv_write("agov/ledger/seal", &json!({"seq": 999}), None)
+        .unwrap_err();
+    assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
+    let err = governor
+        .kv_write("agov/ledger/hmac-key", &json!({"key": "11"}), Some(1))
+        .unwrap_err();
+    assert!(
+        matches!(err, VaultError::Denied { .. }),
+        "rewriting the key: {err:?}"
+    );
     let err = governor.kv_read("agov/sandbox/anything").unwrap_err();
     assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
 }
@@ -284,7 +297,7 @@ fn the_governor_secret_id_is_bounded_and_its_logins_do_not_linger() {
     let gov = Vault::new(&gov_settings)
         .unwrap()
         .with_login_cache("/proc/no-such-dir/login.json".into());
-    gov.kv_read("agov/ledger/x").unwrap();
+    gov.kv_read("agov/ledger/hmac-key").unwrap();
     drop(gov);
     assert_eq!(live_tokens_with(&bao, "agov-governor"), 0);
 }
@@ -301,7 +314,7 @@ fn a_cached_login_is_reused_so_fifty_clients_leave_one_governor_token() {
         let gov = Vault::new(&gov_settings)
             .unwrap()
             .with_login_cache(cache.clone());
-        gov.kv_read("agov/ledger/x").unwrap();
+        gov.kv_read("agov/ledger/hmac-key").unwrap();
     }
     assert_eq!(live_tokens_with(&bao, "agov-governor"), 1);
     use std::os::unix::fs::PermissionsExt;
@@ -318,7 +331,7 @@ fn a_cached_login_is_reused_so_fifty_clients_leave_one_governor_token() {
     let gov = Vault::new(&gov_settings)
         .unwrap()
         .with_login_cache(cache.clone());
-    gov.kv_read("agov/ledger/x").unwrap();
+    gov.kv_read("agov/ledger/hmac-key").unwrap();
     drop(gov);
     assert_eq!(live_tokens_with(&bao, "agov-governor"), 1);
 }
@@ -333,7 +346,7 @@ fn bound_cidrs_confine_where_the_governor_logs_in_from() {
     let here = governor_on(&bao, &options);
     Vault::connect(&here)
         .unwrap()
-        .kv_read("agov/ledger/x")
+        .kv_read("agov/ledger/hmac-key")
         .unwrap();
     assert!(
         provision::plan_with(&root(&bao), &options)
