@@ -21,6 +21,8 @@ fn event(env: &Env<'_>, st: &PipelineState, action: &str) -> NewEvent {
 /// Revokes pipeline `id`: its token and, with it, every agent token issued
 /// under it. A driving process notices within a quarter second, stops its
 /// agents and ends FAILED; with no driver, the state is settled here.
+/// Returns the state after the revocation (waiting for the driver, up to
+/// [`DRIVER_SETTLES`]).
 pub fn revoke(
     env: &Env<'_>,
     ledger: &mut Ledger,
@@ -37,28 +39,49 @@ pub fn revoke(
         });
     }
     flag_revoked(env, ledger, &st, reason)?;
-    // Nobody drives it: settle it here.
-    if let Ok(lease) = Lease::take(env, &k, id) {
-        let result = (|| {
-            st = state::load(env.store, &k, id)?;
-            for slot in st.agents.values_mut() {
-                if !slot.status.ended() {
-                    slot.status = SlotStatus::Failed;
-                    slot.reason = Some("the pipeline was revoked".into());
+    // The state after the revocation: settled here when nobody drives it,
+    // else by its driver, which is waited for (a bounded while: a driver
+    // that does not settle it in time leaves the state as it then is).
+    let deadline = std::time::Instant::now() + DRIVER_SETTLES;
+    loop {
+        if let Ok(lease) = Lease::take(env, &k, id) {
+            let result = (|| {
+                st = state::load(env.store, &k, id)?;
+                if matches!(st.status, Status::Completed | Status::Failed) {
+                    // Its driver settled it and let go meanwhile.
+                    return Ok(());
                 }
-            }
-            let now = agov_core::time::now_us();
-            st.revoked_by = Some(env.actor.clone());
-            st.token.revoked_us = Some(now);
-            st.failure = Some(format!("revoked by {}: {reason}", env.actor));
-            st.set_status(Status::Failed, st.failure.clone());
-            lease.save(env, &mut st)
-        })();
-        lease.release(env);
-        result?;
+                for slot in st.agents.values_mut() {
+                    if !slot.status.ended() {
+                        slot.status = SlotStatus::Failed;
+                        slot.reason = Some("the pipeline was revoked".into());
+                    }
+                }
+                let now = agov_core::time::now_us();
+                st.revoked_by = Some(env.actor.clone());
+                st.token.revoked_us = Some(now);
+                st.failure = Some(format!("revoked by {}: {reason}", env.actor));
+                st.set_status(Status::Failed, st.failure.clone());
+                lease.save(env, &mut st)
+            })();
+            lease.release(env);
+            result?;
+            return Ok(st);
+        }
+        st = state::load(env.store, &k, id)?;
+        if matches!(st.status, Status::Completed | Status::Failed)
+            || std::time::Instant::now() >= deadline
+        {
+            return Ok(st);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    Ok(st)
 }
+
+/// How long [`revoke`] waits for a pipeline's driver to settle it: the
+/// driver notices the flag within a quarter second and stops its agents
+/// within a second more.
+const DRIVER_SETTLES: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Revokes the pipeline's token (and with it every agent token under it)
 /// and raises the flag its driver stops on within a quarter second.
