@@ -41,7 +41,7 @@ complete -c ledger -n "__fish_ledger_needs_command" -f -a "note" -d 'Append an o
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "query" -d 'Find events by agent, action and time (a JSON array with --json)'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "show" -d 'Show one event by its sequence number'
-complete -c ledger -n "__fish_ledger_needs_command" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file)'
+complete -c ledger -n "__fish_ledger_needs_command" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file; with a file, --json prints where and how many)'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database, after verifying the chain against every seal taken before'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "hmac" -d 'Print the HMAC the ledger stores for a token accessor, to find its events'
@@ -143,6 +143,7 @@ json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
+complete -c ledger -n "__fish_ledger_using_subcommand seal" -l new-ledger -d 'Confirm that this never-sealed ledger is a new one, while Vault keeps seals of other ledgers'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand seal" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
@@ -163,7 +164,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "query" -d 'Find events by agent, action and time (a JSON array with --json)'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "show" -d 'Show one event by its sequence number'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file)'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file; with a file, --json prints where and how many)'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database, after verifying the chain against every seal taken before'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "hmac" -d 'Print the HMAC the ledger stores for a token accessor, to find its events'
