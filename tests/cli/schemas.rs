@@ -551,9 +551,11 @@ fn pipeline_outputs_match_their_schemas() {
         "pipeline-token.schema.json",
         &json(&["token", id, "--json"]),
     );
-    let revealed = json(&["token", id, "--reveal", "--json"]);
-    assert_shape("pipeline-token.schema.json", &revealed);
-    assert!(revealed["token"].is_string());
+    // Its sealed token went when it ended: there is nothing to reveal.
+    let gone = env
+        .run("pipeline", &["token", id, "--reveal", "--json"])
+        .expect(1);
+    assert!(gone.stderr.contains("has ended"), "{}", gone.stderr);
     let context = env.dir.path().join("context.json");
     let written = json(&[
         "consensus",
@@ -590,6 +592,12 @@ fn detached_and_revoked_pipelines_match_their_schemas() {
         std::time::Duration::from_secs(30),
         || crate::pipelines::status(&env, id)["status"] == "RUNNING",
     );
+    let revealed = env
+        .run("pipeline", &["token", id, "--reveal", "--json"])
+        .expect(0)
+        .json();
+    assert_shape("pipeline-token.schema.json", &revealed);
+    assert!(revealed["token"].is_string());
     let revoked = env
         .run("pipeline", &["revoke", id, "--reason", "shape", "--json"])
         .expect(0)

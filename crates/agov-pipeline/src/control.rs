@@ -311,7 +311,10 @@ fn apply(
                     slot.tier = st.plan.agent_tier(*role, next)?.number();
                 }
                 e = e.with("tier", next.number());
-            } else if env.tokens.lookup_accessor(&st.token.accessor).is_err() {
+            } else if env.tokens.lookup_accessor(&st.token.accessor).is_err()
+                || env.store.get(&k.pipeline(id, "vault_token"))?.is_none()
+            {
+                // Revoked, expired, or its sealed copy expired with it.
                 let tier = Tier::from_number(st.tier).unwrap_or(Tier::Observer);
                 reissue_token(env, &mut st, tier)?;
             }

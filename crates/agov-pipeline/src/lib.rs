@@ -10,7 +10,8 @@
 //! consensus failure. The pipeline's token is [`sealed`] at rest. Plans can be
 //! kept in the governance database ([`plans`]) and run by id. A plan may
 //! instead be a DAG of stages (scheduled by the orchestrator), some of them
-//! human [`gates`] that wait for `pipeline approve`.
+//! human [`gates`] that wait for `pipeline approve`. An ended pipeline's
+//! keys expire after a [`retention`].
 
 pub mod board;
 pub mod consensus;
@@ -20,6 +21,7 @@ mod error;
 pub mod gates;
 pub mod orchestrator;
 pub mod plans;
+pub mod retention;
 pub mod sealed;
 pub mod state;
 

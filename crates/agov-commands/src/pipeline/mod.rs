@@ -160,6 +160,7 @@ struct Backends {
     lock_ttl: std::time::Duration,
     lease_ttl: std::time::Duration,
     renew_every: std::time::Duration,
+    retention: std::time::Duration,
 }
 
 impl Backends {
@@ -176,7 +177,13 @@ impl Backends {
             agov_config::env::AGOV_PIPELINE_RENEW_EVERY,
             agov_pipeline::orchestrator::TOKEN_RENEW_EVERY,
         )?;
+        let retention = duration_var(
+            ctx,
+            agov_config::env::AGOV_RETENTION,
+            agov_runtime::RETENTION,
+        )?;
         Ok(Backends {
+            retention,
             lock_ttl,
             lease_ttl,
             renew_every,
@@ -199,6 +206,7 @@ impl Backends {
                 actor: backends::actor(),
                 lock_ttl: self.lock_ttl,
                 renew_every: None,
+                retention: self.retention,
                 max_tier: self.settings.quota.max_tier,
             },
             &mut self.ledger,
@@ -231,6 +239,7 @@ impl Backends {
             lock_ttl: self.lock_ttl,
             lease_ttl: self.lease_ttl,
             renew_every: self.renew_every,
+            retention: self.retention,
             seal,
             runs_dir: self.settings.data_dir.value.join("pipelines"),
             llm,

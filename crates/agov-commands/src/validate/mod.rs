@@ -141,9 +141,21 @@ pub(crate) fn remove_scratch_keys(
     scratch: &str,
 ) -> Result<(), String> {
     let keys = agov_runtime::keys::Keyspace::new(scratch);
+    let pipelines = format!("{}pipeline:", keys.prefix());
     store
         .scan(keys.prefix())
-        .and_then(|ks| ks.iter().try_for_each(|k| store.del(k).map(|_| ())))
+        .and_then(|ks| {
+            ks.iter().try_for_each(|k| {
+                // A scratch pipeline's owner record is outside the tenant's keys.
+                if let Some(id) = k
+                    .strip_prefix(&pipelines)
+                    .and_then(|rest| rest.strip_suffix(":state"))
+                {
+                    store.del(&agov_runtime::keys::pipeline_owner(id))?;
+                }
+                store.del(k).map(|_| ())
+            })
+        })
         .map_err(|e| e.to_string())
 }
 
