@@ -86,14 +86,14 @@ fn a_finished_pipeline_is_forgotten_after_the_retention() {
     env.set("AGOV_RETENTION", "2s");
     let id = run_a_pipeline(&env);
     env.run("pipeline", &["status", &id]).expect(0);
+    let checked = env.run("validate-phases", &["--apply"]);
+    assert!(matches!(checked.code, 0 | 1), "{checked:?}");
     std::thread::sleep(Duration::from_secs(3));
     let gone = env.run("pipeline", &["status", &id]).expect(1);
     assert!(gone.stderr.contains("no pipeline"), "{}", gone.stderr);
     // The next command that writes purges every expired row of the
     // embedded store: here the next pipeline.
     let next = run_a_pipeline(&env);
-    let checked = env.run("validate-phases", &["--apply"]);
-    assert!(matches!(checked.code, 0 | 1), "{checked:?}");
     let db = rusqlite::Connection::open(env.data().join("runtime.db")).unwrap();
     let left: Vec<(String, Option<i64>)> = db
         .prepare("SELECT key, expires_ms FROM entries")
@@ -109,4 +109,48 @@ fn a_finished_pipeline_is_forgotten_after_the_retention() {
     assert!(left.iter().any(|(k, _)| k.contains(&next)), "{left:?}");
     let forever: Vec<_> = left.iter().filter(|(_, e)| e.is_none()).collect();
     assert!(forever.is_empty(), "rows without an expiry: {forever:?}");
+}
+
+/// A pipeline whose driver died and that nobody drove for the retention
+/// never ends by itself: `pipeline gc` revokes its token and deletes its keys.
+#[test]
+fn gc_forgets_a_driverless_pipeline_after_the_retention() {
+    let mut env = TestEnv::new();
+    env.set("AGOV_RETENTION", "1s");
+    crate::pipelines::with_examples(&env);
+    crate::pipelines::slow_plan(&env);
+    let out = env.sh(
+        "SLOW_SECONDS=30 timeout -s INT 3 \"$PIPELINE\" spawn --plan slow.yaml --json > out.jsonl; echo $?",
+    );
+    assert_eq!(out.stdout.trim(), "124", "{}", out.stderr);
+    let first = std::fs::read_to_string(env.dir.path().join("out.jsonl")).unwrap();
+    let id = serde_json::from_str::<serde_json::Value>(first.lines().next().unwrap()).unwrap()
+        ["pipeline"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(crate::pipelines::status(&env, &id)["status"], "RUNNING");
+    std::thread::sleep(Duration::from_millis(1500));
+    let collected = env.run("pipeline", &["gc", "--json"]).expect(0).json();
+    crate::schemas::assert_shape("pipeline-gc.schema.json", &collected);
+    assert_eq!(collected[0]["pipeline"], id.as_str(), "{collected}");
+    assert_eq!(collected[0]["forgotten"], true, "{collected}");
+    assert_eq!(collected[0]["revoked"], true, "{collected}");
+    let gone = env.run("pipeline", &["status", &id]).expect(1);
+    assert!(gone.stderr.contains("no pipeline"), "{}", gone.stderr);
+    let db = rusqlite::Connection::open(env.data().join("runtime.db")).unwrap();
+    let left: i64 = db
+        .query_row(
+            "SELECT count(*) FROM entries WHERE instr(key, ?1) > 0",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "keys of {id} are left");
+    // Its record stays in the ledger.
+    let events = env
+        .run("ledger", &["query", "--pipeline", &id, "--json"])
+        .expect(0)
+        .json();
+    assert!(!events.as_array().unwrap().is_empty());
 }

@@ -131,20 +131,25 @@ pub struct Collected {
     /// Why its token had to go.
     pub reason: String,
     /// Whether the token authority revoked it (false: it did not answer;
-    /// the next `gc` tries again).
+    /// the next `gc` tries again); true too when it was no longer valid.
     pub revoked: bool,
+    /// Whether its keys were deleted: its driver is gone and nobody drove
+    /// it for the retention ([`crate::retention::forget`]).
+    pub forgotten: bool,
 }
 
 /// Revokes the tokens nothing should hold any more: those of settled
 /// pipelines (COMPLETED, FAILED, CONSENSUS_FAILED) and of pipelines whose
 /// driver is gone (their lease lapsed). Each pipeline token takes every
 /// agent token issued under it along. A pipeline resumed later
-/// (`pipeline continue`, a fallback) gets a fresh token. Fit for cron.
+/// (`pipeline continue`, a fallback) gets a fresh token. A driverless
+/// pipeline nobody drove for the retention is forgotten (its keys deleted).
+/// Fit for cron.
 pub fn gc(env: &Env<'_>) -> Result<Vec<Collected>, PipelineError> {
     let k = Keyspace::new(&env.tenant);
     let mut out = Vec::new();
     for st in state::list(env.store, &k)? {
-        let reason = if st.status.is_settled() {
+        let mut reason = if st.status.is_settled() {
             format!("it is {}", st.status)
         } else {
             match crate::driver::driver(env.store, &k, &st.id)? {
@@ -157,22 +162,36 @@ pub fn gc(env: &Env<'_>) -> Result<Vec<Collected>, PipelineError> {
                 }
             }
         };
-        match env.tokens.lookup_accessor(&st.token.accessor) {
-            Err(agov_tokens::TokenError::Invalid) => continue,
+        // A settled pipeline's keys expire by themselves; an abandoned
+        // one's are deleted once nobody drove it for the retention.
+        let abandoned = !st.status.is_settled() && crate::retention::stale(env, &st);
+        let live = match env.tokens.lookup_accessor(&st.token.accessor) {
+            Err(agov_tokens::TokenError::Invalid) => false,
             Err(e) => return Err(e.into()),
-            Ok(_) => {}
+            Ok(_) => true,
+        };
+        if !live && !abandoned {
+            continue;
         }
-        let revoked = crate::orchestrator::revoke_after_failure(
-            env,
-            &st.id,
-            &st.token.accessor,
-            &format!("pipeline gc: {reason}"),
-        );
+        let revoked = !live
+            || crate::orchestrator::revoke_after_failure(
+                env,
+                &st.id,
+                &st.token.accessor,
+                &format!("pipeline gc: {reason}"),
+            );
+        // Not before its token is gone: the next gc needs its state to retry.
+        let forgotten = abandoned && revoked;
+        if forgotten {
+            crate::retention::forget(env, &st.id)?;
+            reason.push_str(", nobody drove it for the retention: its keys are deleted");
+        }
         out.push(Collected {
             pipeline: st.id.clone(),
             status: st.status.to_string(),
             reason,
             revoked,
+            forgotten,
         });
     }
     Ok(out)

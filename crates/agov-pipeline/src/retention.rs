@@ -3,7 +3,9 @@
 //! gate decisions, revoke flag and owner record expire after the retention
 //! (`Env::retention`, [`agov_runtime::RETENTION`] by default). A pipeline
 //! that failed to reach consensus keeps its sealed token until the token
-//! itself expires, for a fallback that reruns it.
+//! itself expires, for a fallback that reruns it. A pipeline that never
+//! ended because its driver died, and that nobody drove for the retention,
+//! is [`forget`]ten by `pipeline gc`.
 
 use std::time::Duration;
 
@@ -32,6 +34,33 @@ pub fn settle(env: &Env<'_>, st: &PipelineState) -> Result<(), PipelineError> {
     } else {
         env.store.del(&token)?;
     }
+    for key in owned_keys(env, &k, id)? {
+        if key != token && key != lease {
+            env.store.expire(&key, env.retention)?;
+        }
+    }
+    Ok(())
+}
+
+/// True when pipeline `st` has not been written for the retention.
+pub fn stale(env: &Env<'_>, st: &PipelineState) -> bool {
+    agov_core::time::now_us() - st.updated_us >= env.retention.as_micros() as i64
+}
+
+/// Deletes every key of pipeline `id` now, its sealed token and lease
+/// included: for a pipeline whose driver is gone and that nobody drove for
+/// the retention. Its record stays in the ledger.
+pub fn forget(env: &Env<'_>, id: &str) -> Result<(), PipelineError> {
+    let k = Keyspace::new(&env.tenant);
+    for key in owned_keys(env, &k, id)? {
+        env.store.del(&key)?;
+    }
+    Ok(())
+}
+
+/// Every key pipeline `id` owns: its own, its board's, its messages', its
+/// task's, its handoff and its owner record.
+fn owned_keys(env: &Env<'_>, k: &Keyspace, id: &str) -> Result<Vec<String>, PipelineError> {
     let mut keys = Vec::new();
     for prefix in [
         k.pipeline(id, ""),
@@ -41,11 +70,7 @@ pub fn settle(env: &Env<'_>, st: &PipelineState) -> Result<(), PipelineError> {
     ] {
         keys.extend(env.store.scan(&prefix)?);
     }
-    keys.retain(|key| *key != token && *key != lease);
     keys.push(k.handoff(id));
     keys.push(pipeline_owner(id));
-    for key in keys {
-        env.store.expire(&key, env.retention)?;
-    }
-    Ok(())
+    Ok(keys)
 }
