@@ -33,7 +33,8 @@ pub const AGOV_LOCK_TTL: &str = "AGOV_LOCK_TTL";
 /// `pipeline continue` can take over this long after a driver died.
 pub const AGOV_LEASE_TTL: &str = "AGOV_LEASE_TTL";
 /// How long a finished pipeline's state, board and messages and an ended
-/// agent's packet and state stay in the runtime store (default `7d`).
+/// agent's packet and state stay in the runtime store, and a revoked or
+/// expired token in the embedded `tokens.db` (default `7d`).
 pub const AGOV_RETENTION: &str = "AGOV_RETENTION";
 /// How often a running pipeline renews its 2 h token (default `30m`).
 pub const AGOV_PIPELINE_RENEW_EVERY: &str = "AGOV_PIPELINE_RENEW_EVERY";

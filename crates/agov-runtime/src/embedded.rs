@@ -117,11 +117,11 @@ impl EmbeddedStore {
         let conn = guard.as_mut().expect("opened above");
         let r = (|| {
             let tx = agov_sqlite::write_tx(conn)?;
-            let now = now_ms();
             if first {
-                purge_expired(&tx, now)?;
+                purge_expired(&tx, now_ms())?;
             }
-            let out = f(&tx, now)?;
+            // After the purge: a TTL this write sets starts now.
+            let out = f(&tx, now_ms())?;
             tx.commit()?;
             Ok(out)
         })();

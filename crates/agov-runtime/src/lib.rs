@@ -26,10 +26,7 @@ pub use redis_store::RedisStore;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// How long what a finished owner leaves behind is kept (a pipeline's
-/// state, board and messages; an agent's packet and state): 7 days unless
-/// `AGOV_RETENTION` says otherwise. Nothing ephemeral lives longer.
-pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+pub use agov_core::time::RETENTION;
 
 /// Redis's data model, on any backend.
 pub trait RuntimeStore: Send + Sync {

@@ -177,13 +177,8 @@ impl Backends {
             agov_config::env::AGOV_PIPELINE_RENEW_EVERY,
             agov_pipeline::orchestrator::TOKEN_RENEW_EVERY,
         )?;
-        let retention = duration_var(
-            ctx,
-            agov_config::env::AGOV_RETENTION,
-            agov_runtime::RETENTION,
-        )?;
         Ok(Backends {
-            retention,
+            retention: settings.retention,
             lock_ttl,
             lease_ttl,
             renew_every,
