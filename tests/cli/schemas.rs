@@ -474,6 +474,15 @@ fn pipeline_agent_outputs_match_their_schemas() {
             .expect(0)
             .json(),
     );
+    assert_shape(
+        "agent.schema.json",
+        &env.run(
+            "pipeline",
+            &["agents", "demote", "s1", "--to", "0", "--json"],
+        )
+        .expect(0)
+        .json(),
+    );
     let bad = env.sh("\"$PIPELINE\" agent run --packet p.json --json -- bash bad.sh");
     assert_eq!(bad.code, 3, "{bad:?}");
     let bad = bad.json();
@@ -535,6 +544,16 @@ fn pipeline_outputs_match_their_schemas() {
     let json = |args: &[&str]| env.run("pipeline", args).expect(0).json();
     assert_shape("pipeline.schema.json", &json(&["status", id, "--json"]));
     assert_shape("pipelines.schema.json", &json(&["list", "--all", "--json"]));
+    let logs = json(&["logs", id, "--json"]);
+    assert!(!logs.as_array().unwrap().is_empty());
+    assert_shape("ledger-events.schema.json", &logs);
+    for line in env
+        .run("pipeline", &["watch", id, "--json"])
+        .expect(0)
+        .json_lines()
+    {
+        assert_shape("pipeline.schema.json", &line);
+    }
     assert_shape(
         "pipeline-blackboard.schema.json",
         &json(&["blackboard", id, "--json"]),
@@ -731,6 +750,24 @@ fn plan_store_outputs_match_their_schemas() {
         .expect(0)
         .json(),
     );
+}
+
+/// The shipped plans are what plan.schema.json describes.
+#[test]
+fn example_plans_match_the_plan_schema() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plans");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let plan: Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if let Err(e) = check(&load("plan.schema.json"), &plan) {
+            panic!("{} does not match plan.schema.json:\n{e}", path.display());
+        }
+        seen += 1;
+    }
+    assert!(seen > 2, "only {seen} example plans");
 }
 
 #[test]
