@@ -11,8 +11,12 @@ use crate::common::TestEnv;
 /// Seven days, the default retention, in seconds.
 const WEEK: i64 = 7 * 24 * 3600;
 
+/// `redis-cli` beside AGOV_TEST_REDIS_SERVER, else on PATH.
 fn redis_cli(port: u16, args: &[&str]) -> String {
-    let out = Command::new("redis-cli")
+    let beside = std::env::var_os("AGOV_TEST_REDIS_SERVER")
+        .map(|s| std::path::PathBuf::from(s).with_file_name("redis-cli"))
+        .filter(|p| p.exists());
+    let out = Command::new(beside.unwrap_or_else(|| "redis-cli".into()))
         .args(["-p", &port.to_string()])
         .args(args)
         .output()
