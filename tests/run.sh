@@ -29,6 +29,8 @@ if [ -z "${AGOV_TEST_REDIS_SERVER:-}" ]; then
   command -v redis-server >/dev/null || apt_install redis-server
   AGOV_TEST_REDIS_SERVER=$(command -v redis-server)
 fi
+# redis-cli, with which tests check every key's TTL (tests/cli/expiry.rs).
+command -v redis-cli >/dev/null || apt_install redis-tools
 
 # OpenBao, for the token authority's and Vault seals' tests.
 if [ -z "${AGOV_TEST_BAO:-}" ]; then

@@ -378,6 +378,7 @@ for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}";
             )
             .expect(0)
             .json();
+        crate::schemas::assert_shape("agent-approve.schema.json", &approved);
         assert_eq!(
             approved["action"], "cmd:terraform apply -auto-approve",
             "{name}"

@@ -311,6 +311,90 @@ fn every_bad_input_gets_its_exit_code_and_message_and_writes_nothing() {
     assert!(!std::path::Path::new("/etc/STATUS.md").exists());
 }
 
+/// With `--json`, every row, clap's own usage errors included, is one JSON
+/// error object on stderr (schema/json/error.schema.json) with the same
+/// exit code and words, and still writes nothing.
+#[test]
+fn every_bad_input_with_json_is_one_error_object() {
+    let env = TestEnv::new();
+    fixtures(&env);
+    env.run("bugs", &["log", "-m", "seed"]).expect(0);
+    env.run_with_stdin("memory", &["log"], Some(b"seed\n"))
+        .expect(0);
+    let dir = env.dir.path().display().to_string();
+    for row in ROWS {
+        let mut args: Vec<String> = row.args.iter().map(|a| a.replace("{dir}", &dir)).collect();
+        // Before a `--`: what follows it is the agent's command line.
+        let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
+        args.insert(at, "--json".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let before = state(&env);
+        let r = env.run(row.tool, &args);
+        assert_eq!(
+            r.code, row.exit,
+            "{} --json: {}{}",
+            row.shown, r.stdout, r.stderr
+        );
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{} --json: stderr is not one line:\n{}",
+            row.shown,
+            r.stderr
+        );
+        let err: serde_json::Value = serde_json::from_str(lines[0]).unwrap_or_else(|e| {
+            panic!(
+                "{} --json: stderr is not JSON ({e}): {}",
+                row.shown, r.stderr
+            )
+        });
+        crate::schemas::assert_shape("error.schema.json", &err);
+        assert_eq!(err["error"]["exit_code"], row.exit, "{}", row.shown);
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(row.says) || r.stdout.contains(row.says),
+            "{} --json: wanted `{}` in {err}{}",
+            row.shown,
+            row.says,
+            r.stdout
+        );
+        assert_eq!(
+            state(&env),
+            before,
+            "{} --json: something was written",
+            row.shown
+        );
+    }
+}
+
+/// A usage error clap finds (a missing required flag) is the JSON object
+/// too, with the usage line as its hint, and exit 64.
+#[test]
+fn a_missing_flag_with_json_is_one_error_object() {
+    let env = TestEnv::new();
+    for (tool, args) in [
+        ("pipeline", &["spawn", "--json"][..]),
+        ("pipeline", &["--json", "revoke", "p-1"]),
+        ("ledger", &["note", "--json"]),
+        ("bugs", &["--json", "frobnicate"]),
+    ] {
+        let r = env.run(tool, args).expect(64);
+        let err: serde_json::Value = serde_json::from_str(r.stderr.trim())
+            .unwrap_or_else(|e| panic!("{tool} {args:?}: stderr is not JSON ({e}): {}", r.stderr));
+        crate::schemas::assert_shape("error.schema.json", &err);
+        assert_eq!(err["error"]["exit_code"], 64);
+        assert!(
+            err["error"]["hint"].as_str().unwrap().contains("--help"),
+            "{tool} {args:?}: {err}"
+        );
+        assert!(r.stdout.is_empty(), "{tool} {args:?}: {}", r.stdout);
+    }
+    // Without --json it stays clap's text, with the same exit code.
+    let r = env.run("pipeline", &["spawn"]).expect(64);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+}
+
 #[test]
 fn sql_looking_text_is_just_text() {
     let env = TestEnv::new();

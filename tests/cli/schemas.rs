@@ -1,114 +1,127 @@
-//! Every `--json` output matches its documented shape in schema/json/.
-//! A small validator covers what the schemas use: type, required,
-//! properties, additionalProperties (false or a schema), items, enum, minimum and $ref to
-//! a sibling file.
+//! Every `--json` output matches its documented shape in schema/json/,
+//! checked by the `jsonschema` crate: the whole of Draft 2020-12, formats
+//! included, with `$ref`s to sibling files read from schema/json/.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::common::TestEnv;
 
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/json")
+}
+
 fn load(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../schema/json")
-        .join(name);
+    let path = dir().join(name);
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn type_ok(v: &Value, t: &str) -> bool {
-    match t {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "null" => v.is_null(),
-        other => panic!("schema uses unknown type {other}"),
+/// Resolves a `$ref` to a sibling file: the schemas' `$id`s are
+/// `agov/NAME`, so a reference's last segment names the file.
+struct SchemaDir;
+
+impl jsonschema::Retrieve for SchemaDir {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri.path().as_str().rsplit('/').next().unwrap_or_default();
+        let text = std::fs::read_to_string(dir().join(name))
+            .map_err(|e| format!("{uri}: no schema {name} in schema/json: {e}"))?;
+        Ok(serde_json::from_str(&text)?)
     }
 }
 
-/// Returns the first mismatch, as `path: problem`.
-fn check(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return check(&load(r), v, at);
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .with_retriever(SchemaDir)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("schema does not compile: {e}"))
+}
+
+/// Every mismatch, as `path: problem` lines.
+fn check(schema: &Value, v: &Value) -> Result<(), String> {
+    let errors: Vec<String> = validator(schema)
+        .iter_errors(v)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
     }
-    if let Some(t) = schema.get("type") {
-        let types: Vec<&str> = match t {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => panic!("bad type in schema"),
-        };
-        if !types.iter().any(|t| type_ok(v, t)) {
-            return Err(format!("{at}: {v} is not {types:?}"));
-        }
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array)
-        && !e.contains(v)
-    {
-        return Err(format!("{at}: {v} not in {e:?}"));
-    }
-    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64())
-        && n < min
-    {
-        return Err(format!("{at}: {n} < {min}"));
-    }
-    if let Value::Object(obj) = v {
-        let props = schema.get("properties").and_then(Value::as_object);
-        for req in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let k = req.as_str().unwrap();
-            if !obj.contains_key(k) {
-                return Err(format!("{at}: missing `{k}`"));
-            }
-        }
-        for (k, val) in obj {
-            match props.and_then(|p| p.get(k)) {
-                Some(s) => check(s, val, &format!("{at}.{k}"))?,
-                None => match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => {
-                        return Err(format!("{at}: undocumented `{k}`"));
-                    }
-                    Some(extra @ Value::Object(_)) => check(extra, val, &format!("{at}.{k}"))?,
-                    _ => {}
-                },
-            }
-        }
-    }
-    if let (Value::Array(items), Some(s)) = (v, schema.get("items")) {
-        for (i, item) in items.iter().enumerate() {
-            check(s, item, &format!("{at}[{i}]"))?;
-        }
-    }
-    Ok(())
 }
 
 #[track_caller]
 pub(crate) fn assert_shape(schema: &str, v: &Value) {
-    if let Err(e) = check(&load(schema), v, "$") {
-        panic!("output does not match {schema}: {e}\n{v:#}");
+    if let Err(e) = check(&load(schema), v) {
+        panic!("output does not match {schema}:\n{e}\n{v:#}");
     }
+}
+
+#[test]
+fn every_schema_is_valid_draft_2020_12_and_compiles() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let schema = load(&name);
+        if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+            panic!("{name} is not a valid Draft 2020-12 schema: {e}");
+        }
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        assert_eq!(schema["$id"], format!("agov/{name}"), "{name}");
+        // Compiling resolves every `$ref` it holds.
+        validator(&schema);
+        seen += 1;
+    }
+    assert!(seen > 50, "only {seen} schemas");
 }
 
 #[test]
 fn the_validator_rejects_what_it_should() {
     let event = load("ledger-event.schema.json");
-    assert!(check(&event, &serde_json::json!({"seq": 1}), "$").is_err());
+    assert!(check(&event, &serde_json::json!({"seq": 1})).is_err());
     let verify = load("ledger-verify.schema.json");
     let good = serde_json::json!({"ok": true, "events": 0, "head_seq": 0, "head_hash": null, "seals_checked": 0, "problem": null, "warnings": []});
-    assert!(check(&verify, &good, "$").is_ok());
+    assert!(check(&verify, &good).is_ok());
     let mut extra = good.clone();
     extra["surprise"] = Value::Bool(true);
-    assert!(check(&verify, &extra, "$").is_err());
+    assert!(check(&verify, &extra).is_err());
     let mut wrong = good;
     wrong["events"] = Value::String("3".into());
-    assert!(check(&verify, &wrong, "$").is_err());
+    assert!(check(&verify, &wrong).is_err());
+    // What the hand-written validator this replaced skipped.
+    let strict = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "pattern": "^b[0-9]+$", "minLength": 2},
+            "n": {"type": "integer", "maximum": 4},
+            "tags": {"type": "array", "maxItems": 1},
+            "at": {"type": "string", "format": "date-time"},
+            "map": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}}
+        }
+    });
+    assert!(check(&strict, &serde_json::json!({"id": "b1", "n": 4, "tags": ["x"], "at": "2026-01-02T03:04:05Z", "map": {"a": 1}})).is_ok());
+    for bad in [
+        serde_json::json!({"id": "x1"}),
+        serde_json::json!({"id": "b"}),
+        serde_json::json!({"n": 5}),
+        serde_json::json!({"tags": ["x", "y"]}),
+        serde_json::json!({"at": "yesterday"}),
+        serde_json::json!({"map": {"A": 1}}),
+    ] {
+        assert!(check(&strict, &bad).is_err(), "{bad} passed");
+    }
+    // A `$ref` to a sibling file is followed.
+    let list = load("bugs.schema.json");
+    assert!(check(&list, &serde_json::json!([{"id": 1}])).is_err());
 }
 
 #[test]
@@ -159,6 +172,19 @@ fn ledger_outputs_match_their_schemas() {
         "ledger-verify.schema.json",
         &env.run("ledger", &["verify", "--json"]).expect(0).json(),
     );
+    let file = env.dir.path().join("export.jsonl");
+    let exported = env
+        .run(
+            "ledger",
+            &["export", "--output", &file.display().to_string(), "--json"],
+        )
+        .expect(0)
+        .json();
+    assert_eq!(
+        exported["events"].as_u64().unwrap() as usize,
+        std::fs::read_to_string(&file).unwrap().lines().count()
+    );
+    assert_shape("ledger-export.schema.json", &exported);
     let err = env.run("ledger", &["show", "9", "--json"]).expect(1);
     assert_shape(
         "error.schema.json",
@@ -272,6 +298,26 @@ fn checkpoint_outputs_match_their_schemas() {
         "checkpoint-load.schema.json",
         &env.run("checkpoint", &["load", "--json"]).expect(0).json(),
     );
+    env.run("bugs", &["update", "b1", "resolved"]).expect(0);
+    env.run("checkpoint", &["now", "-n", "later"]).expect(0);
+    let timeline = env
+        .run("checkpoint", &["timeline", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(timeline.as_array().unwrap().len(), 2, "{timeline}");
+    assert_shape("checkpoint-timeline.schema.json", &timeline);
+    let diff = env
+        .run("checkpoint", &["diff", "c1", "c2", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(diff["bugs_active"], serde_json::json!([2, 1]), "{diff}");
+    assert_shape("checkpoint-diff.schema.json", &diff);
+    let pruned = env
+        .run("checkpoint", &["prune", "--keep", "1", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(pruned["deleted"], 1);
+    assert_shape("checkpoint-prune.schema.json", &pruned);
 }
 
 #[test]
@@ -435,6 +481,15 @@ fn pipeline_agent_outputs_match_their_schemas() {
             .expect(0)
             .json(),
     );
+    assert_shape(
+        "agent.schema.json",
+        &env.run(
+            "pipeline",
+            &["agents", "demote", "s1", "--to", "0", "--json"],
+        )
+        .expect(0)
+        .json(),
+    );
     let bad = env.sh("\"$PIPELINE\" agent run --packet p.json --json -- bash bad.sh");
     assert_eq!(bad.code, 3, "{bad:?}");
     let bad = bad.json();
@@ -496,6 +551,16 @@ fn pipeline_outputs_match_their_schemas() {
     let json = |args: &[&str]| env.run("pipeline", args).expect(0).json();
     assert_shape("pipeline.schema.json", &json(&["status", id, "--json"]));
     assert_shape("pipelines.schema.json", &json(&["list", "--all", "--json"]));
+    let logs = json(&["logs", id, "--json"]);
+    assert!(!logs.as_array().unwrap().is_empty());
+    assert_shape("ledger-events.schema.json", &logs);
+    for line in env
+        .run("pipeline", &["watch", id, "--json"])
+        .expect(0)
+        .json_lines()
+    {
+        assert_shape("pipeline.schema.json", &line);
+    }
     assert_shape(
         "pipeline-artifacts.schema.json",
         &json(&["artifacts", id, "--json"]),
@@ -516,9 +581,106 @@ fn pipeline_outputs_match_their_schemas() {
         "pipeline-token.schema.json",
         &json(&["token", id, "--json"]),
     );
-    let revealed = json(&["token", id, "--reveal", "--json"]);
+    // Its sealed token went when it ended: there is nothing to reveal.
+    let gone = env
+        .run("pipeline", &["token", id, "--reveal", "--json"])
+        .expect(1);
+    assert!(gone.stderr.contains("has ended"), "{}", gone.stderr);
+    let context = env.dir.path().join("context.json");
+    let written = json(&[
+        "consensus",
+        "fallback",
+        id,
+        "--action",
+        "download_log",
+        "--output",
+        &context.display().to_string(),
+        "--json",
+    ]);
+    assert_shape("pipeline-download-log.schema.json", &written);
+    assert_eq!(
+        written["bytes"].as_u64().unwrap(),
+        std::fs::metadata(&context).unwrap().len()
+    );
+}
+
+/// `spawn --detach --json` says what it left running; `revoke --json`
+/// prints the state after the revocation, once its driver settled it.
+#[test]
+fn detached_and_revoked_pipelines_match_their_schemas() {
+    let env = TestEnv::new();
+    crate::pipelines::with_examples(&env);
+    crate::pipelines::slow_plan(&env);
+    let detached = env
+        .sh("SLOW_SECONDS=30 \"$PIPELINE\" spawn --plan slow.yaml --detach --json")
+        .expect(0)
+        .json();
+    assert_shape("pipeline-detached.schema.json", &detached);
+    let id = detached["id"].as_str().unwrap();
+    crate::pipelines::wait_for(
+        "the driver to run",
+        std::time::Duration::from_secs(30),
+        || crate::pipelines::status(&env, id)["status"] == "RUNNING",
+    );
+    let revealed = env
+        .run("pipeline", &["token", id, "--reveal", "--json"])
+        .expect(0)
+        .json();
     assert_shape("pipeline-token.schema.json", &revealed);
     assert!(revealed["token"].is_string());
+    let revoked = env
+        .run("pipeline", &["revoke", id, "--reason", "shape", "--json"])
+        .expect(0)
+        .json();
+    assert_shape("pipeline.schema.json", &revoked);
+    assert_eq!(revoked["status"], "FAILED", "{revoked:#}");
+    assert!(revoked["token"]["revoked"].is_string(), "{revoked:#}");
+}
+
+/// Tier tokens by hand, on the embedded authority.
+#[test]
+fn token_outputs_match_their_schemas() {
+    let mut env = TestEnv::new();
+    let issued = env
+        .run(
+            "pipeline",
+            &["token", "issue", "--tier", "1", "--reveal", "--json"],
+        )
+        .expect(0)
+        .json();
+    assert_shape("pipeline-token-issued.schema.json", &issued);
+    let accessor = issued["accessor"].as_str().unwrap().to_string();
+    assert_shape(
+        "pipeline-token-issued.schema.json",
+        &env.run("pipeline", &["token", "issue", "--tier", "0", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "pipeline-token-info.schema.json",
+        &env.run("pipeline", &["token", "lookup", &accessor, "--json"])
+            .expect(0)
+            .json(),
+    );
+    env.set("AGOV_TOKEN", issued["token"].as_str().unwrap());
+    assert_shape(
+        "pipeline-token-info.schema.json",
+        &env.run("pipeline", &["token", "lookup", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "pipeline-token-info.schema.json",
+        &env.run("pipeline", &["token", "renew", "--json"])
+            .expect(0)
+            .json(),
+    );
+    assert_shape(
+        "pipeline-token-revoked.schema.json",
+        &env.run("pipeline", &["token", "revoke", &accessor, "--json"])
+            .expect(0)
+            .json(),
+    );
 }
 
 #[test]
@@ -599,6 +761,24 @@ fn plan_store_outputs_match_their_schemas() {
         .expect(0)
         .json(),
     );
+}
+
+/// The shipped plans are what plan.schema.json describes.
+#[test]
+fn example_plans_match_the_plan_schema() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/plans");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let plan: Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if let Err(e) = check(&load("plan.schema.json"), &plan) {
+            panic!("{} does not match plan.schema.json:\n{e}", path.display());
+        }
+        seen += 1;
+    }
+    assert!(seen > 2, "only {seen} example plans");
 }
 
 #[test]

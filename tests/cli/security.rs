@@ -68,10 +68,20 @@ fn no_secret_leaks_into_outputs_logs_or_files_and_data_is_private() {
         keep(env.run("checkpoint", &["load"]).expect(0));
         keep(env.run("validate-phases", &["--phase", "12"]));
 
-        // The secrets, each shown only where it is asked for.
+        // The secrets, each shown only where it is asked for. A finished
+        // pipeline's sealed token is deleted; one that failed to reach
+        // consensus keeps it for a fallback.
         let mut secrets: Vec<(String, String)> = Vec::new();
+        let ended = keep(env.run("pipeline", &["token", &id, "--reveal"]).expect(1));
+        assert!(
+            ended.stderr.contains("has ended"),
+            "{name}: {}",
+            ended.stderr
+        );
+        let (run, failed) = crate::pipelines::spawn(&env, "examples/plans/disagree.yaml");
+        keep(run.expect(2));
         let revealed = env
-            .run("pipeline", &["token", &id, "--reveal", "--json"])
+            .run("pipeline", &["token", &failed, "--reveal", "--json"])
             .expect(0)
             .json();
         secrets.push((

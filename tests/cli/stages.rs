@@ -307,7 +307,7 @@ fn a_change_after_approval_voids_it() {
                 "{name}: {r:?}"
             );
             env.sh(&format!("kill -CONT {pid}")).expect(0);
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(50));
         }
         let file = env
             .data()

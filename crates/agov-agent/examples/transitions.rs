@@ -37,6 +37,7 @@ fn main() {
         actor: "user:bench".into(),
         lock_ttl: Duration::from_secs(30),
         renew_every: None,
+        retention: agov_runtime::RETENTION,
         max_tier: agov_core::Tier::Architect,
     };
     let mut ledger = Ledger::open(&dir.join("agov.db"), true).expect("agov.db");

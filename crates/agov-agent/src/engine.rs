@@ -44,6 +44,9 @@ pub struct Governor<'a> {
     pub actor: String,
     /// Life of an execution lock between transitions ([`LOCK_TTL`]).
     pub lock_ttl: Duration,
+    /// How long an ended run's packet, state and handoff are kept
+    /// ([`agov_runtime::RETENTION`]).
+    pub retention: Duration,
     /// How often a running agent's token is renewed (`None`: at half its TTL).
     pub renew_every: Option<Duration>,
     /// The highest tier the tenant may request (its quota).
@@ -843,10 +846,11 @@ impl<'a> Run<'a> {
         let key = self.keys.handoff(&self.packet.task_id);
         // The durable copy is in the governance database; the runtime copy
         // is for agents that read the blackboard, so a failure here is not fatal.
-        let _ = self
-            .gov
-            .store
-            .set(&key, &serde_json::to_vec(handoff).unwrap_or_default(), None);
+        let _ = self.gov.store.set(
+            &key,
+            &serde_json::to_vec(handoff).unwrap_or_default(),
+            Some(self.gov.retention),
+        );
     }
 
     /// Releases the lock and revokes the token (both idempotent), and
@@ -861,6 +865,13 @@ impl<'a> Run<'a> {
             key: self.keys.agent(&self.packet.agent_id, "lock"),
             owner: self.run_id.clone(),
         });
+        // The run has ended: what it leaves expires after the retention.
+        for part in ["state", "packet"] {
+            ops.push(Op::Expire {
+                key: self.keys.agent(&self.packet.agent_id, part),
+                ttl: self.gov.retention,
+            });
+        }
         self.gov.store.batch(ops)?;
         Ok(())
     }

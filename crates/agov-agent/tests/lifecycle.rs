@@ -41,6 +41,7 @@ fn governor(e: &Env) -> Governor<'_> {
         actor: "user:test".into(),
         lock_ttl: Duration::from_secs(2),
         renew_every: None,
+        retention: agov_runtime::RETENTION,
         max_tier: Tier::Architect,
     }
 }

@@ -37,6 +37,7 @@ fn run_llm(fake: &FakeLlm, extra: &str) -> (tempfile::TempDir, Option<Outcome>) 
         actor: "user:test".into(),
         lock_ttl: Duration::from_secs(5),
         renew_every: None,
+        retention: agov_runtime::RETENTION,
         max_tier: agov_core::Tier::Architect,
     };
     let mut ledger = Ledger::open(&dir.path().join("agov.db"), true).unwrap();

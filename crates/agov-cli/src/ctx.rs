@@ -117,14 +117,7 @@ impl Ctx {
     /// Prints a failure: `error:`/`hint:` lines, or one JSON object with `--json`.
     pub fn report_error(&self, e: &CliError) {
         if self.global.json {
-            let doc = serde_json::json!({
-                "error": {
-                    "message": e.message(),
-                    "hint": e.hint(),
-                    "exit_code": e.exit() as u8,
-                }
-            });
-            self.stderr_line(&doc.to_string());
+            self.stderr_line(&e.to_json());
             return;
         }
         self.stderr_line(&format!("{} {}", self.style.error("error:"), e.message()));

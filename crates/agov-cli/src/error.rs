@@ -71,6 +71,45 @@ impl CliError {
         self.class.into()
     }
 
+    /// A usage error clap found (exit 64): its first paragraph is the
+    /// message, the rest (a tip, the usage line, `--help`) the hint, as
+    /// plain text on one line each.
+    pub fn from_clap(e: &clap::Error) -> CliError {
+        let text = e.render().to_string();
+        let mut paragraphs = text
+            .split("\n\n")
+            .map(|p| {
+                p.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|p| !p.is_empty());
+        let first = paragraphs.next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(&first).to_string();
+        let rest: Vec<String> = paragraphs.collect();
+        let err = CliError::usage(message);
+        if rest.is_empty() {
+            err
+        } else {
+            err.with_hint(rest.join("; "))
+        }
+    }
+
+    /// The one-line JSON object `--json` prints on stderr
+    /// (schema/json/error.schema.json).
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "error": {
+                "message": self.message,
+                "hint": self.hint,
+                "exit_code": self.exit() as u8,
+            }
+        })
+        .to_string()
+    }
+
     /// True when stdout was closed by the reader: not an error.
     pub fn is_broken_pipe(&self) -> bool {
         self.broken_pipe

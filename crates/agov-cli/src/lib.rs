@@ -42,13 +42,18 @@ where
     let (cli, name) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
-            let code = match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
-                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Exit::Usage,
-                _ => Exit::Usage,
-            };
-            let _ = e.print();
-            return code.into();
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return Exit::Ok.into();
+            }
+            // Usage errors are clap's to find but ours to print: with
+            // `--json` anywhere before `--`, as the one JSON object.
+            if json_requested(std::env::args_os().skip(1)) {
+                stderr_line(&CliError::from_clap(&e).to_json());
+            } else {
+                let _ = e.print();
+            }
+            return Exit::Usage.into();
         }
     };
     let mut ctx = Ctx::new(cli.global_args().clone(), agov_config::Env::from_process());
@@ -86,4 +91,33 @@ fn command_name(matches: &clap::ArgMatches) -> String {
         m = next;
     }
     name
+}
+
+/// True when `--json` is among the arguments before a `--` (after it,
+/// arguments belong to a command agov runs): clap's own errors are found
+/// before the flag is parsed, so they look at the raw arguments.
+fn json_requested(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.take_while(|a| a != "--").any(|a| a == "--json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_requested;
+
+    fn args(a: &[&str]) -> impl Iterator<Item = std::ffi::OsString> {
+        a.iter()
+            .map(std::ffi::OsString::from)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn json_counts_only_before_the_separator() {
+        assert!(json_requested(args(&["fetch", "m1", "--json"])));
+        assert!(json_requested(args(&["--json", "spawn"])));
+        assert!(!json_requested(args(&[
+            "agent", "run", "--", "tool", "--json"
+        ])));
+        assert!(!json_requested(args(&["list", "--jsonl"])));
+    }
 }

@@ -198,9 +198,10 @@ pub fn hmac_key(settings: &Settings, vault: Option<&Vault>) -> Result<HmacKey, C
 pub fn token_authority(settings: &Settings) -> Result<Box<dyn TokenAuthority>, CliError> {
     Ok(match vault(settings)? {
         Some(v) => Box::new(VaultAuthority::new(v)),
-        None => Box::new(EmbeddedAuthority::open(
-            &settings.data_dir.value.join("tokens.db"),
-        )?),
+        None => Box::new(
+            EmbeddedAuthority::open(&settings.data_dir.value.join("tokens.db"))?
+                .forgetting_after(settings.retention),
+        ),
     })
 }
 

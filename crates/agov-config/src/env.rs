@@ -32,6 +32,10 @@ pub const AGOV_LOCK_TTL: &str = "AGOV_LOCK_TTL";
 /// Life of a pipeline's lease unless its driver extends it (default `15s`):
 /// `pipeline continue` can take over this long after a driver died.
 pub const AGOV_LEASE_TTL: &str = "AGOV_LEASE_TTL";
+/// How long a finished pipeline's state, board and messages and an ended
+/// agent's packet and state stay in the runtime store, and a revoked or
+/// expired token in the embedded `tokens.db` (default `7d`).
+pub const AGOV_RETENTION: &str = "AGOV_RETENTION";
 /// How often a running pipeline renews its 2 h token (default `30m`).
 pub const AGOV_PIPELINE_RENEW_EVERY: &str = "AGOV_PIPELINE_RENEW_EVERY";
 /// Base URL of the OpenAI-compatible API the `llm` driver calls (default
@@ -121,6 +125,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_LEASE_TTL,
         "life of a pipeline's lease unless its driver extends it (default 15s)",
+    ),
+    (
+        AGOV_RETENTION,
+        "how long a finished pipeline's and agent's runtime keys are kept (default 7d)",
     ),
     (
         AGOV_PIPELINE_RENEW_EVERY,

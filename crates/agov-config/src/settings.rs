@@ -329,6 +329,10 @@ pub struct Settings {
     pub sandbox_best_effort: Setting<Vec<u8>>,
     /// Prefix of every runtime key.
     pub runtime_namespace: String,
+    /// How long what has ended is kept: a finished pipeline's and agent's
+    /// runtime keys, a revoked or expired token's record (`AGOV_RETENTION`,
+    /// default [`agov_core::time::RETENTION`]).
+    pub retention: Duration,
     /// Vault KV path holding the runtime store's password.
     pub runtime_password_secret: Option<String>,
     /// Vault, when configured.
@@ -503,6 +507,16 @@ impl Settings {
         }
 
         let sandbox_best_effort = resolve_best_effort(env, &file, fpath)?;
+        let retention = match env.get(env::AGOV_RETENTION) {
+            None | Some("") => agov_core::time::RETENTION,
+            Some(v) => {
+                agov_core::time::parse_duration(v).map_err(|message| ConfigError::Invalid {
+                    key: "retention",
+                    source_desc: Source::Env(env::AGOV_RETENTION).to_string(),
+                    message,
+                })?
+            }
+        };
 
         let vault = resolve_vault(env, &file, fpath)?;
         let quota = resolve_quota(&file, &tenant_name, fpath)?;
@@ -526,6 +540,7 @@ impl Settings {
                 .clone()
                 .unwrap_or_else(|| "agov:".into()),
             runtime_password_secret: file.runtime.password_secret.clone(),
+            retention,
             vault,
             quota,
         })

@@ -3,6 +3,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// How long what a finished owner leaves behind is kept (a pipeline's
+/// state, board and messages; an agent's packet and state; a revoked or
+/// expired token's record): 7 days unless `AGOV_RETENTION` says otherwise.
+/// Nothing ephemeral lives longer.
+pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// Now, in microseconds since the Unix epoch.
 pub fn now_us() -> i64 {
     let d = SystemTime::now()

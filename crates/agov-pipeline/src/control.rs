@@ -21,6 +21,8 @@ fn event(env: &Env<'_>, st: &PipelineState, action: &str) -> NewEvent {
 /// Revokes pipeline `id`: its token and, with it, every agent token issued
 /// under it. A driving process notices within a quarter second, stops its
 /// agents and ends FAILED; with no driver, the state is settled here.
+/// Returns the state after the revocation (waiting for the driver, up to
+/// [`DRIVER_SETTLES`]).
 pub fn revoke(
     env: &Env<'_>,
     ledger: &mut Ledger,
@@ -37,28 +39,49 @@ pub fn revoke(
         });
     }
     flag_revoked(env, ledger, &st, reason)?;
-    // Nobody drives it: settle it here.
-    if let Ok(lease) = Lease::take(env, &k, id) {
-        let result = (|| {
-            st = state::load(env.store, &k, id)?;
-            for slot in st.agents.values_mut() {
-                if !slot.status.ended() {
-                    slot.status = SlotStatus::Failed;
-                    slot.reason = Some("the pipeline was revoked".into());
+    // The state after the revocation: settled here when nobody drives it,
+    // else by its driver, which is waited for (a bounded while: a driver
+    // that does not settle it in time leaves the state as it then is).
+    let deadline = std::time::Instant::now() + DRIVER_SETTLES;
+    loop {
+        if let Ok(lease) = Lease::take(env, &k, id) {
+            let result = (|| {
+                st = state::load(env.store, &k, id)?;
+                if matches!(st.status, Status::Completed | Status::Failed) {
+                    // Its driver settled it and let go meanwhile.
+                    return Ok(());
                 }
-            }
-            let now = agov_core::time::now_us();
-            st.revoked_by = Some(env.actor.clone());
-            st.token.revoked_us = Some(now);
-            st.failure = Some(format!("revoked by {}: {reason}", env.actor));
-            st.set_status(Status::Failed, st.failure.clone());
-            lease.save(env, &mut st)
-        })();
-        lease.release(env);
-        result?;
+                for slot in st.agents.values_mut() {
+                    if !slot.status.ended() {
+                        slot.status = SlotStatus::Failed;
+                        slot.reason = Some("the pipeline was revoked".into());
+                    }
+                }
+                let now = agov_core::time::now_us();
+                st.revoked_by = Some(env.actor.clone());
+                st.token.revoked_us = Some(now);
+                st.failure = Some(format!("revoked by {}: {reason}", env.actor));
+                st.set_status(Status::Failed, st.failure.clone());
+                lease.save(env, &mut st)
+            })();
+            lease.release(env);
+            result?;
+            return Ok(st);
+        }
+        st = state::load(env.store, &k, id)?;
+        if matches!(st.status, Status::Completed | Status::Failed)
+            || std::time::Instant::now() >= deadline
+        {
+            return Ok(st);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    Ok(st)
 }
+
+/// How long [`revoke`] waits for a pipeline's driver to settle it: the
+/// driver notices the flag within a quarter second and stops its agents
+/// within a second more.
+const DRIVER_SETTLES: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Revokes the pipeline's token (and with it every agent token under it)
 /// and raises the flag its driver stops on within a quarter second.
@@ -108,20 +131,25 @@ pub struct Collected {
     /// Why its token had to go.
     pub reason: String,
     /// Whether the token authority revoked it (false: it did not answer;
-    /// the next `gc` tries again).
+    /// the next `gc` tries again); true too when it was no longer valid.
     pub revoked: bool,
+    /// Whether its keys were deleted: its driver is gone and nobody drove
+    /// it for the retention ([`crate::retention::forget`]).
+    pub forgotten: bool,
 }
 
 /// Revokes the tokens nothing should hold any more: those of settled
 /// pipelines (COMPLETED, FAILED, CONSENSUS_FAILED) and of pipelines whose
 /// driver is gone (their lease lapsed). Each pipeline token takes every
 /// agent token issued under it along. A pipeline resumed later
-/// (`pipeline continue`, a fallback) gets a fresh token. Fit for cron.
+/// (`pipeline continue`, a fallback) gets a fresh token. A driverless
+/// pipeline nobody drove for the retention is forgotten (its keys deleted).
+/// Fit for cron.
 pub fn gc(env: &Env<'_>) -> Result<Vec<Collected>, PipelineError> {
     let k = Keyspace::new(&env.tenant);
     let mut out = Vec::new();
     for st in state::list(env.store, &k)? {
-        let reason = if st.status.is_settled() {
+        let mut reason = if st.status.is_settled() {
             format!("it is {}", st.status)
         } else {
             match crate::driver::driver(env.store, &k, &st.id)? {
@@ -134,22 +162,36 @@ pub fn gc(env: &Env<'_>) -> Result<Vec<Collected>, PipelineError> {
                 }
             }
         };
-        match env.tokens.lookup_accessor(&st.token.accessor) {
-            Err(agov_tokens::TokenError::Invalid) => continue,
+        // A settled pipeline's keys expire by themselves; an abandoned
+        // one's are deleted once nobody drove it for the retention.
+        let abandoned = !st.status.is_settled() && crate::retention::stale(env, &st);
+        let live = match env.tokens.lookup_accessor(&st.token.accessor) {
+            Err(agov_tokens::TokenError::Invalid) => false,
             Err(e) => return Err(e.into()),
-            Ok(_) => {}
+            Ok(_) => true,
+        };
+        if !live && !abandoned {
+            continue;
         }
-        let revoked = crate::orchestrator::revoke_after_failure(
-            env,
-            &st.id,
-            &st.token.accessor,
-            &format!("pipeline gc: {reason}"),
-        );
+        let revoked = !live
+            || crate::orchestrator::revoke_after_failure(
+                env,
+                &st.id,
+                &st.token.accessor,
+                &format!("pipeline gc: {reason}"),
+            );
+        // Not before its token is gone: the next gc needs its state to retry.
+        let forgotten = abandoned && revoked;
+        if forgotten {
+            crate::retention::forget(env, &st.id)?;
+            reason.push_str(", nobody drove it for the retention: its keys are deleted");
+        }
         out.push(Collected {
             pipeline: st.id.clone(),
             status: st.status.to_string(),
             reason,
             revoked,
+            forgotten,
         });
     }
     Ok(out)
@@ -326,7 +368,10 @@ fn apply(
                     slot.tier = st.plan.agent_tier(*role, next)?.number();
                 }
                 e = e.with("tier", next.number());
-            } else if env.tokens.lookup_accessor(&st.token.accessor).is_err() {
+            } else if env.tokens.lookup_accessor(&st.token.accessor).is_err()
+                || env.store.get(&k.pipeline(id, "vault_token"))?.is_none()
+            {
+                // Revoked, expired, or its sealed copy expired with it.
                 let tier = Tier::from_number(st.tier).unwrap_or(Tier::Observer);
                 reissue_token(env, &mut st, tier)?;
             }

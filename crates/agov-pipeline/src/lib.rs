@@ -11,7 +11,8 @@
 //! kept in the governance database ([`plans`]) and run by id. A plan may
 //! instead be a DAG of stages (scheduled by the orchestrator), some of them
 //! human [`gates`] that wait for `pipeline approve`. What the agents left
-//! (their deliverables and every other file) is listed by [`artifacts`].
+//! (their deliverables and every other file) is listed by [`artifacts`]. An
+//! ended pipeline's keys expire after a [`retention`].
 
 pub mod artifacts;
 pub mod board;
@@ -22,6 +23,7 @@ mod error;
 pub mod gates;
 pub mod orchestrator;
 pub mod plans;
+pub mod retention;
 pub mod sealed;
 pub mod state;
 

@@ -2,11 +2,13 @@
 //!
 //! Each write is one IMMEDIATE transaction (a batch is one too), so
 //! concurrent processes see whole changes only. An expired key reads as
-//! absent and is purged by the next write that touches it.
+//! absent and is purged by the next write that touches it, and every
+//! expired row by the first write of each process.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use agov_sqlite::{DbError, Durability, Migration, OpenMode};
@@ -29,6 +31,8 @@ const POLL: Duration = Duration::from_millis(10);
 /// The runtime store in a local SQLite file.
 pub struct EmbeddedStore {
     conn: Mutex<Option<Connection>>,
+    /// Whether this process's first write purged the expired rows.
+    purged: AtomicBool,
     path: PathBuf,
     namespace: String,
 }
@@ -68,6 +72,7 @@ impl EmbeddedStore {
     pub fn open(path: &Path, namespace: &str) -> Result<EmbeddedStore, RuntimeError> {
         Ok(EmbeddedStore {
             conn: Mutex::new(None),
+            purged: AtomicBool::new(false),
             path: path.to_path_buf(),
             namespace: namespace.to_string(),
         })
@@ -108,9 +113,14 @@ impl EmbeddedStore {
         if guard.is_none() {
             *guard = Some(self.connect()?);
         }
+        let first = !self.purged.swap(true, Ordering::Relaxed);
         let conn = guard.as_mut().expect("opened above");
         let r = (|| {
             let tx = agov_sqlite::write_tx(conn)?;
+            if first {
+                purge_expired(&tx, now_ms())?;
+            }
+            // After the purge: a TTL this write sets starts now.
             let out = f(&tx, now_ms())?;
             tx.commit()?;
             Ok(out)
@@ -174,6 +184,21 @@ fn purge_if_expired(c: &Connection, key: &str, now: i64) -> R<()> {
 fn kind_for_write(c: &Connection, key: &str, wanted: &'static str, now: i64) -> R<bool> {
     purge_if_expired(c, key, now)?;
     kind_is(c, key, wanted, now)
+}
+
+/// Deletes every key that has expired, with its members (the expiry is
+/// indexed: cheap when there is nothing to do).
+fn purge_expired(c: &Connection, now: i64) -> R<()> {
+    for table in ["hash_fields", "list_items", "stream_entries"] {
+        c.prepare_cached(&format!(
+            "DELETE FROM {table} WHERE key IN
+             (SELECT key FROM entries WHERE expires_ms IS NOT NULL AND expires_ms <= ?1)"
+        ))?
+        .execute([now])?;
+    }
+    c.prepare_cached("DELETE FROM entries WHERE expires_ms IS NOT NULL AND expires_ms <= ?1")?
+        .execute([now])?;
+    Ok(())
 }
 
 fn purge(c: &Connection, key: &str) -> R<bool> {

@@ -10,6 +10,13 @@
 //! t:{tenant}:pipeline:{id}:state|lease|vault_token
 //! ```
 //! The store adds its namespace (`agov:`) in front of all of these.
+//!
+//! Every key expires: locks, leases and heartbeats have short TTLs; an
+//! ended agent's packet, state and handoff, and everything of an ended
+//! pipeline (`agov_pipeline::retention`), expire after [`crate::RETENTION`]
+//! (`AGOV_RETENTION`); a pipeline's sealed token is deleted when it ends.
+//! The one exception is `revocations:ledger`: an agent stays revoked until
+//! a person reinstates it.
 
 /// Builds keys for one tenant.
 #[derive(Clone, Debug)]

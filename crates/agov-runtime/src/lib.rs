@@ -26,6 +26,8 @@ pub use redis_store::RedisStore;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+pub use agov_core::time::RETENTION;
+
 /// Redis's data model, on any backend.
 pub trait RuntimeStore: Send + Sync {
     /// `redis` or `embedded`.

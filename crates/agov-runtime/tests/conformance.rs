@@ -469,3 +469,32 @@ fn unreachable_redis_is_unavailable_and_the_store_reconnects_after_a_restart() {
         .unwrap();
     assert_eq!(dead.class(), agov_core::FailureClass::Unavailable);
 }
+
+/// Rows of expired keys do not pile up in runtime.db: the first write of
+/// each process (each store opened) deletes every one, members included.
+#[test]
+fn the_embedded_store_purges_expired_rows_on_its_first_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runtime.db");
+    let store = EmbeddedStore::open(&path, "agov:").unwrap();
+    let short = Some(Duration::from_millis(1));
+    store.set("gone", b"x", short).unwrap();
+    store.hset("board", "f", b"v").unwrap();
+    store.rpush("msgs", b"m").unwrap();
+    store.expire("board", Duration::from_millis(1)).unwrap();
+    store.expire("msgs", Duration::from_millis(1)).unwrap();
+    store.set("kept", b"y", None).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let rows = |table: &str| -> i64 {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(rows("entries"), 4, "expired rows stay until a purge");
+    let next = EmbeddedStore::open(&path, "agov:").unwrap();
+    assert_eq!(next.get("kept").unwrap().as_deref(), Some(&b"y"[..]));
+    next.set("other", b"z", None).unwrap();
+    assert_eq!(rows("entries"), 2);
+    assert_eq!(rows("hash_fields"), 0);
+    assert_eq!(rows("list_items"), 0);
+}

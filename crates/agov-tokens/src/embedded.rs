@@ -2,7 +2,9 @@
 //!
 //! Tokens are `agov.` plus 64 random hex digits; only their SHA-256 is
 //! stored, so the file cannot be used to recover a token. A child is valid
-//! only while every ancestor is, as in Vault.
+//! only while every ancestor is, as in Vault. A token revoked or expired
+//! for longer than the retention is forgotten (its row deleted, with those
+//! of every token issued under it) by the next issue.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,6 +43,7 @@ fn max_lifetime(tier: Tier, delegate: bool) -> Duration {
 pub struct EmbeddedAuthority {
     conn: Mutex<Option<Connection>>,
     path: std::path::PathBuf,
+    forget_after: Duration,
 }
 
 fn hash(token: &str) -> [u8; 32] {
@@ -66,7 +69,15 @@ impl EmbeddedAuthority {
         Ok(EmbeddedAuthority {
             conn: Mutex::new(None),
             path: path.to_path_buf(),
+            forget_after: agov_core::time::RETENTION,
         })
+    }
+
+    /// Forgets tokens revoked or expired longer than `retention` ago
+    /// (default [`agov_core::time::RETENTION`]).
+    pub fn forgetting_after(mut self, retention: Duration) -> EmbeddedAuthority {
+        self.forget_after = retention;
+        self
     }
 
     fn with<T>(
@@ -154,6 +165,21 @@ fn info(row: &Row, now: i64) -> TokenInfo {
     }
 }
 
+/// Deletes the tokens revoked or expired at or before `cutoff`, and every
+/// token issued under them (dead with them, whatever their own expiry):
+/// a child never outlives the record of its parent.
+fn forget(conn: &Connection, cutoff: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "WITH RECURSIVE gone(accessor) AS (
+             SELECT accessor FROM tokens
+             WHERE (revoked_us IS NOT NULL AND revoked_us <= ?1) OR expires_us <= ?1
+             UNION
+             SELECT t.accessor FROM tokens t JOIN gone g ON t.parent_accessor = g.accessor)
+         DELETE FROM tokens WHERE accessor IN gone",
+        [cutoff],
+    )
+}
+
 fn revoke_tree(conn: &mut Connection, accessor: &str) -> rusqlite::Result<()> {
     let tx = agov_sqlite::write_tx(conn)?;
     tx.execute(
@@ -178,9 +204,11 @@ impl TokenAuthority for EmbeddedAuthority {
         let token = format!("agov.{}", agov_core::ids::random_hex::<32>());
         let accessor = agov_core::ids::random_hex::<12>();
         let metadata = serde_json::to_string(&req.metadata).unwrap_or_else(|_| "{}".into());
+        let forget_after = self.forget_after.as_micros() as i64;
         self.with(|conn| {
             let tx = agov_sqlite::write_tx(conn)?;
             let now = agov_core::time::now_us();
+            forget(&tx, now - forget_after)?;
             let parent = match &req.parent {
                 None => None,
                 Some(p) => match live(&tx, "token_hash", &&hash(p.expose())[..], now)? {

@@ -550,3 +550,37 @@ fn in_its_own_namespace_the_governor_cannot_touch_other_tokens() {
     authority.revoke_accessor(&own.accessor).unwrap();
     assert!(is_invalid(authority.lookup_accessor(&own.accessor)));
 }
+
+/// `tokens.db` does not keep dead tokens forever: the next issue forgets
+/// those revoked or expired longer than the retention ago, with every token
+/// issued under them, and keeps the live ones.
+#[test]
+fn the_embedded_authority_forgets_dead_tokens_after_the_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.db");
+    let week = EmbeddedAuthority::open(&path).unwrap();
+    let mut parent = req(Tier::Builder);
+    parent.delegate = true;
+    let parent = week.issue(&parent).unwrap();
+    let mut child = req(Tier::Observer);
+    child.parent = Some(parent.token.clone());
+    let child = week.issue(&child).unwrap();
+    let kept = week.issue(&req(Tier::Observer)).unwrap();
+    week.revoke(&parent.token).unwrap();
+    let rows = || -> i64 {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.query_row("SELECT count(*) FROM tokens", [], |r| r.get(0))
+            .unwrap()
+    };
+    // Within the retention, the record of a revoked token stays.
+    week.issue(&req(Tier::Observer)).unwrap();
+    assert_eq!(rows(), 4);
+    let now = EmbeddedAuthority::open(&path)
+        .unwrap()
+        .forgetting_after(Duration::ZERO);
+    now.issue(&req(Tier::Observer)).unwrap();
+    assert_eq!(rows(), 3, "the revoked parent and its child are forgotten");
+    assert!(is_invalid(now.lookup_accessor(&parent.accessor)));
+    assert!(is_invalid(now.lookup(&child.token)));
+    assert_eq!(now.lookup(&kept.token).unwrap().accessor, kept.accessor);
+}

@@ -8,7 +8,7 @@ use agov_ledger::Query;
 
 use crate::backends;
 
-/// Export the tenant's events as JSON Lines (to stdout or a file)
+/// Export the tenant's events as JSON Lines (to stdout or a file; with a file, --json prints where and how many)
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// Output format
@@ -66,6 +66,11 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     agov_core::fsutil::write_atomic(&path, &buf, 0o600)
         .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
+    if ctx.json() {
+        return ctx
+            .out
+            .json(&serde_json::json!({ "path": path, "events": count }));
+    }
     ctx.note(&format!("exported {count} events to {}", path.display()));
     Ok(())
 }

@@ -7,11 +7,13 @@ use super::Backends;
 const EXAMPLES: &str = "\
 Examples:
   pipeline gc                  # revoke what nothing should hold any more
-  pipeline gc --json           # [{pipeline, status, reason, revoked}]
+  pipeline gc --json           # [{pipeline, status, reason, revoked, forgotten}]
   */10 * * * * pipeline gc -q  # from cron
 
 A pipeline token takes every agent token issued under it along. A pipeline
-resumed later (`pipeline continue`, a fallback) gets a fresh token.";
+resumed later (`pipeline continue`, a fallback) gets a fresh token. A
+pipeline whose driver is gone and that nobody drove for the retention
+(AGOV_RETENTION, default 7d) is forgotten: its runtime keys are deleted.";
 
 /// Revoke the tokens of settled pipelines and of pipelines whose driver is gone
 ///
@@ -36,10 +38,10 @@ pub(super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             ctx.hint("no live token of a settled or driverless pipeline");
         }
         for c in &collected {
-            let what = if c.revoked {
-                "token revoked"
-            } else {
-                "token NOT revoked (the token authority did not answer)"
+            let what = match (c.revoked, c.forgotten) {
+                (true, false) => "token revoked",
+                (true, true) => "token revoked, keys deleted",
+                (false, _) => "token NOT revoked (the token authority did not answer)",
             };
             ctx.out.line(&format!(
                 "{} {}: {what} ({})",

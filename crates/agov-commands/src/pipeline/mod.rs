@@ -164,6 +164,7 @@ struct Backends {
     lock_ttl: std::time::Duration,
     lease_ttl: std::time::Duration,
     renew_every: std::time::Duration,
+    retention: std::time::Duration,
 }
 
 impl Backends {
@@ -181,6 +182,7 @@ impl Backends {
             agov_pipeline::orchestrator::TOKEN_RENEW_EVERY,
         )?;
         Ok(Backends {
+            retention: settings.retention,
             lock_ttl,
             lease_ttl,
             renew_every,
@@ -203,6 +205,7 @@ impl Backends {
                 actor: backends::actor(),
                 lock_ttl: self.lock_ttl,
                 renew_every: None,
+                retention: self.retention,
                 max_tier: self.settings.quota.max_tier,
             },
             &mut self.ledger,
@@ -235,6 +238,7 @@ impl Backends {
             lock_ttl: self.lock_ttl,
             lease_ttl: self.lease_ttl,
             renew_every: self.renew_every,
+            retention: self.retention,
             seal,
             runs_dir: runs_dir(&self.settings),
             llm,

@@ -30,12 +30,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
     if args.detach {
         let log = spawn::detach(&b, &ctx.global, &args.id, &args.metrics)?;
-        ctx.out.line(&args.id)?;
-        ctx.hint(&format!(
-            "continuing in the background (log {})",
-            log.display()
-        ));
-        return Ok(());
+        let hint = format!("continuing in the background (log {})", log.display());
+        return spawn::detached(ctx, &st, &log, &hint);
     }
     let llm = spawn::llm_for(ctx, &b, &st.plan)?;
     let seal = b.seal_key()?;

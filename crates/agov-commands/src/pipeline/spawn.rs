@@ -121,6 +121,28 @@ pub(super) fn detach(
     Ok(log_path)
 }
 
+/// What a command that left a pipeline to a background driver prints: its
+/// id (and `hint`), or with `--json` its id, status and the driver's log
+/// (schema/json/pipeline-detached.schema.json).
+pub(super) fn detached(
+    ctx: &mut Ctx,
+    st: &agov_pipeline::PipelineState,
+    log: &std::path::Path,
+    hint: &str,
+) -> Result<(), CliError> {
+    if ctx.json() {
+        return ctx.out.json(&serde_json::json!({
+            "id": st.id,
+            "status": st.status.as_str(),
+            "round": st.round,
+            "log": log,
+        }));
+    }
+    ctx.out.line(&st.id)?;
+    ctx.hint(hint);
+    Ok(())
+}
+
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let (label, text) = super::plan::source(ctx, &args.plan)?;
     let plan = super::plan::resolve(ctx, &label, &text, args.tier, &args.vars)?;
@@ -159,17 +181,15 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     if args.detach {
         drop(metrics_file);
         let log = detach(&b, &ctx.global, &id, &args.metrics)?;
-        if ctx.json() {
-            ctx.out
-                .json(&serde_json::json!({"id": id, "status": st.status.as_str(), "log": log}))?;
-        } else {
-            ctx.out.line(&id)?;
-            ctx.hint(&format!(
+        return detached(
+            ctx,
+            &st,
+            &log,
+            &format!(
                 "running in the background (log {}); `pipeline watch {id}` follows it",
                 log.display()
-            ));
-        }
-        return Ok(());
+            ),
+        );
     }
     if ctx.json() {
         ctx.out.json_line(&serde_json::json!({

@@ -66,6 +66,7 @@ fn governor<'a>(b: &'a mut Backends, scratch: &str) -> (Governor<'a>, &'a mut Le
             actor: "agov:validate-phases".into(),
             lock_ttl: Duration::from_secs(10),
             renew_every: None,
+            retention: agov_runtime::RETENTION,
             max_tier: Tier::Architect,
         },
         &mut b.ledger,

@@ -82,6 +82,7 @@ pub(super) fn check(settings: &Settings, scratch: &str, phase: &mut Phase) {
             lock_ttl: Duration::from_secs(10),
             lease_ttl: Duration::from_secs(10),
             renew_every: agov_pipeline::orchestrator::TOKEN_RENEW_EVERY,
+            retention: agov_runtime::RETENTION,
             seal: &seal,
             runs_dir: runs.path().to_path_buf(),
             llm: None,

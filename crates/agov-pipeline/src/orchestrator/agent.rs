@@ -73,6 +73,7 @@ pub(super) fn run_agent(
         tenant: env.tenant.clone(),
         actor: env.actor.clone(),
         lock_ttl: env.lock_ttl,
+        retention: env.retention,
         renew_every: None,
         // The pipeline's tier was held to the tenant's quota at spawn; its agents run at or below it.
         max_tier: Tier::Architect,

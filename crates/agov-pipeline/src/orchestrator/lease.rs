@@ -70,7 +70,8 @@ impl Lease {
             })?
             .bool()?;
         if written {
-            Ok(())
+            // A settled pipeline's keys start to expire, its token goes.
+            crate::retention::settle(env, st)
         } else {
             Err(PipelineError::LeaseLost(st.id.clone()))
         }

@@ -77,6 +77,8 @@ pub struct Env<'a> {
     pub lease_ttl: Duration,
     /// How often the pipeline token is renewed ([`TOKEN_RENEW_EVERY`]).
     pub renew_every: Duration,
+    /// How long an ended pipeline's keys are kept ([`agov_runtime::RETENTION`]).
+    pub retention: Duration,
     /// Seals the pipeline token at rest.
     pub seal: &'a SealKey,
     /// Where packets of command agents are written (`{data}/pipelines`).

@@ -68,12 +68,19 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
         agov_core::fsutil::write_atomic(&out, &bytes, 0o600)
             .map_err(|e| CliError::io(&format!("cannot write {}", out.display()), e))?;
-        return ctx.out.line(&format!(
-            "wrote the context of {} to {} ({} bytes)",
-            args.id,
-            out.display(),
-            bytes.len()
-        ));
+        let written = serde_json::json!({
+            "pipeline": args.id,
+            "path": out,
+            "bytes": bytes.len(),
+        });
+        return ctx.out.record(&written, |o| {
+            o.line(&format!(
+                "wrote the context of {} to {} ({} bytes)",
+                args.id,
+                out.display(),
+                bytes.len()
+            ))
+        });
     }
     let by = by.unwrap_or_else(crate::backends::actor);
     if action.reruns() {
@@ -100,13 +107,12 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     if args.detach {
         let log = spawn::detach(&b, &ctx.global, &args.id, &args.metrics)?;
-        ctx.out.line(&args.id)?;
-        ctx.hint(&format!(
+        let hint = format!(
             "round {} runs in the background (log {})",
             st.round,
             log.display()
-        ));
-        return Ok(());
+        );
+        return spawn::detached(ctx, &st, &log, &hint);
     }
     let llm = spawn::llm_for(ctx, &b, &st.plan)?;
     let containment = crate::backends::containment(&b.settings)?;

@@ -48,7 +48,16 @@ pub(super) fn run(args: ShowArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         let sealed = b
             .store
             .get(&keys.pipeline(&id, "vault_token"))?
-            .ok_or_else(|| CliError::failed(format!("pipeline {id} has no stored token")))?;
+            .ok_or_else(|| {
+                if st.status.is_settled() {
+                    CliError::failed(format!(
+                        "pipeline {id} has ended ({}): its token was revoked and its sealed copy deleted",
+                        st.status
+                    ))
+                } else {
+                    CliError::failed(format!("pipeline {id} has no stored token"))
+                }
+            })?;
         let token = seal.open(&id, &sealed)?;
         let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
         let mut e = NewEvent::new(&b.settings.tenant.value, by, "pipeline.token_reveal")
