@@ -1,6 +1,7 @@
 //! The `ledger` tool on the embedded default.
 
 use crate::common::{TestEnv, files_under};
+use std::os::unix::fs::PermissionsExt;
 
 fn note(env: &TestEnv, text: &str) -> u64 {
     env.run("ledger", &["note", "-m", text, "--json"])
@@ -323,7 +324,11 @@ fn seals_catch_truncation_and_refuse_to_go_backwards() {
 
     // Offline verification of a copy, with the seals given explicitly.
     let copy = env.dir.path().join("copy.db");
-    std::fs::copy(env.data().join("agov.db"), &copy).unwrap();
+    env.run(
+        "ledger",
+        &["export", "--format", "sqlite", "-o", copy.to_str().unwrap()],
+    )
+    .expect(0);
     env.run("ledger", &["verify", "--db", copy.to_str().unwrap()])
         .expect(0);
     let seals = env.data().join("ledger.seals");
@@ -726,5 +731,87 @@ fn quiet_keeps_stderr_for_errors_only() {
     assert!(
         failing.stderr.contains("error:"),
         "errors still show with -q"
+    );
+}
+
+#[test]
+fn a_copy_for_offline_verification_holds_every_event_and_catches_tampering() {
+    let env = TestEnv::new();
+    for i in 0..7 {
+        note(&env, &format!("n{i}"));
+    }
+    let copy = env.dir.path().join("copy.db");
+    let out = env
+        .run(
+            "ledger",
+            &[
+                "export",
+                "--format",
+                "sqlite",
+                "-o",
+                copy.to_str().unwrap(),
+                "--json",
+            ],
+        )
+        .expect(0)
+        .json();
+    assert_eq!(out["events"], 7, "{out}");
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // The copy is one file: no write-ahead log beside it is needed.
+    assert!(!env.dir.path().join("copy.db-wal").exists());
+    let v = env
+        .run(
+            "ledger",
+            &["verify", "--db", copy.to_str().unwrap(), "--json"],
+        )
+        .expect(0)
+        .json();
+    assert_eq!(v["events"], 7, "{v}");
+    tamper(
+        &copy,
+        "UPDATE events SET actor = 'user:mallory' WHERE seq = 3",
+    );
+    env.run("ledger", &["verify", "--db", copy.to_str().unwrap()])
+        .expect(1);
+    // The live ledger is untouched by all this.
+    env.run("ledger", &["verify"]).expect(0);
+
+    // Bad requests leave nothing behind.
+    let r = env
+        .run("ledger", &["export", "--format", "sqlite"])
+        .expect(64);
+    assert!(r.stderr.contains("--output"), "{}", r.stderr);
+    let other = env.dir.path().join("other.db");
+    env.run(
+        "ledger",
+        &[
+            "export",
+            "--format",
+            "sqlite",
+            "-o",
+            other.to_str().unwrap(),
+            "--since",
+            "2h",
+        ],
+    )
+    .expect(64);
+    assert!(!other.exists());
+    let r = env
+        .run(
+            "ledger",
+            &[
+                "export",
+                "--format",
+                "sqlite",
+                "-o",
+                "/nonexistent-dir/copy.db",
+            ],
+        )
+        .expect(1);
+    assert!(
+        r.stderr.contains("/nonexistent-dir/copy.db"),
+        "{}",
+        r.stderr
     );
 }

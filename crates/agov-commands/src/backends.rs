@@ -97,20 +97,39 @@ pub fn ledger_for_write(settings: &Settings) -> Result<Ledger, CliError> {
     Ok(with_hmac_key(
         Ledger::open(&settings.ledger_path.value, true)?,
         settings,
+        true,
     ))
 }
 
-/// `ledger` with [`hmac_key`] as its HMAC key, loaded on first use.
-fn with_hmac_key(ledger: Ledger, settings: &Settings) -> Ledger {
+/// `ledger` with [`hmac_key`] as its HMAC key, loaded on first use. For a
+/// writer with a Vault token at hand (`read_ahead`), the key's read starts
+/// now and proceeds while the command makes its other Vault calls (issuing
+/// a token, say), so that appending the event seldom waits for a round
+/// trip of its own (it is sent only while the command waits on Vault
+/// anyway).
+fn with_hmac_key(ledger: Ledger, settings: &Settings, read_ahead: bool) -> Ledger {
     let settings = settings.clone();
+    let ahead = match read_ahead.then(|| vault(&settings)) {
+        Some(Ok(Some(v))) if v.session_is_free() => {
+            v.kv_read_ahead(HMAC_KEY_PATH).ok().map(|read| (v, read))
+        }
+        _ => None,
+    };
     ledger.with_hmac_key(move || {
-        vault(&settings)
-            .and_then(|v| hmac_key(&settings, v.as_ref()))
-            .map_err(|e| agov_ledger::LedgerError::Key {
-                message: format!("cannot load the ledger's HMAC key: {}", e.message()),
-                class: e.class(),
-                hint: e.hint().map(str::to_string),
-            })
+        let key = match ahead {
+            Some((v, read)) => match read.wait() {
+                Ok(Some(entry)) => key_from_entry(&entry),
+                // None yet, or the read failed: the whole way, which
+                // creates it or says what is wrong.
+                _ => hmac_key(&settings, Some(&v)),
+            },
+            None => vault(&settings).and_then(|v| hmac_key(&settings, v.as_ref())),
+        };
+        key.map_err(|e| agov_ledger::LedgerError::Key {
+            message: format!("cannot load the ledger's HMAC key: {}", e.message()),
+            class: e.class(),
+            hint: e.hint().map(str::to_string),
+        })
     })
 }
 
@@ -120,7 +139,11 @@ pub fn existing_ledger(settings: &Settings) -> Result<Option<Ledger>, CliError> 
     if !path.exists() {
         return Ok(None);
     }
-    Ok(Some(with_hmac_key(Ledger::open(path, false)?, settings)))
+    Ok(Some(with_hmac_key(
+        Ledger::open(path, false)?,
+        settings,
+        false,
+    )))
 }
 
 /// Opens the ledger for reading, or `None` (with a hint) when none exists yet.
@@ -166,16 +189,7 @@ pub fn hmac_key(settings: &Settings, vault: Option<&Vault>) -> Result<HmacKey, C
     };
     for _ in 0..3 {
         if let Some(entry) = v.kv_read(HMAC_KEY_PATH)? {
-            let hex = entry
-                .data
-                .get("key")
-                .and_then(|k| k.as_str())
-                .unwrap_or_default();
-            return HmacKey::from_hex(hex).map_err(|e| {
-                CliError::failed(format!(
-                    "the HMAC key in Vault at {HMAC_KEY_PATH} is unusable: {e}"
-                ))
-            });
+            return key_from_entry(&entry);
         }
         let fresh = HmacKey::generate();
         match v.kv_write(
@@ -192,6 +206,20 @@ pub fn hmac_key(settings: &Settings, vault: Option<&Vault>) -> Result<HmacKey, C
         }
     }
     Err(CliError::failed("could not agree on the ledger's HMAC key in Vault").with_hint("retry"))
+}
+
+/// The HMAC key held in Vault's entry at [`HMAC_KEY_PATH`].
+fn key_from_entry(entry: &agov_vault::KvEntry) -> Result<HmacKey, CliError> {
+    let hex = entry
+        .data
+        .get("key")
+        .and_then(|k| k.as_str())
+        .unwrap_or_default();
+    HmacKey::from_hex(hex).map_err(|e| {
+        CliError::failed(format!(
+            "the HMAC key in Vault at {HMAC_KEY_PATH} is unusable: {e}"
+        ))
+    })
 }
 
 /// The token authority: Vault when configured, else the embedded one.

@@ -29,6 +29,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     result
 }
 
+/// Writes `path` atomically from what `produce` writes at a temporary path
+/// beside it (an empty file of `mode`, created first): then flushed to disk
+/// and renamed over `path`. On any error nothing is left behind.
+pub fn produce_atomic(
+    path: &Path,
+    mode: u32,
+    produce: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
+    let tmp = temp_sibling(path);
+    let result = write_synced(&tmp, &[], mode)
+        .and_then(|()| produce(&tmp))
+        .and_then(|()| File::open(&tmp)?.sync_all())
+        .and_then(|()| {
+            fs::rename(&tmp, path)?;
+            sync_parent(path)
+        });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Creates `path` with `bytes` and `mode` only if it does not exist yet, so
 /// that two processes racing to create it agree on one content. Returns
 /// `false` when the file already existed (its content is left untouched).

@@ -154,6 +154,22 @@ impl Ledger {
         Ok(self.head()?.map_or(0, |(seq, _)| seq))
     }
 
+    /// Writes a consistent copy of the whole database (every tenant's
+    /// events, the WAL included) to `dest`, atomically and mode 0600: the
+    /// file `ledger verify --db` checks offline.
+    pub fn copy_to(&self, dest: &Path) -> Result<(), LedgerError> {
+        agov_core::fsutil::produce_atomic(dest, 0o600, |tmp| {
+            self.conn
+                .execute("VACUUM INTO ?1", [tmp.to_string_lossy()])
+                .map(drop)
+                .map_err(std::io::Error::other)
+        })
+        .map_err(|e| LedgerError::File {
+            path: dest.to_path_buf(),
+            message: format!("cannot write a copy of the ledger: {e}"),
+        })
+    }
+
     /// The connection, for reading tables that live beside the ledger.
     pub fn conn(&self) -> &Connection {
         &self.conn

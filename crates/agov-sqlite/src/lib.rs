@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agov_core::{Classify, FailureClass};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
 /// One migration: an SQL file applied once, in version order.
@@ -203,6 +204,7 @@ pub fn open(
     let conn = Connection::open(path).map_err(|e| DbError::sqlite(path, e))?;
     configure(&conn, durability).map_err(|e| DbError::sqlite(path, e))?;
     migrate(&conn, path, migrations)?;
+    trim_wal(&conn, path);
     Ok(conn)
 }
 
@@ -253,9 +255,40 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
     };
+    // Every agov command is a short process, so each close would be the
+    // last connection's: SQLite would then checkpoint the WAL into the
+    // database (two fsyncs) and delete it, and the next process would
+    // create it again (a folder fsync). The WAL stays instead, and is
+    // emptied by whichever process opens the database when it has grown
+    // past WAL_BYTES ([`trim_wal`]). SQLite's own automatic checkpoint
+    // cannot do this across processes: each new process rebuilds the
+    // WAL's index, forgetting what was already copied, so it would copy
+    // the whole WAL at every commit and never restart it. A copy of a
+    // database must therefore take the WAL too (`ledger export --format sqlite`).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     conn.execute_batch(&format!(
-        "PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON;"
+        "PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;"
     ))
+}
+
+/// Past this size the WAL is copied into the database and emptied.
+const WAL_BYTES: u64 = 256 << 10;
+
+/// Copies the WAL into the database and truncates it, when it is over
+/// WAL_BYTES. Best effort and brief: when another process is reading or
+/// writing, the next one to open the database tries again.
+fn trim_wal(conn: &Connection, path: &Path) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).map_or(true, |m| m.len() <= WAL_BYTES) {
+        return;
+    }
+    let _ = conn.busy_timeout(Duration::from_millis(20));
+    let result = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        r.get::<_, i64>(0)
+    });
+    tracing::debug!(db = %path.display(), ?result, "WAL checkpoint");
+    let _ = conn.busy_timeout(Duration::from_secs(10));
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
@@ -415,5 +448,39 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod wal_tests {
+    use super::*;
+
+    /// Each process rebuilds the WAL's index, so SQLite's own checkpoint
+    /// would never restart the WAL: it must stay bounded all the same.
+    #[test]
+    fn the_wal_stays_small_across_many_short_lived_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let m = &[Migration {
+            version: 1,
+            name: "0001",
+            sql: "CREATE TABLE t(x BLOB);",
+        }];
+        for _ in 0..300 {
+            let mut c = open(&path, m, OpenMode::Create, Durability::Full).unwrap();
+            let tx = write_tx(&mut c).unwrap();
+            tx.execute("INSERT INTO t VALUES (randomblob(3000))", [])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let wal = std::fs::metadata(dir.path().join("w.db-wal"))
+            .unwrap()
+            .len();
+        assert!(wal <= WAL_BYTES + 8 * 4096, "the WAL grew to {wal} bytes");
+        let c = open(&path, m, OpenMode::Existing, Durability::Full).unwrap();
+        let rows: i64 = c
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 300, "every commit is kept");
     }
 }

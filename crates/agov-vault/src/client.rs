@@ -24,8 +24,10 @@ use crate::error::{VaultError, error_chain};
 /// authenticated call (or at once, through [`Vault::connect`]), so that a
 /// command that turns out not to need Vault does not fail while it is down.
 pub struct Vault {
-    pub(crate) rt: tokio::runtime::Runtime,
-    /// The unauthenticated client (its HTTP connection pool is shared).
+    /// The process's one runtime ([`runtime`]).
+    pub(crate) rt: &'static tokio::runtime::Runtime,
+    /// The unauthenticated client (its HTTP connection pool is shared by
+    /// every client of this process for the same address, [`shared_http`]).
     client: VaultClient,
     addr: String,
     kv_mount: String,
@@ -86,6 +88,26 @@ pub struct Health {
     pub version: String,
 }
 
+/// A KV read in flight ([`Vault::kv_read_ahead`]).
+pub struct KvReadAhead {
+    rt: &'static tokio::runtime::Runtime,
+    task: tokio::task::JoinHandle<Result<KvEntry, VaultError>>,
+}
+
+impl KvReadAhead {
+    /// The secret, or `None` when there is none at that path.
+    pub fn wait(self) -> Result<Option<KvEntry>, VaultError> {
+        match self.rt.block_on(self.task) {
+            Ok(Ok(entry)) => Ok(Some(entry)),
+            Ok(Err(VaultError::NotFound { .. })) => Ok(None),
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(VaultError::Setup(format!(
+                "the Vault read task failed: {e}"
+            ))),
+        }
+    }
+}
+
 /// A KV v2 secret and its version.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KvEntry {
@@ -127,10 +149,7 @@ impl Vault {
             },
             VaultAuth::Missing => return Err(VaultError::NoCredentials { addr }),
         };
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| VaultError::Setup(format!("cannot start the async runtime: {e}")))?;
+        let rt = runtime()?;
         Ok(Vault {
             rt,
             client: build_client(s, &addr, "")?,
@@ -367,22 +386,35 @@ impl Vault {
 
     /// Reads a KV v2 secret at `path` (relative to the mount), or `None`.
     pub fn kv_read(&self, path: &str) -> Result<Option<KvEntry>, VaultError> {
-        self.session()?; // a failed login is reported as such, not renamed
+        self.kv_read_ahead(path)?.wait()
+    }
+
+    /// True when calls need no login round trip first (a token given, or
+    /// already logged in), so starting one early costs nothing when it
+    /// turns out not to be needed.
+    pub fn session_is_free(&self) -> bool {
+        matches!(self.login, Login::Token(_)) || self.session.get().is_some()
+    }
+
+    /// Starts reading a KV v2 secret at `path`; it proceeds while this
+    /// process waits on any other Vault call, and [`KvReadAhead::wait`]
+    /// finishes it. A command that will need a secret later (the ledger's
+    /// HMAC key) asks for it early, so that its round trip overlaps others.
+    pub fn kv_read_ahead(&self, path: &str) -> Result<KvReadAhead, VaultError> {
+        let token = self.session()?.token.clone(); // a failed login is reported as such
         let what = format!("reading {}/{path}", self.kv_mount);
-        let read = self
-            .raw(
-                reqwest::Method::GET,
-                &format!("{}/data/{path}", self.kv_mount),
-                None,
-                true,
-            )
-            .map_err(|e| rename(e, &what))
-            .and_then(|(_, body)| parse_kv(&what, body));
-        match read {
-            Ok(entry) => Ok(Some(entry)),
-            Err(VaultError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let call = self.request(
+            reqwest::Method::GET,
+            &format!("{}/data/{path}", self.kv_mount),
+            None,
+            Some(&token),
+        );
+        let task = self.rt.spawn(async move {
+            call.await
+                .map_err(|e| rename(e, &what))
+                .and_then(|(_, body)| parse_kv(&what, body))
+        });
+        Ok(KvReadAhead { rt: self.rt, task })
     }
 
     /// The keys in the KV v2 folder `path` (relative to the mount; sub-folders
@@ -603,5 +635,56 @@ fn build_client(s: &VaultSettings, addr: &str, token: &str) -> Result<VaultClien
     let settings = b
         .build()
         .map_err(|e| VaultError::Setup(format!("{addr}: {e}")))?;
-    VaultClient::new(settings).map_err(|e| VaultError::Setup(error_chain(&e)))
+    let http = shared_http(&settings)?;
+    Ok(VaultClient {
+        http: rustify::clients::reqwest::Client::new(settings.address.as_str(), http),
+        middle: vaultrs::api::EndpointMiddleware {
+            token: settings.token.clone(),
+            version: format!("v{}", settings.version),
+            wrap: None,
+            namespace: settings.namespace.clone(),
+        },
+        settings,
+    })
+}
+
+/// The process's async runtime, started once: every [`Vault`] of a process
+/// (a command may hold several: its tenant check, its token authority, its
+/// ledger's HMAC key) runs on it, so their connections can be shared.
+fn runtime() -> Result<&'static tokio::runtime::Runtime, VaultError> {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    if let Some(rt) = RT.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| VaultError::Setup(format!("cannot start the async runtime: {e}")))?;
+    Ok(RT.get_or_init(|| rt))
+}
+
+/// One HTTP client (TLS set-up and connection pool) per address and TLS
+/// settings for the whole process, so that a command's Vault calls reuse
+/// one kept-alive connection instead of each opening its own.
+fn shared_http(
+    settings: &vaultrs::client::VaultClientSettings,
+) -> Result<reqwest::Client, VaultError> {
+    static CLIENTS: std::sync::Mutex<Vec<(String, reqwest::Client)>> =
+        std::sync::Mutex::new(Vec::new());
+    let key = format!(
+        "{}|{:?}|{}|{:?}",
+        settings.address, settings.timeout, settings.verify, settings.ca_certs
+    );
+    let mut clients = CLIENTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, c)) = clients.iter().find(|(k, _)| *k == key) {
+        return Ok(c.clone());
+    }
+    let http = VaultClient::new(settings.clone())
+        .map_err(|e| VaultError::Setup(error_chain(&e)))?
+        .http
+        .http;
+    clients.push((key, http.clone()));
+    Ok(http)
 }

@@ -15,6 +15,6 @@ pub mod identity;
 pub mod policies;
 pub mod provision;
 
-pub use client::{Health, KvEntry, Vault};
+pub use client::{Health, KvEntry, KvReadAhead, Vault};
 pub use error::VaultError;
 pub use identity::{CapabilityCheck, OperatorCheck, operator_path, tenant_path};

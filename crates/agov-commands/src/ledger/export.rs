@@ -1,4 +1,5 @@
-//! `ledger export`: every event of the tenant, as JSON Lines.
+//! `ledger export`: every event of the tenant as JSON Lines, or a copy of
+//! the whole ledger database to verify offline.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +9,13 @@ use agov_ledger::Query;
 
 use crate::backends;
 
-/// Export the tenant's events as JSON Lines (to stdout or a file; with a file, --json prints where and how many)
+/// Export the tenant's events as JSON Lines, or copy the whole ledger for offline verification
+///
+/// JSON Lines go to stdout or to --output (with a file, --json prints where
+/// and how many). `--format sqlite --output FILE` writes a consistent copy of
+/// the ledger database, every tenant's events included (the chain spans them
+/// all), for `ledger verify --db FILE`. Copy the ledger this way, not with
+/// `cp`: recent events may still be in its write-ahead log beside it.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// Output format
@@ -28,10 +35,14 @@ pub(super) struct Args {
 enum Format {
     /// One JSON object per line, the shape of schema/json/ledger-event.schema.json
     Jsonl,
+    /// The whole ledger database, one self-contained SQLite file (needs --output)
+    Sqlite,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let Format::Jsonl = args.format;
+    if let Format::Sqlite = args.format {
+        return copy(args, ctx);
+    }
     let since_us = crate::args::time_arg("--since", args.since.as_deref())?;
     let settings = ctx.settings()?;
     let q = Query {
@@ -72,5 +83,41 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             .json(&serde_json::json!({ "path": path, "events": count }));
     }
     ctx.note(&format!("exported {count} events to {}", path.display()));
+    Ok(())
+}
+
+/// `--format sqlite`: the whole database, copied consistently.
+fn copy(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let Some(path) = args.output else {
+        return Err(
+            CliError::usage("--format sqlite writes a file: name it with --output")
+                .with_hint("ledger export --format sqlite --output copy.db"),
+        );
+    };
+    if args.since.is_some() {
+        return Err(CliError::usage("--since applies to JSON Lines only")
+            .with_hint("a copy holds the whole chain, so that it verifies"));
+    }
+    let settings = ctx.settings()?;
+    let Some(ledger) = backends::ledger_for_read(ctx, &settings)? else {
+        return Err(CliError::new(
+            agov_core::FailureClass::NotFound,
+            format!(
+                "there is no ledger at {}",
+                settings.ledger_path.value.display()
+            ),
+        ));
+    };
+    ledger.copy_to(&path)?;
+    let events = ledger.count()?;
+    if ctx.json() {
+        return ctx
+            .out
+            .json(&serde_json::json!({ "path": path, "events": events }));
+    }
+    ctx.note(&format!(
+        "copied the ledger ({events} events) to {}",
+        path.display()
+    ));
     Ok(())
 }
