@@ -218,7 +218,7 @@ fn every_relative_link_resolves_inside_the_repository() {
     let mut problems = Vec::new();
     for page in pages() {
         let text = std::fs::read_to_string(&page).unwrap();
-        let name = page.strip_prefix(&repo()).unwrap().display().to_string();
+        let name = page.strip_prefix(repo()).unwrap().display().to_string();
         for outside in [
             "../shared",
             "shared/reference",
