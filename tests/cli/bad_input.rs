@@ -1,11 +1,11 @@
 //! The bad-input table: for every binary, malformed and hostile input gets
 //! its documented exit code and a message that says what is wrong, and
-//! writes nothing. The same rows are in the README ("Bad input"); a test
-//! keeps the two in step.
+//! writes nothing. The same rows are in docs/exit-codes.md ("Bad input"); a
+//! test keeps the two in step.
 
 use crate::common::{TestEnv, files_under};
 
-/// One row: how it reads in the README, the tool, its arguments (`{dir}`
+/// One row: how it reads in docs/exit-codes.md, the tool, its arguments (`{dir}`
 /// is the test's folder), the exit code, a fragment of the message.
 struct Row {
     shown: &'static str,
@@ -414,11 +414,17 @@ fn sql_looking_text_is_just_text() {
 }
 
 #[test]
-fn every_row_is_in_the_readme() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+fn every_row_is_in_the_exit_codes_page() {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/exit-codes.md"
+    ))
+    .unwrap();
     for row in ROWS {
         let line = format!("| `{}` | {} | {} |", row.shown, row.exit, row.says);
-        assert!(readme.contains(&line), "README lacks the row\n{line}");
+        assert!(
+            page.contains(&line),
+            "docs/exit-codes.md lacks the row\n{line}"
+        );
     }
 }

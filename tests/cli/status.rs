@@ -261,21 +261,21 @@ fn stale_files_are_flagged() {
     assert_eq!(state("api"), "ok", "finished work does not go stale");
 }
 
-/// The README's own example STATUS.md (issue 19, item 4): its front matter
+/// The documentation's own example STATUS.md (docs/tools.md; issue 19, item 4): its front matter
 /// is YAML, so the comment after the phase is a comment; an update changes
 /// that value only, keeping the comment, every other line and its quoting.
 #[test]
-fn the_readme_example_round_trips_and_symlinks_are_refused() {
+fn the_documented_example_round_trips_and_symlinks_are_refused() {
     let env = TestEnv::new();
     let root = tree(&env);
     let readme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/tools.md"),
     )
     .unwrap();
     let start = readme
         .find("A STATUS.md is Markdown")
         .and_then(|i| readme[i..].find("```markdown\n").map(|j| i + j + 12))
-        .expect("the README's STATUS.md example");
+        .expect("the STATUS.md example in docs/tools.md");
     let example = &readme[start..start + readme[start..].find("```").unwrap()];
     assert!(
         example.contains("phase: in_progress          # not_started"),

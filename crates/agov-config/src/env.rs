@@ -76,7 +76,7 @@ pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
 /// The home directory, for the XDG defaults.
 pub const HOME: &str = "HOME";
 
-/// Every variable with a one-line description, for `--help` and the README.
+/// Every variable with a one-line description, for `--help` and docs/configuration.md.
 pub const ALL: &[(&str, &str)] = &[
     (AGOV_HOME, "put config.toml and data/ under this one folder"),
     (AGOV_CONFIG, "config file to read (same as --config)"),

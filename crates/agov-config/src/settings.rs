@@ -387,7 +387,7 @@ impl Classify for ConfigError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             ConfigError::File(FileError::Parse { .. }) => {
-                "fix that line; the keys agov accepts are listed in the README (Configuration)"
+                "fix that line; the keys agov accepts are listed in docs/configuration.md and examples/config.toml"
                     .into()
             }
             ConfigError::File(FileError::Read { .. }) => {

@@ -1,4 +1,4 @@
-//! The governance rules of DESIGN.md, as data and pure functions.
+//! The governance rules (docs/agents.md), as data and pure functions.
 //!
 //! Nothing here talks to a backend: the lifecycle engine feeds these types
 //! what happened and acts on their verdicts. [`packet`] and [`handoff`] are

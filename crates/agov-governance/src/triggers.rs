@@ -1,4 +1,4 @@
-//! Pipeline-level revocation triggers (DESIGN.md): more than 5 errors a
+//! Pipeline-level revocation triggers: more than 5 errors a
 //! minute, 60 s without progress, any CRITICAL violation, more than 100
 //! calls a minute (rate-limited first, revoked if it goes on).
 

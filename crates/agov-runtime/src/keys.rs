@@ -1,4 +1,4 @@
-//! The runtime keyspace of DESIGN.md, with the tenant in every key.
+//! The runtime keyspace (docs/architecture.md), with the tenant in every key.
 //!
 //! ```text
 //! t:{tenant}:agent:{id}:packet|state|errors|heartbeat|lock
