@@ -43,6 +43,18 @@ impl CliError {
     /// An I/O error while doing `what`. A broken pipe is marked so it exits quietly.
     pub fn io(what: &str, e: std::io::Error) -> CliError {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        // ENOSPC and EDQUOT read as what they are, like a database's full disk.
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ) {
+            return CliError {
+                class: FailureClass::Failed,
+                message: format!("{what}: the disk is full ({e})"),
+                hint: Some("free space on that filesystem and run it again".into()),
+                broken_pipe,
+            };
+        }
         CliError {
             class: FailureClass::Failed,
             message: format!("{what}: {e}"),
