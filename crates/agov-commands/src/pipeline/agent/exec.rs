@@ -18,8 +18,32 @@ use agov_ledger::NewEvent;
 
 use agov_agent::contain::AgentPlaces;
 
-use super::super::{Backends, tier_arg};
+use agov_config::Settings;
+use agov_governance::TierRules;
+use agov_ledger::Ledger;
+
+use super::super::tier_arg;
 use crate::backends;
+
+/// What a command needs: the ledger and the rules, not the runtime store;
+/// the token authority only inside an agent (opened then). Each database
+/// opened is a process's worth of start-up time.
+struct ExecBackends {
+    settings: Settings,
+    ledger: Ledger,
+    rules: TierRules,
+}
+
+impl ExecBackends {
+    fn open(ctx: &mut Ctx) -> Result<ExecBackends, CliError> {
+        let settings = ctx.settings()?;
+        Ok(ExecBackends {
+            ledger: backends::ledger_for_write(&settings)?,
+            rules: TierRules::built_in(),
+            settings,
+        })
+    }
+}
 
 /// Run one command if the caller's tier allows it (ledgered either way)
 ///
@@ -40,11 +64,11 @@ pub(in super::super) struct Args {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let mut b = Backends::open(ctx)?;
+    let mut b = ExecBackends::open(ctx)?;
     let tenant = b.settings.tenant.value.clone();
     let (tier, who) = match ctx.env.get("AGOV_TOKEN") {
         Some(t) => {
-            let info = b.tokens.lookup(&Secret::new(t))?;
+            let info = backends::token_authority(&b.settings)?.lookup(&Secret::new(t))?;
             let agent = info
                 .metadata
                 .get("agent_id")
