@@ -341,3 +341,25 @@ pub fn llm_settings(
     }
     Ok(s)
 }
+
+#[cfg(test)]
+mod acts_tests {
+    use super::act;
+
+    /// Vault is asked about every act at once: a new act must be in that list.
+    #[test]
+    fn every_act_is_asked_about_with_the_others() {
+        for a in [
+            act::PROMOTE,
+            act::DEMOTE,
+            act::REINSTATE,
+            act::APPROVE_ACTION,
+            act::DECIDE_GATE,
+            act::FALLBACK,
+            act::REVOKE,
+            act::REVEAL,
+        ] {
+            assert!(agov_vault::identity::OPERATOR_ACTS.contains(&a), "{a}");
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub struct Vault {
     client: VaultClient,
     addr: String,
     kv_mount: String,
-    namespace: Option<String>,
+    pub(crate) namespace: Option<String>,
     pub(crate) login: Login,
     /// The person's token (`VAULT_TOKEN` beside AppRole), for operator checks.
     pub(crate) operator_token: Option<Secret>,

@@ -3,7 +3,10 @@
 //! for a tenant (`agov/tenant/<tenant>`, policy `agov-tenant-<tenant>`).
 //!
 //! Each check is one round trip: `auth/token/lookup-self` and
-//! `sys/capabilities-self` are sent at once. Vault decides; nothing in
+//! `sys/capabilities-self` are sent at once, the latter asking about the
+//! tenant's path and every operator act together, so a command that checks
+//! its tenant and then an act asks Vault once (answers are trusted for 5 s
+//! within one process, never kept elsewhere). Vault decides; nothing in
 //! agov's environment can change the answer. The paths lie outside every
 //! mount, so they grant nothing but the decision.
 
@@ -69,8 +72,27 @@ impl Vault {
     }
 
     /// `token`'s display name and whether it holds `update` on `path`: one
-    /// round trip (the lookup and the check are in flight together).
+    /// round trip (the lookup and the check are in flight together), which
+    /// also asks about every operator act ([`OPERATOR_ACTS`]), so that a
+    /// command's tenant check and its operator check cost one round trip
+    /// between them. Answers are kept for [`ANSWER_LIFE`] in this process.
     fn capability_check(&self, token: &Secret, path: &str) -> Result<CapabilityCheck, VaultError> {
+        let key = format!(
+            "{}|{}|{}",
+            self.addr(),
+            self.namespace.as_deref().unwrap_or(""),
+            token.expose()
+        );
+        if let Some(known) = answers::recall(&key, path) {
+            return Ok(known);
+        }
+        let mut paths = vec![path.to_string()];
+        paths.extend(
+            OPERATOR_ACTS
+                .iter()
+                .map(|a| operator_path(a))
+                .filter(|p| p != path),
+        );
         let lookup = self.request(
             reqwest::Method::GET,
             "auth/token/lookup-self",
@@ -80,7 +102,7 @@ impl Vault {
         let caps = self.request(
             reqwest::Method::POST,
             "sys/capabilities-self",
-            Some(json!({ "paths": [path] })),
+            Some(json!({ "paths": paths })),
             Some(token),
         );
         let (lookup, caps) = self.rt.block_on(async {
@@ -110,20 +132,93 @@ impl Vault {
             .strip_prefix("token-")
             .unwrap_or(display)
             .to_string();
-        let granted: Vec<&str> = caps
-            .get(path)
-            .or_else(|| caps.pointer("/data/capabilities"))
-            .or_else(|| caps.get("capabilities"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        Ok(CapabilityCheck {
+        let entity_id = data["entity_id"]
+            .as_str()
+            .filter(|e| !e.is_empty())
+            .map(str::to_string);
+        // Each path's own answer, never a union of them.
+        let allowed = |p: &str| {
+            caps.get(p)
+                .or_else(|| caps.get("data").and_then(|d| d.get(p)))
+                .and_then(Value::as_array)
+                .is_some_and(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .any(|c| c == "update" || c == "root")
+                })
+        };
+        let granted: Vec<(String, bool)> = paths.iter().map(|p| (p.clone(), allowed(p))).collect();
+        let check = CapabilityCheck {
             name,
-            entity_id: data["entity_id"]
-                .as_str()
-                .filter(|e| !e.is_empty())
-                .map(str::to_string),
-            allowed: granted.iter().any(|c| *c == "update" || *c == "root"),
+            entity_id,
+            allowed: allowed(path),
+        };
+        answers::keep(key, &check, granted);
+        Ok(check)
+    }
+}
+
+/// The privileged acts of `policies/operator.hcl` (`agov/operator/<act>`),
+/// asked about together with any capability check.
+pub const OPERATOR_ACTS: &[&str] = &[
+    "promote",
+    "demote",
+    "reinstate",
+    "approve-action",
+    "decide-gate",
+    "fallback",
+    "revoke",
+    "reveal",
+];
+
+/// How long this process trusts an answer of Vault's about a token.
+pub const ANSWER_LIFE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Vault's recent answers about tokens, in this process only.
+mod answers {
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    use super::{ANSWER_LIFE, CapabilityCheck};
+
+    struct Answer {
+        key: String,
+        at: Instant,
+        name: String,
+        entity_id: Option<String>,
+        granted: Vec<(String, bool)>,
+    }
+
+    static ANSWERS: Mutex<Vec<Answer>> = Mutex::new(Vec::new());
+
+    /// What Vault said about `path` for the token of `key`, if recent.
+    pub(super) fn recall(key: &str, path: &str) -> Option<CapabilityCheck> {
+        let answers = ANSWERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let a = answers
+            .iter()
+            .find(|a| a.key == key && a.at.elapsed() < ANSWER_LIFE)?;
+        let allowed = a.granted.iter().find(|(p, _)| p == path)?.1;
+        Some(CapabilityCheck {
+            name: a.name.clone(),
+            entity_id: a.entity_id.clone(),
+            allowed,
         })
+    }
+
+    /// Keeps Vault's answer about the token of `key`.
+    pub(super) fn keep(key: String, check: &CapabilityCheck, granted: Vec<(String, bool)>) {
+        let mut answers = ANSWERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        answers.retain(|a| a.key != key && a.at.elapsed() < ANSWER_LIFE);
+        answers.push(Answer {
+            key,
+            at: Instant::now(),
+            name: check.name.clone(),
+            entity_id: check.entity_id.clone(),
+            granted,
+        });
     }
 }
