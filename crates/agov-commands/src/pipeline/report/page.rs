@@ -210,19 +210,13 @@ impl Page {
         let _ = write!(self.s, "<td><pre>{}</pre></td>", esc(t));
     }
 
-    /// A table of ledger events (without hashes), or `none`.
-    fn events(&mut self, events: &[&Event], none: &str) {
+    /// A table of ledger events (without hashes), or `none`; `who` heads
+    /// the actor's column.
+    fn events(&mut self, events: &[&Event], none: &str, who: &str) {
         if events.is_empty() {
             return self.empty(none);
         }
-        self.head(&[
-            "#",
-            "time",
-            "who decided / acted",
-            "action",
-            "agent",
-            "detail",
-        ]);
+        self.head(&["#", "time", who, "action", "agent", "detail"]);
         for e in events {
             self.raw("<tr>");
             let _ = write!(
@@ -292,12 +286,13 @@ pub(super) fn render(d: &Dossier, now_us: i64) -> String {
     if let Some(by) = &st.revoked_by {
         p.facts(&[("pipeline revoked by", by.clone())]);
     }
-    p.events(&of(&REVOCATIONS), "Nothing was revoked.");
+    p.events(&of(&REVOCATIONS), "Nothing was revoked.", "who revoked");
     p.end();
     p.h2("errors", "Errors");
     p.events(
         &of(&ERRORS),
         "No errors, violations or failures were recorded.",
+        "actor",
     );
     p.end();
     ledger(&mut p, d);
@@ -530,10 +525,10 @@ fn plan(p: &mut Page, d: &Dossier) {
 fn blackboard(p: &mut Page, d: &Dossier) {
     p.h2("blackboard", "Blackboard");
     let mut any = false;
-    for (section, entries) in &d.blackboard {
-        if entries.is_empty() {
+    for section in agov_pipeline::board::SECTIONS {
+        let Some(entries) = d.blackboard.get(section).filter(|e| !e.is_empty()) else {
             continue;
-        }
+        };
         any = true;
         let _ = write!(p.s, "<h3>{}</h3>", esc(section));
         p.head(&["id", "round", "by", "time", "content"]);
@@ -691,7 +686,7 @@ fn decisions(p: &mut Page, d: &Dossier) {
         .iter()
         .filter(|e| DECISIONS.contains(&e.action.as_str()))
         .collect();
-    p.events(&events, "No decisions were recorded.");
+    p.events(&events, "No decisions were recorded.", "who decided");
     p.end();
 }
 
@@ -731,4 +726,27 @@ fn ledger(p: &mut Page, d: &Dossier) {
         p.foot();
     }
     p.end();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cut, esc};
+
+    #[test]
+    fn markup_and_control_characters_are_escaped() {
+        assert_eq!(
+            esc("<script>alert('x') & \"y\"</script>\u{0}\n"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;\u{FFFD}\n"
+        );
+        assert!(matches!(esc("plain text"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn long_texts_are_cut_on_a_character_boundary() {
+        let long = "é".repeat(super::MAX_TEXT + 10);
+        let c = cut(long);
+        assert!(c.starts_with(&"é".repeat(super::MAX_TEXT)));
+        assert!(c.ends_with("… (20 more bytes not shown)"), "{c}");
+        assert_eq!(cut("short".into()), "short");
+    }
 }

@@ -180,23 +180,15 @@ pub(super) fn span(us: i64) -> String {
 
 /// The timeline as an `<svg>` element.
 pub(super) fn svg(d: &Dossier) -> String {
-    let first = d
-        .ledger
-        .iter()
-        .map(|e| e.ts_us)
-        .chain(d.state.history.iter().map(|t| t.at_us))
-        .chain([d.state.created_us])
-        .min()
-        .unwrap_or(0);
-    let last = d
-        .ledger
-        .iter()
-        .map(|e| e.ts_us)
-        .chain(d.state.history.iter().map(|t| t.at_us))
-        .chain([d.state.updated_us])
-        .max()
-        .unwrap_or(first)
-        .max(first + 1);
+    let times = || {
+        d.ledger
+            .iter()
+            .map(|e| e.ts_us)
+            .chain(d.state.history.iter().map(|t| t.at_us))
+            .chain([d.state.created_us, d.state.updated_us])
+    };
+    let first = times().min().unwrap_or(0);
+    let last = times().max().unwrap_or(first).max(first + 1);
     let rows = rows(d, last);
     let plot = WIDTH - LABEL - 10.0;
     let x = |us: i64| LABEL + (us - first) as f64 / (last - first) as f64 * plot;
