@@ -476,3 +476,80 @@ fn an_unknown_pipeline_fails_like_pipeline_status_and_writes_nothing() {
         help.stdout
     );
 }
+
+#[test]
+fn gate_approvals_and_revocations_name_who_decided() {
+    use crate::pipelines::{background_exit_code, slow_plan, spawn_in_background, wait_for};
+    use std::time::Duration;
+    for (name, env) in both() {
+        with_examples(&env);
+        let by = crate::ledger_vault::decider(name);
+        // A staged plan: its gate approved, with a reason.
+        let (_, id) = spawn_in_background(&env, "examples/plans/staged.yaml");
+        wait_for("the gate to open", Duration::from_secs(60), || {
+            status(&env, &id)["pending_gates"] == serde_json::json!(["approve"])
+        });
+        env.run(
+            "pipeline",
+            &[
+                "approve",
+                &id,
+                "--stage",
+                "approve",
+                "--reason",
+                "reviewed in INC-42",
+            ],
+        )
+        .expect(0);
+        assert_eq!(background_exit_code(&env), 0, "{name}");
+        let html = report(&env, &id, &env.dir.path().join("staged.html"));
+        self_contained(&env, &html, name);
+        let gates = &html[html.find("<h3>Human gates</h3>").unwrap()..];
+        assert!(
+            gates.contains(&format!("<td>approved</td><td>{by}</td>")),
+            "{name}: who approved the gate"
+        );
+        assert!(gates.contains("reviewed in INC-42"), "{name}");
+        let decisions =
+            &html[html.find("id=\"decisions\"").unwrap()..html.find("id=\"revocations\"").unwrap()];
+        assert!(
+            decisions.contains(&format!(
+                "<td><b>{by}</b></td><td>pipeline.gate_approve</td>"
+            )),
+            "{name}: {decisions}"
+        );
+        let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+        for stage in ["build", "test", "lint", "deploy"] {
+            assert!(
+                svg.contains(&format!(">stage {stage}</text>")),
+                "{name}: {stage} on the timeline"
+            );
+        }
+
+        // A pipeline revoked half-way: who revoked it, and why.
+        for f in ["spawn.rc", "spawn.out", "spawn.pid"] {
+            std::fs::remove_file(env.dir.path().join(f)).unwrap();
+        }
+        slow_plan(&env);
+        let (_, id) = spawn_in_background(&env, "slow.yaml");
+        wait_for("beta to run", Duration::from_secs(60), || {
+            status(&env, &id)["agents"]["beta"]["status"] == "running"
+        });
+        env.run("pipeline", &["revoke", &id, "--reason", "wrong target"])
+            .expect(0);
+        assert_eq!(background_exit_code(&env), 3, "{name}");
+        let html = report(&env, &id, &env.dir.path().join("revoked.html"));
+        let revocations =
+            &html[html.find("id=\"revocations\"").unwrap()..html.find("id=\"errors\"").unwrap()];
+        assert!(
+            revocations.contains(&format!("<dt>pipeline revoked by</dt><dd>{by}</dd>")),
+            "{name}: {revocations}"
+        );
+        assert!(
+            revocations.contains(&format!("<td><b>{by}</b></td><td>pipeline.revoke</td>")),
+            "{name}: {revocations}"
+        );
+        assert!(revocations.contains("wrong target"), "{name}");
+        assert!(html.contains("status s-FAILED"), "{name}");
+    }
+}
