@@ -334,21 +334,28 @@ fn agents_markup_is_shown_as_text_never_run() {
     }
 }
 
-/// Chromium from Debian's package: the test fails, with what to do, when it
-/// is missing (tests/run.sh installs it).
+/// Chromium: AGOV_TEST_CHROMIUM, else Debian's package. The test fails,
+/// saying what to do, when there is none (tests/run.sh installs it).
 fn chromium() -> PathBuf {
-    for name in ["chromium", "chromium-browser"] {
-        for dir in ["/usr/bin", "/usr/local/bin", "/snap/bin"] {
-            let p = Path::new(dir).join(name);
-            if p.exists() {
-                return p;
-            }
-        }
+    let hint = "hint: `apt-get install chromium` (Debian), or run tests/run.sh, which installs it";
+    if let Some(p) = std::env::var_os("AGOV_TEST_CHROMIUM") {
+        let p = PathBuf::from(p);
+        assert!(
+            p.exists(),
+            "AGOV_TEST_CHROMIUM={} does not exist\n{hint}",
+            p.display()
+        );
+        return p;
     }
-    panic!(
-        "headless Chromium is needed to check the HTML report in a browser, and none was found\n\
-         hint: `apt-get install chromium` (Debian), or run tests/run.sh, which installs it"
-    );
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/local/bin/chromium"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "headless Chromium is needed to check the HTML report in a browser, and none was found\n{hint}"
+            )
+        })
 }
 
 /// Runs headless Chromium on `page` with `args`, with a profile of its own.
@@ -364,6 +371,8 @@ fn browse(env: &TestEnv, page: &Path, args: &[&str]) -> std::process::Output {
             "--no-first-run",
             "--disable-extensions",
             "--disable-background-networking",
+            "--enable-logging=stderr",
+            "--v=0",
             &format!("--user-data-dir={}", profile.display()),
         ])
         .args(args)
@@ -371,11 +380,10 @@ fn browse(env: &TestEnv, page: &Path, args: &[&str]) -> std::process::Output {
         .env("HOME", env.dir.path())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "chromium failed: {stderr}");
+    // The console stays silent: no script ran, nothing failed in the page.
+    assert!(!stderr.contains(":CONSOLE"), "the page logged: {stderr}");
     out
 }
 
