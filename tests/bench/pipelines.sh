@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pipeline benchmarks: a pipeline of trivial agents from spawn to consensus
-# (embedded and Redis), 10,000 blackboard writes and reads against Redis,
-# and 50 pipelines at once against one Redis. Sourced by run.sh; run alone
+# (embedded and Redis), the HTML report of a 1,000-event pipeline, 10,000
+# blackboard writes and reads against Redis, and 50 pipelines at once
+# against one Redis. Sourced by run.sh; run alone
 # it builds what it needs and prints its own rows:
 #
 #   ./tests/bench/pipelines.sh
@@ -47,6 +48,34 @@ spawn_row() { # spawn_row LABEL
 (
   export AGOV_HOME=$P/embedded
   spawn_row embedded
+  declare -p ROWS INFO >"$P/rows"
+)
+# shellcheck disable=SC1091
+source "$P/rows"
+# `pipeline report --html` of a pipeline with about 1,000 ledger events:
+# two agents of 490 steps each, embedded.
+cat >"$P/many.sh" <<'SH'
+#!/bin/sh
+# An agent that leaves about 500 ledger events: every phase, 490 steps, one post, one vote.
+for p in PREFLIGHT PLAN EXECUTE; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+i=0; while [ $i -lt 490 ]; do echo "{\"type\":\"step\",\"name\":\"s$i\"}"; i=$((i+1)); done
+for p in VERIFY PACKAGE REPORT; do echo "{\"type\":\"phase\",\"phase\":\"$p\"}"; done
+echo '{"type":"post","section":"solutions","content":"done"}'
+echo '{"type":"vote","vote":"ACCEPT","reasoning":"many steps"}'
+SH
+cat >"$P/many.yaml" <<YAML
+name: many
+objective: leave a thousand ledger events
+agents:
+  alpha: {command: [sh, $P/many.sh]}
+  beta: {command: [sh, $P/many.sh]}
+YAML
+(
+  export AGOV_HOME=$P/report
+  id=$("$BIN/pipeline" spawn --plan "$P/many.yaml" -q | awk 'NR == 1 {print $1}')
+  events=$("$BIN/pipeline" report "$id" --html "$P/report.html" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['events'])")
+  row "\`pipeline report --html\` of a pipeline of $events ledger events, embedded" \
+    "$(median_ms "$BIN/pipeline report $id --html $P/report.html" 20)" 100 ms
   declare -p ROWS INFO >"$P/rows"
 )
 # shellcheck disable=SC1091

@@ -22,6 +22,7 @@ mod pipelines;
 mod pipes;
 mod plans;
 mod readme;
+mod report;
 mod schemas;
 mod security;
 mod soak;

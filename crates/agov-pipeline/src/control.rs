@@ -4,11 +4,11 @@
 use std::str::FromStr;
 
 use agov_core::Tier;
-use agov_ledger::{Ledger, NewEvent, Query};
+use agov_ledger::{Ledger, NewEvent};
 use agov_runtime::keys::Keyspace;
 use serde_json::{Value, json};
 
-use crate::board::{Board, SECTIONS};
+use crate::board::Board;
 use crate::error::PipelineError;
 use crate::orchestrator::{Env, Lease};
 use crate::plan::Role;
@@ -422,33 +422,8 @@ fn reissue_token(env: &Env<'_>, st: &mut PipelineState, tier: Tier) -> Result<()
 }
 
 /// Everything about a pipeline in one document: its state, blackboard,
-/// conflicts, messages, votes of every round and its ledger events.
+/// conflicts, messages, votes of every round and its ledger events
+/// ([`crate::dossier`]).
 pub fn context(env: &Env<'_>, ledger: Option<&Ledger>, id: &str) -> Result<Value, PipelineError> {
-    let k = Keyspace::new(&env.tenant);
-    let st = state::load(env.store, &k, id)?;
-    let board = Board::new(env.store, k, id);
-    let mut sections = serde_json::Map::new();
-    for s in SECTIONS {
-        sections.insert(
-            s.into(),
-            serde_json::to_value(board.entries(s)?).unwrap_or_default(),
-        );
-    }
-    let events = match ledger {
-        Some(l) => l.query(&Query {
-            tenant: Some(env.tenant.clone()),
-            pipeline: Some(id.to_string()),
-            ..Query::default()
-        })?,
-        None => Vec::new(),
-    };
-    Ok(json!({
-        "pipeline": st,
-        "blackboard": sections,
-        "conflicts": board.conflicts(None)?,
-        "messages": board.messages(None)?,
-        "votes": board.all_votes()?,
-        "ledger": events,
-        "roles": [Role::Alpha, Role::Beta, Role::Gamma],
-    }))
+    Ok(crate::dossier::gather(env.store, &env.tenant, ledger, id)?.to_json())
 }

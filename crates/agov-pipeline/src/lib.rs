@@ -7,7 +7,8 @@
 //! recorded [`consensus`]. The [`orchestrator`] is whichever `pipeline`
 //! process holds the pipeline's lease; any other can take over when it
 //! lapses. [`control`] revokes pipelines and applies the fallbacks after a
-//! consensus failure. The pipeline's token is [`sealed`] at rest. Plans can be
+//! consensus failure; [`dossier`] gathers everything recorded about one.
+//! The pipeline's token is [`sealed`] at rest. Plans can be
 //! kept in the governance database ([`plans`]) and run by id. A plan may
 //! instead be a DAG of stages (scheduled by the orchestrator), some of them
 //! human [`gates`] that wait for `pipeline approve`. What the agents left
@@ -18,6 +19,7 @@ pub mod artifacts;
 pub mod board;
 pub mod consensus;
 pub mod control;
+pub mod dossier;
 pub mod driver;
 mod error;
 pub mod gates;

@@ -14,6 +14,7 @@ mod logs;
 mod messages;
 pub(crate) mod metrics;
 mod plan;
+mod report;
 mod resume;
 mod revocations;
 mod revoke;
@@ -101,6 +102,7 @@ enum Command {
     Blackboard(blackboard::Args),
     Messages(messages::Args),
     Logs(logs::Args),
+    Report(report::Args),
     /// Run one governed agent, or one governed command
     #[command(subcommand)]
     Agent(agent::Command),
@@ -142,6 +144,7 @@ pub fn main() -> ExitCode {
         Command::Blackboard(a) => blackboard::run(a, ctx),
         Command::Messages(a) => messages::run(a, ctx),
         Command::Logs(a) => logs::run(a, ctx),
+        Command::Report(a) => report::run(a, ctx),
         Command::Agent(c) => agent::run(c, ctx),
         Command::Agents(c) => agents::run(c, ctx),
         Command::Revocations(a) => revocations::run(a, ctx),
