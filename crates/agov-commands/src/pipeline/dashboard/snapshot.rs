@@ -199,9 +199,12 @@ fn detail(
             phase: slot.phase.clone().or_else(|| field("phase")),
             errors_left,
             token_ttl_s,
-            last_line: field("note")
-                .filter(|n| !n.is_empty())
-                .or_else(|| slot.reason.clone()),
+            // An agent that stopped: why, not what it last waited for.
+            last_line: if slot.status.ended() {
+                slot.reason.clone()
+            } else {
+                field("note").filter(|n| !n.is_empty())
+            },
             revoked: revoked.get(&slot.agent_id).cloned(),
         });
     }

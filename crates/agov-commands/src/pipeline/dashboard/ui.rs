@@ -68,7 +68,7 @@ fn title_line(snap: &Snapshot) -> Paragraph<'static> {
         format!("{} pipelines", snap.total)
     } else {
         format!(
-            "{} of {} pipelines match '{}'",
+            "{}/{} pipelines /{}",
             snap.pipelines.len(),
             snap.total,
             snap.filter
@@ -80,7 +80,7 @@ fn title_line(snap: &Snapshot) -> Paragraph<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · tenant {} · {} · {shown}",
+            " · {shown} · tenant {} · {}",
             snap.tenant, snap.backend
         )),
     ]))
