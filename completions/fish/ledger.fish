@@ -41,7 +41,7 @@ complete -c ledger -n "__fish_ledger_needs_command" -f -a "note" -d 'Append an o
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "query" -d 'Find events by agent, action and time (a JSON array with --json)'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "show" -d 'Show one event by its sequence number'
-complete -c ledger -n "__fish_ledger_needs_command" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file; with a file, --json prints where and how many)'
+complete -c ledger -n "__fish_ledger_needs_command" -f -a "export" -d 'Export the tenant\'s events as JSON Lines, or copy the whole ledger for offline verification'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database, after verifying the chain against every seal taken before'
 complete -c ledger -n "__fish_ledger_needs_command" -f -a "hmac" -d 'Print the HMAC the ledger stores for a token accessor, to find its events'
@@ -105,7 +105,8 @@ complete -c ledger -n "__fish_ledger_using_subcommand show" -l json -d 'Print JS
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c ledger -n "__fish_ledger_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ledger -n "__fish_ledger_using_subcommand export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line, the shape of schema/json/ledger-event.schema.json'"
+complete -c ledger -n "__fish_ledger_using_subcommand export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line, the shape of schema/json/ledger-event.schema.json'
+sqlite\t'The whole ledger database, one self-contained SQLite file (needs --output)'"
 complete -c ledger -n "__fish_ledger_using_subcommand export" -s o -l output -d 'Write to this file (atomically: all of it or nothing) instead of stdout' -r -F
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l since -d 'Only events at or after this time (RFC 3339, a date, or 2h, 7d …)' -r
 complete -c ledger -n "__fish_ledger_using_subcommand export" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
@@ -164,7 +165,7 @@ complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "tail" -d 'Show the newest events (JSON Lines with --json)'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "query" -d 'Find events by agent, action and time (a JSON array with --json)'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "show" -d 'Show one event by its sequence number'
-complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "export" -d 'Export the tenant\'s events as JSON Lines (to stdout or a file; with a file, --json prints where and how many)'
+complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "export" -d 'Export the tenant\'s events as JSON Lines, or copy the whole ledger for offline verification'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "verify" -d 'Check every event\'s hash and every seal; exit 1 naming the first bad event'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "seal" -d 'Record the head (sequence number and hash) outside the database, after verifying the chain against every seal taken before'
 complete -c ledger -n "__fish_ledger_using_subcommand help; and not __fish_seen_subcommand_from note tail query show export verify seal hmac help" -f -a "hmac" -d 'Print the HMAC the ledger stores for a token accessor, to find its events'
