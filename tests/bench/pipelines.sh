@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pipeline benchmarks: a pipeline of trivial agents from spawn to consensus
 # (embedded and Redis), 10,000 blackboard writes and reads against Redis,
-# and 50 pipelines at once against one Redis. Sourced by run.sh; run alone
+# 50 pipelines at once against one Redis, and a dashboard frame over 500
+# pipelines. Sourced by run.sh; run alone
 # it builds what it needs and prints its own rows:
 #
 #   ./tests/bench/pipelines.sh
@@ -47,6 +48,19 @@ spawn_row() { # spawn_row LABEL
 (
   export AGOV_HOME=$P/embedded
   spawn_row embedded
+  declare -p ROWS INFO >"$P/rows"
+)
+# shellcheck disable=SC1091
+source "$P/rows"
+# One dashboard frame over 500 pipelines (the whole `--once` process:
+# start, read every pipeline's state, render 80x24, print).
+(
+  export AGOV_HOME=$P/dashboard
+  for _ in $(seq 1 500); do
+    "$BIN/pipeline" spawn --plan "$P/trivial.yaml" -q >/dev/null 2>>"$P/dashboard.err" || true
+  done
+  row "\`pipeline dashboard --once\` with 500 pipelines, embedded (whole process)" \
+    "$(median_ms "$BIN/pipeline dashboard --once" 20)" 5 ms
   declare -p ROWS INFO >"$P/rows"
 )
 # shellcheck disable=SC1091

@@ -137,8 +137,8 @@ pub(super) fn run(
     }
 }
 
-/// A snapshot; a store that cannot be read is said on the status bar and
-/// shows what was read last time (the caller keeps it) — here, an empty one.
+/// A snapshot; a store that cannot be read ends the dashboard with its
+/// error (after the terminal is restored).
 fn load(
     store: &dyn RuntimeStore,
     keys: &Keyspace,
