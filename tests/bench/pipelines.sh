@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Pipeline benchmarks: a pipeline of trivial agents from spawn to consensus
 # (embedded and Redis), the HTML report of a 1,000-event pipeline, 10,000
-# blackboard writes and reads against Redis, and 50 pipelines at once
-# against one Redis. Sourced by run.sh; run alone
+# blackboard writes and reads against Redis, 50 pipelines at once against
+# one Redis, and a dashboard frame over 500 pipelines. Sourced by run.sh; run alone
 # it builds what it needs and prints its own rows:
 #
 #   ./tests/bench/pipelines.sh
@@ -76,6 +76,19 @@ YAML
   events=$("$BIN/pipeline" report "$id" --html "$P/report.html" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['events'])")
   row "\`pipeline report --html\` of a pipeline of $events ledger events, embedded" \
     "$(median_ms "$BIN/pipeline report $id --html $P/report.html" 20)" 100 ms
+  declare -p ROWS INFO >"$P/rows"
+)
+# shellcheck disable=SC1091
+source "$P/rows"
+# One dashboard frame over 500 pipelines (the whole `--once` process:
+# start, read every pipeline's state, render 80x24, print).
+(
+  export AGOV_HOME=$P/dashboard
+  for _ in $(seq 1 500); do
+    "$BIN/pipeline" spawn --plan "$P/trivial.yaml" -q >/dev/null 2>>"$P/dashboard.err" || true
+  done
+  row "\`pipeline dashboard --once\` with 500 pipelines, embedded (whole process)" \
+    "$(median_ms "$BIN/pipeline dashboard --once" 20)" 5 ms
   declare -p ROWS INFO >"$P/rows"
 )
 # shellcheck disable=SC1091

@@ -10,6 +10,7 @@ mod bugs;
 mod checkpoint;
 mod common;
 mod containment;
+mod dashboard;
 mod expiry;
 mod faults;
 mod isolation;

@@ -507,6 +507,13 @@ impl<'a> Run<'a> {
         match self.gov.tokens.renew(&t.token, t.ttl) {
             Ok(info) => {
                 self.token_renewed = std::time::Instant::now();
+                // What `pipeline dashboard` shows as the token's time left.
+                let expires = agov_core::time::now_us() + info.ttl_secs as i64 * 1_000_000;
+                let _ = self.gov.store.hset(
+                    &self.keys.agent(&self.packet.agent_id, "state"),
+                    "token_expires_us",
+                    expires.to_string().as_bytes(),
+                );
                 let event = self
                     .event("agent.token_renew")
                     .with("ttl_secs", info.ttl_secs);

@@ -445,6 +445,13 @@ impl RuntimeStore for EmbeddedStore {
         "embedded"
     }
 
+    fn data_version(&self) -> Result<Option<i64>, RuntimeError> {
+        if !self.path.exists() {
+            return Ok(Some(0));
+        }
+        self.read(|c, _| Ok(Some(c.query_row("PRAGMA data_version", [], |r| r.get(0))?)))
+    }
+
     fn apply(&self, op: Op) -> Result<Reply, RuntimeError> {
         let op = op.prefixed(&self.namespace);
         self.write(|c, now| apply_one(c, &op, now))

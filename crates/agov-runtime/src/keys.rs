@@ -67,6 +67,12 @@ impl Keyspace {
         format!("{}handoff:{task}:latest", self.prefix)
     }
 
+    /// `changes:pipelines`: a counter bumped whenever a pipeline's state is
+    /// written, which a dashboard polls to redraw on a change.
+    pub fn changes(&self) -> String {
+        format!("{}changes:pipelines", self.prefix)
+    }
+
     /// `pipeline:{id}:{part}` (state, lease, vault_token).
     pub fn pipeline(&self, id: &str, part: &str) -> String {
         format!("{}pipeline:{id}:{part}", self.prefix)

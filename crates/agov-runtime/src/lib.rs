@@ -33,6 +33,14 @@ pub trait RuntimeStore: Send + Sync {
     /// `redis` or `embedded`.
     fn backend(&self) -> &'static str;
 
+    /// A number that changes when another process has written to the store
+    /// since the last call (SQLite's `PRAGMA data_version`), for watchers
+    /// that redraw on a change; `None` where the backend has none (Redis:
+    /// watch a counter such as [`keys::Keyspace::changes`] instead).
+    fn data_version(&self) -> Result<Option<i64>, RuntimeError> {
+        Ok(None)
+    }
+
     /// Applies one write.
     fn apply(&self, op: Op) -> Result<Reply, RuntimeError>;
 

@@ -3,11 +3,14 @@
 //! agents, open critical bugs, and STATUS.md files edited by hand since the
 //! checkpoint. The briefing shows all of it, whatever `--per-group` says.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use agov_checkpoint::{BugsPart, Item};
 use agov_config::Settings;
+use agov_pipeline::PipelineState;
 use agov_pipeline::driver::Driver;
+use agov_runtime::RuntimeStore;
 use agov_runtime::keys::Keyspace;
 use serde::Serialize;
 
@@ -15,7 +18,7 @@ use crate::backends;
 
 /// One thing that waits for a person, and the command that settles it.
 #[derive(Clone, Debug, Serialize)]
-pub(super) struct Attention {
+pub(crate) struct Attention {
     /// `fallback`, `gate`, `driver_gone`, `revoked_agent` or `critical_bug`.
     pub kind: &'static str,
     /// The pipeline, agent or bug.
@@ -52,8 +55,39 @@ pub(super) fn needs_you(settings: &Settings, bugs: &BugsPart) -> (Vec<Attention>
 fn runtime(settings: &Settings) -> Result<Vec<Attention>, String> {
     let store = backends::runtime_store(settings).map_err(|e| e.message().to_string())?;
     let ks = Keyspace::new(&settings.tenant.value);
+    let list = agov_pipeline::state::list(store.as_ref(), &ks).map_err(|e| e.to_string())?;
+    let drivers = drivers(store.as_ref(), &ks, &list).map_err(|e| e.to_string())?;
+    let mut out = pipelines(&list, &drivers);
+    out.extend(revoked_agents(store.as_ref(), &ks).map_err(|e| e.to_string())?);
+    Ok(out)
+}
+
+/// Who drives each pipeline that has not settled (a settled one has
+/// nobody to drive it, and needs no look-up).
+pub(crate) fn drivers(
+    store: &dyn RuntimeStore,
+    ks: &Keyspace,
+    list: &[PipelineState],
+) -> Result<BTreeMap<String, Driver>, agov_pipeline::PipelineError> {
+    list.iter()
+        .filter(|p| !p.status.is_settled())
+        .map(|p| {
+            Ok((
+                p.id.clone(),
+                agov_pipeline::driver::driver(store, ks, &p.id)?,
+            ))
+        })
+        .collect()
+}
+
+/// What the pipelines in `list` wait for: a fallback after a consensus
+/// failure, a gate, a driver (`drivers` as from [`drivers`]).
+pub(crate) fn pipelines(
+    list: &[PipelineState],
+    drivers: &BTreeMap<String, Driver>,
+) -> Vec<Attention> {
     let mut out = Vec::new();
-    for p in agov_pipeline::state::list(store.as_ref(), &ks).map_err(|e| e.to_string())? {
+    for p in list {
         let id = &p.id;
         if p.status == agov_pipeline::Status::ConsensusFailed {
             out.push(Attention {
@@ -88,9 +122,7 @@ fn runtime(settings: &Settings) -> Result<Vec<Attention>, String> {
                 )),
             });
         }
-        let driver =
-            agov_pipeline::driver::driver(store.as_ref(), &ks, id).map_err(|e| e.to_string())?;
-        if gates.is_empty() && !matches!(driver, Driver::Alive(_)) {
+        if gates.is_empty() && !matches!(drivers.get(id), Some(Driver::Alive(_))) {
             out.push(Attention {
                 kind: "driver_gone",
                 subject: id.clone(),
@@ -99,22 +131,30 @@ fn runtime(settings: &Settings) -> Result<Vec<Attention>, String> {
             });
         }
     }
-    let revoked = store
-        .hgetall(&ks.revocations())
-        .map_err(|e| e.to_string())?;
-    for (agent, v) in revoked {
-        let v: serde_json::Value = serde_json::from_slice(&v).unwrap_or_default();
-        out.push(Attention {
-            kind: "revoked_agent",
-            subject: agent.clone(),
-            what: format!(
-                "agent {agent} is revoked: {}",
-                v["reason"].as_str().unwrap_or("no reason given")
-            ),
-            command: Some(format!("pipeline agents reinstate {agent}")),
-        });
-    }
-    Ok(out)
+    out
+}
+
+/// The agents on the tenant's revocation list.
+pub(crate) fn revoked_agents(
+    store: &dyn RuntimeStore,
+    ks: &Keyspace,
+) -> Result<Vec<Attention>, agov_runtime::RuntimeError> {
+    Ok(store
+        .hgetall(&ks.revocations())?
+        .into_iter()
+        .map(|(agent, v)| {
+            let v: serde_json::Value = serde_json::from_slice(&v).unwrap_or_default();
+            Attention {
+                kind: "revoked_agent",
+                what: format!(
+                    "agent {agent} is revoked: {}",
+                    v["reason"].as_str().unwrap_or("no reason given")
+                ),
+                command: Some(format!("pipeline agents reinstate {agent}")),
+                subject: agent,
+            }
+        })
+        .collect())
 }
 
 /// STATUS.md files under `root` changed after `since_us` other than through

@@ -1,6 +1,6 @@
 //! `checkpoint`: snapshots of the governance state, and the recovery briefing.
 
-mod attention;
+pub(crate) mod attention;
 mod collect;
 mod diff;
 mod handoff;

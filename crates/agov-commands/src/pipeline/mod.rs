@@ -6,6 +6,7 @@ mod approve;
 mod artifacts;
 mod blackboard;
 mod consensus;
+mod dashboard;
 mod errors;
 mod gc;
 mod handoff;
@@ -92,6 +93,7 @@ enum Command {
     List(list::Args),
     Status(status::Args),
     Watch(watch::Args),
+    Dashboard(dashboard::Args),
     Revoke(revoke::Args),
     Gc(gc::Args),
     Approve(approve::Args),
@@ -136,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::List(a) => list::run(a, ctx),
         Command::Status(a) => status::run(a, ctx),
         Command::Watch(a) => watch::run(a, ctx),
+        Command::Dashboard(a) => dashboard::run(a, ctx),
         Command::Revoke(a) => revoke::run(a, ctx),
         Command::Gc(a) => gc::run(a, ctx),
         Command::Approve(a) => approve::run(a, ctx),

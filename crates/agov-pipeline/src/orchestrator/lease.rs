@@ -70,6 +70,7 @@ impl Lease {
             })?
             .bool()?;
         if written {
+            bump_changes(env);
             // A settled pipeline's keys start to expire, its token goes.
             crate::retention::settle(env, st)
         } else {

@@ -128,6 +128,17 @@ pub enum Progress<'p> {
     Tally(&'p Tally),
 }
 
+/// Counts a change of some pipeline's state (`changes:pipelines`), so that
+/// `pipeline dashboard` on Redis redraws without re-reading every pipeline.
+/// Best effort: a watcher also refreshes now and then.
+pub(crate) fn bump_changes(env: &Env<'_>) {
+    let _ = env.store.incr(
+        &keys(env).changes(),
+        1,
+        Some(env.retention.max(Duration::from_secs(3600))),
+    );
+}
+
 fn keys(env: &Env<'_>) -> Keyspace {
     Keyspace::new(&env.tenant)
 }
@@ -252,6 +263,7 @@ pub fn create(
             .with("objective", st.objective.as_str())
             .with("token_accessor", token.accessor.as_str());
         ledger.append(&e)?;
+        bump_changes(env);
         Ok(())
     })();
     if let Err(e) = result {

@@ -1,0 +1,88 @@
+//! `pipeline dashboard`: the tenant's pipelines on one screen, following
+//! the store as it changes: alerts, pipelines, the selected pipeline's
+//! agents and votes. `--once` prints one frame as text.
+
+mod snapshot;
+mod term;
+mod ui;
+
+use std::io::IsTerminal;
+
+use agov_cli::{CliError, Ctx};
+use agov_runtime::keys::Keyspace;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::Backends;
+
+/// A full-screen view of the tenant's pipelines, alerts, agents and votes
+///
+/// Follows the store: a change shows within a second. Keys: up/down or
+/// j/k select a pipeline, / filters, ? shows help, q quits. `--once`
+/// prints one frame as text (the terminal's size, or 80x24 without one);
+/// --json prints the data of one frame.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Print one frame as text and exit (for scripts)
+    #[arg(long)]
+    once: bool,
+
+    /// The pipeline to select at first (the newest otherwise)
+    #[arg(long, value_name = "ID")]
+    pipeline: Option<String>,
+
+    /// Show only the pipelines whose id, state or plan contains TEXT
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    filter: String,
+}
+
+pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
+    let interactive = !args.once && !ctx.json();
+    if interactive && !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return Err(CliError::usage("pipeline dashboard needs a terminal").with_hint(
+            "`pipeline dashboard --once` prints one frame as text; `pipeline watch ID` follows one pipeline line by line",
+        ));
+    }
+    let b = Backends::open(ctx)?;
+    let tenant = b.settings.tenant.value.clone();
+    let keys = Keyspace::new(&tenant);
+    if interactive {
+        return term::run(b.store.as_ref(), &keys, &tenant, args.pipeline, args.filter);
+    }
+    let snap = snapshot::gather(
+        b.store.as_ref(),
+        &keys,
+        &tenant,
+        args.pipeline.as_deref(),
+        &args.filter,
+    )?;
+    if ctx.json() {
+        return ctx.out.json(&snap);
+    }
+    let (w, h) = if std::io::stdout().is_terminal() {
+        crossterm::terminal::size().unwrap_or((80, 24))
+    } else {
+        (80, 24)
+    };
+    let view = ui::View {
+        selected: snap.selected_index(),
+        ..ui::View::default()
+    };
+    let text = frame_text(&snap, &view, w, h)?;
+    ctx.out.line(text.trim_end_matches('\n'))
+}
+
+/// One frame of `snap`, `w` by `h`, as text.
+pub(crate) fn frame_text(
+    snap: &snapshot::Snapshot,
+    view: &ui::View,
+    w: u16,
+    h: u16,
+) -> Result<String, CliError> {
+    let mut terminal = Terminal::new(TestBackend::new(w.max(20), h.max(10)))
+        .map_err(|e| CliError::failed(format!("cannot draw: {e}")))?;
+    terminal
+        .draw(|f| ui::draw(f, snap, view))
+        .map_err(|e| CliError::failed(format!("cannot draw: {e}")))?;
+    Ok(ui::text(terminal.backend().buffer()))
+}

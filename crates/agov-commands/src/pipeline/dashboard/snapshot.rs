@@ -1,0 +1,277 @@
+//! What `pipeline dashboard` shows, gathered in one pass over the runtime
+//! store: the tenant's pipelines, the selected one's agents and votes, and
+//! the alerts. It reads what `pipeline list`, `pipeline status`,
+//! `pipeline consensus status` and `checkpoint load`'s "needs you" read,
+//! through the same functions.
+
+use std::collections::BTreeMap;
+
+use agov_pipeline::board::Board;
+use agov_pipeline::driver::Driver;
+use agov_pipeline::{PipelineState, Status};
+use agov_runtime::RuntimeStore;
+use agov_runtime::keys::Keyspace;
+use serde::Serialize;
+
+use crate::checkpoint::attention::{self, Attention};
+
+/// One frame's worth of data (`schema/json/dashboard.schema.json`).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Snapshot {
+    /// The tenant shown.
+    pub tenant: String,
+    /// The runtime backend read (`embedded` or `redis`).
+    pub backend: &'static str,
+    /// When it was taken (µs).
+    #[serde(skip)]
+    pub taken_us: i64,
+    /// The filter applied to the pipelines (empty: none).
+    pub filter: String,
+    /// The tenant's pipelines (those matching the filter), newest first.
+    pub pipelines: Vec<PipelineRow>,
+    /// How many pipelines the tenant has, filter or not.
+    pub total: usize,
+    /// The selected pipeline's detail.
+    pub selected: Option<Detail>,
+    /// What waits for a person, across the tenant.
+    pub alerts: Vec<Attention>,
+}
+
+/// One pipeline in the list.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PipelineRow {
+    pub id: String,
+    pub status: String,
+    pub plan: String,
+    pub tier: u8,
+    pub round: u32,
+    pub created: String,
+    #[serde(skip)]
+    pub created_us: i64,
+    /// `alive`, `gone` or `none` (a settled pipeline: `none`).
+    pub driver: &'static str,
+}
+
+/// The selected pipeline: its agents and the consensus panel.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Detail {
+    pub id: String,
+    pub status: String,
+    pub objective: String,
+    pub failure: Option<String>,
+    pub agents: Vec<AgentCard>,
+    pub votes: Vec<VoteRow>,
+    /// The tally of the current round's votes, in words.
+    pub tally: String,
+}
+
+/// One agent (or stage) of the selected pipeline.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct AgentCard {
+    /// The role, or `stage NAME`.
+    pub role: String,
+    pub agent_id: String,
+    /// pending, running, completed, revoked, failed, waiting, skipped.
+    pub status: String,
+    /// Its lifecycle phase.
+    pub phase: Option<String>,
+    /// Errors left before its budget revokes it.
+    pub errors_left: Option<u64>,
+    /// Seconds its token has left (as of its last renewal).
+    pub token_ttl_s: Option<i64>,
+    /// The last thing it said (its heartbeat note), or why it stopped.
+    pub last_line: Option<String>,
+    /// Why it is on the revocation list, if it is.
+    pub revoked: Option<String>,
+}
+
+/// One vote of the current round.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct VoteRow {
+    pub role: String,
+    pub agent_id: String,
+    pub vote: String,
+    pub proposal: Option<String>,
+    pub reasoning: String,
+}
+
+/// Reads one snapshot; `select` picks the pipeline to detail (the first
+/// listed when absent or not found), `filter` keeps the pipelines whose
+/// id, status or plan contains it.
+pub(crate) fn gather(
+    store: &dyn RuntimeStore,
+    keys: &Keyspace,
+    tenant: &str,
+    select: Option<&str>,
+    filter: &str,
+) -> Result<Snapshot, agov_cli::CliError> {
+    let list = agov_pipeline::state::list(store, keys)?;
+    let drivers = attention::drivers(store, keys, &list)?;
+    let mut alerts = attention::pipelines(&list, &drivers);
+    let revoked = attention::revoked_agents(store, keys)?;
+    alerts.extend(revoked.iter().cloned());
+    let total = list.len();
+    let needle = filter.to_lowercase();
+    let shown: Vec<&PipelineState> = list
+        .iter()
+        .filter(|p| {
+            needle.is_empty()
+                || p.id.to_lowercase().contains(&needle)
+                || p.status.as_str().to_lowercase().contains(&needle)
+                || p.plan.name.to_lowercase().contains(&needle)
+        })
+        .collect();
+    let pipelines = shown
+        .iter()
+        .map(|p| PipelineRow {
+            id: p.id.clone(),
+            status: p.status.as_str().to_string(),
+            plan: p.plan.name.clone(),
+            tier: p.tier,
+            round: p.round,
+            created: agov_core::time::format_us(p.created_us),
+            created_us: p.created_us,
+            driver: drivers.get(&p.id).map_or("none", Driver::as_str),
+        })
+        .collect();
+    let chosen = select
+        .and_then(|id| shown.iter().find(|p| p.id == id))
+        .or_else(|| shown.first());
+    let revoked: BTreeMap<String, String> =
+        revoked.into_iter().map(|a| (a.subject, a.what)).collect();
+    let selected = match chosen {
+        Some(p) => Some(detail(store, keys, p, &revoked)?),
+        None => None,
+    };
+    Ok(Snapshot {
+        tenant: tenant.to_string(),
+        backend: store.backend(),
+        taken_us: agov_core::time::now_us(),
+        filter: filter.to_string(),
+        pipelines,
+        total,
+        selected,
+        alerts,
+    })
+}
+
+fn detail(
+    store: &dyn RuntimeStore,
+    keys: &Keyspace,
+    st: &PipelineState,
+    revoked: &BTreeMap<String, String>,
+) -> Result<Detail, agov_cli::CliError> {
+    let now = agov_core::time::now_us();
+    let seats = st
+        .agents
+        .iter()
+        .map(|(r, s)| (r.as_str().to_string(), s))
+        .chain(
+            st.stages
+                .iter()
+                .filter(|r| r.gate.is_none())
+                .map(|r| (format!("stage {}", r.name), &r.slot)),
+        );
+    let mut agents = Vec::new();
+    for (role, slot) in seats {
+        let state = if slot.agent_id.is_empty() {
+            BTreeMap::new()
+        } else {
+            store.hgetall(&keys.agent(&slot.agent_id, "state"))?
+        };
+        let field = |f: &str| {
+            state
+                .get(f)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        let errors_left = field("budget_remaining")
+            .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["errors"].as_u64());
+        let token_ttl_s = (slot.status == agov_pipeline::state::SlotStatus::Running)
+            .then(|| field("token_expires_us").and_then(|t| t.parse::<i64>().ok()))
+            .flatten()
+            .filter(|t| *t > 0)
+            .map(|t| ((t - now) / 1_000_000).max(0));
+        agents.push(AgentCard {
+            role,
+            agent_id: slot.agent_id.clone(),
+            status: slot.status.as_str().to_string(),
+            phase: slot.phase.clone().or_else(|| field("phase")),
+            errors_left,
+            token_ttl_s,
+            // An agent that stopped: why, not what it last waited for.
+            last_line: if slot.status.ended() {
+                slot.reason.clone()
+            } else {
+                field("note").filter(|n| !n.is_empty())
+            },
+            revoked: revoked.get(&slot.agent_id).cloned(),
+        });
+    }
+    let board = Board::new(store, keys.clone(), &st.id);
+    let votes = board.votes(st.round)?;
+    let tally = agov_pipeline::consensus::tally(st.round, &st.required_voters(), &votes);
+    let tally = format!(
+        "round {}: {} accept, {} reject, {} abstain — {}",
+        st.round,
+        tally.accepts,
+        tally.rejects,
+        tally.abstains,
+        if tally.reached {
+            "consensus"
+        } else {
+            tally.reason.as_str()
+        }
+    );
+    Ok(Detail {
+        id: st.id.clone(),
+        status: st.status.as_str().to_string(),
+        objective: st.objective.clone(),
+        failure: st.failure.clone(),
+        agents,
+        votes: votes
+            .into_values()
+            .map(|v| VoteRow {
+                role: v.role.as_str().to_string(),
+                agent_id: v.agent_id,
+                vote: v.vote.as_str().to_string(),
+                proposal: v.proposal,
+                reasoning: v.reasoning,
+            })
+            .collect(),
+        tally,
+    })
+}
+
+/// Whether `status` (as shown) is one nothing more happens to by itself.
+pub(crate) fn settled(status: &str) -> bool {
+    Status::ALL
+        .iter()
+        .find(|s| s.as_str() == status)
+        .is_some_and(|s| s.is_settled())
+}
+
+/// What changes when the store is written: the SQLite data version (every
+/// write, embedded store), and the pipelines' change counter (Redis).
+pub(crate) fn change_marker(
+    store: &dyn RuntimeStore,
+    keys: &Keyspace,
+) -> (Option<i64>, Option<Vec<u8>>) {
+    let version = store.data_version().ok().flatten();
+    let counter = if version.is_some() {
+        None
+    } else {
+        store.get(&keys.changes()).ok().flatten()
+    };
+    (version, counter)
+}
+
+impl Snapshot {
+    /// The row of the selected pipeline in [`Snapshot::pipelines`].
+    pub(crate) fn selected_index(&self) -> usize {
+        self.selected
+            .as_ref()
+            .and_then(|d| self.pipelines.iter().position(|p| p.id == d.id))
+            .unwrap_or(0)
+    }
+}

@@ -1,0 +1,328 @@
+//! How a [`Snapshot`] is drawn: alerts at the top, the pipelines, the
+//! selected pipeline's agent cards and its consensus panel, and a line of
+//! keys; the same widgets for the terminal and for `--once`.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+use super::snapshot::{Snapshot, settled};
+
+/// What the interactive loop adds to a snapshot: the selected row, the
+/// filter being typed, the help overlay and a message.
+#[derive(Debug, Default)]
+pub(crate) struct View {
+    /// The selected row of the pipelines table.
+    pub selected: usize,
+    /// The filter is being typed.
+    pub typing: bool,
+    /// Show the keys.
+    pub help: bool,
+    /// A line for the status bar (an error, what an action did).
+    pub message: Option<String>,
+}
+
+/// Draws `snap` over the whole frame.
+pub(crate) fn draw(frame: &mut Frame<'_>, snap: &Snapshot, view: &View) {
+    let area = frame.area();
+    let alerts = snap.alerts.len().clamp(1, 4) as u16 + 2;
+    let (agents, votes) = match &snap.selected {
+        Some(d) => (d.agents.len().max(1) as u16 + 3, d.votes.len() as u16 + 3),
+        None => (0, 0),
+    };
+    let [
+        title,
+        alerts_area,
+        list_area,
+        agents_area,
+        votes_area,
+        footer,
+    ] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(alerts),
+        Constraint::Min(4),
+        Constraint::Length(agents),
+        Constraint::Length(votes),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(title_line(snap), title);
+    frame.render_widget(alerts_panel(snap), alerts_area);
+    let (table, mut state) = pipelines_table(snap, view.selected);
+    frame.render_stateful_widget(table, list_area, &mut state);
+    if snap.selected.is_some() {
+        frame.render_widget(agents_panel(snap), agents_area);
+        frame.render_widget(votes_panel(snap), votes_area);
+    }
+    frame.render_widget(footer_line(snap, view), footer);
+    if view.help {
+        help_overlay(frame, area);
+    }
+}
+
+fn title_line(snap: &Snapshot) -> Paragraph<'static> {
+    let shown = if snap.filter.is_empty() {
+        format!("{} pipelines", snap.total)
+    } else {
+        format!(
+            "{}/{} pipelines /{}",
+            snap.pipelines.len(),
+            snap.total,
+            snap.filter
+        )
+    };
+    Paragraph::new(Line::from(vec![
+        Span::styled(
+            "agov pipeline dashboard",
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            " · {shown} · tenant {} · {}",
+            snap.tenant, snap.backend
+        )),
+    ]))
+}
+
+fn alerts_panel(snap: &Snapshot) -> Paragraph<'static> {
+    let lines: Vec<Line<'static>> = if snap.alerts.is_empty() {
+        vec![Line::from("nothing waits for you")]
+    } else {
+        let mut lines: Vec<Line<'static>> = snap
+            .alerts
+            .iter()
+            .take(if snap.alerts.len() > 4 { 3 } else { 4 })
+            .map(|a| {
+                let tag = match a.kind {
+                    "fallback" => "FALLBACK",
+                    "gate" => "GATE",
+                    "driver_gone" => "NO DRIVER",
+                    "revoked_agent" => "REVOKED",
+                    other => other,
+                };
+                Line::from(vec![
+                    Span::styled(
+                        format!("{tag:<9} "),
+                        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(a.what.clone()),
+                ])
+            })
+            .collect();
+        if snap.alerts.len() > 4 {
+            lines.push(Line::from(format!(
+                "… and {} more (`checkpoint load` lists them all)",
+                snap.alerts.len() - 3
+            )));
+        }
+        lines
+    };
+    Paragraph::new(lines).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" alerts ({}) ", snap.alerts.len())),
+    )
+}
+
+fn status_style(status: &str) -> Style {
+    match status {
+        "COMPLETED" | "completed" => Style::new().fg(Color::Green),
+        "FAILED" | "failed" | "revoked" | "CONSENSUS_FAILED" => Style::new().fg(Color::Red),
+        "waiting" => Style::new().fg(Color::Yellow),
+        _ if settled(status) => Style::new(),
+        _ => Style::new().fg(Color::Cyan),
+    }
+}
+
+/// A duration in the largest unit that fits in a few characters.
+pub(crate) fn age(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s < 120 => format!("{s}s"),
+        s if s < 7200 => format!("{}m", s / 60),
+        s if s < 172_800 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+fn pipelines_table(snap: &Snapshot, selected: usize) -> (Table<'static>, TableState) {
+    let rows: Vec<Row<'static>> = snap
+        .pipelines
+        .iter()
+        .map(|p| {
+            Row::new(vec![
+                Cell::from(p.id.clone()),
+                Cell::from(p.status.clone()).style(status_style(&p.status)),
+                Cell::from(age((snap.taken_us - p.created_us) / 1_000_000)),
+                Cell::from(format!("T{}", p.tier)),
+                Cell::from(p.round.to_string()),
+                Cell::from(if settled(&p.status) { "-" } else { p.driver }),
+                Cell::from(p.plan.clone()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(14),
+            Constraint::Length(16),
+            Constraint::Length(5),
+            Constraint::Length(4),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Min(8),
+        ],
+    )
+    .header(
+        Row::new([
+            "pipeline", "state", "age", "tier", "round", "driver", "plan",
+        ])
+        .style(Style::new().add_modifier(Modifier::BOLD)),
+    )
+    .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+    .highlight_symbol("> ")
+    .block(Block::default().borders(Borders::ALL).title(" pipelines "));
+    let mut state = TableState::default();
+    if !snap.pipelines.is_empty() {
+        state.select(Some(selected.min(snap.pipelines.len() - 1)));
+    }
+    (table, state)
+}
+
+fn agents_panel(snap: &Snapshot) -> Table<'static> {
+    let Some(d) = &snap.selected else {
+        return Table::default();
+    };
+    let rows: Vec<Row<'static>> = d
+        .agents
+        .iter()
+        .map(|a| {
+            let last = match (&a.revoked, &a.last_line) {
+                (Some(r), _) => r.clone(),
+                (None, Some(l)) => l.clone(),
+                (None, None) => String::new(),
+            };
+            Row::new(vec![
+                Cell::from(a.role.clone()),
+                Cell::from(a.status.clone()).style(status_style(&a.status)),
+                Cell::from(a.phase.clone().unwrap_or_else(|| "-".into())),
+                Cell::from(a.errors_left.map_or("-".into(), |e| e.to_string())),
+                Cell::from(a.token_ttl_s.map_or("-".into(), age)),
+                Cell::from(if a.revoked.is_some() { "yes" } else { "no" }),
+                Cell::from(last),
+            ])
+        })
+        .collect();
+    Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Length(4),
+            Constraint::Length(5),
+            Constraint::Length(4),
+            Constraint::Min(10),
+        ],
+    )
+    .header(
+        Row::new([
+            "agent",
+            "status",
+            "phase",
+            "errs",
+            "token",
+            "rvkd",
+            "last line",
+        ])
+        .style(Style::new().add_modifier(Modifier::BOLD)),
+    )
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} {} · agents ", d.id, d.status)),
+    )
+}
+
+fn votes_panel(snap: &Snapshot) -> Paragraph<'static> {
+    let Some(d) = &snap.selected else {
+        return Paragraph::default();
+    };
+    let mut lines: Vec<Line<'static>> = d
+        .votes
+        .iter()
+        .map(|v| {
+            Line::from(vec![
+                Span::raw(format!("{:<5} ", v.role)),
+                Span::styled(
+                    format!("{:<7} ", v.vote),
+                    match v.vote.as_str() {
+                        "ACCEPT" => Style::new().fg(Color::Green),
+                        "REJECT" => Style::new().fg(Color::Red),
+                        _ => Style::new(),
+                    },
+                ),
+                Span::raw(format!(
+                    "by {} on {}: {}",
+                    v.agent_id,
+                    v.proposal.as_deref().unwrap_or("no proposal"),
+                    v.reasoning
+                )),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(d.tally.clone()));
+    Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" consensus "))
+}
+
+fn footer_line(snap: &Snapshot, view: &View) -> Paragraph<'static> {
+    let text = if view.typing {
+        format!("filter: {}▏ (Enter keeps it, Esc clears it)", snap.filter)
+    } else if let Some(m) = &view.message {
+        m.clone()
+    } else {
+        "↑↓/jk select · / filter · ? help · q quit".to_string()
+    };
+    Paragraph::new(text).style(Style::new().add_modifier(Modifier::DIM))
+}
+
+fn help_overlay(frame: &mut Frame<'_>, area: Rect) {
+    let w = area.width.min(60);
+    let h = area.height.min(12);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    let text = vec![
+        Line::from("up, down, j, k   select a pipeline"),
+        Line::from("/                filter by id, state or plan"),
+        Line::from("Enter, Esc       end the filter (Esc clears it)"),
+        Line::from("?                this help"),
+        Line::from("q, Ctrl-C        quit"),
+        Line::from(""),
+        Line::from("The screen follows the store: a change shows within 1 s."),
+        Line::from("Decide with the commands the alerts name."),
+    ];
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" keys ")),
+        r,
+    );
+}
+
+/// A buffer as plain text: one line per row, trailing spaces trimmed.
+pub(crate) fn text(buf: &Buffer) -> String {
+    let width = buf.area.width as usize;
+    let mut out = String::new();
+    for row in buf.content().chunks(width.max(1)) {
+        let line: String = row.iter().map(|c| c.symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
