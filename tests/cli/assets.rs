@@ -17,10 +17,15 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         for (shell, file) in [
             (Shell::Bash, format!("bash/{name}")),
             (Shell::Zsh, format!("zsh/_{name}")),
-            (Shell::Fish, format!("fish/{name}.fish")),
+            (Shell::Fish, format!("fish/{}.fish", fish_name(&name))),
         ] {
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut cmd.clone(), &name, &mut buf);
+            let called = if shell == Shell::Fish {
+                fish_name(&name)
+            } else {
+                name.clone()
+            };
+            clap_complete::generate(shell, &mut cmd.clone(), called, &mut buf);
             files.push((root().join("completions").join(file), buf));
         }
         let mut pages = vec![(name.clone(), cmd.clone())];
@@ -36,6 +41,35 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         }
     }
     files
+}
+
+/// The name fish completes a tool under: fish's builtin `status` owns
+/// `status.fish` (a file of that name would replace the builtin's own
+/// completions), so there the tool is `agov-status`, an alias the README
+/// has fish users define (`alias agov-status 'command status'`).
+fn fish_name(name: &str) -> String {
+    if name == "status" {
+        "agov-status".into()
+    } else {
+        name.to_string()
+    }
+}
+
+#[test]
+fn fish_gets_no_completions_that_would_replace_its_builtin_status() {
+    let dir = root().join("completions/fish");
+    assert!(
+        !dir.join("status.fish").exists(),
+        "completions/fish/status.fish would replace fish's completions of its builtin `status`"
+    );
+    let ours = std::fs::read_to_string(dir.join("agov-status.fish")).unwrap();
+    assert!(ours.contains("complete -c agov-status"), "{ours}");
+    assert!(!ours.contains("complete -c status "), "{ours}");
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("alias agov-status 'command status'"),
+        "the README tells fish users how to call and complete the tool"
+    );
 }
 
 #[test]
