@@ -403,3 +403,36 @@ fn the_briefing_shows_everything_that_needs_a_person_whatever_the_limit() {
         );
     }
 }
+
+#[test]
+fn an_ended_agent_shows_no_token_time_and_a_checkpoint_names_what_it_counts() {
+    let env = TestEnv::new();
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("p.json"),
+        r#"{"agent_id":"done-1","task_id":"t","objective":"o"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.sh"),
+        "for p in PREFLIGHT PLAN EXECUTE VERIFY PACKAGE REPORT; do echo \"{\\\"type\\\":\\\"phase\\\",\\\"phase\\\":\\\"$p\\\"}\"; done",
+    )
+    .unwrap();
+    env.sh("\"$PIPELINE\" agent run --packet p.json -- bash a.sh")
+        .expect(0);
+    let taken = env.run("checkpoint", &["now", "--notes", "n"]).expect(0);
+    assert!(
+        taken.stdout.contains("c1 taken (bugs: 0 active"),
+        "{}",
+        taken.stdout
+    );
+    let load = env.run("checkpoint", &["load"]).expect(0);
+    let line = load
+        .stdout
+        .lines()
+        .find(|l| l.contains("agent done-1"))
+        .unwrap_or_else(|| panic!("{}", load.stdout))
+        .to_string();
+    assert!(line.contains("completed"), "{line}");
+    assert!(!line.contains("left"), "its token was given back: {line}");
+}

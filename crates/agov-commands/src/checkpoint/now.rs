@@ -33,7 +33,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     .create(&args.notes, &snapshot)?;
     ctx.out.record(&cp, |out| {
         out.line(&format!(
-            "{} taken ({})",
+            "{} taken (bugs: {})",
             cp.summary.id,
             render::bugs_line(&cp.snapshot)
         ))

@@ -146,7 +146,11 @@ fn agent_line(a: &RuntimeEntry) -> String {
     if !about.is_empty() {
         line.push_str(&format!(" ({})", about.join(", ")));
     }
-    if let Some(exp) = f("token_expires_us").and_then(|v| v.parse::<i64>().ok()) {
+    // An agent that ended gave its token back: its time left means nothing.
+    if let Some(exp) = f("token_expires_us")
+        .filter(|_| f("status") == Some("running"))
+        .and_then(|v| v.parse::<i64>().ok())
+    {
         let left = exp - agov_core::time::now_us();
         if left > 0 {
             line.push_str(&format!(", token {} left", crate::render::span(left)));
