@@ -333,3 +333,57 @@ fn a_config_file_of_ones_own_grants_no_tenant() {
     .json();
     assert_eq!(beta, serde_json::json!([]), "nothing was planted in beta");
 }
+
+/// One Vault answer covers the tenant and every operator act: a token
+/// granted the tenant alone must still be refused each act, in the very
+/// process whose tenant check just passed (no answer may lend another
+/// path's grant).
+#[test]
+fn a_token_granted_a_tenant_is_granted_no_operator_act_by_the_same_answer() {
+    let (bao, mut env) = crate::ledger_vault::private_bao();
+    std::fs::create_dir_all(env.home()).unwrap();
+    std::fs::write(
+        env.home().join("config.toml"),
+        "[tenants.alpha]\nmax_tier = 3\n",
+    )
+    .unwrap();
+    env.set("USER", "tester");
+    as_token(
+        &env,
+        Some(Bao::ROOT_TOKEN),
+        "validate-phases",
+        &["--apply", "--phase", "2"],
+    )
+    .expect(0);
+    let ana = crate::ledger_vault::token_with(&bao, "ana", &["agov-tenant-alpha"]);
+    assert_eq!(capabilities(&bao, &ana, "agov/tenant/alpha"), "update");
+    assert_eq!(capabilities(&bao, &ana, "agov/operator/reveal"), "deny");
+    for (what, args) in [
+        (
+            "reveal",
+            &[
+                "--tenant", "alpha", "token", "issue", "--tier", "0", "--reveal",
+            ][..],
+        ),
+        (
+            "revoke",
+            &["--tenant", "alpha", "revoke", "p-nothing", "--reason", "x"][..],
+        ),
+    ] {
+        let r = as_token(&env, Some(&ana), "pipeline", args);
+        assert_eq!(r.code, 3, "{what}: {}{}", r.stdout, r.stderr);
+        assert!(
+            !r.stderr.contains("may not act for tenant"),
+            "{what}: the tenant check passed, the act is what is refused: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "`ana` may not {what}: its token lacks the agov-operator policy"
+            )),
+            "{what}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{what}: nothing printed: {}", r.stdout);
+    }
+}
