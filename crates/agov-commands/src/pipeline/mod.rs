@@ -297,7 +297,15 @@ fn duration_var(
     }
 }
 
-/// Parses a tier argument (`0`-`4`, `t2`, `builder`).
-fn tier_arg(s: &str) -> Result<agov_core::Tier, String> {
-    s.parse::<agov_core::Tier>()
+/// A tier argument: `0`-`4` offered (with their roles), `t2` and `builder`
+/// accepted too.
+fn tier_arg() -> impl clap::builder::TypedValueParser<Value = agov_core::Tier> {
+    const NUMBERS: [&str; 5] = ["0", "1", "2", "3", "4"];
+    let parse = |s: &str| s.parse::<agov_core::Tier>();
+    agov_cli::offering(
+        parse,
+        agov_core::Tier::ALL.map(|t| {
+            clap::builder::PossibleValue::new(NUMBERS[usize::from(t.number())]).help(t.role())
+        }),
+    )
 }
