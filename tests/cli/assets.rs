@@ -342,3 +342,54 @@ fn man_pages_render_without_warnings() {
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
+
+#[test]
+fn enumerated_options_offer_their_values_to_completions() {
+    let commands = agov_commands::commands();
+    let find = |path: &[&str], long: &str| -> Vec<String> {
+        let mut c = commands
+            .iter()
+            .find(|c| c.get_name() == path[0])
+            .unwrap_or_else(|| panic!("no tool {}", path[0]))
+            .clone();
+        for sub in &path[1..] {
+            c = c.find_subcommand(sub).unwrap().clone();
+        }
+        let arg = c
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long) || a.get_id() == long)
+            .unwrap_or_else(|| panic!("{path:?} has no {long}"));
+        arg.get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect()
+    };
+    for (path, long, value) in [
+        (&["bugs", "list"][..], "status", "in_progress"),
+        (&["bugs", "list"], "severity", "critical"),
+        (&["bugs", "log"], "severity", "high"),
+        (&["bugs", "update"], "status", "wontfix"),
+        (&["status", "update"], "phase", "blocked"),
+        (&["pipeline", "spawn"], "tier", "4"),
+        (&["pipeline", "token", "issue"], "tier", "0"),
+        (&["pipeline", "agents", "promote"], "to", "3"),
+        (
+            &["pipeline", "consensus", "fallback"],
+            "action",
+            "rerun_gamma",
+        ),
+        (&["validate-phases"], "phase", "12"),
+    ] {
+        let offered = find(path, long);
+        assert!(
+            offered.iter().any(|v| v == value),
+            "{} --{long} offers {offered:?}, not `{value}`",
+            path.join(" ")
+        );
+    }
+    let bash = std::fs::read_to_string(root().join("completions/bash/bugs")).unwrap();
+    assert!(
+        bash.contains("\"open in_progress resolved closed wontfix all\""),
+        "bash completes bugs list --status with its values"
+    );
+}
