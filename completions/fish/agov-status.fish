@@ -55,7 +55,10 @@ complete -c agov-status -n "__fish_agov_status_using_subcommand sweep" -l json -
 complete -c agov-status -n "__fish_agov_status_using_subcommand sweep" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c agov-status -n "__fish_agov_status_using_subcommand sweep" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c agov-status -n "__fish_agov_status_using_subcommand sweep" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agov-status -n "__fish_agov_status_using_subcommand update" -l phase -d 'New phase: not_started, in_progress, blocked or complete' -r
+complete -c agov-status -n "__fish_agov_status_using_subcommand update" -l phase -d 'New phase: not_started, in_progress, blocked or complete' -r -f -a "not_started\t''
+in_progress\t''
+blocked\t''
+complete\t''"
 complete -c agov-status -n "__fish_agov_status_using_subcommand update" -l task -d 'Add a task (repeat for more)' -r
 complete -c agov-status -n "__fish_agov_status_using_subcommand update" -l done -d 'Tick a task, by its number or its text (repeat for more)' -r
 complete -c agov-status -n "__fish_agov_status_using_subcommand update" -l note -d 'Add a dated note' -r

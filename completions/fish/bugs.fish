@@ -48,7 +48,10 @@ complete -c bugs -n "__fish_bugs_needs_command" -f -a "status" -d 'Count bugs by
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "scan" -d 'Find error spikes and revocations in the ledger, bugs stuck in progress and likely duplicates'
 complete -c bugs -n "__fish_bugs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bugs -n "__fish_bugs_using_subcommand log" -s m -l message -d 'One line saying what is wrong (required)' -r
-complete -c bugs -n "__fish_bugs_using_subcommand log" -l severity -d 'How bad it is' -r
+complete -c bugs -n "__fish_bugs_using_subcommand log" -l severity -d 'How bad it is' -r -f -a "low\t''
+medium\t''
+high\t''
+critical\t''"
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l component -d 'The component it is in' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l dir -d 'The directory it concerns' -r
 complete -c bugs -n "__fish_bugs_using_subcommand log" -l tag -d 'A tag (repeat for more)' -r
@@ -65,8 +68,16 @@ complete -c bugs -n "__fish_bugs_using_subcommand log" -l json -d 'Print JSON in
 complete -c bugs -n "__fish_bugs_using_subcommand log" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c bugs -n "__fish_bugs_using_subcommand log" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c bugs -n "__fish_bugs_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c bugs -n "__fish_bugs_using_subcommand list" -l status -d 'Statuses to show, comma-separated, or `all` [default: open,in_progress]' -r
-complete -c bugs -n "__fish_bugs_using_subcommand list" -l severity -d 'Severities to show, comma-separated' -r
+complete -c bugs -n "__fish_bugs_using_subcommand list" -l status -d 'Statuses to show, comma-separated, or `all` [default: open,in_progress]' -r -f -a "open\t''
+in_progress\t''
+resolved\t''
+closed\t''
+wontfix\t''
+all\t''"
+complete -c bugs -n "__fish_bugs_using_subcommand list" -l severity -d 'Severities to show, comma-separated' -r -f -a "low\t''
+medium\t''
+high\t''
+critical\t''"
 complete -c bugs -n "__fish_bugs_using_subcommand list" -l component -d 'Only this component' -r
 complete -c bugs -n "__fish_bugs_using_subcommand list" -l since -d 'Only bugs reported since: RFC 3339, a date, or a duration ago (7d)' -r
 complete -c bugs -n "__fish_bugs_using_subcommand list" -l limit -d 'At most this many' -r
@@ -98,7 +109,10 @@ complete -c bugs -n "__fish_bugs_using_subcommand get" -s q -l quiet -d 'Print o
 complete -c bugs -n "__fish_bugs_using_subcommand get" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c bugs -n "__fish_bugs_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bugs -n "__fish_bugs_using_subcommand update" -l note -d 'A note, recorded in the ledger with the change' -r
-complete -c bugs -n "__fish_bugs_using_subcommand update" -l severity -d 'A new severity' -r
+complete -c bugs -n "__fish_bugs_using_subcommand update" -l severity -d 'A new severity' -r -f -a "low\t''
+medium\t''
+high\t''
+critical\t''"
 complete -c bugs -n "__fish_bugs_using_subcommand update" -l assignee -d 'A new assignee (`none` clears it)' -r
 complete -c bugs -n "__fish_bugs_using_subcommand update" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'

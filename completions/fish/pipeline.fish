@@ -64,7 +64,11 @@ complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "templates" -d 'Ag
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "plan" -d 'Stored plans: add (prints the id for `spawn --plan ID`), list, show, rm'
 complete -c pipeline -n "__fish_pipeline_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l plan -d 'The plan: a file (YAML or JSON; schema/json/plan.schema.json), or a stored plan\'s id (pl3) or name' -r
-complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tier -d 'The pipeline\'s tier; its agents run at it or below [default: the plan\'s, else 0]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l tier -d 'The pipeline\'s tier; its agents run at it or below [default: the plan\'s, else 0]' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l objective -d 'Replace the plan\'s objective' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l var -d 'A value for one of the plan\'s `variables`, as `${NAME}` in it (repeatable)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l timeout -d 'Fail the pipeline if it is not done within this long [default: the plan\'s timeout, else 30m]' -r
@@ -82,7 +86,11 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -l json -d 'Pri
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand spawn" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l tier -d 'The tier the pipeline would be spawned at [default: the plan\'s, else 0]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l tier -d 'The tier the pipeline would be spawned at [default: the plan\'s, else 0]' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l var -d 'A value for one of the plan\'s `variables` (repeatable)' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand validate" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -344,7 +352,11 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "exec" -d 'Run one command if the caller\'s tier allows it (ledgered either way)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and not __fish_seen_subcommand_from run exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l packet -d 'The instruction packet (JSON, schema/json/packet.schema.json)' -r -F
-complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tier -d 'The tier to run at [default: the packet\'s, else the tier the agent has earned]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l tier -d 'The tier to run at [default: the packet\'s, else the tier the agent has earned]' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l driver -d 'How the agent runs: `command` (the program after `--`) or `llm` (a model behind an OpenAI-compatible API; see AGOV_LLM_*)' -r -f -a "command\t''
 llm\t''"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -l work-dir -d 'Where the llm driver writes the deliverables [default: ./agov-work/TASK]' -r -F
@@ -361,7 +373,11 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tier -d 'The tier to check against when there is no AGOV_TOKEN' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l tier -d 'The tier to check against when there is no AGOV_TOKEN' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agent; and __fish_seen_subcommand_from exec" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -421,7 +437,11 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l to -d 'The tier to give it [default: the next one]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l to -d 'The tier to give it [default: the next one]' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -435,7 +455,11 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_see
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l to -d 'The tier to give it [default: the one below]' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l to -d 'The tier to give it [default: the one below]' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand agents; and __fish_seen_subcommand_from demote" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -562,7 +586,11 @@ complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "lookup" -d 'Show a token\'s tier and remaining life (by accessor, or the one in AGOV_TOKEN)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "revoke" -d 'Revoke a token by accessor, with every token issued under it (idempotent)'
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and not __fish_seen_subcommand_from issue renew lookup revoke help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tier -d 'The tier' -r
+complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l tier -d 'The tier' -r -f -a "0\t'observer'
+1\t'operator'
+2\t'builder'
+3\t'executor'
+4\t'architect'"
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l name -d 'A name shown in lookups and Vault\'s audit log' -r
 complete -c pipeline -n "__fish_pipeline_using_subcommand token; and __fish_seen_subcommand_from issue" -l color -d 'Colour: auto, always or never [default: auto; NO_COLOR turns auto off]' -r -f -a "auto\t'Colour when the stream is a terminal and NO_COLOR is not set'
 always\t'Always colour'

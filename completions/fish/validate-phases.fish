@@ -6,7 +6,18 @@ json\t'One JSON object per line: timestamp, level, target, message, fields'"
 complete -c validate-phases -l config -d 'Config file to read [env: AGOV_CONFIG; default: $XDG_CONFIG_HOME/agov/config.toml]' -r -F
 complete -c validate-phases -l tenant -d 'Tenant to act for [env: AGOV_TENANT; default: default]' -r
 complete -c validate-phases -l project -d 'Project inside the tenant: its own records, events and keys; the tenant\'s quotas [env: AGOV_PROJECT]' -r
-complete -c validate-phases -l phase -d 'Only this phase (1-12)' -r
+complete -c validate-phases -l phase -d 'Only this phase (1-12)' -r -f -a "1\t''
+2\t''
+3\t''
+4\t''
+5\t''
+6\t''
+7\t''
+8\t''
+9\t''
+10\t''
+11\t''
+12\t''"
 complete -c validate-phases -l json -d 'Print JSON instead of tables (JSON Lines for streams); shapes are in schema/json/'
 complete -c validate-phases -s q -l quiet -d 'Print only data and errors: no hints, notes or progress'
 complete -c validate-phases -s v -l verbose -d 'Say more on stderr (-v: settings, backends and info logs; -vv: debug logs; -vvv: trace)'

@@ -20,6 +20,32 @@ pub enum Exit {
     Unavailable = 69,
 }
 
+impl Exit {
+    /// Every exit code, in order.
+    pub const ALL: [Exit; 6] = [
+        Exit::Ok,
+        Exit::Error,
+        Exit::ConsensusFailed,
+        Exit::Denied,
+        Exit::Usage,
+        Exit::Unavailable,
+    ];
+
+    /// What it tells a script, for the manual pages (docs/exit-codes.md).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Ok => "Success (also when a reader closes the pipe).",
+            Exit::Error => "An error: the error: and hint: lines say what and what to do.",
+            Exit::ConsensusFailed => "The agents ran and did not reach consensus (pipelines).",
+            Exit::Denied => {
+                "Denied by governance: revoked, forbidden, budget spent, another tenant's data."
+            }
+            Exit::Usage => "Usage error: bad flags, arguments, config or input (EX_USAGE).",
+            Exit::Unavailable => "A backend is unavailable: Vault or Redis (EX_UNAVAILABLE).",
+        }
+    }
+}
+
 impl From<FailureClass> for Exit {
     fn from(c: FailureClass) -> Exit {
         match c {

@@ -16,6 +16,7 @@ mod logging;
 mod output;
 pub mod progress;
 mod style;
+mod values;
 
 pub use args::{ColorChoice, GlobalArgs, HasGlobalArgs};
 pub use ctx::{Ctx, SettingsCheck};
@@ -24,6 +25,7 @@ pub use exit::Exit;
 pub use logging::LogFormat;
 pub use output::{Output, Tabular, stderr_line};
 pub use style::Style;
+pub use values::{Offering, offering};
 
 use std::process::ExitCode;
 

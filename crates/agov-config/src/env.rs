@@ -65,6 +65,9 @@ pub const NO_COLOR: &str = "NO_COLOR";
 /// More variables an agent gets from the governor's environment, by name
 /// (comma-separated; `AGOV_*` and `VAULT_*` never pass).
 pub const AGOV_AGENT_ENV: &str = "AGOV_AGENT_ENV";
+/// An agent's tier token, which agov gives each agent it runs;
+/// `pipeline token lookup` and `renew` and `pipeline agent exec` act on it.
+pub const AGOV_TOKEN: &str = "AGOV_TOKEN";
 /// The agents' kernel sandbox: enforce (default) | best-effort | off.
 pub const AGOV_SANDBOX: &str = "AGOV_SANDBOX";
 /// Tiers whose agents run with best effort under an enforced sandbox: `3,4`.
@@ -97,6 +100,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         AGOV_AGENT_ENV,
         "more variables agents get, by name: NAME,NAME (AGOV_* and VAULT_* never pass)",
+    ),
+    (
+        AGOV_TOKEN,
+        "an agent's tier token (agov sets it for each agent): pipeline token lookup/renew, pipeline agent exec",
     ),
     (
         AGOV_SANDBOX,

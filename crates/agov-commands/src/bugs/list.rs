@@ -1,7 +1,8 @@
 //! `bugs list`: bugs by status, severity, component and age.
 
 use agov_bugs::{ListQuery, Severity, Sort, Status};
-use agov_cli::{CliError, Ctx};
+use agov_cli::{CliError, Ctx, offering};
+use clap::builder::StringValueParser;
 
 use super::render::BugRow;
 use super::with_bugs;
@@ -10,11 +11,17 @@ use super::with_bugs;
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// Statuses to show, comma-separated, or `all` [default: open,in_progress]
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", value_parser = offering(
+        StringValueParser::new(),
+        Status::ALL.map(Status::as_str).into_iter().chain(["all"]),
+    ))]
     status: Option<String>,
 
     /// Severities to show, comma-separated
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", value_parser = offering(
+        StringValueParser::new(),
+        Severity::ALL.map(Severity::as_str),
+    ))]
     severity: Option<String>,
 
     /// Only this component

@@ -3,7 +3,8 @@
 use std::io::Read;
 
 use agov_bugs::{NewBug, Severity};
-use agov_cli::{CliError, Ctx};
+use agov_cli::{CliError, Ctx, offering};
+use clap::builder::TypedValueParser;
 
 use super::with_bugs;
 
@@ -19,7 +20,7 @@ pub(super) struct Args {
     stray: Vec<String>,
 
     /// How bad it is
-    #[arg(long, default_value = "medium", value_parser = parse_severity)]
+    #[arg(long, default_value = "medium", value_parser = severity_arg())]
     severity: Severity,
 
     /// The component it is in
@@ -39,8 +40,12 @@ pub(super) struct Args {
     stdin: bool,
 }
 
-pub(super) fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse()
+/// A severity argument, the severities offered to completions.
+pub(super) fn severity_arg() -> impl TypedValueParser<Value = Severity> {
+    offering(
+        |s: &str| s.parse::<Severity>(),
+        Severity::ALL.map(Severity::as_str),
+    )
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {

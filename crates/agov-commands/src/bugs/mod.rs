@@ -29,6 +29,9 @@ Examples:
   bugs update b42 resolved --note \"fixed in 3f2a1c\"
   bugs search \"token renewal\"
   bugs scan --apply                      # log error spikes, revocations, stuck and duplicate bugs
+  bugs get b42                           # one bug in full
+  bugs history b42                       # every change to it, from the ledger
+  bugs status                            # counts by status and severity
 
 Every change is recorded in the audit ledger in the same transaction;
 `bugs history b42` shows it. Statuses: open -> in_progress -> resolved -> closed, and wontfix.";

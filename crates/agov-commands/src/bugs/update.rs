@@ -1,9 +1,9 @@
 //! `bugs update`: change a bug's status, severity or assignee.
 
 use agov_bugs::{Changes, Severity, Status};
-use agov_cli::{CliError, Ctx};
+use agov_cli::{CliError, Ctx, offering};
 
-use super::log::parse_severity;
+use super::log::severity_arg;
 use super::{bug_id, render, with_bugs};
 
 /// Change a bug's status, severity or assignee (illegal status moves are refused)
@@ -13,7 +13,7 @@ pub(super) struct Args {
     id: String,
 
     /// The new status: open, in_progress, resolved, closed or wontfix
-    #[arg(value_parser = parse_status)]
+    #[arg(value_parser = offering(parse_status, Status::ALL.map(Status::as_str)))]
     status: Option<Status>,
 
     /// A note, recorded in the ledger with the change
@@ -21,7 +21,7 @@ pub(super) struct Args {
     note: Option<String>,
 
     /// A new severity
-    #[arg(long, value_parser = parse_severity)]
+    #[arg(long, value_parser = severity_arg())]
     severity: Option<Severity>,
 
     /// A new assignee (`none` clears it)

@@ -29,6 +29,7 @@ Examples:
   checkpoint timeline --since 7d
   checkpoint diff c3 c7
   checkpoint prune --keep 50
+  checkpoint show c7             # one checkpoint as it was taken
 
 A checkpoint records the working directory and its git state, the bug log,
 the STATUS.md files below the working directory, agents and pipelines in the

@@ -23,6 +23,9 @@ Examples:
   ledger export --format jsonl --output audit.jsonl
   ledger seal && ledger verify --strict
   ledger export | grep \"$(ledger hmac ACCESSOR)\"
+  ledger show 1042                      # one event, by its sequence number
+  ledger verify --seals /backup/ledger.seals   # the chain, and its head against a copy of the seals
+  ledger hmac ACCESSOR                  # the HMAC under which the ledger stores a token accessor
 
 Every agov tool appends here; each event's hash covers the one before it, so
 `ledger verify` finds any change. Seal the head (e.g. hourly from cron) to

@@ -29,6 +29,8 @@ Examples:
   memory search \"permission denied\"
   memory list --tag ci --json
   memory prune --older-than 30d
+  memory rm m7                            # the entry, and its chunks no other entry lists
+  memory index                            # make everything logged searchable now
 
 Content is streamed (memory use stays small whatever the size), cut into
 chunks on line boundaries, compressed and stored once per tenant by its

@@ -62,6 +62,30 @@ Examples:
   pipeline artifacts p-1a2b3c                       # the files its agents left: deliverables first, with paths
   pipeline templates add examples/templates         # install the shipped agent templates
   pipeline templates search terraform               # full-text over names, descriptions, tags
+  pipeline spawn --plan examples/plans/quickstart.yaml   # runs it to the end; exit 0, 2 or 3
+  pipeline spawn --plan pl1 --var env=staging --detach   # prints the id at once
+  pipeline list                                     # active pipelines (--all: every one)
+  pipeline status p-1a2b3c                          # agents, phases, token, tally
+  pipeline watch p-1a2b3c                           # follow it until it settles
+  pipeline dashboard                                # every pipeline, redrawn as they change
+  pipeline continue p-1a2b3c                        # take over a pipeline whose driver died
+  pipeline revoke p-1a2b3c --reason \"wrong objective\"
+  pipeline logs p-1a2b3c --limit 100
+  pipeline blackboard p-1a2b3c --section solutions
+  pipeline messages p-1a2b3c --to beta
+  pipeline consensus status p-1a2b3c                # the votes and the tally
+  pipeline consensus fallback p-1a2b3c --action rerun_gamma   # after CONSENSUS_FAILED
+  pipeline agents demote alpha-1 --to 1
+  pipeline agents reinstate alpha-1                 # after a revocation was reviewed
+  pipeline token lookup ACCESSOR                    # tier and time left (default: the token in AGOV_TOKEN)
+  pipeline token renew                              # the token in AGOV_TOKEN, for another full TTL
+  pipeline token revoke ACCESSOR                    # and every token issued under it
+  pipeline plan list
+  pipeline plan show pl1
+  pipeline plan rm pl1
+  pipeline templates list --all-versions
+  pipeline templates show research@2
+  pipeline templates rm research@2
 
 Every agent follows BOOTSTRAP -> PREFLIGHT -> PLAN -> EXECUTE -> VERIFY ->
 PACKAGE -> REPORT -> EXIT under a short-lived token for its tier; skipping a
@@ -273,7 +297,15 @@ fn duration_var(
     }
 }
 
-/// Parses a tier argument (`0`-`4`, `t2`, `builder`).
-fn tier_arg(s: &str) -> Result<agov_core::Tier, String> {
-    s.parse::<agov_core::Tier>()
+/// A tier argument: `0`-`4` offered (with their roles), `t2` and `builder`
+/// accepted too.
+fn tier_arg() -> impl clap::builder::TypedValueParser<Value = agov_core::Tier> {
+    const NUMBERS: [&str; 5] = ["0", "1", "2", "3", "4"];
+    let parse = |s: &str| s.parse::<agov_core::Tier>();
+    agov_cli::offering(
+        parse,
+        agov_core::Tier::ALL.map(|t| {
+            clap::builder::PossibleValue::new(NUMBERS[usize::from(t.number())]).help(t.role())
+        }),
+    )
 }

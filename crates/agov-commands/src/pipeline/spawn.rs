@@ -24,7 +24,7 @@ pub(super) struct Args {
     plan: String,
 
     /// The pipeline's tier; its agents run at it or below [default: the plan's, else 0]
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     tier: Option<Tier>,
 
     /// Replace the plan's objective

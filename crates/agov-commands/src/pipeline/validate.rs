@@ -23,7 +23,7 @@ pub(super) struct Args {
     plan: String,
 
     /// The tier the pipeline would be spawned at [default: the plan's, else 0]
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     tier: Option<Tier>,
 
     /// A value for one of the plan's `variables` (repeatable)

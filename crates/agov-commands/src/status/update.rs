@@ -3,7 +3,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use agov_cli::{CliError, Ctx};
+use agov_cli::{CliError, Ctx, offering};
 use agov_ledger::{NewEvent, append_in};
 use agov_status::{FILE_NAME, Phase, StatusFile, SweepOptions};
 use serde_json::json;
@@ -17,7 +17,7 @@ pub(super) struct Args {
     dir: PathBuf,
 
     /// New phase: not_started, in_progress, blocked or complete
-    #[arg(long, value_parser = parse_phase)]
+    #[arg(long, value_parser = offering(parse_phase, Phase::ALL.map(Phase::as_str)))]
     phase: Option<Phase>,
 
     /// Add a task (repeat for more)

@@ -40,7 +40,10 @@ pub struct Cli {
     global: GlobalArgs,
 
     /// Only this phase (1-12)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=12))]
+    #[arg(long, value_name = "N", value_parser = agov_cli::offering(
+        clap::value_parser!(u8).range(1..=12),
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"],
+    ))]
     phase: Option<u8>,
 
     /// First bring the installation to a valid state: create the ledger schema,

@@ -1,5 +1,6 @@
 //! The lease on a pipeline: whoever holds it drives the pipeline, and
-//! every write of its state is conditional on holding it.
+//! every write of its state is conditional on holding it; a driver that
+//! takes it over stops what its dead predecessor left running.
 
 use super::*;
 
@@ -76,5 +77,68 @@ impl Lease {
         } else {
             Err(PipelineError::LeaseLost(st.id.clone()))
         }
+    }
+}
+
+impl Book<'_, '_> {
+    /// A driver died: stop what it left running and make it pending again.
+    pub(super) fn recover_interrupted(
+        &mut self,
+        observe: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), PipelineError> {
+        let k = keys(self.env);
+        let mut seats: Vec<Seat> = self
+            .state
+            .agents
+            .iter()
+            .filter(|(_, s)| s.status == SlotStatus::Running)
+            .map(|(r, _)| Seat::Role(*r))
+            .collect();
+        seats.extend(
+            (0..self.state.stages.len())
+                .filter(|&i| self.state.stages[i].slot.status == SlotStatus::Running)
+                .map(Seat::Stage),
+        );
+        for seat in seats {
+            let (role, stage) = self.who(seat);
+            let Some(slot) = self.slot_mut(seat).map(|s| s.clone()) else {
+                continue;
+            };
+            if let Some(pid) = slot
+                .pid
+                .and_then(|p| rustix::process::Pid::from_raw(p as i32))
+            {
+                // The group is gone if the agent died with its driver.
+                let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+            }
+            if let Some(run_id) = &slot.run_id {
+                self.env
+                    .store
+                    .lock_release(&k.agent(&slot.agent_id, "lock"), run_id)?;
+            }
+            if let Some(acc) = &slot.token_accessor {
+                let _ = self.env.tokens.revoke_accessor(acc);
+            }
+            let mut e = self
+                .event("pipeline.agent_interrupted")
+                .with("role", role.as_str())
+                .with("agent", slot.agent_id.as_str())
+                .with("run_id", slot.run_id.clone().unwrap_or_default());
+            if let Some(name) = &stage {
+                e = e.with("stage", name.as_str());
+            }
+            self.record(e)?;
+            if let Some(s) = self.slot_mut(seat) {
+                s.status = SlotStatus::Pending;
+                s.pid = None;
+                s.reason = Some("its driver died; run again".into());
+            }
+            observe(Progress::Agent {
+                role,
+                stage: stage.as_deref(),
+                what: "interrupted with its driver; will run again",
+            });
+        }
+        self.save()
     }
 }

@@ -55,7 +55,7 @@ impl ExecBackends {
 #[derive(Debug, clap::Args)]
 pub(in super::super) struct Args {
     /// The tier to check against when there is no AGOV_TOKEN
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     tier: Option<Tier>,
 
     /// The command and its arguments

@@ -25,7 +25,7 @@ pub(in super::super) struct Args {
     packet: PathBuf,
 
     /// The tier to run at [default: the packet's, else the tier the agent has earned]
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     tier: Option<Tier>,
 
     /// How the agent runs: `command` (the program after `--`) or `llm` (a

@@ -16,7 +16,7 @@ pub(in super::super) struct Args {
     agent: String,
 
     /// The tier to give it [default: the one below]
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     to: Option<Tier>,
 }
 

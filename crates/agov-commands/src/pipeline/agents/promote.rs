@@ -16,7 +16,7 @@ pub(in super::super) struct Args {
     agent: String,
 
     /// The tier to give it [default: the next one]
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     to: Option<Tier>,
 
     /// Record your approval (needed for tier 3 and 4)

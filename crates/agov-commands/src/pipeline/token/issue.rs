@@ -14,7 +14,7 @@ use crate::backends;
 #[derive(Debug, clap::Args)]
 pub(in super::super) struct Args {
     /// The tier
-    #[arg(long, value_name = "N", value_parser = tier_arg)]
+    #[arg(long, value_name = "N", value_parser = tier_arg())]
     tier: Tier,
 
     /// A name shown in lookups and Vault's audit log

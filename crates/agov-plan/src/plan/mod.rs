@@ -1,0 +1,400 @@
+//! Plans: what a pipeline runs. YAML (or JSON, which is YAML), described
+//! by `schema/json/plan.schema.json`.
+//!
+//! ```yaml
+//! name: quickstart
+//! objective: Find broken relative links in this repository's Markdown
+//! agents:
+//!   alpha: { command: [sh, examples/agents/links-alpha.sh], deliverables: [links.json] }
+//!   beta:  { command: [sh, examples/agents/links-beta.sh] }
+//!   gamma: { command: [sh, examples/agents/mediator.sh] }   # optional: the mediator
+//! gamma:   { stuck_after: 30s, conflicts: 3, complexity: 0.8, validate_success: false }
+//! consensus: { required: [alpha, beta] }
+//! timeout: 10m
+//! ```
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use agov_core::Tier;
+use agov_governance::Packet;
+use agov_governance::budget::Budget;
+use agov_governance::packet::{Constraints, valid_id};
+use serde::{Deserialize, Serialize};
+
+use agov_templates::Template;
+
+use crate::error::PlanError;
+use crate::stage::{MAX_RETRIES, MAX_STAGES, Stage, StageKind};
+
+mod checks;
+mod templates;
+mod variables;
+
+/// Largest plan read, in bytes.
+pub const MAX_PLAN_BYTES: usize = 1 << 20;
+
+pub use agov_core::role::{Driver, Role};
+
+/// One agent of a plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentSpec {
+    /// A template from the marketplace (`NAME` or `NAME@VERSION`) that
+    /// supplies the driver, command or prompt, tier and required artifacts;
+    /// pinned to `NAME@VERSION` when the pipeline is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Its agent id (its trust record); default `{plan name}-{role}`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// How it runs (default: the template's, else `command`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<Driver>,
+    /// The command driver's program and arguments, run in the folder the
+    /// pipeline was spawned from.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Its own objective, added to the pipeline's.
+    #[serde(default)]
+    pub objective: Option<String>,
+    /// The tier it runs at (default: the pipeline's; never above it).
+    #[serde(default)]
+    pub tier: Option<u8>,
+    /// Artifacts it must produce by the end of EXECUTE.
+    #[serde(default)]
+    pub deliverables: Vec<String>,
+    /// Steps it must report before VERIFY.
+    #[serde(default)]
+    pub required_steps: Vec<String>,
+    /// Actions it must never request (globs over `kind:target`).
+    #[serde(default)]
+    pub forbidden: Vec<String>,
+    /// How success is judged.
+    #[serde(default)]
+    pub success_criteria: Vec<String>,
+    /// Its error budget (defaults: 8 / 2 / 1).
+    #[serde(default)]
+    pub error_budget: Budget,
+}
+
+impl AgentSpec {
+    /// How it runs.
+    pub fn driver(&self) -> Driver {
+        self.driver.unwrap_or_default()
+    }
+}
+
+/// When GAMMA is spawned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GammaRules {
+    /// An agent without progress this long (`30s`).
+    pub stuck_after: String,
+    /// This many unresolved conflicts.
+    pub conflicts: u32,
+    /// A complexity estimate above this.
+    pub complexity: f64,
+    /// Also to validate a consensus before the pipeline completes.
+    pub validate_success: bool,
+}
+
+impl Default for GammaRules {
+    fn default() -> GammaRules {
+        GammaRules {
+            stuck_after: "30s".into(),
+            conflicts: 3,
+            complexity: 0.8,
+            validate_success: false,
+        }
+    }
+}
+
+/// Who must vote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsensusRules {
+    /// The roles whose votes are required (GAMMA's too, once it is spawned).
+    pub required: Vec<Role>,
+}
+
+impl Default for ConsensusRules {
+    fn default() -> ConsensusRules {
+        ConsensusRules {
+            required: vec![Role::Alpha, Role::Beta],
+        }
+    }
+}
+
+/// A plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Its name (letters, digits, `-`, `_`, `.`).
+    pub name: String,
+    /// What it is for, for people.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the pipeline is to achieve.
+    pub objective: String,
+    /// Values the plan refers to as `${NAME}` in objectives, commands,
+    /// deliverables, steps and success criteria; `spawn --var NAME=VALUE`
+    /// replaces one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, String>,
+    /// The tier to spawn at when `--tier` is not given.
+    #[serde(default)]
+    pub tier: Option<u8>,
+    /// The plan author's estimate of the complexity, 0 to 1.
+    #[serde(default)]
+    pub complexity: Option<f64>,
+    /// How long the whole run may take (`10m`).
+    #[serde(default = "default_timeout")]
+    pub timeout: String,
+    /// The agents by role: alpha and beta, and gamma if it may be spawned
+    /// (with `stages`: only gamma, the mediator).
+    #[serde(default)]
+    pub agents: BTreeMap<Role, AgentSpec>,
+    /// Stages, a DAG run in dependency order (instead of alpha and beta).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
+    /// When GAMMA is spawned.
+    #[serde(default)]
+    pub gamma: GammaRules,
+    /// Who must vote (default: alpha and beta; with `stages`: nobody, the
+    /// stages' outcomes decide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consensus: Option<ConsensusRules>,
+}
+
+fn default_timeout() -> String {
+    "30m".into()
+}
+
+impl Plan {
+    /// Reads and checks a plan; `what` names it in errors (`plan p.yaml`).
+    pub fn parse(what: &str, text: &str) -> Result<Plan, PlanError> {
+        let bad = |detail: String| PlanError::BadPlan {
+            what: what.to_string(),
+            detail,
+        };
+        if text.len() > MAX_PLAN_BYTES {
+            return Err(bad(format!("larger than {MAX_PLAN_BYTES} bytes")));
+        }
+        let plan: Plan = serde_saphyr::from_str(text).map_err(|e| bad(e.to_string()))?;
+        plan.check().map_err(bad)?;
+        Ok(plan)
+    }
+
+    /// The agent id of stage `s`: its own, else `{plan name}-{stage name}`.
+    pub fn stage_agent_id(&self, s: &Stage) -> String {
+        s.agent
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}", self.name, s.name))
+    }
+
+    /// The stage named `name`.
+    pub fn stage(&self, name: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.name == name)
+    }
+
+    /// The roles whose votes are required (before GAMMA is spawned).
+    pub fn required_voters(&self) -> Vec<Role> {
+        match &self.consensus {
+            Some(c) => c.required.clone(),
+            None if self.stages.is_empty() => vec![Role::Alpha, Role::Beta],
+            None => Vec::new(),
+        }
+    }
+
+    /// The agent id of `role`.
+    pub fn agent_id(&self, role: Role) -> String {
+        self.agents
+            .get(&role)
+            .and_then(|a| a.id.clone())
+            .unwrap_or_else(|| format!("{}-{role}", self.name))
+    }
+
+    /// How long the whole run may take.
+    pub fn timeout(&self) -> Duration {
+        agov_core::time::parse_duration(&self.timeout).unwrap_or(Duration::from_secs(1800))
+    }
+
+    /// How long an agent may go without progress before GAMMA is spawned.
+    pub fn stuck_after(&self) -> Duration {
+        agov_core::time::parse_duration(&self.gamma.stuck_after).unwrap_or(Duration::from_secs(30))
+    }
+
+    /// The instruction packet of `role` for pipeline `pipeline`, at `tier`.
+    pub fn packet(&self, role: Role, pipeline: &str, tier: Tier) -> Option<Packet> {
+        let a = self.agents.get(&role)?;
+        Some(self.packet_of(a, self.agent_id(role), role.as_str(), role, pipeline, tier))
+    }
+
+    /// The instruction packet of stage `s` for pipeline `pipeline`, at `tier`.
+    pub fn stage_packet(&self, s: &Stage, pipeline: &str, tier: Tier) -> Packet {
+        let label = format!("stage {}", s.name);
+        self.packet_of(
+            &s.agent,
+            self.stage_agent_id(s),
+            &label,
+            s.role(),
+            pipeline,
+            tier,
+        )
+    }
+
+    fn packet_of(
+        &self,
+        a: &AgentSpec,
+        agent_id: String,
+        label: &str,
+        role: Role,
+        pipeline: &str,
+        tier: Tier,
+    ) -> Packet {
+        let objective = match &a.objective {
+            Some(own) => format!("{} — as {label}: {own}", self.objective),
+            None => self.objective.clone(),
+        };
+        Packet {
+            agent_id,
+            task_id: pipeline.to_string(),
+            role: Some(role.as_str().into()),
+            objective,
+            deliverables: a.deliverables.clone(),
+            constraints: Constraints {
+                scope: Vec::new(),
+                forbidden: a.forbidden.clone(),
+                required_steps: a.required_steps.clone(),
+            },
+            success_criteria: a.success_criteria.clone(),
+            error_budget: a.error_budget,
+            escalation_rules: Vec::new(),
+            tier: Some(tier),
+        }
+    }
+
+    /// The tier `role` runs at in a pipeline spawned at `pipeline_tier`.
+    pub fn agent_tier(&self, role: Role, pipeline_tier: Tier) -> Result<Tier, PlanError> {
+        let tier = self.agents.get(&role).and_then(|a| a.tier);
+        self.tier_within(tier, &format!("agents.{role}"), pipeline_tier)
+    }
+
+    /// The tier stage `s` runs at in a pipeline spawned at `pipeline_tier`.
+    pub fn stage_tier(&self, s: &Stage, pipeline_tier: Tier) -> Result<Tier, PlanError> {
+        let at = self
+            .stages
+            .iter()
+            .position(|x| x.name == s.name)
+            .map_or_else(|| format!("stage {}", s.name), |i| format!("stages.{i}"));
+        self.tier_within(s.agent.tier, &at, pipeline_tier)
+    }
+
+    fn tier_within(
+        &self,
+        tier: Option<u8>,
+        at: &str,
+        pipeline_tier: Tier,
+    ) -> Result<Tier, PlanError> {
+        let Some(n) = tier else {
+            return Ok(pipeline_tier);
+        };
+        let t = Tier::from_number(n).ok_or_else(|| PlanError::BadPlan {
+            what: format!("plan {}", self.name),
+            detail: format!("{at}.tier: {n} is not a tier (0-4)"),
+        })?;
+        if t > pipeline_tier {
+            return Err(PlanError::BadPlan {
+                what: format!("plan {}", self.name),
+                detail: format!(
+                    "{at}.tier {} is above the pipeline's tier {}",
+                    t.number(),
+                    pipeline_tier.number()
+                ),
+            });
+        }
+        Ok(t)
+    }
+
+    /// A short digest of the plan, recorded with the pipeline.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        hex::encode(&Sha256::digest(&json)[..8])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = "
+name: demo
+objective: check the docs
+agents:
+  alpha: { command: [sh, a.sh], deliverables: [links.json] }
+  beta:
+    command: [sh, b.sh]
+    tier: 0
+";
+
+    #[test]
+    fn a_plan_parses_with_defaults() {
+        let p = Plan::parse("plan", PLAN).unwrap();
+        assert_eq!(p.agent_id(Role::Beta), "demo-beta");
+        assert_eq!(p.required_voters(), vec![Role::Alpha, Role::Beta]);
+        assert_eq!(p.gamma.conflicts, 3);
+        assert_eq!(p.stuck_after(), Duration::from_secs(30));
+        let packet = p.packet(Role::Alpha, "p-1", Tier::Observer).unwrap();
+        assert_eq!(packet.deliverables, vec!["links.json".to_string()]);
+        assert_eq!(packet.task_id, "p-1");
+    }
+
+    #[test]
+    fn bad_plans_say_where() {
+        for (text, wanted) in [
+            (
+                "name: x\nobjective: y\nagents: {alpha: {command: [a]}}",
+                "agents.beta",
+            ),
+            (
+                "name: x\nobjective: y\nagents: {alpha: {command: [a]}, beta: {}}",
+                "agents.beta.command",
+            ),
+            ("name: x\nobjective: y\nbogus: 1\nagents: {}", "bogus"),
+            ("name: x\nname: z\nobjective: y\nagents: {}", "name"),
+            (
+                "name: x\nobjective: y\nagents: {alpha: {command: [a]}, beta: {command: [b], tier: 9}}",
+                "tier",
+            ),
+            (
+                "name: x\nobjective: y\nagents: {alpha: {command: [a]}, beta: {command: [b]}}\nconsensus: {required: [gamma]}",
+                "gamma",
+            ),
+            ("name: 'a b'\nobjective: y\nagents: {}", "name"),
+        ] {
+            let e = Plan::parse("plan", text).unwrap_err().to_string();
+            assert!(e.contains(wanted), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_agent_cannot_outrank_its_pipeline() {
+        let p = Plan::parse(
+            "plan",
+            "name: x\nobjective: y\nagents: {alpha: {command: [a], tier: 2}, beta: {command: [b]}}",
+        )
+        .unwrap();
+        assert!(p.agent_tier(Role::Alpha, Tier::Operator).is_err());
+        assert_eq!(
+            p.agent_tier(Role::Alpha, Tier::Builder).unwrap(),
+            Tier::Builder
+        );
+        assert_eq!(
+            p.agent_tier(Role::Beta, Tier::Operator).unwrap(),
+            Tier::Operator
+        );
+    }
+}
