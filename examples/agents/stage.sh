@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A stage agent for staged plans: announces each phase, writes its
-# deliverable `result.json` into its own folder ($AGOV_OUTPUT_DIR) and
-# reports it. Its argument says how it behaves, for demos and tests:
-#   stage.sh ok            completes
+# deliverable (`result.json`, or the name given after `ok`) into its own
+# folder ($AGOV_OUTPUT_DIR) and reports it. Its argument says how it
+# behaves, for demos and tests:
+#   stage.sh ok [NAME]     completes
 #   stage.sh fail          fails in EXECUTE (exit 1)
 #   stage.sh flaky N       fails its first N tries, then completes
 #   stage.sh sleep SECS    takes SECS seconds in EXECUTE
@@ -24,9 +25,11 @@ case "$mode" in
     fi ;;
   sleep) sleep "${2:-1}" ;;
 esac
-out=$AGOV_OUTPUT_DIR/result.json
+name=result.json
+if [ "$mode" = ok ] && [ -n "${2:-}" ]; then name=$2; fi
+out=$AGOV_OUTPUT_DIR/$name
 printf '{"stage":"%s","agent":"%s"}\n' "${AGOV_AGENT_ID}" "$AGOV_AGENT_ID" > "$out"
-say "{\"type\":\"artifact\",\"name\":\"result.json\",\"path\":\"$out\"}"
+say "{\"type\":\"artifact\",\"name\":\"$name\",\"path\":\"$out\"}"
 phase VERIFY
 phase PACKAGE
 phase REPORT

@@ -654,3 +654,72 @@ fn stages_can_be_marketplace_templates() {
         .join("result.json");
     assert!(file.exists(), "{}", file.display());
 }
+
+/// The pipeline DSL of the reference's architecture document, as written.
+const REFERENCE_DSL: &str = "\
+pipeline:
+  name: infrastructure-deploy
+  stages:
+    - plan:
+        agent: planner
+        artifacts: [terraform-plan]
+    - review:
+        type: human-gate
+        timeout: 30m
+    - execute:
+        agent: executor
+        requires: [plan]
+";
+
+#[test]
+fn the_reference_dsl_runs_its_agents_as_stored_templates_and_waits_at_its_gate() {
+    for (name, env) in both() {
+        with_examples(&env);
+        write(&env, "dsl.yaml", REFERENCE_DSL);
+        // Its agents are stored templates: missing ones are named where the
+        // DSL names them.
+        let r = env.sh("\"$PIPELINE\" validate dsl.yaml").expect(64);
+        assert!(
+            r.stdout
+                .contains("dsl.yaml:5:16: stages.0.agent: unknown agent")
+                && r.stdout.contains("`planner`")
+                && r.stdout.contains("dsl.yaml:11:16: stages.2.agent"),
+            "{name}: {}",
+            r.stdout
+        );
+        for (agent, args) in [("planner", "ok, terraform-plan"), ("executor", "ok")] {
+            write(
+                &env,
+                &format!("{agent}.yaml"),
+                &format!(
+                    "name: {agent}\nversion: 1.0.0\ndescription: the reference DSL's {agent}\n\
+                     role: alpha\n\
+                     driver: command\ncommand: [bash, examples/agents/stage.sh, {args}]\ntier: 0\n"
+                ),
+            );
+            env.sh(&format!("\"$PIPELINE\" templates add {agent}.yaml"))
+                .expect(0);
+        }
+        env.sh("\"$PIPELINE\" validate dsl.yaml").expect(0);
+        let (_, id) = spawn_in_background(&env, "dsl.yaml");
+        let st = wait_for_gate(&env, &id, "review");
+        assert_eq!(st["plan"], "infrastructure-deploy", "{name}: {st:#}");
+        assert_eq!(stage(&st, "plan")["status"], "completed", "{name}");
+        assert_eq!(stage(&st, "execute")["status"], "pending", "{name}");
+        let digest = stage(&st, "review")["gate"]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        env.run(
+            "pipeline",
+            &["approve", &id, "--stage", "review", "--digest", &digest],
+        )
+        .expect(0);
+        assert_eq!(background_exit_code(&env), 0, "{name}");
+        let st = status(&env, &id);
+        assert_eq!(st["status"], "COMPLETED", "{name}");
+        assert_eq!(stage(&st, "execute")["status"], "completed", "{name}");
+        let artifacts = env.run("pipeline", &["artifacts", &id]).expect(0).stdout;
+        assert!(artifacts.contains("terraform-plan"), "{name}: {artifacts}");
+    }
+}

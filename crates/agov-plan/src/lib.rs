@@ -5,9 +5,11 @@
 //! template marketplace. [`yaml`] reads a document into a tree that knows
 //! the line and column of every value and refuses hostile input (anchors,
 //! deep nesting, several documents). [`validate`] reports every problem of a
-//! plan at once, each where it is. No backend is touched here: template
+//! plan at once, each where it is. [`dsl`] reads the reference system's
+//! `pipeline:` DSL as a staged plan. No backend is touched here: template
 //! lookups come in as a function.
 
+pub mod dsl;
 mod error;
 pub mod plan;
 pub mod stage;

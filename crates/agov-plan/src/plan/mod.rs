@@ -181,7 +181,14 @@ impl Plan {
         if text.len() > MAX_PLAN_BYTES {
             return Err(bad(format!("larger than {MAX_PLAN_BYTES} bytes")));
         }
-        let plan: Plan = serde_saphyr::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let plan: Plan = match crate::yaml::parse(text) {
+            // The reference's DSL, read through the tree that knows it.
+            Ok((root, _)) if crate::dsl::is_dsl(&root) => {
+                serde_json::from_value(crate::validate::plan_json_of(&crate::dsl::normalize(root)))
+                    .map_err(|e| bad(e.to_string()))?
+            }
+            _ => serde_saphyr::from_str(text).map_err(|e| bad(e.to_string()))?,
+        };
         plan.check().map_err(bad)?;
         Ok(plan)
     }

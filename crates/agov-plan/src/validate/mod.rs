@@ -109,6 +109,11 @@ fn unknown_templates(
     Ok(out)
 }
 
+/// The plan `root` as JSON for serde (a tree whose shape is sound).
+pub(crate) fn plan_json_of(root: &Node) -> serde_json::Value {
+    plan_json(root)
+}
+
 /// What the checks need besides the text.
 pub struct Context<'a> {
     /// The tier the pipeline would run at (`--tier`); `None`: the plan's, else 0.
@@ -134,6 +139,21 @@ pub fn validate(text: &str, cx: &mut Context<'_>) -> Result<Result<Plan, Vec<Pro
         Ok(x) => x,
         Err(e) => return Ok(Err(vec![Problem::at(e.pos, "", e.message)])),
     };
+    if crate::dsl::is_dsl(&root) {
+        // Problems named as the DSL writes them (`stages.0.agent`).
+        return Ok(validate_tree(crate::dsl::normalize(root), duplicates, cx)?
+            .map_err(|problems| problems.into_iter().map(crate::dsl::rename).collect()));
+    }
+    validate_tree(root, duplicates, cx)
+}
+
+/// [`validate`] of the document's tree.
+fn validate_tree(
+    root: Node,
+    duplicates: Vec<yaml::Located>,
+    cx: &mut Context<'_>,
+) -> Result<Result<Plan, Vec<Problem>>, PlanError> {
+    let start = Pos { line: 1, column: 1 };
     let mut problems: Vec<Problem> = duplicates
         .into_iter()
         .map(|d| Problem::at(d.pos, "", d.message))

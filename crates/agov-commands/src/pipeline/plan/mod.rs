@@ -93,7 +93,9 @@ pub(super) fn check(
     vars: &[(String, String)],
 ) -> Result<Result<Plan, Vec<Problem>>, CliError> {
     let settings = ctx.settings()?;
-    let ledger = if text.contains("template") {
+    // Templates are named by `template:` (the DSL's `agent:`); a plan
+    // without either needs no ledger.
+    let ledger = if text.contains("template") || text.contains("agent:") {
         backends::existing_ledger(&settings)?
     } else {
         None
