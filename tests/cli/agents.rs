@@ -133,13 +133,16 @@ fn an_agent_that_skips_plan_is_revoked_at_once_and_its_handoff_names_the_phase()
             .run("pipeline", &["handoff", "task-skipper", "--json"])
             .expect(0)
             .json();
-        assert_eq!(h["last_phase"], "PREFLIGHT", "{name}");
+        assert_eq!(h["last_known_state"]["phase"], "PREFLIGHT", "{name}");
+        assert_eq!(h["revoked"], true, "{name}");
+        assert_eq!(h["revocation_reason"]["type"], "procedure", "{name}");
         assert!(
-            h["revocation_reason"]
+            h["revocation_reason"]["details"]
                 .as_str()
                 .unwrap()
                 .contains("PREFLIGHT → EXECUTE")
         );
+        crate::schemas::assert_shape("handoff.schema.json", &h);
         let again = run_agent(&env, "skipper");
         assert_eq!(
             again.code, 3,

@@ -415,14 +415,21 @@ fn packets_handoffs_and_protocol_lines_match_their_schemas() {
     }
     assert!(seen > 0, "no example packets in {}", dir.display());
     let handoff = agov_governance::Handoff {
-        agent_id: "alpha-1".into(),
         task_id: "t".into(),
-        revocation_reason: Some("budget".into()),
-        last_phase: agov_governance::Phase::Execute,
-        last_step: None,
-        tried: vec!["x".into()],
+        previous_agent_id: "alpha-1".into(),
+        revoked: true,
+        revocation_reason: Some(agov_governance::Reason {
+            kind: "budget".into(),
+            details: "8 errors".into(),
+        }),
+        last_known_state: agov_governance::LastKnownState {
+            phase: agov_governance::Phase::Execute,
+            step: None,
+        },
+        what_was_tried: vec!["x".into()],
         blocking_issue: None,
-        next_actions: vec![],
+        required_next_actions: vec![],
+        constraints_reminder: vec!["scope: src/*".into()],
         artifacts: vec![],
         created: "2026-11-22T00:00:00Z".into(),
     };

@@ -447,7 +447,16 @@ pub fn latest_handoff(
         )
         .and_then(|mut s| s.query_row(params![tenant, task], |r| r.get(0)).optional())
         .map_err(|e| AgentError::db(ledger.path(), e))?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    Ok(text.and_then(|t| handoff_json(&t)))
+}
+
+/// A stored handoff as JSON in today's shape (one an earlier version wrote
+/// is read and written again), or as stored when it does not read.
+fn handoff_json(text: &str) -> Option<serde_json::Value> {
+    match Handoff::parse("handoff", text) {
+        Ok(h) => serde_json::to_value(h).ok(),
+        Err(_) => serde_json::from_str(text).ok(),
+    }
 }
 
 /// An agent's newest violations.
@@ -587,8 +596,5 @@ pub fn recent_handoffs(
         rows.collect()
     };
     let texts = run().map_err(|e| AgentError::db(ledger.path(), e))?;
-    Ok(texts
-        .iter()
-        .filter_map(|t| serde_json::from_str(t).ok())
-        .collect())
+    Ok(texts.iter().filter_map(|t| handoff_json(t)).collect())
 }

@@ -164,8 +164,13 @@ fn skipping_plan_revokes_on_the_first_violation_with_a_handoff_naming_the_phase(
         reason.contains("PREFLIGHT → EXECUTE skips PLAN"),
         "{reason}"
     );
-    assert_eq!(handoff.last_phase, Phase::Preflight);
-    assert_eq!(handoff.last_step.as_deref(), Some("looked around"));
+    assert_eq!(handoff.last_known_state.phase, Phase::Preflight);
+    assert_eq!(
+        handoff.last_known_state.step.as_deref(),
+        Some("looked around")
+    );
+    assert!(handoff.revoked);
+    assert_eq!(handoff.revocation_reason.as_ref().unwrap().kind, "procedure");
     drop(run);
     assert!(e.tokens.lookup_accessor(&accessor).is_err());
     let again = Run::bootstrap(&gov, &mut ledger, packet("beta", ""), None).err();
@@ -176,7 +181,8 @@ fn skipping_plan_revokes_on_the_first_violation_with_a_handoff_naming_the_phase(
     let h = records::latest_handoff(&ledger, "acme", "t1")
         .unwrap()
         .unwrap();
-    assert_eq!(h["last_phase"], "PREFLIGHT");
+    assert_eq!(h["last_known_state"]["phase"], "PREFLIGHT");
+    assert_eq!(h["revoked"], true);
     let v = records::violations(&ledger, "acme", "beta", 10).unwrap();
     assert_eq!(v[0]["kind"], "procedure");
 }
@@ -304,7 +310,10 @@ fn an_agent_cannot_run_above_its_earned_tier_and_exiting_early_fails_the_run() {
     };
     assert!(reason.contains("during PREFLIGHT"), "{reason}");
     assert!(
-        handoff.next_actions.iter().any(|a| a.contains("produce x")),
+        handoff
+            .required_next_actions
+            .iter()
+            .any(|a| a.contains("produce x")),
         "{handoff:?}"
     );
     drop(run);

@@ -106,7 +106,7 @@ fn an_endpoint_that_keeps_failing_spends_the_budget_and_revokes() {
         }) => {
             assert!(reason.contains("llm-unavailable"), "{reason}");
             assert!(!reason.contains(KEY));
-            assert_eq!(handoff.last_phase.as_str(), "EXECUTE");
+            assert_eq!(handoff.last_known_state.phase.as_str(), "EXECUTE");
         }
         other => panic!("{other:?}"),
     }

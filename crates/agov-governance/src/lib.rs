@@ -20,7 +20,7 @@ pub mod triggers;
 
 pub use budget::{Breach, Budget, BudgetState};
 pub use error::InputError;
-pub use handoff::Handoff;
+pub use handoff::{Handoff, LastKnownState, Reason};
 pub use packet::Packet;
 pub use phase::Phase;
 pub use rules::{Decision, TierRules};

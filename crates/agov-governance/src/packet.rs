@@ -22,10 +22,21 @@ pub struct Constraints {
     pub required_steps: Vec<String>,
 }
 
-/// What to do when something happens.
+/// What to do when something happens: agov's `{when, then}`, or the
+/// reference's rule in words (`"after 2 failed attempts, hand off"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EscalationRule {
+    /// A condition and what to do.
+    Rule(Rule),
+    /// The rule in words, as the reference writes it.
+    Text(String),
+}
+
+/// A condition and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EscalationRule {
+pub struct Rule {
     /// The condition, in words or a trigger name (`budget_half_spent`, `blocked`).
     pub when: String,
     /// What to do (`notify`, `handoff`, `request_tier`, or words).
@@ -43,6 +54,9 @@ pub struct Packet {
     /// Its role (`alpha`, `beta`, `gamma`, or any name).
     #[serde(default)]
     pub role: Option<String>,
+    /// Whom or what it was created for (a pipeline, a person's request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_for: Option<String>,
     /// What it is to achieve.
     pub objective: String,
     /// Artifacts it must produce by the end of EXECUTE (names).
@@ -63,6 +77,9 @@ pub struct Packet {
     /// The tier it asks to run under; the caller's tier caps it.
     #[serde(default)]
     pub tier: Option<Tier>,
+    /// When it was created, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
 }
 
 /// A valid id: 1-64 of letters, digits, `-`, `_`, `.`, not starting with `.`.
@@ -118,12 +135,19 @@ impl Packet {
             }
         }
         for (i, r) in self.escalation_rules.iter().enumerate() {
-            if r.when.trim().is_empty() || r.then.trim().is_empty() {
-                return err(
-                    &format!("escalation_rules[{i}]"),
-                    "needs both `when` and `then`",
-                );
-            }
+            let problem = match r {
+                EscalationRule::Rule(r) if r.when.trim().is_empty() || r.then.trim().is_empty() => {
+                    "needs both `when` and `then`"
+                }
+                EscalationRule::Text(t) if t.trim().is_empty() => "must not be empty",
+                _ => continue,
+            };
+            return err(&format!("escalation_rules[{i}]"), problem);
+        }
+        if let Some(at) = &self.created_at
+            && humantime::parse_rfc3339_weak(at).is_err()
+        {
+            return err("created_at", "not an RFC 3339 time (2026-11-22T10:00:00Z)");
         }
         if self.error_budget.max_total_errors == 0 {
             return err("error_budget.max_total_errors", "must be at least 1");
@@ -152,6 +176,44 @@ mod tests {
         "escalation_rules": [{"when": "blocked", "then": "handoff"}],
         "tier": 1
     }"#;
+
+    /// An instruction packet exactly as the reference's interface has it.
+    const REFERENCE: &str = r#"{
+        "agent_id": "agent-7f3a", "task_id": "task-42",
+        "created_for": "pipeline p-20260101",
+        "objective": "Plan the staging rollout",
+        "deliverables": ["plan.md"],
+        "constraints": {"scope": ["infra/staging/*"], "forbidden": ["cmd:terraform apply*"], "required_steps": ["read state"]},
+        "success_criteria": ["plan reviewed"],
+        "error_budget": {"max_total_errors": 8, "max_same_error_repeats": 2, "max_procedure_violations": 1},
+        "escalation_rules": ["after 2 failed attempts, hand off", "on scope doubt, ask the operator"],
+        "created_at": "2026-01-01T09:30:00Z"
+    }"#;
+
+    #[test]
+    fn the_reference_s_packet_reads_as_written_and_round_trips() {
+        let p = Packet::parse("packet", REFERENCE).unwrap();
+        assert_eq!(p.created_for.as_deref(), Some("pipeline p-20260101"));
+        assert_eq!(p.created_at.as_deref(), Some("2026-01-01T09:30:00Z"));
+        assert_eq!(
+            p.escalation_rules[0],
+            EscalationRule::Text("after 2 failed attempts, hand off".into())
+        );
+        let again = Packet::parse("packet", &serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(again, p);
+        // agov's own rule form still reads, and both kinds are checked.
+        let mixed = GOOD.replace(
+            r#"[{"when": "blocked", "then": "handoff"}]"#,
+            r#"[{"when": "blocked", "then": "handoff"}, "or else notify"]"#,
+        );
+        assert_eq!(Packet::parse("packet", &mixed).unwrap().escalation_rules.len(), 2);
+        for (bad, field) in [
+            (REFERENCE.replace("\"after 2 failed attempts, hand off\"", "\" \""), "escalation_rules[0]"),
+            (REFERENCE.replace("2026-01-01T09:30:00Z", "yesterday"), "created_at"),
+        ] {
+            assert_eq!(Packet::parse("packet", &bad).unwrap_err().field, field, "{bad}");
+        }
+    }
 
     #[test]
     fn a_full_packet_reads_with_defaults_filled_in() {

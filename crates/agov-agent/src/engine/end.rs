@@ -2,6 +2,7 @@
 //! the token and lock it gives up.
 
 use super::*;
+use agov_governance::{LastKnownState, Reason};
 
 impl Run<'_> {
     /// EXIT: the run must have reached REPORT. Releases the lock, revokes
@@ -49,7 +50,13 @@ impl Run<'_> {
     pub fn fail(&mut self, reason: &str) -> Result<(), AgentError> {
         self.ended()?;
         self.remember(reason.to_string());
-        let handoff = self.handoff(Some(reason.to_string()));
+        let handoff = self.handoff(
+            false,
+            Reason {
+                kind: "failure".into(),
+                details: reason.to_string(),
+            },
+        );
         self.release("failed")?;
         self.store_handoff(&handoff);
         let (agent, run_id, errors) = (
@@ -103,7 +110,9 @@ impl Run<'_> {
         self.end_revoked("trigger", "high", reason)
     }
 
-    fn handoff(&self, reason: Option<String>) -> Handoff {
+    /// The handoff for the next agent: where this one stopped and why
+    /// (`revoked`, or it failed), and the bounds it worked in.
+    fn handoff(&self, revoked: bool, reason: Reason) -> Handoff {
         let next_phase = self.phase.next().unwrap_or(Phase::Exit);
         let mut next_actions = vec![format!(
             "resume from {} (the last phase reached)",
@@ -126,15 +135,33 @@ impl Run<'_> {
             ));
         }
         next_actions.push(format!("then go on to {next_phase}"));
+        let c = &self.packet.constraints;
+        let constraints_reminder = c
+            .scope
+            .iter()
+            .map(|s| format!("scope: {s}"))
+            .chain(c.forbidden.iter().map(|f| format!("forbidden: {f}")))
+            .chain(c.required_steps.iter().map(|s| format!("required step: {s}")))
+            .chain(
+                self.packet
+                    .deliverables
+                    .iter()
+                    .map(|d| format!("deliverable: {d}")),
+            )
+            .collect();
         Handoff {
-            agent_id: self.packet.agent_id.clone(),
             task_id: self.packet.task_id.clone(),
-            revocation_reason: reason.clone(),
-            last_phase: self.phase,
-            last_step: self.last_step.clone(),
-            tried: self.tried.iter().cloned().collect(),
-            blocking_issue: reason,
-            next_actions,
+            previous_agent_id: self.packet.agent_id.clone(),
+            revoked,
+            blocking_issue: Some(reason.details.clone()),
+            revocation_reason: Some(reason),
+            last_known_state: LastKnownState {
+                phase: self.phase,
+                step: self.last_step.clone(),
+            },
+            what_was_tried: self.tried.iter().cloned().collect(),
+            required_next_actions: next_actions,
+            constraints_reminder,
             artifacts: self.artifacts.clone(),
             created: agov_core::time::format_us(agov_core::time::now_us()),
         }
@@ -191,7 +218,13 @@ impl Run<'_> {
         severity: &str,
         detail: &str,
     ) -> Result<(), AgentError> {
-        let handoff = self.handoff(Some(detail.to_string()));
+        let handoff = self.handoff(
+            true,
+            Reason {
+                kind: kind.to_string(),
+                details: detail.to_string(),
+            },
+        );
         // Fail closed: the token goes first, so nothing can act on it while
         // the rest is written.
         self.release("revoked")?;

@@ -136,21 +136,30 @@ pub(super) fn markdown(f: &Facts<'_>) -> String {
                 md,
                 "### Task `{}` (agent `{}`)\n",
                 text("task_id"),
-                text("agent_id")
+                text("previous_agent_id")
             );
-            let _ = writeln!(md, "- Why it stopped: {}", text("revocation_reason"));
+            let why = &h["revocation_reason"];
+            let _ = writeln!(
+                md,
+                "- Why it stopped: {} ({}): {}",
+                if h["revoked"] == true { "revoked" } else { "failed" },
+                why["type"].as_str().unwrap_or(""),
+                why["details"].as_str().unwrap_or("")
+            );
+            let state = &h["last_known_state"];
             let _ = writeln!(
                 md,
                 "- Last phase: {}{}",
-                text("last_phase"),
-                h["last_step"]
+                state["phase"].as_str().unwrap_or(""),
+                state["step"]
                     .as_str()
                     .map(|s| format!(", last step: {s}"))
                     .unwrap_or_default()
             );
             for (label, key) in [
-                ("Next", "next_actions"),
-                ("Tried", "tried"),
+                ("Next", "required_next_actions"),
+                ("Tried", "what_was_tried"),
+                ("Keep to", "constraints_reminder"),
                 ("Artifacts", "artifacts"),
             ] {
                 let items: Vec<&str> = h[key]

@@ -28,13 +28,15 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         out.line(&format!(
             "task {}: left by {} in {}",
             s("task_id"),
-            s("agent_id"),
-            s("last_phase")
+            s("previous_agent_id"),
+            h["last_known_state"]["phase"].as_str().unwrap_or("")
         ))?;
-        if let Some(r) = h["revocation_reason"].as_str() {
-            out.line(&format!("why: {r}"))?;
+        let why = &h["revocation_reason"];
+        if let Some(r) = why["details"].as_str() {
+            let how = if h["revoked"] == true { "revoked" } else { "stopped" };
+            out.line(&format!("why: {how} ({}): {r}", why["type"].as_str().unwrap_or("")))?;
         }
-        if let Some(step) = h["last_step"].as_str() {
+        if let Some(step) = h["last_known_state"]["step"].as_str() {
             out.line(&format!("last step: {step}"))?;
         }
         let list = |out: &mut agov_cli::Output, label: &str, key: &str| -> Result<(), CliError> {
@@ -52,8 +54,9 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             }
             Ok(())
         };
-        list(out, "tried", "tried")?;
-        list(out, "next", "next_actions")?;
+        list(out, "tried", "what_was_tried")?;
+        list(out, "next", "required_next_actions")?;
+        list(out, "keep to", "constraints_reminder")?;
         list(out, "artifacts", "artifacts")
     })
 }

@@ -305,8 +305,8 @@ pub(super) fn check_revocation(settings: &Settings, scratch: &str, phase: &mut P
                 "it leaves a handoff naming its phase",
                 match records::latest_handoff(&b.ledger, scratch, "probe") {
                     Ok(Some(h))
-                        if h["last_phase"] == "PREFLIGHT"
-                            && handoff.last_phase.as_str() == "PREFLIGHT" =>
+                        if h["last_known_state"]["phase"] == "PREFLIGHT"
+                            && handoff.last_known_state.phase.as_str() == "PREFLIGHT" =>
                     {
                         Ok(())
                     }

@@ -269,6 +269,7 @@ impl Plan {
             agent_id,
             task_id: pipeline.to_string(),
             role: Some(role.as_str().into()),
+            created_for: Some(format!("pipeline {pipeline}")),
             objective,
             deliverables: a.deliverables.clone(),
             constraints: Constraints {
@@ -280,6 +281,7 @@ impl Plan {
             error_budget: a.error_budget,
             escalation_rules: Vec::new(),
             tier: Some(tier),
+            created_at: Some(agov_core::time::format_us(agov_core::time::now_us())),
         }
     }
 
