@@ -1,5 +1,7 @@
-//! Shell completions and man pages are generated from the clap definitions
-//! and committed; this test fails when they are stale.
+//! Shell completions and man pages (one per command at every depth) are
+//! generated from the clap definitions and committed; these tests fail when
+//! they are stale, when a page lacks a section or has raw UTF-8, when groff
+//! warns about a page, and when an enumerated option offers no values.
 //! Refresh them with: `UPDATE_ASSETS=1 cargo test -p agov --test cli assets`
 
 use std::path::{Path, PathBuf};
