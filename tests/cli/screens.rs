@@ -1,5 +1,6 @@
 //! Snapshot tests of what a person reads: the tables, the spawn summary,
-//! the `checkpoint load` briefing and the `status` dashboard. A change to a
+//! the `checkpoint load` briefing and the `status` dashboard. (Tables with a
+//! user's name in a column are left out: its width depends on the machine.) A change to a
 //! screen shows as a diff of `tests/cli/snapshots/*.snap` to review.
 //!
 //! Times, ids, ages and paths change from run to run: [`screen`] masks them
@@ -173,11 +174,36 @@ fn pipeline_spawn_summary_list_and_status() {
         "pipeline_list",
         &env.run("pipeline", &["list", "--all"]).expect(0).stdout,
     );
+    screen(
+        &env,
+        "pipeline_agents_list",
+        &env.run("pipeline", &["agents", "list"]).expect(0).stdout,
+    );
     let (_, id) = spawn(&env, "examples/plans/disagree.yaml");
     screen(
         &env,
         "pipeline_status_no_consensus",
         &env.run("pipeline", &["status", &id]).expect(0).stdout,
+    );
+}
+
+#[test]
+fn templates_and_stored_plans_tables() {
+    let env = TestEnv::new();
+    with_examples(&env);
+    env.sh("\"$PIPELINE\" templates add examples/templates")
+        .expect(0);
+    screen(
+        &env,
+        "pipeline_templates_list",
+        &env.run("pipeline", &["templates", "list"]).expect(0).stdout,
+    );
+    env.sh("\"$PIPELINE\" plan add examples/plans/quickstart.yaml")
+        .expect(0);
+    screen(
+        &env,
+        "pipeline_plan_list",
+        &env.run("pipeline", &["plan", "list"]).expect(0).stdout,
     );
 }
 
