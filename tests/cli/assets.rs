@@ -395,3 +395,17 @@ fn enumerated_options_offer_their_values_to_completions() {
         "bash completes bugs list --status with its values"
     );
 }
+
+#[test]
+fn the_pages_exit_codes_are_those_of_the_exit_codes_page() {
+    let doc = std::fs::read_to_string(root().join("docs/exit-codes.md")).unwrap();
+    let documented: Vec<u8> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(' ').next()?.parse().ok())
+        .collect();
+    let ours: Vec<u8> = agov_cli::Exit::ALL.iter().map(|e| *e as u8).collect();
+    assert_eq!(
+        documented, ours,
+        "man pages' EXIT STATUS (agov_cli::Exit::ALL) and docs/exit-codes.md list different codes"
+    );
+}
