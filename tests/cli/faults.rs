@@ -117,7 +117,7 @@ fn without_openbao_no_agent_runs_stopped_or_sealed() {
     marking_agent(&env);
     // Sealed: it answers, but issues nothing.
     let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
-    root.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+    root.send("sealing", agov_vault::Method::PUT, "sys/seal", None)
         .unwrap();
     assert_fails_closed(&env, "sealed", "sealed");
     // Stopped: nothing answers.

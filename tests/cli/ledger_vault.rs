@@ -511,7 +511,7 @@ fn an_unreachable_vault_exits_69_with_a_hint() {
 fn a_sealed_vault_exits_69_and_says_to_unseal() {
     let bao = Bao::start();
     let root = Vault::connect(&root_settings(bao.addr())).unwrap();
-    root.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+    root.send("sealing", agov_vault::Method::PUT, "sys/seal", None)
         .unwrap();
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", &bao.addr())
@@ -537,17 +537,24 @@ fn vault_without_credentials_is_a_usage_error() {
 #[test]
 fn a_revoked_vault_token_is_denied_with_exit_3() {
     let root = Vault::connect(&root_settings(agov_testkit::shared_bao().addr())).unwrap();
-    let t = root
-        .call(
+    let created = root
+        .send(
             "token",
-            |c| async move { vaultrs::token::new(c, None).await },
+            agov_vault::Method::POST,
+            "auth/token/create",
+            Some(serde_json::json!({})),
         )
+        .unwrap();
+    let t = created["auth"]["client_token"]
+        .as_str()
         .unwrap()
-        .client_token;
-    let tok = t.clone();
-    root.call("revoke", |c| async move {
-        vaultrs::token::revoke(c, &tok).await
-    })
+        .to_string();
+    root.send(
+        "revoke",
+        agov_vault::Method::POST,
+        "auth/token/revoke",
+        Some(serde_json::json!({ "token": t })),
+    )
     .unwrap();
     let mut env = TestEnv::new();
     env.set("VAULT_ADDR", &agov_testkit::shared_bao().addr())

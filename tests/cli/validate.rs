@@ -167,9 +167,12 @@ fn against_openbao_apply_installs_policies_and_tiers_are_enforced() {
     let root = agov_vault::Vault::connect(&crate::ledger_vault::root_settings(bao.addr())).unwrap();
     let (role_id, secret_id) =
         agov_vault::provision::approle_credentials(&root, "approle").unwrap();
-    root.call("deleting a policy", |c| async move {
-        vaultrs::sys::policy::delete(c, "agov-t4-architect").await
-    })
+    root.send(
+        "deleting a policy",
+        agov_vault::Method::DELETE,
+        "sys/policy/agov-t4-architect",
+        None,
+    )
     .unwrap();
     let mut governor = TestEnv::new();
     governor

@@ -55,6 +55,18 @@ impl Ctx {
     /// The resolved settings (resolved and checked once; `-v` prints where
     /// each came from).
     pub fn settings(&mut self) -> Result<Settings, CliError> {
+        self.settings_overlapping(|_| {})
+    }
+
+    /// [`Ctx::settings`], with `early` run on the resolved settings before
+    /// the check, so that what the command will need from a server (a
+    /// Vault read) is on its way while the check makes its round trip.
+    /// `early` may only start reads whose answers are used after the check
+    /// has passed; it is not run when the settings were resolved already.
+    pub fn settings_overlapping(
+        &mut self,
+        early: impl FnOnce(&Settings),
+    ) -> Result<Settings, CliError> {
         if let Some(s) = &self.settings {
             return Ok(s.clone());
         }
@@ -67,6 +79,7 @@ impl Ctx {
         for line in s.describe() {
             self.debug(1, &line);
         }
+        early(&s);
         if let Some(check) = self.check {
             check(&s)?;
         }

@@ -77,17 +77,8 @@ fn filter(global: &GlobalArgs, env: &Env) -> Result<Targets, CliError> {
         (false, 2) => LevelFilter::DEBUG,
         _ => LevelFilter::TRACE,
     };
-    // The Vault client logs every failed call at ERROR; agov reports the same
-    // failure once, classified and with a hint, so those show only with -v.
-    let vault_client = if global.verbose == 0 {
-        LevelFilter::OFF
-    } else {
-        ours.min(LevelFilter::WARN)
-    };
     Ok(Targets::new()
         .with_target("agov", ours)
-        .with_target("rustify", vault_client)
-        .with_target("vaultrs", vault_client)
         .with_default(ours.min(LevelFilter::WARN)))
 }
 

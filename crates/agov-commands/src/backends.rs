@@ -91,6 +91,27 @@ pub fn containment(settings: &Settings) -> Result<agov_agent::contain::Containme
         .with_best_effort(&settings.sandbox_best_effort.value))
 }
 
+/// Starts the Vault reads a token command will need, so that their round
+/// trips overlap its tenant check ([`Ctx::settings_overlapping`]): with
+/// `hmac_key`, the ledger's HMAC key (for a command that ledgers an
+/// accessor) and, when it acts on one, the lookup of `accessor`. Nothing
+/// without Vault, or when agov would first have to log in.
+pub fn read_ahead(settings: &Settings, hmac_key: bool, accessor: Option<&str>) {
+    let Ok(Some(v)) = vault(settings) else {
+        return;
+    };
+    if hmac_key {
+        v.read_ahead(
+            agov_vault::Method::GET,
+            &format!("{}/data/{HMAC_KEY_PATH}", v.kv_mount()),
+            None,
+        );
+    }
+    if let Some(a) = accessor {
+        VaultAuthority::read_ahead_accessor(&v, a);
+    }
+}
+
 /// Opens the ledger for writing, creating it if needed. Its HMAC key (for
 /// token accessors) is [`hmac_key`], loaded only when an event needs it.
 pub fn ledger_for_write(settings: &Settings) -> Result<Ledger, CliError> {

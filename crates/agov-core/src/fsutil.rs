@@ -147,7 +147,9 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
-fn sync_parent(path: &Path) -> io::Result<()> {
+/// Syncs the folder holding `path`, so that a file created or renamed
+/// there survives power loss.
+pub fn sync_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => File::open(dir)?.sync_all(),
         _ => Ok(()),

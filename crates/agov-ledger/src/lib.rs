@@ -76,4 +76,9 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_plans.sql",
         sql: include_str!("../../../schema/migrations/ledger/0009_plans.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_drop_unwritten.sql",
+        sql: include_str!("../../../schema/migrations/ledger/0010_drop_unwritten.sql"),
+    },
 ];

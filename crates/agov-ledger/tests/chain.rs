@@ -381,3 +381,23 @@ fn token_accessors_are_stored_as_their_hmac_keyed_beside_the_database() {
         .unwrap();
     assert_eq!(e.detail["token_accessor"], other.sign("acc-123"));
 }
+
+#[test]
+fn no_table_stands_empty_beside_the_ledger() {
+    // The reference's tenants, projects and agent_actions: agov keeps their
+    // content in configuration and in `agent.*` events, so the schema has
+    // none of them (a database created before keeps none either).
+    let (_dir, path) = ledger_with(1);
+    let conn = Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for gone in ["tenants", "projects", "agent_actions"] {
+        assert!(!tables.iter().any(|t| t == gone), "{gone} in {tables:?}");
+    }
+    assert!(tables.iter().any(|t| t == "events"), "{tables:?}");
+}

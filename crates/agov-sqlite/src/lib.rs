@@ -201,11 +201,28 @@ pub fn open(
             OpenMode::Create => create_private_file(path)?,
         }
     }
+    let wal_was_there = wal_path(path).exists();
     let conn = Connection::open(path).map_err(|e| DbError::sqlite(path, e))?;
     configure(&conn, durability).map_err(|e| DbError::sqlite(path, e))?;
+    if !wal_was_there {
+        // SQLite is built without its own folder sync (`.cargo/config.toml`):
+        // a WAL this open created (with the database, maybe) is made to
+        // survive power loss here, before any commit relies on it.
+        agov_core::fsutil::sync_parent(path).map_err(|source| DbError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
     migrate(&conn, path, migrations)?;
     trim_wal(&conn, path);
     Ok(conn)
+}
+
+/// The WAL file beside the database at `path`.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
 }
 
 fn create_private_file(path: &Path) -> Result<(), DbError> {
@@ -278,9 +295,7 @@ const WAL_BYTES: u64 = 256 << 10;
 /// WAL_BYTES. Best effort and brief: when another process is reading or
 /// writing, the next one to open the database tries again.
 fn trim_wal(conn: &Connection, path: &Path) {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if std::fs::metadata(&wal).map_or(true, |m| m.len() <= WAL_BYTES) {
+    if std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() <= WAL_BYTES) {
         return;
     }
     let _ = conn.busy_timeout(Duration::from_millis(20));
@@ -352,6 +367,43 @@ mod tests {
             sql: "CREATE TABLE b(y INTEGER);",
         },
     ];
+
+    #[test]
+    fn sqlite_leaves_the_folder_sync_to_agov() {
+        // `.cargo/config.toml` builds SQLite so; `open` syncs the folder
+        // itself when it creates the WAL. A build without the option would
+        // sync it twice per process.
+        let conn = Connection::open_in_memory().unwrap();
+        let options: Vec<String> = conn
+            .prepare("PRAGMA compile_options")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o == "DISABLE_DIRSYNC"),
+            "SQLite was built without SQLITE_DISABLE_DIRSYNC: {options:?}"
+        );
+    }
+
+    #[test]
+    fn the_first_open_leaves_a_wal_that_a_later_open_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        let conn = open(&p, M, OpenMode::Create, Durability::Full).unwrap();
+        assert!(wal_path(&p).exists(), "the WAL is created at open");
+        drop(conn);
+        assert!(wal_path(&p).exists(), "closing keeps the WAL");
+        let conn = open(&p, M, OpenMode::Existing, Durability::Full).unwrap();
+        conn.execute("INSERT INTO a(x) VALUES (1)", []).unwrap();
+        drop(conn);
+        let conn = open(&p, M, OpenMode::Existing, Durability::Full).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM a", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
 
     #[test]
     fn many_connections_creating_one_database_at_once_all_succeed() {

@@ -9,13 +9,12 @@
 //! tier's TTL. The tier and the delegate flag travel in
 //! the token's metadata (`agov_tier`, `agov_delegate`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use agov_core::{Secret, Tier};
-use agov_vault::{Vault, VaultError, policies};
-use vaultrs::api::token::requests::CreateRoleTokenRequestBuilder;
-use vaultrs::api::token::responses::LookupTokenResponse;
+use agov_vault::{Auth, Method, Vault, VaultError, policies, strings};
+use serde_json::{Value, json};
 
 use crate::{IssueRequest, IssuedToken, TokenAuthority, TokenError, TokenInfo, validate};
 
@@ -34,7 +33,32 @@ impl VaultAuthority {
     pub fn vault(&self) -> &Vault {
         &self.vault
     }
+
+    /// Starts looking up `accessor` now, so that a later
+    /// [`TokenAuthority::lookup_accessor`] of it takes the answer instead of
+    /// a round trip of its own ([`Vault::read_ahead`]).
+    pub fn read_ahead_accessor(vault: &Vault, accessor: &str) {
+        vault.read_ahead(
+            Method::POST,
+            LOOKUP_ACCESSOR,
+            Some(json!({ "accessor": accessor })),
+        );
+    }
+
+    /// A lookup-like call: the token's state from `data` of the answer.
+    fn look(&self, what: &str, path: &str, body: Option<Value>) -> Result<TokenInfo, TokenError> {
+        let method = if body.is_some() {
+            Method::POST
+        } else {
+            Method::GET
+        };
+        let answer = self.vault.send(what, method, path, body).map_err(gone)?;
+        Ok(to_info(&answer["data"]))
+    }
 }
+
+/// Vault's lookup of a token by accessor.
+const LOOKUP_ACCESSOR: &str = "auth/token/lookup-accessor";
 
 /// Vault says "bad token" (or "invalid accessor") for tokens that are gone.
 fn gone(e: VaultError) -> TokenError {
@@ -55,21 +79,28 @@ fn gone(e: VaultError) -> TokenError {
     }
 }
 
-fn to_info(r: LookupTokenResponse) -> TokenInfo {
-    let display_name = r
-        .display_name
+/// A token's state from the `data` of a lookup.
+fn to_info(data: &Value) -> TokenInfo {
+    let display = data["display_name"].as_str().unwrap_or_default();
+    let mut info = from_metadata(
+        data["accessor"].as_str().unwrap_or_default().to_string(),
+        strings(&data["meta"]),
+        data["ttl"].as_u64().unwrap_or(0),
+    );
+    info.display_name = display
         .strip_prefix("token-")
-        .unwrap_or(&r.display_name)
+        .unwrap_or(display)
         .to_string();
-    let mut info = from_metadata(r.accessor, r.meta.unwrap_or_default(), r.ttl);
-    info.display_name = display_name;
     info
 }
 
 /// A token's state from its accessor, metadata and TTL; the display name is
 /// the one kept in the metadata at issue (`agov_name`), empty if none.
-fn from_metadata(accessor: String, meta: HashMap<String, String>, ttl_secs: u64) -> TokenInfo {
-    let mut metadata: BTreeMap<String, String> = meta.into_iter().collect();
+fn from_metadata(
+    accessor: String,
+    mut metadata: BTreeMap<String, String>,
+    ttl_secs: u64,
+) -> TokenInfo {
     let tier = metadata
         .remove("agov_tier")
         .and_then(|t| t.parse::<Tier>().ok())
@@ -92,36 +123,38 @@ impl TokenAuthority for VaultAuthority {
 
     fn issue(&self, req: &IssueRequest) -> Result<IssuedToken, TokenError> {
         let ttl = validate(req)?;
-        let mut meta: HashMap<String, String> = req.metadata.clone().into_iter().collect();
+        let mut meta = req.metadata.clone();
         meta.insert("agov_tier".into(), req.tier.number().to_string());
         meta.insert("agov_delegate".into(), req.delegate.to_string());
         // The renewal's answer carries metadata but not the display name.
         meta.insert("agov_name".into(), req.display_name.clone());
-        let policy_names = vec![
-            if req.delegate {
-                policies::pipeline_policy(req.tier).name
-            } else {
-                policies::tier_policy(req.tier).name
-            }
-            .to_string(),
-        ];
-        let mut opts = CreateRoleTokenRequestBuilder::default();
-        opts.policies(policy_names)
-            .meta(meta)
-            .ttl(format!("{}s", ttl.as_secs()))
-            .display_name(req.display_name.clone())
-            .renewable(true);
-        let auth = match &req.parent {
+        let policy = if req.delegate {
+            policies::pipeline_policy(req.tier).name
+        } else {
+            policies::tier_policy(req.tier).name
+        };
+        let body = json!({
+            "policies": [policy],
+            "meta": meta,
+            "ttl": format!("{}s", ttl.as_secs()),
+            "display_name": req.display_name,
+            "renewable": true,
+        });
+        let (what, answer) = match &req.parent {
             None => {
                 let role = if req.delegate {
                     policies::pipeline_role(req.tier)
                 } else {
                     policies::tier_role(req.tier)
                 };
-                self.vault
-                    .call(&format!("issuing a {} token", req.tier), |c| async move {
-                        vaultrs::token::new_role(c, &role, Some(&mut opts)).await
-                    })?
+                let what = format!("issuing a {} token", req.tier);
+                let answer = self.vault.send(
+                    &what,
+                    Method::POST,
+                    &format!("auth/token/create/{role}"),
+                    Some(body),
+                )?;
+                (what, answer)
             }
             Some(parent) => {
                 let p = self.lookup(parent)?;
@@ -137,85 +170,100 @@ impl TokenAuthority for VaultAuthority {
                     )));
                 }
                 let role = policies::child_role(req.tier);
-                self.vault
-                    .call_as(parent, &format!("issuing a child {} token", req.tier), |c| async move {
-                        vaultrs::token::new_role(&c, &role, Some(&mut opts)).await
-                    })
-                    .map_err(gone)?
+                let what = format!("issuing a child {} token", req.tier);
+                let answer = self
+                    .vault
+                    .send_as(
+                        parent,
+                        &what,
+                        Method::POST,
+                        &format!("auth/token/create/{role}"),
+                        Some(body),
+                    )
+                    .map_err(gone)?;
+                (what, answer)
             }
         };
+        let auth = Auth::of(&what, &answer)?;
         Ok(IssuedToken {
-            token: Secret::new(auth.client_token),
+            token: auth.token,
             accessor: auth.accessor,
             tier: req.tier,
-            ttl: Duration::from_secs(auth.lease_duration),
+            ttl: Duration::from_secs(auth.lease_secs),
         })
     }
 
     fn renew(&self, token: &Secret, increment: Duration) -> Result<TokenInfo, TokenError> {
         // No increment renews for the TTL the token was issued with.
-        let inc = (!increment.is_zero()).then(|| format!("{}s", increment.as_secs()));
-        let t = token.expose();
-        let auth = self
+        let mut body = json!({ "token": token.expose() });
+        if !increment.is_zero() {
+            body["increment"] = json!(format!("{}s", increment.as_secs()));
+        }
+        let what = "renewing a token";
+        let answer = self
             .vault
-            .call("renewing a token", |c| async move {
-                vaultrs::token::renew(c, t, inc.as_deref()).await
-            })
+            .send(what, Method::POST, "auth/token/renew", Some(body))
             .map_err(gone)?;
+        let auth = Auth::of(what, &answer)?;
         // The answer has what a lookup would say (one round trip fewer),
         // except for tokens issued before agov kept the name in metadata.
-        let meta = auth.metadata.unwrap_or_default();
-        if !meta.contains_key("agov_name") {
+        if !auth.metadata.contains_key("agov_name") {
             return self.lookup(token);
         }
-        Ok(from_metadata(auth.accessor, meta, auth.lease_duration))
+        Ok(from_metadata(auth.accessor, auth.metadata, auth.lease_secs))
     }
 
     fn revoke(&self, token: &Secret) -> Result<(), TokenError> {
-        let t = token.expose();
+        let body = json!({ "token": token.expose() });
         match self
             .vault
-            .call("revoking a token", |c| async move {
-                vaultrs::token::revoke(c, t).await
-            })
+            .send(
+                "revoking a token",
+                Method::POST,
+                "auth/token/revoke",
+                Some(body),
+            )
             .map_err(gone)
         {
             Err(TokenError::Invalid) => Ok(()),
-            other => other,
+            other => other.map(drop),
         }
     }
 
     fn revoke_accessor(&self, accessor: &str) -> Result<(), TokenError> {
+        let body = json!({ "accessor": accessor });
         match self
             .vault
-            .call("revoking a token by accessor", |c| async move {
-                vaultrs::token::revoke_accessor(c, accessor).await
-            })
+            .send(
+                "revoking a token by accessor",
+                Method::POST,
+                "auth/token/revoke-accessor",
+                Some(body),
+            )
             .map_err(gone)
         {
             Err(TokenError::Invalid) => Ok(()),
-            other => other,
+            other => other.map(drop),
         }
     }
 
     fn lookup(&self, token: &Secret) -> Result<TokenInfo, TokenError> {
-        let t = token.expose();
-        self.vault
-            .call("looking up a token", |c| async move {
-                vaultrs::token::lookup(c, t).await
-            })
-            .map(to_info)
-            .map_err(gone)
+        self.look(
+            "looking up a token",
+            "auth/token/lookup",
+            Some(json!({ "token": token.expose() })),
+        )
     }
 
     fn whoami(&self) -> Option<String> {
-        self.vault
-            .call("looking up agov's own token", |c| async move {
-                vaultrs::token::lookup_self(c).await
-            })
-            .ok()
-            .map(|r| to_info(r).display_name)
-            .filter(|n| !n.is_empty())
+        self.look(
+            "looking up agov's own token",
+            "auth/token/lookup-self",
+            None,
+        )
+        .ok()
+        .map(|info| info.display_name)
+        .filter(|n| !n.is_empty())
     }
 
     fn operator(&self, act: &str) -> Result<Option<String>, TokenError> {
@@ -231,11 +279,10 @@ impl TokenAuthority for VaultAuthority {
     }
 
     fn lookup_accessor(&self, accessor: &str) -> Result<TokenInfo, TokenError> {
-        self.vault
-            .call("looking up a token by accessor", |c| async move {
-                vaultrs::token::lookup_accessor(c, accessor).await
-            })
-            .map(to_info)
-            .map_err(gone)
+        self.look(
+            "looking up a token by accessor",
+            LOOKUP_ACCESSOR,
+            Some(json!({ "accessor": accessor })),
+        )
     }
 }

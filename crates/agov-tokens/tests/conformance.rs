@@ -350,7 +350,7 @@ fn a_token_whose_renewal_fails_expires_on_schedule() {
     let t = a.issue(&r).unwrap();
     a.lookup(&t.token).unwrap();
 
-    root.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
+    root.send("sealing", agov_vault::Method::PUT, "sys/seal", None)
         .unwrap();
     let err = a.renew(&t.token, Duration::from_secs(3600)).unwrap_err();
     assert_eq!(err.class(), agov_core::FailureClass::Unavailable, "{err}");
@@ -359,9 +359,12 @@ fn a_token_whose_renewal_fails_expires_on_schedule() {
     let key = bao
         .unseal_key()
         .expect("the dev server printed its unseal key");
-    root.call("unsealing", |c| async move {
-        vaultrs::sys::unseal(c, Some(key), None, None).await
-    })
+    root.send(
+        "unsealing",
+        agov_vault::Method::PUT,
+        "sys/unseal",
+        Some(serde_json::json!({ "key": key })),
+    )
     .unwrap();
     // Still valid until its TTL: the failed renewal changed nothing...
     if issued_at.elapsed() < Duration::from_secs(3) {

@@ -9,14 +9,14 @@
 //! revokes its own login token when it ends.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use agov_config::{SecretIdSource, VaultAuth, VaultSettings};
 use agov_core::Secret;
+pub use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use vaultrs::client::{VaultClient, VaultClientSettingsBuilder};
-use vaultrs::error::ClientError;
+use tokio::task::JoinHandle;
 
 use crate::error::{VaultError, error_chain};
 
@@ -26,9 +26,9 @@ use crate::error::{VaultError, error_chain};
 pub struct Vault {
     /// The process's one runtime ([`runtime`]).
     pub(crate) rt: &'static tokio::runtime::Runtime,
-    /// The unauthenticated client (its HTTP connection pool is shared by
-    /// every client of this process for the same address, [`shared_http`]).
-    client: VaultClient,
+    /// The HTTP client (its connection pool is shared by every [`Vault`] of
+    /// this process for the same address, [`shared_http`]).
+    http: reqwest::Client,
     addr: String,
     kv_mount: String,
     pub(crate) namespace: Option<String>,
@@ -51,9 +51,8 @@ pub(crate) enum Login {
     },
 }
 
-/// agov's own token, and a client presenting it.
+/// agov's own token.
 pub(crate) struct Session {
-    client: VaultClient,
     pub(crate) token: Secret,
     /// A login token this process must revoke when it ends (AppRole, not
     /// handed on through the login cache).
@@ -91,7 +90,7 @@ pub struct Health {
 /// A KV read in flight ([`Vault::kv_read_ahead`]).
 pub struct KvReadAhead {
     rt: &'static tokio::runtime::Runtime,
-    task: tokio::task::JoinHandle<Result<KvEntry, VaultError>>,
+    task: JoinHandle<Result<KvEntry, VaultError>>,
 }
 
 impl KvReadAhead {
@@ -152,7 +151,7 @@ impl Vault {
         let rt = runtime()?;
         Ok(Vault {
             rt,
-            client: build_client(s, &addr, "")?,
+            http: shared_http(s, &addr)?,
             addr,
             kv_mount: s.kv_mount.clone(),
             namespace: s.namespace.clone(),
@@ -189,12 +188,7 @@ impl Vault {
         if cached.key != key || cached.expires_us < agov_core::time::now_us() + CACHE_MARGIN_US {
             return None;
         }
-        let check = self.request(
-            reqwest::Method::GET,
-            "auth/token/lookup-self",
-            None,
-            Some(&token),
-        );
+        let check = self.request(Method::GET, "auth/token/lookup-self", None, Some(&token));
         match self.rt.block_on(check) {
             Ok((_, me))
                 if me.pointer("/data/ttl").and_then(Value::as_i64).unwrap_or(0) * 1_000_000
@@ -252,16 +246,18 @@ impl Vault {
                     None => {
                         let started = std::time::Instant::now();
                         let login = || {
+                            let call = self.request(
+                                Method::POST,
+                                &format!("auth/{mount}/login"),
+                                Some(json!({
+                                    "role_id": role_id,
+                                    "secret_id": secret_id.expose(),
+                                })),
+                                None,
+                            );
                             self.rt
-                                .block_on(vaultrs::auth::approle::login(
-                                    &self.client,
-                                    mount,
-                                    role_id,
-                                    secret_id.expose(),
-                                ))
-                                .map_err(|e| {
-                                    VaultError::from_client(&self.addr, "AppRole login", e)
-                                })
+                                .block_on(call)
+                                .map_err(|e| rename(e, "AppRole login"))
                         };
                         // A login is safe to try again, and OpenBao answers
                         // 500 ("transaction commit failed") when logins of one
@@ -278,38 +274,21 @@ impl Vault {
                                 _ => break,
                             }
                         }
-                        let auth = logged("AppRole login", started, auth)?;
-                        let token = Secret::new(auth.client_token);
-                        let handed_on = self.cache_login(&key, &token, auth.lease_duration);
-                        (token, !handed_on)
+                        let (_, answer) = logged("AppRole login", started, auth)?;
+                        let auth = Auth::of("AppRole login", &answer)?;
+                        let handed_on = self.cache_login(&key, &auth.token, auth.lease_secs);
+                        (auth.token, !handed_on)
                     }
                 }
             }
         };
         let session = Session {
-            client: self.client_presenting(&token),
             token,
             revoke_at_end,
         };
         // Two threads may log in at once: the first session stays.
         let _ = self.session.set(session);
         Ok(self.session.get().expect("the session was just set"))
-    }
-
-    /// A client like agov's own that presents `token`.
-    fn client_presenting(&self, token: &Secret) -> VaultClient {
-        let mut middle = self.client.middle.clone();
-        middle.token = token.expose().to_string();
-        let mut settings = self.client.settings.clone();
-        settings.token = token.expose().to_string();
-        VaultClient {
-            http: rustify::clients::reqwest::Client::new(
-                &self.client.http.base,
-                self.client.http.http.clone(),
-            ),
-            middle,
-            settings,
-        }
     }
 
     /// The address.
@@ -322,51 +301,76 @@ impl Vault {
         &self.kv_mount
     }
 
-    /// Runs `f` with agov's own client and classifies its error.
-    pub fn call<'a, T, F, Fut>(&'a self, what: &str, f: F) -> Result<T, VaultError>
-    where
-        F: FnOnce(&'a VaultClient) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
-    {
-        let session = self.session()?;
-        let started = std::time::Instant::now();
-        let result = self
-            .rt
-            .block_on(f(&session.client))
-            .map_err(|e| VaultError::from_client(&self.addr, what, e));
-        logged(what, started, result)
+    /// One call to `/v1/{path}` with agov's own token; returns Vault's
+    /// answer (JSON, `null` when empty). Errors name the call as `what`.
+    pub fn send(
+        &self,
+        what: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, VaultError> {
+        let token = self.session()?.token.clone();
+        self.send_as(&token, what, method, path, body)
     }
 
-    /// Runs `f` with a client that presents `token` instead of agov's own
-    /// (e.g. a pipeline token issuing its children).
-    pub fn call_as<T, F, Fut>(&self, token: &Secret, what: &str, f: F) -> Result<T, VaultError>
-    where
-        F: FnOnce(VaultClient) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
-    {
-        let other = self.client_presenting(token);
-        let started = std::time::Instant::now();
-        let result = self
-            .rt
-            .block_on(f(other))
-            .map_err(|e| VaultError::from_client(&self.addr, what, e));
-        logged(what, started, result)
+    /// [`Vault::send`] presenting `token` instead of agov's own (e.g. a
+    /// pipeline token issuing its children).
+    pub fn send_as(
+        &self,
+        token: &Secret,
+        what: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, VaultError> {
+        let call = self.request(method, path, body, Some(token));
+        self.rt
+            .block_on(call)
+            .map(|(_, answer)| answer)
+            .map_err(|e| rename(e, what))
     }
 
-    /// A token from the token role `role`, asked for with the token agov
-    /// acts with (a probe of what Vault allows that token).
+    /// Starts a read that this process will make later (the same method,
+    /// path and body, with agov's own token), so that its round trip
+    /// overlaps whatever comes first: the later call takes its answer
+    /// instead of asking again. For reads only: a call started here may be
+    /// dropped unused, e.g. when a check the command makes first fails.
+    /// Nothing is started when agov would first have to log in.
+    pub fn read_ahead(&self, method: Method, path: &str, body: Option<Value>) {
+        if !self.session_is_free() {
+            return;
+        }
+        let Ok(session) = self.session() else {
+            return;
+        };
+        let token = session.token.clone();
+        let key = self.call_key(&method, path, body.as_ref(), Some(&token));
+        let call = self.request(method, path, body, Some(&token));
+        let task = self.rt.spawn(call);
+        ahead()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((key, task));
+    }
+
+    /// A token created from the token role `role` with the token agov acts
+    /// with (a probe of what Vault allows that token).
     pub fn create_from_role(&self, role: &str) -> Result<Secret, VaultError> {
-        self.call(
-            &format!("creating a token from role {role}"),
-            |c| async move { vaultrs::token::new_role(c, role, None).await },
-        )
-        .map(|auth| Secret::new(auth.client_token))
+        let what = format!("creating a token from role {role}");
+        let answer = self.send(
+            &what,
+            Method::POST,
+            &format!("auth/token/create/{role}"),
+            Some(json!({})),
+        )?;
+        Ok(Auth::of(&what, &answer)?.token)
     }
 
     /// Health, without a token. A sealed Vault is an error here.
     pub fn health(&self) -> Result<Health, VaultError> {
         let (code, body) = self.raw(
-            reqwest::Method::GET,
+            Method::GET,
             "sys/health?standbyok=true&perfstandbyok=true",
             None,
             false,
@@ -404,7 +408,7 @@ impl Vault {
         let token = self.session()?.token.clone(); // a failed login is reported as such
         let what = format!("reading {}/{path}", self.kv_mount);
         let call = self.request(
-            reqwest::Method::GET,
+            Method::GET,
             &format!("{}/data/{path}", self.kv_mount),
             None,
             Some(&token),
@@ -424,7 +428,7 @@ impl Vault {
         let what = format!("listing {}/{path}", self.kv_mount);
         let listed = self
             .raw(
-                reqwest::Method::GET,
+                Method::GET,
                 &format!("{}/metadata/{path}?list=true", self.kv_mount),
                 None,
                 true,
@@ -457,7 +461,7 @@ impl Vault {
         let what = format!("writing {}/{path}", self.kv_mount);
         let (code, resp) = self
             .raw(
-                reqwest::Method::POST,
+                Method::POST,
                 &format!("{}/data/{path}", self.kv_mount),
                 Some(body),
                 true,
@@ -476,7 +480,7 @@ impl Vault {
     /// Non-2xx statuses become classified errors.
     pub(crate) fn raw(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         body: Option<Value>,
         auth: bool,
@@ -494,13 +498,22 @@ impl Vault {
     /// be in flight at once).
     pub(crate) fn request(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         body: Option<Value>,
         token: Option<&Secret>,
     ) -> impl Future<Output = Result<(u16, Value), VaultError>> + use<> {
+        // A read started earlier ([`Vault::read_ahead`]) answers this call.
+        let key = self.call_key(&method, path, body.as_ref(), token);
+        let started_early = {
+            let mut ahead = ahead().lock().unwrap_or_else(PoisonError::into_inner);
+            ahead
+                .iter()
+                .position(|(k, _)| *k == key)
+                .map(|i| ahead.swap_remove(i).1)
+        };
         let url = format!("{}/v1/{path}", self.addr);
-        let mut req = self.client.http.http.request(method.clone(), &url);
+        let mut req = self.http.request(method.clone(), &url);
         if let Some(t) = token {
             req = req.header("X-Vault-Token", t.expose());
         }
@@ -514,6 +527,13 @@ impl Vault {
         let what = path.split('?').next().unwrap_or(path).to_string();
         let call = format!("{method} {what}");
         async move {
+            if let Some(task) = started_early {
+                return task.await.unwrap_or_else(|e| {
+                    Err(VaultError::Setup(format!(
+                        "a Vault read started early failed: {e}"
+                    )))
+                });
+            }
             let started = std::time::Instant::now();
             let result = async {
                 let resp = req.send().await.map_err(|e| VaultError::Unreachable {
@@ -552,18 +572,86 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// What identifies a call for [`Vault::read_ahead`]: where it goes, what
+    /// it asks and who asks (kept in this process's memory only).
+    fn call_key(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&Secret>,
+    ) -> String {
+        format!(
+            "{}|{}|{}|{method}|{path}|{}",
+            self.addr,
+            self.namespace.as_deref().unwrap_or(""),
+            token.map_or("", Secret::expose),
+            body.map(Value::to_string).unwrap_or_default()
+        )
+    }
+}
+
+/// The reads started early and not yet taken ([`Vault::read_ahead`]).
+type Ahead = Mutex<Vec<(String, JoinHandle<Result<(u16, Value), VaultError>>)>>;
+
+fn ahead() -> &'static Ahead {
+    static AHEAD: Ahead = Mutex::new(Vec::new());
+    &AHEAD
+}
+
+/// The `auth` part of Vault's answer to a login or a token creation.
+pub struct Auth {
+    /// The token.
+    pub token: Secret,
+    /// Its accessor.
+    pub accessor: String,
+    /// Its life in seconds.
+    pub lease_secs: u64,
+    /// Its metadata.
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+impl Auth {
+    /// Reads the `auth` object of `answer` (the answer to `what`).
+    pub fn of(what: &str, answer: &Value) -> Result<Auth, VaultError> {
+        let auth = answer.get("auth").filter(|a| a.is_object());
+        let token = auth.and_then(|a| a["client_token"].as_str());
+        match (auth, token) {
+            (Some(a), Some(t)) => Ok(Auth {
+                token: Secret::new(t),
+                accessor: a["accessor"].as_str().unwrap_or_default().to_string(),
+                lease_secs: a["lease_duration"].as_u64().unwrap_or(0),
+                metadata: strings(&a["metadata"]),
+            }),
+            _ => Err(VaultError::Api {
+                what: what.to_string(),
+                code: 200,
+                detail: "the answer has no token".into(),
+            }),
+        }
+    }
+}
+
+/// A JSON object of strings (Vault's token metadata), as a map; anything
+/// else is empty.
+pub fn strings(v: &Value) -> std::collections::BTreeMap<String, String> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Drop for Vault {
     /// Revokes a login token nobody will reuse, so none outlives its process.
     fn drop(&mut self) {
         if let Some(s) = self.session.get()
             && s.revoke_at_end
         {
-            let revoke = self.request(
-                reqwest::Method::POST,
-                "auth/token/revoke-self",
-                None,
-                Some(&s.token),
-            );
+            let revoke = self.request(Method::POST, "auth/token/revoke-self", None, Some(&s.token));
             let _ = self.rt.block_on(revoke);
         }
     }
@@ -624,30 +712,6 @@ fn parse_kv(what: &str, body: Value) -> Result<KvEntry, VaultError> {
     }
 }
 
-fn build_client(s: &VaultSettings, addr: &str, token: &str) -> Result<VaultClient, VaultError> {
-    let mut b = VaultClientSettingsBuilder::default();
-    b.address(addr)
-        .token(token)
-        .timeout(Some(s.timeout))
-        .verify(true)
-        .namespace(s.namespace.clone());
-    b.ca_certs(s.cacert.iter().map(|p| p.display().to_string()).collect());
-    let settings = b
-        .build()
-        .map_err(|e| VaultError::Setup(format!("{addr}: {e}")))?;
-    let http = shared_http(&settings)?;
-    Ok(VaultClient {
-        http: rustify::clients::reqwest::Client::new(settings.address.as_str(), http),
-        middle: vaultrs::api::EndpointMiddleware {
-            token: settings.token.clone(),
-            version: format!("v{}", settings.version),
-            wrap: None,
-            namespace: settings.namespace.clone(),
-        },
-        settings,
-    })
-}
-
 /// The process's async runtime, started once: every [`Vault`] of a process
 /// (a command may hold several: its tenant check, its token authority, its
 /// ledger's HMAC key) runs on it, so their connections can be shared.
@@ -666,25 +730,34 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, VaultError> {
 /// One HTTP client (TLS set-up and connection pool) per address and TLS
 /// settings for the whole process, so that a command's Vault calls reuse
 /// one kept-alive connection instead of each opening its own.
-fn shared_http(
-    settings: &vaultrs::client::VaultClientSettings,
-) -> Result<reqwest::Client, VaultError> {
-    static CLIENTS: std::sync::Mutex<Vec<(String, reqwest::Client)>> =
-        std::sync::Mutex::new(Vec::new());
-    let key = format!(
-        "{}|{:?}|{}|{:?}",
-        settings.address, settings.timeout, settings.verify, settings.ca_certs
-    );
-    let mut clients = CLIENTS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+fn shared_http(s: &VaultSettings, addr: &str) -> Result<reqwest::Client, VaultError> {
+    static CLIENTS: Mutex<Vec<(String, reqwest::Client)>> = Mutex::new(Vec::new());
+    let key = format!("{addr}|{:?}|{:?}", s.timeout, s.cacert);
+    let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, c)) = clients.iter().find(|(k, _)| *k == key) {
         return Ok(c.clone());
     }
-    let http = VaultClient::new(settings.clone())
-        .map_err(|e| VaultError::Setup(error_chain(&e)))?
-        .http
-        .http;
+    let setup = |e: &dyn std::fmt::Display| VaultError::Setup(format!("{addr}: {e}"));
+    let mut b = reqwest::Client::builder()
+        .tls_backend_rustls()
+        .timeout(s.timeout);
+    if addr.starts_with("http://") {
+        // No TLS: loading the system's roots would only cost time.
+        b = b.tls_certs_only(Vec::new());
+    } else if let Some(path) = &s.cacert {
+        let pem = std::fs::read(path).map_err(|e| {
+            VaultError::Setup(format!("cannot read the CA file {}: {e}", path.display()))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            VaultError::Setup(format!(
+                "{} holds no usable certificate: {}",
+                path.display(),
+                error_chain(&e)
+            ))
+        })?;
+        b = b.tls_certs_merge(certs);
+    }
+    let http = b.build().map_err(|e| setup(&error_chain(&e)))?;
     clients.push((key, http.clone()));
     Ok(http)
 }

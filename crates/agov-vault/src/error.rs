@@ -1,7 +1,6 @@
 //! Vault errors, classified for exit codes and hints.
 
 use agov_core::{Classify, FailureClass};
-use vaultrs::error::ClientError;
 
 /// What went wrong talking to Vault.
 #[derive(Debug, thiserror::Error)]
@@ -56,24 +55,6 @@ pub enum VaultError {
 }
 
 impl VaultError {
-    /// Classifies a vaultrs error that happened while doing `what`.
-    pub fn from_client(addr: &str, what: &str, e: ClientError) -> VaultError {
-        match e {
-            ClientError::APIError { code, errors } => {
-                VaultError::from_status(addr, what, code, &errors.join("; "))
-            }
-            ClientError::RestClientError { source } => VaultError::Unreachable {
-                addr: addr.to_string(),
-                detail: error_chain(&source),
-            },
-            other => VaultError::Api {
-                what: what.to_string(),
-                code: 0,
-                detail: error_chain(&other),
-            },
-        }
-    }
-
     /// Classifies an HTTP status and Vault's error text.
     pub fn from_status(addr: &str, what: &str, code: u16, detail: &str) -> VaultError {
         let lower = detail.to_ascii_lowercase();

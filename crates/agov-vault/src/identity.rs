@@ -13,7 +13,7 @@
 use agov_core::Secret;
 use serde_json::{Value, json};
 
-use crate::client::{Login, Vault};
+use crate::client::{Login, Method, Vault};
 use crate::error::VaultError;
 
 /// The path whose `update` capability marks an operator allowed to perform
@@ -93,14 +93,9 @@ impl Vault {
                 .map(|a| operator_path(a))
                 .filter(|p| p != path),
         );
-        let lookup = self.request(
-            reqwest::Method::GET,
-            "auth/token/lookup-self",
-            None,
-            Some(token),
-        );
+        let lookup = self.request(Method::GET, "auth/token/lookup-self", None, Some(token));
         let caps = self.request(
-            reqwest::Method::POST,
+            Method::POST,
             "sys/capabilities-self",
             Some(json!({ "paths": paths })),
             Some(token),

@@ -10,7 +10,7 @@
 use agov_core::{Secret, Tier};
 use serde_json::{Value, json};
 
-use crate::client::Vault;
+use crate::client::{Method, Vault};
 use crate::error::VaultError;
 use crate::policies;
 
@@ -175,18 +175,43 @@ impl Changes {
 /// A fresh AppRole secret id for the `agov` role, with its role id, so an
 /// operator (or a test) can log in as agov.
 pub fn approle_credentials(vault: &Vault, mount: &str) -> Result<(String, Secret), VaultError> {
-    let role_id = vault.call("reading agov's AppRole role id", |c| async move {
-        vaultrs::auth::approle::role::read_id(c, mount, APPROLE_ROLE).await
-    })?;
-    let secret = vault.call("generating an AppRole secret id", |c| async move {
-        vaultrs::auth::approle::role::secret::generate(c, mount, APPROLE_ROLE, None).await
-    })?;
-    Ok((role_id.role_id, Secret::new(secret.secret_id)))
+    let what = "reading agov's AppRole role id";
+    let role = vault.send(
+        what,
+        Method::GET,
+        &format!("auth/{mount}/role/{APPROLE_ROLE}/role-id"),
+        None,
+    )?;
+    let role_id = field(what, &role, "/data/role_id")?;
+    let what = "generating an AppRole secret id";
+    let secret = vault.send(
+        what,
+        Method::POST,
+        &format!("auth/{mount}/role/{APPROLE_ROLE}/secret-id"),
+        Some(json!({})),
+    )?;
+    Ok((
+        role_id,
+        Secret::new(field(what, &secret, "/data/secret_id")?),
+    ))
+}
+
+/// The string at `pointer` in `answer` (Vault's answer to `what`).
+fn field(what: &str, answer: &Value, pointer: &str) -> Result<String, VaultError> {
+    answer
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| VaultError::Api {
+            what: what.to_string(),
+            code: 200,
+            detail: format!("the answer has no {}", &pointer[1..]),
+        })
 }
 
 /// GET that maps 404 to `None`.
 fn read(vault: &Vault, path: &str) -> Result<Option<Value>, VaultError> {
-    match vault.raw(reqwest::Method::GET, path, None, true) {
+    match vault.raw(Method::GET, path, None, true) {
         Ok((_, body)) => Ok(Some(body)),
         Err(VaultError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),
@@ -198,9 +223,7 @@ fn write(vault: &Vault, changes: &Changes, path: &str, body: Value) -> Result<()
     if !changes.apply {
         return Ok(());
     }
-    vault
-        .raw(reqwest::Method::POST, path, Some(body), true)
-        .map(|_| ())
+    vault.raw(Method::POST, path, Some(body), true).map(|_| ())
 }
 
 fn ensure_kv_mount(vault: &Vault, changes: &mut Changes) -> Result<(), VaultError> {
@@ -254,9 +277,12 @@ fn ensure_policy(
     }
     if changes.apply {
         let hcl = wanted.to_string();
-        vault.call(&format!("writing policy {name}"), |c| async move {
-            vaultrs::sys::policy::set(c, name, &hcl).await
-        })?;
+        vault.send(
+            &format!("writing policy {name}"),
+            Method::POST,
+            &format!("sys/policy/{name}"),
+            Some(json!({ "policy": hcl })),
+        )?;
     }
     changes.push(format!(
         "{} policy {}",

@@ -3,7 +3,7 @@
 use agov_config::{SecretIdSource, VaultAuth, VaultSettings};
 use agov_core::Secret;
 use agov_testkit::{Bao, shared_bao};
-use agov_vault::{Vault, VaultError, provision};
+use agov_vault::{Method, Vault, VaultError, provision};
 use serde_json::json;
 
 fn settings(addr: String, auth: VaultAuth) -> VaultSettings {
@@ -99,8 +99,7 @@ fn health_reports_version_and_unreachable_is_classified() {
 fn a_sealed_vault_is_unavailable_with_an_unseal_hint() {
     let bao = Bao::start();
     let v = root(&bao);
-    v.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
-        .unwrap();
+    v.send("sealing", Method::PUT, "sys/seal", None).unwrap();
     let err = v.kv_read("agov/ledger/x").unwrap_err();
     assert!(matches!(err, VaultError::Sealed { .. }), "{err:?}");
     use agov_core::Classify;
@@ -140,8 +139,7 @@ fn approle_logs_in_on_the_first_call_that_needs_a_token() {
     );
     // Sealed before the first call: preparing works, the call says sealed.
     let lazy = Vault::new(&approle(secret_id)).unwrap();
-    v.call("sealing", |c| async move { vaultrs::sys::seal(c).await })
-        .unwrap();
+    v.send("sealing", Method::PUT, "sys/seal", None).unwrap();
     let err = lazy.kv_read("agov/ledger/x").unwrap_err();
     assert!(matches!(err, VaultError::Sealed { .. }), "{err:?}");
 }
@@ -285,14 +283,14 @@ fn the_governor_secret_id_is_bounded_and_its_logins_do_not_linger() {
     assert_eq!(live_tokens_with(&bao, "agov-governor"), 0);
     let gov = Vault::connect(&gov_settings).unwrap();
     let me = gov
-        .call("lookup-self", |c| async move {
-            vaultrs::token::lookup_self(c).await
-        })
+        .send("lookup-self", Method::GET, "auth/token/lookup-self", None)
         .unwrap();
-    assert!(me.ttl <= 900, "{}", me.ttl);
-    assert!(bao.accessor_is_live(&me.accessor));
+    let ttl = me["data"]["ttl"].as_u64().unwrap();
+    assert!(ttl <= 900, "{ttl}");
+    let accessor = me["data"]["accessor"].as_str().unwrap().to_string();
+    assert!(bao.accessor_is_live(&accessor));
     drop(gov);
-    assert!(!bao.accessor_is_live(&me.accessor), "revoked at the end");
+    assert!(!bao.accessor_is_live(&accessor), "revoked at the end");
     // So is one the cache cannot take.
     let gov = Vault::new(&gov_settings)
         .unwrap()
@@ -357,4 +355,27 @@ fn bound_cidrs_confine_where_the_governor_logs_in_from() {
     let elsewhere = governor_on(&bao, &options);
     let err = Vault::connect(&elsewhere).err().unwrap();
     assert!(matches!(err, VaultError::Denied { .. }), "{err:?}");
+}
+
+#[test]
+fn a_read_started_early_answers_the_next_identical_call_once() {
+    let bao = shared_bao();
+    let v = root(bao);
+    let path = format!("agov/test/ahead-{}", std::process::id());
+    v.kv_write(&path, &json!({"n": "1"}), None).unwrap();
+    let api_path = format!("{}/data/{path}", v.kv_mount());
+    v.read_ahead(Method::GET, &api_path, None);
+    // Let it finish, then change the secret behind its back.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    root(bao).kv_write(&path, &json!({"n": "2"}), None).unwrap();
+    let first = v.kv_read(&path).unwrap().unwrap();
+    assert_eq!(first.data["n"], "1", "the early read's answer is taken");
+    let second = v.kv_read(&path).unwrap().unwrap();
+    assert_eq!(
+        second.data["n"], "2",
+        "and only once: the next read asks Vault"
+    );
+    // A read started for another path or another token answers nothing else.
+    v.read_ahead(Method::GET, &format!("{api_path}-other"), None);
+    assert_eq!(v.kv_read(&path).unwrap().unwrap().data["n"], "2");
 }

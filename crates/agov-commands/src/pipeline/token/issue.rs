@@ -27,7 +27,7 @@ pub(in super::super) struct Args {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let b = Tokens::open(ctx)?;
+    let b = Tokens::open(ctx, true, None)?;
     crate::quota::tier(&b.settings, args.tier, "a token")?;
     // Printing a token is a privileged act: checked before anything is issued.
     let actor = if args.reveal {

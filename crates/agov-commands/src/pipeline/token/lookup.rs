@@ -13,7 +13,7 @@ pub(in super::super) struct Args {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let b = Tokens::open(ctx)?;
+    let b = Tokens::open(ctx, false, args.accessor.as_deref())?;
     let info = match &args.accessor {
         Some(a) => b.tokens.lookup_accessor(a)?,
         None => b.tokens.lookup(&own_token(ctx)?)?,

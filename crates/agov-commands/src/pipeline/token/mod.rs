@@ -44,7 +44,8 @@ pub(super) fn run(a: Args, ctx: &mut Ctx) -> Result<(), CliError> {
 }
 
 /// What the token commands need: no runtime store, so that a token
-/// operation is one Vault round trip and one ledger commit.
+/// operation is its Vault call, the tenant check's round trip (with the
+/// reads it needs alongside) and one ledger commit.
 struct Tokens {
     settings: agov_config::Settings,
     tokens: Box<dyn agov_tokens::TokenAuthority>,
@@ -52,8 +53,12 @@ struct Tokens {
 }
 
 impl Tokens {
-    fn open(ctx: &mut Ctx) -> Result<Tokens, CliError> {
-        let settings = ctx.settings()?;
+    /// The token authority and what goes with it; the Vault reads the
+    /// command will make (the HMAC key when it `ledgers`, the lookup of
+    /// `accessor`) start while the tenant is checked.
+    fn open(ctx: &mut Ctx, ledgers: bool, accessor: Option<&str>) -> Result<Tokens, CliError> {
+        let settings =
+            ctx.settings_overlapping(|s| crate::backends::read_ahead(s, ledgers, accessor))?;
         Ok(Tokens {
             tokens: crate::backends::token_authority(&settings)?,
             rules: agov_governance::rules::TierRules::built_in(),

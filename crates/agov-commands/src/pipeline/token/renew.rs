@@ -12,7 +12,7 @@ pub(in super::super) struct Args {}
 
 pub(in super::super) fn run(_args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let token = own_token(ctx)?;
-    let b = Tokens::open(ctx)?;
+    let b = Tokens::open(ctx, true, None)?;
     // Zero: for the TTL it was issued with (its tier's), one call fewer.
     let (info, ledger) =
         b.call_and_open_ledger(|t| Ok(t.renew(&token, std::time::Duration::ZERO)?));

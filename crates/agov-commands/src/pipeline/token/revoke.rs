@@ -16,7 +16,7 @@ pub(in super::super) struct Args {
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    let b = Tokens::open(ctx)?;
+    let b = Tokens::open(ctx, true, Some(&args.accessor))?;
     let mut by = String::new();
     let (revoked, ledger) = b.call_and_open_ledger(|t| {
         by = backends::decider(t, backends::act::REVOKE)?;
