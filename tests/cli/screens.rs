@@ -1,11 +1,13 @@
 //! Snapshot tests of what a person reads: the tables, the spawn summary,
-//! the `checkpoint load` briefing and the `status` dashboard. (Tables with a
-//! user's name in a column are left out: its width depends on the machine.) A change to a
-//! screen shows as a diff of `tests/cli/snapshots/*.snap` to review.
+//! the `checkpoint load` briefing and the `status` dashboard. A change to a
+//! screen shows as a diff of `tests/cli/snapshots/*.snap` to review. Tables
+//! with a user's name in a column are left out: its width depends on the
+//! machine.
 //!
-//! Times, ids, ages and paths change from run to run: [`screen`] masks them
-//! with placeholders of the same width, so columns stay aligned as printed.
-//! Review or accept changes with `cargo insta review` (or
+//! Times, ids, ages and paths change from run to run: [`screen`] masks them,
+//! with placeholders of the same width where they fill a table's column, so
+//! columns stay aligned as printed. Review or accept changes with
+//! `cargo insta review` (or
 //! `INSTA_UPDATE=always cargo test -p agov --test cli -- screens::`); under
 //! `CI=true` a missing or changed snapshot fails (tested below).
 
