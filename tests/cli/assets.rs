@@ -1,5 +1,7 @@
-//! Shell completions and man pages are generated from the clap definitions
-//! and committed; this test fails when they are stale.
+//! Shell completions and man pages (one per command at every depth) are
+//! generated from the clap definitions and committed; these tests fail when
+//! they are stale, when a page lacks a section or has raw UTF-8, when groff
+//! warns about a page, and when an enumerated option offers no values.
 //! Refresh them with: `UPDATE_ASSETS=1 cargo test -p agov --test cli assets`
 
 use std::path::{Path, PathBuf};
@@ -391,5 +393,19 @@ fn enumerated_options_offer_their_values_to_completions() {
     assert!(
         bash.contains("\"open in_progress resolved closed wontfix all\""),
         "bash completes bugs list --status with its values"
+    );
+}
+
+#[test]
+fn the_pages_exit_codes_are_those_of_the_exit_codes_page() {
+    let doc = std::fs::read_to_string(root().join("docs/exit-codes.md")).unwrap();
+    let documented: Vec<u8> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(' ').next()?.parse().ok())
+        .collect();
+    let ours: Vec<u8> = agov_cli::Exit::ALL.iter().map(|e| *e as u8).collect();
+    assert_eq!(
+        documented, ours,
+        "man pages' EXIT STATUS (agov_cli::Exit::ALL) and docs/exit-codes.md list different codes"
     );
 }

@@ -25,6 +25,7 @@ mod plans;
 mod readme;
 mod report;
 mod schemas;
+mod screens;
 mod security;
 mod soak;
 mod stages;
