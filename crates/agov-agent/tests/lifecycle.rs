@@ -170,7 +170,10 @@ fn skipping_plan_revokes_on_the_first_violation_with_a_handoff_naming_the_phase(
         Some("looked around")
     );
     assert!(handoff.revoked);
-    assert_eq!(handoff.revocation_reason.as_ref().unwrap().kind, "procedure");
+    assert_eq!(
+        handoff.revocation_reason.as_ref().unwrap().kind,
+        "procedure"
+    );
     drop(run);
     assert!(e.tokens.lookup_accessor(&accessor).is_err());
     let again = Run::bootstrap(&gov, &mut ledger, packet("beta", ""), None).err();

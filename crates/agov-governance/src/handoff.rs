@@ -167,7 +167,10 @@ mod tests {
     fn the_reference_s_handoff_reads_as_written_and_round_trips() {
         let h = Handoff::parse("handoff", REFERENCE).unwrap();
         assert!(h.revoked);
-        assert_eq!(h.revocation_reason.as_ref().unwrap().kind, "procedure_violation");
+        assert_eq!(
+            h.revocation_reason.as_ref().unwrap().kind,
+            "procedure_violation"
+        );
         assert_eq!(h.last_known_state.phase, Phase::Preflight);
         assert_eq!(h.constraints_reminder.len(), 2);
         let text = serde_json::to_string(&h).unwrap();

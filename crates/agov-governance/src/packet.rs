@@ -206,12 +206,28 @@ mod tests {
             r#"[{"when": "blocked", "then": "handoff"}]"#,
             r#"[{"when": "blocked", "then": "handoff"}, "or else notify"]"#,
         );
-        assert_eq!(Packet::parse("packet", &mixed).unwrap().escalation_rules.len(), 2);
+        assert_eq!(
+            Packet::parse("packet", &mixed)
+                .unwrap()
+                .escalation_rules
+                .len(),
+            2
+        );
         for (bad, field) in [
-            (REFERENCE.replace("\"after 2 failed attempts, hand off\"", "\" \""), "escalation_rules[0]"),
-            (REFERENCE.replace("2026-01-01T09:30:00Z", "yesterday"), "created_at"),
+            (
+                REFERENCE.replace("\"after 2 failed attempts, hand off\"", "\" \""),
+                "escalation_rules[0]",
+            ),
+            (
+                REFERENCE.replace("2026-01-01T09:30:00Z", "yesterday"),
+                "created_at",
+            ),
         ] {
-            assert_eq!(Packet::parse("packet", &bad).unwrap_err().field, field, "{bad}");
+            assert_eq!(
+                Packet::parse("packet", &bad).unwrap_err().field,
+                field,
+                "{bad}"
+            );
         }
     }
 

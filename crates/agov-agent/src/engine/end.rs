@@ -141,7 +141,11 @@ impl Run<'_> {
             .iter()
             .map(|s| format!("scope: {s}"))
             .chain(c.forbidden.iter().map(|f| format!("forbidden: {f}")))
-            .chain(c.required_steps.iter().map(|s| format!("required step: {s}")))
+            .chain(
+                c.required_steps
+                    .iter()
+                    .map(|s| format!("required step: {s}")),
+            )
             .chain(
                 self.packet
                     .deliverables

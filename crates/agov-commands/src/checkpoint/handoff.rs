@@ -142,7 +142,11 @@ pub(super) fn markdown(f: &Facts<'_>) -> String {
             let _ = writeln!(
                 md,
                 "- Why it stopped: {} ({}): {}",
-                if h["revoked"] == true { "revoked" } else { "failed" },
+                if h["revoked"] == true {
+                    "revoked"
+                } else {
+                    "failed"
+                },
                 why["type"].as_str().unwrap_or(""),
                 why["details"].as_str().unwrap_or("")
             );

@@ -33,8 +33,15 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ))?;
         let why = &h["revocation_reason"];
         if let Some(r) = why["details"].as_str() {
-            let how = if h["revoked"] == true { "revoked" } else { "stopped" };
-            out.line(&format!("why: {how} ({}): {r}", why["type"].as_str().unwrap_or("")))?;
+            let how = if h["revoked"] == true {
+                "revoked"
+            } else {
+                "stopped"
+            };
+            out.line(&format!(
+                "why: {how} ({}): {r}",
+                why["type"].as_str().unwrap_or("")
+            ))?;
         }
         if let Some(step) = h["last_known_state"]["step"].as_str() {
             out.line(&format!("last step: {step}"))?;
