@@ -3,6 +3,7 @@
 TODO markers in the folder's Markdown and rejects the result if there are
 any, so that the pipeline ends without consensus and shows the fallbacks."""
 
+import json
 import os
 import sys
 
@@ -23,7 +24,13 @@ for folder, dirs, files in os.walk(os.getcwd()):
             except OSError:
                 continue  # hidden from agents by the sandbox (agov's own folders)
 step("review")
-post("solutions", {"todo_markers": todos})
+# A rerun (an operator's fallback) is told how the round before ended.
+with open(os.environ["AGOV_PACKET"], encoding="utf-8") as f:
+    before = json.load(f).get("previous_attempt")
+solution = {"todo_markers": todos}
+if before:
+    solution["rerun_of"] = {"round": before["round"], "failure": before.get("failure")}
+post("solutions", solution)
 phase("VERIFY")
 phase("PACKAGE")
 phase("REPORT")

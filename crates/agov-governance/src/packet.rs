@@ -80,6 +80,11 @@ pub struct Packet {
     /// When it was created, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// How the round before ended, when an operator ran it again (a
+    /// fallback): its round, the fallback, why it failed, the tally and
+    /// each agent's outcome. Set by the pipeline; agov's addition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attempt: Option<serde_json::Value>,
 }
 
 /// A valid id: 1-64 of letters, digits, `-`, `_`, `.`, not starting with `.`.

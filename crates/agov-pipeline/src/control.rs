@@ -375,6 +375,28 @@ fn apply(
                 let tier = Tier::from_number(st.tier).unwrap_or(Tier::Observer);
                 reissue_token(env, &mut st, tier)?;
             }
+            // The rerun is told, in its packets, how this round ended.
+            let agents: serde_json::Map<String, Value> = st
+                .agents
+                .iter()
+                .map(|(role, s)| {
+                    let outcome = json!({
+                        "agent_id": s.agent_id,
+                        "status": s.status,
+                        "phase": s.phase,
+                        "reason": s.reason,
+                    });
+                    (role.as_str().to_string(), outcome)
+                })
+                .collect();
+            st.previous_attempt = Some(json!({
+                "round": st.round,
+                "fallback": action.as_str(),
+                "failure": st.failure,
+                "tally": st.tally,
+                "agents": agents,
+            }));
+            e = e.with("previous_failure", st.failure.clone().unwrap_or_default());
             st.round += 1;
             st.gamma = (action == Fallback::RerunGamma).then(|| GammaSpawn {
                 reason: "fallback rerun_gamma".into(),

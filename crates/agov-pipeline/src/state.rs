@@ -318,6 +318,10 @@ pub struct PipelineState {
     /// Why it failed, or why consensus failed.
     #[serde(default)]
     pub failure: Option<String>,
+    /// How the round before this one ended, when a fallback started this
+    /// one: handed to its agents in their packets (`previous_attempt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attempt: Option<serde_json::Value>,
     /// Who accepted a partial result (fallback accept_partial).
     #[serde(default)]
     pub accepted_by: Option<String>,

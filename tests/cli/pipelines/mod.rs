@@ -381,6 +381,26 @@ fn no_consensus_exits_2_and_the_fallbacks_work() {
         let st = status(&env, &id2);
         assert_eq!(st["round"], 2, "{name}");
         assert_eq!(st["status"], "COMPLETED", "{name}");
+        // The rerun was told how round 1 ended, in its agents' packets.
+        let before = &st["previous_attempt"];
+        assert_eq!(before["round"], 1, "{name}: {st:#}");
+        assert_eq!(before["fallback"], "rerun_same", "{name}");
+        assert!(
+            before["failure"].as_str().is_some_and(|f| !f.is_empty()),
+            "{name}: {before}"
+        );
+        let round2 = env
+            .run("pipeline", &["blackboard", &id2, "--round", "2", "--json"])
+            .expect(0)
+            .json();
+        let told = round2["solutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|p| p["content"].get("rerun_of").cloned())
+            .unwrap_or_else(|| panic!("{name}: no rerun_of in {round2:#}"));
+        assert_eq!(told["round"], 1, "{name}");
+        assert_eq!(told["failure"], before["failure"], "{name}");
         let round1 = env
             .run("pipeline", &["consensus", "status", &id2, "--json"])
             .expect(0)

@@ -56,6 +56,7 @@ pub(super) fn summary(st: &PipelineState, driver: Option<&Driver>, runs_dir: &Pa
         "failure": st.failure,
         "accepted_by": st.accepted_by,
         "accepted_proposal": st.accepted_proposal,
+        "previous_attempt": st.previous_attempt,
         "revoked_by": st.revoked_by,
         "fallbacks": st.fallbacks,
         "token": {

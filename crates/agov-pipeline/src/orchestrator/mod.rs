@@ -237,6 +237,7 @@ pub fn create(
         },
         tally: None,
         failure: None,
+        previous_attempt: None,
         accepted_by: None,
         accepted_proposal: None,
         revoked_by: None,

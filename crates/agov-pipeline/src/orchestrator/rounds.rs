@@ -32,6 +32,7 @@ impl Book<'_, '_> {
             .plan
             .packet(role, &self.id, tier)
             .ok_or_else(|| PipelineError::BadInput(format!("the plan has no {role}")))?;
+        packet.previous_attempt = self.state.previous_attempt.clone();
         if self.state.objective != self.state.plan.objective {
             packet.objective =
                 packet

@@ -282,6 +282,7 @@ impl Plan {
             escalation_rules: Vec::new(),
             tier: Some(tier),
             created_at: Some(agov_core::time::format_us(agov_core::time::now_us())),
+            previous_attempt: None,
         }
     }
 
