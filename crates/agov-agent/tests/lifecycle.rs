@@ -349,3 +349,92 @@ fn a_running_agents_token_is_renewed_and_a_failed_renewal_stops_it() {
     drop(run);
     assert_eq!(actions(&e.ledger, "agent.token_renew").len(), 2);
 }
+
+#[test]
+fn escalation_rules_do_what_they_say_once_each_and_every_outcome_is_ledgered() {
+    let e = env();
+    let gov = governor(&e);
+    let mut ledger = Ledger::open(&e.dir.path().join("agov.db"), false).unwrap();
+    let rules = r#","error_budget":{"max_total_errors":4,"max_same_error_repeats":3},
+        "escalation_rules":[
+            {"when":"blocked","then":"handoff"},
+            "when half the error budget is spent, notify the operator",
+            {"when":"same_error","then":"request_tier"},
+            "be kind to the reviewers"]"#;
+    let mut run = Run::bootstrap(&gov, &mut ledger, packet("epsilon", rules), None).unwrap();
+    run.enter(Phase::Preflight).unwrap();
+    // Refused twice: the handoff rule fires once, and the agent runs on.
+    for _ in 0..2 {
+        assert!(matches!(
+            run.request("write:sandbox/x").unwrap(),
+            Decision::Deny { .. }
+        ));
+    }
+    assert_eq!(run.outcome(), None);
+    run.error("slow", "the API was slow").unwrap();
+    assert_eq!(run.outcome(), None);
+    run.error("slow", "the API was slow again").unwrap();
+    run.error("slow", "and again").unwrap();
+    assert_eq!(run.outcome(), None, "3 of 4 errors, 2 repeats of 3");
+    drop(run);
+    let fired: Vec<(String, String)> = e
+        .ledger
+        .query(&Query {
+            action: Some("agent.escalation".into()),
+            ..Query::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|ev| {
+            (
+                ev.detail["when"].as_str().unwrap().to_string(),
+                ev.detail["then"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut fired_sorted = fired.clone();
+    fired_sorted.sort();
+    assert_eq!(
+        fired_sorted,
+        [
+            ("budget_half_spent".to_string(), "notify".to_string()),
+            ("denied".to_string(), "handoff".to_string()),
+            ("same_error".to_string(), "request_tier".to_string()),
+        ],
+        "{fired:?}"
+    );
+    // The handoff rule left one while the agent ran on.
+    let events = e
+        .ledger
+        .query(&Query {
+            action: Some("agent.escalation".into()),
+            ..Query::default()
+        })
+        .unwrap();
+    let with_handoff = events
+        .iter()
+        .find(|ev| ev.detail["then"] == "handoff")
+        .unwrap();
+    assert_eq!(with_handoff.detail["handoff"]["revoked"], false);
+    assert_eq!(
+        with_handoff.detail["handoff"]["revocation_reason"]["type"],
+        "escalation"
+    );
+    let tier_request = events
+        .iter()
+        .find(|ev| ev.detail["then"] == "request_tier")
+        .unwrap();
+    assert_eq!(tier_request.detail["requested_tier"], 1);
+    // The rule in words that names nothing the governor knows is reported.
+    let boot = e
+        .ledger
+        .query(&Query {
+            action: Some("agent.bootstrap".into()),
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(
+        boot[0].detail["escalation_rules_unread"],
+        serde_json::json!(["be kind to the reviewers"])
+    );
+}

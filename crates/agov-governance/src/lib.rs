@@ -11,6 +11,7 @@
 pub mod action;
 pub mod budget;
 mod error;
+pub mod escalation;
 pub mod handoff;
 pub mod packet;
 pub mod phase;

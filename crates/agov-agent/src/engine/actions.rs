@@ -3,6 +3,8 @@
 //! requests against its tier, and model calls against the rate limit.
 
 use super::*;
+use agov_governance::Reason;
+use agov_governance::escalation::{Action, Condition, Escalation};
 
 impl Run<'_> {
     /// The agent enters `to`. An illegal move is a procedure violation;
@@ -177,11 +179,68 @@ impl Run<'_> {
         if self.outcome.is_some() {
             return Ok(());
         }
-        if let Some(breach) = self.budget.error(key, &self.packet.error_budget) {
+        let breach = self.budget.error(key, &self.packet.error_budget);
+        let mut happened = vec![Condition::Error];
+        if self.budget.by_key.get(key).is_some_and(|n| *n > 1) {
+            happened.push(Condition::SameError);
+        }
+        if self.budget.total_errors * 2 >= self.packet.error_budget.max_total_errors {
+            happened.push(Condition::BudgetHalfSpent);
+        }
+        self.escalate(&happened, message)?;
+        if let Some(breach) = breach {
             return self.end_revoked("budget", "high", &format!("error budget spent: {breach}"));
         }
         if let Some(Verdict::Revoke { reason }) = self.watch.error(agov_core::time::now_us()) {
             return self.end_revoked("trigger", "high", &reason);
+        }
+        Ok(())
+    }
+
+    /// Acts on the packet's escalation rules whose condition is among
+    /// `happened` and that have not fired yet; each outcome is ledgered
+    /// (`agent.escalation`).
+    fn escalate(&mut self, happened: &[Condition], detail: &str) -> Result<(), AgentError> {
+        let due: Vec<Escalation> = self
+            .escalations
+            .iter()
+            .filter(|e| happened.contains(&e.when) && !self.fired.contains(&e.index))
+            .cloned()
+            .collect();
+        for e in due {
+            self.fired.push(e.index);
+            let mut event = self
+                .event("agent.escalation")
+                .with("rule", e.text.as_str())
+                .with("when", e.when.as_str())
+                .with("then", e.then.as_str())
+                .with("detail", detail)
+                .with("phase", self.phase.as_str());
+            match e.then {
+                Action::Notify => {}
+                Action::Handoff => {
+                    let handoff = self.handoff(
+                        false,
+                        Reason {
+                            kind: "escalation".into(),
+                            details: format!("{}: {detail}", e.text),
+                        },
+                    );
+                    self.store_handoff(&handoff);
+                    event = event.with(
+                        "handoff",
+                        serde_json::to_value(&handoff).unwrap_or_default(),
+                    );
+                }
+                Action::RequestTier => {
+                    let next = Tier::from_number(self.tier.number() + 1);
+                    event = event.with("requested_tier", next.map(|t| t.number()));
+                }
+            }
+            self.transition(event)?;
+            if self.outcome.is_some() {
+                break;
+            }
         }
         Ok(())
     }
@@ -253,6 +312,12 @@ impl Run<'_> {
             event = event.with("approved_by", by.as_str());
         }
         self.transition(event)?;
+        if let Decision::Deny { reason } = &decision {
+            self.escalate(
+                &[Condition::Denied],
+                &format!("`{action}` refused: {reason}"),
+            )?;
+        }
         if let Decision::Deny { reason } = &decision
             && reason.starts_with("forbidden by the packet")
         {

@@ -112,7 +112,7 @@ impl Run<'_> {
 
     /// The handoff for the next agent: where this one stopped and why
     /// (`revoked`, or it failed), and the bounds it worked in.
-    fn handoff(&self, revoked: bool, reason: Reason) -> Handoff {
+    pub(super) fn handoff(&self, revoked: bool, reason: Reason) -> Handoff {
         let next_phase = self.phase.next().unwrap_or(Phase::Exit);
         let mut next_actions = vec![format!(
             "resume from {} (the last phase reached)",
@@ -171,7 +171,7 @@ impl Run<'_> {
         }
     }
 
-    fn store_handoff(&self, handoff: &Handoff) {
+    pub(super) fn store_handoff(&self, handoff: &Handoff) {
         let key = self.keys.handoff(&self.packet.task_id);
         // The durable copy is in the governance database; the runtime copy
         // is for agents that read the blackboard, so a failure here is not fatal.

@@ -119,6 +119,10 @@ pub struct Run<'a> {
     pipeline: Option<String>,
     watch: Watch,
     throttled: bool,
+    /// The packet's escalation rules the governor acts on, and which of
+    /// them fired (each at most once a run).
+    escalations: Vec<agov_governance::escalation::Escalation>,
+    fired: Vec<usize>,
     /// The folder the agent runs in, which its action requests are judged
     /// from (`None`: the governor's).
     pub work_dir: Option<std::path::PathBuf>,
@@ -223,9 +227,13 @@ impl<'a> Run<'a> {
             pipeline: under.pipeline.map(str::to_string),
             watch: Watch::new(now),
             throttled: false,
+            escalations: Vec::new(),
+            fired: Vec::new(),
             work_dir: None,
             outcome: None,
         };
+        let (escalations, unread) = agov_governance::escalation::read(&run.packet.escalation_rules);
+        run.escalations = escalations;
         let packet_json = serde_json::to_vec(&run.packet).unwrap_or_default();
         let mut ops = run.state_ops("running");
         ops.push(Op::Set {
@@ -247,6 +255,12 @@ impl<'a> Run<'a> {
             .with("task", run.packet.task_id.as_str())
             .with("tier", tier.number())
             .with("token_accessor", accessor);
+        let event = if unread.is_empty() {
+            event
+        } else {
+            // Kept in the packet for the agent; nothing here acts on them.
+            event.with("escalation_rules_unread", unread)
+        };
         let event = if tier < asked {
             event
                 .with("ceiling", asked.number())
