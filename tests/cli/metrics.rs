@@ -202,3 +202,61 @@ fn a_metrics_file_that_cannot_be_written_stops_spawn_before_anything_exists() {
         .json();
     assert_eq!(listed, serde_json::json!([]), "no pipeline was created");
 }
+
+/// Every sample of `family` whose labels include `pipeline="id"`, by agent.
+fn per_agent(text: &str, family: &str, id: &str) -> Vec<(String, f64)> {
+    let needle = format!("pipeline=\"{id}\"");
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{family}{{")) && l.contains(&needle))
+        .map(|l| {
+            let agent = l
+                .split("agent=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_string();
+            let value = l.rsplit(' ').next().unwrap().parse().unwrap();
+            (agent, value)
+        })
+        .collect()
+}
+
+#[test]
+fn each_pipeline_has_its_duration_messages_board_writes_and_model_calls() {
+    let fake = agov_testkit::llm::FakeLlm::start();
+    for (name, mut env) in crate::pipelines::both() {
+        crate::pipelines::with_examples(&env);
+        env.set("AGOV_LLM_BASE_URL", &fake.base_url())
+            .set("AGOV_LLM_API_KEY", "sk-test-not-real")
+            .set("AGOV_LLM_MODEL", "test/model");
+        let (run, id) = crate::pipelines::spawn(&env, "examples/plans/llm-openrouter.yaml");
+        run.expect(0);
+        let text = env.run("pipeline", &["metrics"]).expect(0).stdout;
+        let (ok, said) = promtool_check(&text);
+        assert!(ok, "{name}: promtool rejects the metrics: {said}\n{text}");
+        let duration = text
+            .lines()
+            .find(|l| {
+                l.starts_with("agov_pipeline_duration_seconds{")
+                    && l.contains(&format!("pipeline=\"{id}\",state=\"COMPLETED\""))
+            })
+            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("{name}: no duration of {id} in\n{text}"));
+        assert!(duration > 0.0 && duration < 600.0, "{name}: {duration}");
+        let calls = per_agent(&text, "agov_pipeline_llm_calls_total", &id);
+        let tokens = per_agent(&text, "agov_pipeline_llm_tokens_total", &id);
+        let writes = per_agent(&text, "agov_pipeline_blackboard_ops_total", &id);
+        assert_eq!(calls.len(), 2, "{name}: alpha and beta: {calls:?}\n{text}");
+        for ((agent, n), (_, used)) in calls.iter().zip(&tokens) {
+            assert!(*n >= 1.0, "{name}: {agent} called the model");
+            // The fixture reports 15 tokens a call.
+            assert_eq!(*used, 15.0 * n, "{name}: {agent}");
+        }
+        for (agent, n) in &writes {
+            assert!(
+                *n >= 2.0,
+                "{name}: {agent} posted a solution and voted: {n}"
+            );
+        }
+    }
+}

@@ -15,6 +15,7 @@
 //! (their deliverables and every other file) is listed by [`artifacts`]. An
 //! ended pipeline's keys expire after a [`retention`].
 
+pub mod activity;
 pub mod artifacts;
 pub mod board;
 pub mod consensus;

@@ -120,6 +120,85 @@ fn render_configured(
     render(store, ledger, &rules, &settings.tenant.value, &samples)
 }
 
+/// Per pipeline (those the runtime store still holds) and agent: how long
+/// it ran, and what its agents did (from the ledger). Sum over `agent` for
+/// a pipeline's totals.
+fn pipeline_families(
+    x: &mut Exposition,
+    ledger: &agov_ledger::Ledger,
+    tenant: &str,
+    pipelines: &[agov_pipeline::state::PipelineState],
+    now: i64,
+) -> Result<(), CliError> {
+    let t = || ("tenant", tenant.to_string());
+    let durations: Vec<_> = pipelines
+        .iter()
+        .map(|p| {
+            let end = if p.status.is_settled() {
+                p.updated_us
+            } else {
+                now
+            };
+            let labels = vec![
+                t(),
+                ("pipeline", p.id.clone()),
+                ("state", p.status.as_str().to_string()),
+            ];
+            (labels, (end - p.created_us).max(0) as f64 / 1e6)
+        })
+        .collect();
+    x.family(
+        "agov_pipeline_duration_seconds",
+        "gauge",
+        "How long each pipeline ran (so far, while it runs).",
+        &durations,
+    );
+    let held: std::collections::BTreeSet<&str> = pipelines.iter().map(|p| p.id.as_str()).collect();
+    let activity: Vec<_> = agov_pipeline::activity::per_agent(ledger, tenant)?
+        .into_iter()
+        .filter(|a| held.contains(a.pipeline.as_str()))
+        .collect();
+    let per =
+        |f: fn(&agov_pipeline::activity::Activity) -> u64| -> Vec<(Vec<(&str, String)>, f64)> {
+            activity
+                .iter()
+                .map(|a| {
+                    let labels = vec![
+                        t(),
+                        ("pipeline", a.pipeline.clone()),
+                        ("agent", a.agent.clone()),
+                    ];
+                    (labels, f(a) as f64)
+                })
+                .collect()
+        };
+    for (name, help, f) in [
+        (
+            "agov_pipeline_messages_total",
+            "Messages each agent of a pipeline sent.",
+            (|a| a.messages) as fn(&agov_pipeline::activity::Activity) -> u64,
+        ),
+        (
+            "agov_pipeline_blackboard_ops_total",
+            "Blackboard writes (posts and votes) by each agent of a pipeline.",
+            |a| a.board_ops,
+        ),
+        (
+            "agov_pipeline_llm_calls_total",
+            "Model calls (retries included) by each agent of a pipeline.",
+            |a| a.llm_calls,
+        ),
+        (
+            "agov_pipeline_llm_tokens_total",
+            "Tokens used by those calls, as the API reported them.",
+            |a| a.llm_tokens,
+        ),
+    ] {
+        x.family(name, "counter", help, &per(f));
+    }
+    Ok(())
+}
+
 /// Writes `text` to `path` atomically (a scraper never reads half a file).
 fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     agov_core::fsutil::write_atomic(path, text.as_bytes(), 0o644)
@@ -334,6 +413,7 @@ pub(crate) fn render(
         })
         .collect();
     x.family("agov_pipelines", "gauge", "Pipelines by state.", &by_state);
+    pipeline_families(&mut x, ledger, &tenant, &pipelines, now)?;
 
     latency_families(&mut x, latencies);
 
