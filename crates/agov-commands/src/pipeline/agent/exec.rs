@@ -27,21 +27,42 @@ use crate::backends;
 
 /// What a command needs: the ledger and the rules, not the runtime store;
 /// the token authority only inside an agent (opened then). Each database
-/// opened is a process's worth of start-up time.
+/// opened is a process's worth of start-up time, so the ledger opens on a
+/// thread of its own while the command is judged and its sandbox prepared
+/// (neither needs it); it is waited for before anything runs, so nothing
+/// runs that could not be recorded.
 struct ExecBackends {
     settings: Settings,
-    ledger: Ledger,
+    opening: Option<std::thread::JoinHandle<Result<Ledger, CliError>>>,
+    ledger: Option<Ledger>,
     rules: TierRules,
 }
 
 impl ExecBackends {
     fn open(ctx: &mut Ctx) -> Result<ExecBackends, CliError> {
         let settings = ctx.settings()?;
+        let for_ledger = settings.clone();
         Ok(ExecBackends {
-            ledger: backends::ledger_for_write(&settings)?,
+            opening: Some(std::thread::spawn(move || {
+                backends::ledger_for_write(&for_ledger)
+            })),
+            ledger: None,
             rules: TierRules::built_in(),
             settings,
         })
+    }
+
+    /// The ledger, once it has opened.
+    fn ledger(&mut self) -> Result<&mut Ledger, CliError> {
+        if let Some(opening) = self.opening.take() {
+            let ledger = opening
+                .join()
+                .unwrap_or_else(|_| Err(CliError::failed("opening the ledger panicked")))?;
+            self.ledger = Some(ledger);
+        }
+        self.ledger
+            .as_mut()
+            .ok_or_else(|| CliError::failed("the ledger did not open"))
     }
 }
 
@@ -90,7 +111,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
                             ),
                         );
                     event.agent = Some(agent);
-                    b.ledger.append(&event)?;
+                    b.ledger()?.append(&event)?;
                     return Err(CliError::new(
                         FailureClass::Denied,
                         format!(
@@ -151,7 +172,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     event.agent = Some(who);
     if decision != Decision::Allow {
-        b.ledger.append(&event)?;
+        b.ledger()?.append(&event)?;
         return Err(CliError::new(
             FailureClass::Denied,
             format!(
@@ -165,7 +186,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         ));
     }
     let Some(program) = parsed.program else {
-        b.ledger.append(&event.with("exit_code", -1))?;
+        b.ledger()?.append(&event.with("exit_code", -1))?;
         return Err(CliError::usage(format!(
             "cannot run `{}`: no such program on PATH or from this folder",
             args.command[0]
@@ -217,6 +238,8 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         }
         Ok(command)
     };
+    // Nothing runs that could not be recorded.
+    b.ledger()?;
     let mut direct = Command::new(&program);
     direct.arg0(&args.command[0]).args(&args.command[1..]);
     let mut direct = prepare(direct)?;
@@ -255,7 +278,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(_) => s.code().or_else(|| s.signal().map(|n| 128 + n)),
         None => s.code(),
     });
-    b.ledger
+    b.ledger()?
         .append(&event.with("exit_code", code.map_or(-1, i64::from)))?;
     let status = status?;
     if status.success() {
