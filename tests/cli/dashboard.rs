@@ -310,6 +310,17 @@ fn in_a_terminal_a_change_shows_within_a_second_and_q_restores_the_terminal() {
             "{name}: no running card\n{screen}"
         );
 
+        // Redis pushes changes to it; the embedded store is looked at.
+        let feed = if name == "embedded" {
+            "embedded, polled"
+        } else {
+            "redis, pushed"
+        };
+        assert!(
+            screen.lines().next().unwrap().contains(feed),
+            "{name}\n{screen}"
+        );
+
         std::fs::write(env.dir.path().join("go"), "").unwrap();
         let completed = tmux.wait(Duration::from_secs(30), |s| {
             row(s, &id).is_some_and(|r| r.contains("COMPLETED"))
@@ -601,4 +612,52 @@ fn newest_event(screen: &str) -> Option<&str> {
         .take_while(|l| l.starts_with('│'))
         .filter(|l| !l.trim_matches(['│', ' ']).is_empty())
         .last()
+}
+
+#[test]
+fn an_agent_whose_governor_stopped_shows_as_stuck() {
+    for (name, env) in both() {
+        with_examples(&env);
+        hold_plan(&env);
+        let plan = std::fs::read_to_string(env.dir.path().join("hold.yaml")).unwrap();
+        std::fs::write(
+            env.dir.path().join("stuck.yaml"),
+            format!("{plan}gamma:\n  stuck_after: 2s\n"),
+        )
+        .unwrap();
+        let (pid, id) = spawn_in_background(&env, "stuck.yaml");
+        let mut frame = String::new();
+        crate::pipelines::wait_for("its agents running", Duration::from_secs(30), || {
+            frame = env
+                .run("pipeline", &["dashboard", "--once", "--pipeline", &id])
+                .expect(0)
+                .stdout;
+            frame.contains("waiting for go")
+        });
+        assert!(!frame.contains("STUCK"), "{name}: stuck too soon\n{frame}");
+        // The driver (every agent's governor) stops: no refresh any more.
+        let stop = env.sh(&format!("kill -STOP {pid}"));
+        assert_eq!(stop.code, 0, "{}", stop.stderr);
+        crate::pipelines::wait_for("a STUCK alert", Duration::from_secs(20), || {
+            frame = env
+                .run("pipeline", &["dashboard", "--once", "--pipeline", &id])
+                .expect(0)
+                .stdout;
+            frame.contains("STUCK")
+        });
+        let _ = env.sh(&format!("kill -CONT {pid}"));
+        let alert = frame.lines().find(|l| l.contains("STUCK")).unwrap();
+        assert!(
+            (alert.contains("hold-alpha") || alert.contains("hold-beta")) && alert.contains(&id),
+            "{name}: {alert}\n{frame}"
+        );
+        assert!(alert.contains("silent for"), "{name}: {alert}");
+        let doc = env
+            .run("pipeline", &["dashboard", "--json", "--pipeline", &id])
+            .expect(0)
+            .json();
+        assert_shape("pipeline-dashboard.schema.json", &doc);
+        env.run("pipeline", &["revoke", &id, "--reason", "test over"])
+            .expect(0);
+    }
 }

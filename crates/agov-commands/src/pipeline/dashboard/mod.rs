@@ -4,6 +4,8 @@
 //! prints one frame as text.
 
 mod action;
+#[doc(hidden)]
+pub mod bench;
 mod changes;
 mod charts;
 mod keys;

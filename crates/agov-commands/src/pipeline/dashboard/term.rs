@@ -57,6 +57,7 @@ pub(super) fn run(ctx: &Ctx, b: &mut Backends, args: Args) -> Result<(), CliErro
     let mut poll = Poll::new(b.store.as_ref(), &keys, ledger.as_ref(), pushed);
     let mut view = View {
         pane: args.pane,
+        feed: if pushed { "pushed" } else { "polled" },
         ..View::default()
     };
     let mut filter = args.filter;
@@ -110,6 +111,7 @@ pub(super) fn run(ctx: &Ctx, b: &mut Backends, args: Args) -> Result<(), CliErro
             Ok(Wake::Changed) => pending = true,
             Ok(Wake::Lost(why)) => {
                 poll.pushed = false;
+                view.feed = "polled";
                 view.message = Some(format!("no pushed changes ({why}): looking every 250 ms"));
                 dirty = true;
             }

@@ -55,6 +55,8 @@ pub(crate) struct View {
     pub help: bool,
     /// A line for the status bar (an error, what an action did).
     pub message: Option<String>,
+    /// How changes reach the screen (`pushed`, `polled`); empty for `--once`.
+    pub feed: &'static str,
 }
 
 /// Draws `snap` over the whole frame.
@@ -82,7 +84,7 @@ pub(crate) fn draw(frame: &mut Frame<'_>, snap: &Snapshot, view: &View) {
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(title_line(snap), title);
+    frame.render_widget(title_line(snap, view), title);
     frame.render_widget(alerts_panel(snap), alerts_area);
     let (table, mut state) = pipelines_table(snap, view.selected);
     frame.render_stateful_widget(table, list_area, &mut state);
@@ -108,7 +110,7 @@ pub(crate) fn draw(frame: &mut Frame<'_>, snap: &Snapshot, view: &View) {
     }
 }
 
-fn title_line(snap: &Snapshot) -> Paragraph<'static> {
+fn title_line(snap: &Snapshot, view: &View) -> Paragraph<'static> {
     let shown = if snap.filter.is_empty() {
         format!("{} pipelines", snap.total)
     } else {
@@ -125,8 +127,14 @@ fn title_line(snap: &Snapshot) -> Paragraph<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · {shown} · tenant {} · {}",
-            snap.tenant, snap.backend
+            " · {shown} · tenant {} · {}{}",
+            snap.tenant,
+            snap.backend,
+            if view.feed.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", view.feed)
+            }
         )),
     ]))
 }
