@@ -4,6 +4,8 @@
 //!
 //!   cargo bench -p agov-commands --bench dashboard
 
+use std::io::Write;
+
 use agov_commands::pipeline::dashboard::bench::render;
 
 fn main() {
@@ -13,7 +15,8 @@ fn main() {
         let mut took = render(500, w, h, 3000);
         took.sort_unstable();
         let ms = |i: usize| took[i.min(took.len() - 1)].as_secs_f64() * 1000.0;
-        println!(
+        let _ = writeln!(
+            std::io::stdout(),
             "dashboard frame, 500 pipelines, {w}x{h}: median {:.3} ms, p99 {:.3} ms, max {:.3} ms",
             ms(took.len() / 2),
             ms(took.len() * 99 / 100),
