@@ -661,3 +661,89 @@ fn an_agent_whose_governor_stopped_shows_as_stuck() {
             .expect(0);
     }
 }
+
+#[test]
+fn an_agent_and_then_its_pipeline_revoked_by_key_record_who_revoked() {
+    for (name, env) in both() {
+        with_examples(&env);
+        hold_plan(&env);
+        let (_, id) = spawn_in_background(&env, "hold.yaml");
+        let by = crate::ledger_vault::decider(name);
+        let tmux = Tmux::start(&env, &format!("--pipeline {id}"));
+        tmux.expect(
+            &format!("{name}: its agents never ran"),
+            Duration::from_secs(30),
+            |s| s.contains("waiting for go"),
+        );
+        // A revocation needs a reason: Enter alone keeps asking.
+        tmux.keys(&["l", "x", "Enter"]);
+        tmux.expect(
+            &format!("{name}: no reason asked"),
+            Duration::from_secs(10),
+            |s| s.contains("revoke agent hold-beta") && s.contains("reason: "),
+        );
+        for k in ["s", "t", "o", "p", "Enter"] {
+            tmux.keys(&[k]);
+        }
+        tmux.expect(
+            &format!("{name}: no question"),
+            Duration::from_secs(10),
+            |s| s.contains("y: yes"),
+        );
+        tmux.keys(&["y"]);
+        tmux.expect(
+            &format!("{name}: the revocation was not reported"),
+            Duration::from_secs(30),
+            |s| s.contains(&format!("hold-beta revoked by {by}")),
+        );
+        let revoked = env
+            .run(
+                "ledger",
+                &[
+                    "query",
+                    "--action",
+                    "agent.revoke",
+                    "--agent",
+                    "hold-beta",
+                    "--json",
+                ],
+            )
+            .expect(0)
+            .json();
+        let by_hand: Vec<_> = revoked
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["detail"]["by_hand"] == true)
+            .collect();
+        assert_eq!(by_hand.len(), 1, "{name}: {revoked}");
+        assert_eq!(by_hand[0]["actor"], by.as_str(), "{name}");
+        assert_eq!(by_hand[0]["detail"]["reason"], "stop", "{name}");
+        tmux.expect(
+            &format!("{name}: no REVOKED alert"),
+            Duration::from_secs(10),
+            |s| s.contains("REVOKED") && s.contains("hold-beta"),
+        );
+
+        // Then the pipeline: R, a reason, y.
+        tmux.keys(&["R"]);
+        for k in ["d", "o", "n", "e", "Enter", "y"] {
+            tmux.keys(&[k]);
+        }
+        tmux.expect(
+            &format!("{name}: {id} was not revoked on screen"),
+            Duration::from_secs(30),
+            |s| s.contains(&format!("revoked pipeline {id}")),
+        );
+        let ev = events(&env, &id, "pipeline.revoke");
+        assert_eq!(ev.len(), 1, "{name}: {ev:?}");
+        assert_eq!(ev[0]["actor"], by.as_str(), "{name}");
+        assert_eq!(background_exit_code(&env), 3, "{name}");
+        tmux.expect(
+            &format!("{name}: {id} never showed FAILED"),
+            Duration::from_secs(30),
+            |s| row(s, &id).is_some_and(|r| r.contains("FAILED")),
+        );
+        tmux.keys(&["q"]);
+    }
+}
