@@ -22,10 +22,10 @@ if [ -z "${ROOT:-}" ]; then
   unset VAULT_ADDR VAULT_TOKEN AGOV_RUNTIME_URL AGOV_LEDGER_PATH AGOV_TENANT || true
   DASHBOARD_ALONE=1
 fi
-command -v tmux >/dev/null || {
-  echo "tmux is missing: the dashboard rows need a real terminal (apt-get install tmux)" >&2
-  exit 1
-}
+if ! command -v tmux >/dev/null; then
+  echo "installing tmux (the dashboard rows need a real terminal)…" >&2
+  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null
+fi
 
 echo "dashboard…" >&2
 D=$WORK/dashboard-idle
