@@ -15,7 +15,7 @@ use super::ui::{self, Pane, View};
 use crate::checkpoint::attention::Attention;
 
 /// A snapshot of `n` pipelines, as many as a busy tenant holds.
-fn snapshot(n: usize) -> Snapshot {
+pub(crate) fn snapshot(n: usize) -> Snapshot {
     let now = agov_core::time::now_us();
     let statuses = ["COMPLETED", "RUNNING", "FAILED", "CONSENSUS_FAILED"];
     let pipelines: Vec<PipelineRow> = (0..n)

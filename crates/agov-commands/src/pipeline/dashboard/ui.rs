@@ -86,7 +86,9 @@ pub(crate) fn draw(frame: &mut Frame<'_>, snap: &Snapshot, view: &View) {
     .areas(area);
     frame.render_widget(title_line(snap, view), title);
     frame.render_widget(alerts_panel(snap), alerts_area);
-    let (table, mut state) = pipelines_table(snap, view.selected);
+    // Inside its borders, under its header.
+    let visible = list_area.height.saturating_sub(3) as usize;
+    let (table, mut state) = pipelines_table(snap, view.selected, visible);
     frame.render_stateful_widget(table, list_area, &mut state);
     match view.pane {
         Pane::Agents if snap.selected.is_some() => {
@@ -200,10 +202,22 @@ pub(crate) fn age(seconds: i64) -> String {
     }
 }
 
-fn pipelines_table(snap: &Snapshot, selected: usize) -> (Table<'static>, TableState) {
+/// The pipelines table, `visible` rows high: only the rows that can show
+/// are built (the selected one at the bottom once it is past the first
+/// screen, where the table would scroll it), so that a frame costs the
+/// same with 500 pipelines as with 10.
+fn pipelines_table(
+    snap: &Snapshot,
+    selected: usize,
+    visible: usize,
+) -> (Table<'static>, TableState) {
+    let selected = selected.min(snap.pipelines.len().saturating_sub(1));
+    let start = (selected + 1).saturating_sub(visible.max(1));
     let rows: Vec<Row<'static>> = snap
         .pipelines
         .iter()
+        .skip(start)
+        .take(visible.max(1))
         .map(|p| {
             Row::new(vec![
                 Cell::from(p.id.clone()),
@@ -239,7 +253,7 @@ fn pipelines_table(snap: &Snapshot, selected: usize) -> (Table<'static>, TableSt
     .block(Block::default().borders(Borders::ALL).title(" pipelines "));
     let mut state = TableState::default();
     if !snap.pipelines.is_empty() {
-        state.select(Some(selected.min(snap.pipelines.len() - 1)));
+        state.select(Some(selected - start));
     }
     (table, state)
 }
@@ -450,4 +464,32 @@ pub(crate) fn text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::dashboard::bench;
+
+    /// Only the visible rows are built, and the selected one stays in view
+    /// as it moves past the first screen.
+    #[test]
+    fn the_selected_pipeline_stays_in_view_among_500() {
+        let snap = bench::snapshot(500);
+        for selected in [0, 5, 30, 499] {
+            let view = View {
+                selected,
+                ..View::default()
+            };
+            let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+                .expect("a test backend");
+            terminal.draw(|f| draw(f, &snap, &view)).expect("a frame");
+            let screen = text(terminal.backend().buffer());
+            let id = &snap.pipelines[selected].id;
+            assert!(
+                screen.lines().any(|l| l.contains(&format!("> {id}"))),
+                "{selected}\n{screen}"
+            );
+        }
+    }
 }
