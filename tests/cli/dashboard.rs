@@ -747,3 +747,38 @@ fn an_agent_and_then_its_pipeline_revoked_by_key_record_who_revoked() {
         tmux.keys(&["q"]);
     }
 }
+
+/// The dashboard checks who decides as the command does: with Vault and
+/// no operator token, approving a gate by key is refused on screen (the
+/// dashboard goes on) and nothing is recorded.
+#[test]
+fn without_an_operator_token_a_gate_approved_by_key_is_refused_on_screen() {
+    let mut env = crate::ledger_vault::governor_env();
+    env.set("AGOV_RUNTIME_URL", &agov_testkit::shared_redis().url())
+        .install_tenant(&agov_testkit::unique("t"))
+        .set("AGOV_LEASE_TTL", "2s");
+    with_examples(&env);
+    let (pid, id) = spawn_in_background(&env, "examples/plans/staged.yaml");
+    wait_for_gate(&env, &id, "approve");
+    let tmux = Tmux::start(&env, &format!("--pipeline {id}"));
+    tmux.expect("no gate row", Duration::from_secs(30), |s| {
+        s.contains("gate approve")
+    });
+    tmux.keys(&["a", "Enter", "y"]);
+    tmux.expect("the refusal was not shown", Duration::from_secs(30), |s| {
+        s.contains("refused:") && s.contains("may not decide-gate")
+    });
+    assert!(events(&env, &id, "pipeline.gate_approve").is_empty());
+    assert_eq!(stage(&status(&env, &id), "approve")["status"], "waiting");
+    // Still running: the keys still work.
+    tmux.keys(&["?"]);
+    tmux.expect("no help after the refusal", Duration::from_secs(10), |s| {
+        s.contains(" keys ") && s.contains("revoke the selected agent")
+    });
+    tmux.keys(&["Escape", "q"]);
+    tmux.expect("q did not quit", Duration::from_secs(10), |s| {
+        s.contains("dashboard exited 0")
+    });
+    // Nobody here may revoke it either: its driver is stopped instead.
+    env.sh(&format!("kill {pid}")).expect(0);
+}
