@@ -231,6 +231,10 @@ source "$ROOT/tests/bench/sandbox.sh"
 # shellcheck source=tests/bench/pipelines.sh
 source "$ROOT/tests/bench/pipelines.sh"
 
+# The dashboard: one frame's render, and its idle CPU and memory over 500 pipelines.
+# shellcheck source=tests/bench/dashboard.sh
+source "$ROOT/tests/bench/dashboard.sh"
+
 # The marketplace and plan checks.
 # shellcheck source=tests/bench/templates.sh
 source "$ROOT/tests/bench/templates.sh"

@@ -21,7 +21,7 @@ fn write(env: &TestEnv, name: &str, text: &str) {
     std::fs::write(env.dir.path().join(name), text).unwrap();
 }
 
-fn stage<'a>(st: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn stage<'a>(st: &'a Value, name: &str) -> &'a Value {
     st["stages"]
         .as_array()
         .unwrap()
@@ -151,7 +151,7 @@ fn a_try_past_its_timeout_is_stopped_and_counts_as_failed() {
     );
 }
 
-fn wait_for_gate(env: &TestEnv, id: &str, gate: &str) -> Value {
+pub(crate) fn wait_for_gate(env: &TestEnv, id: &str, gate: &str) -> Value {
     let mut st = Value::Null;
     wait_for("the gate to open", Duration::from_secs(60), || {
         st = status(env, id);

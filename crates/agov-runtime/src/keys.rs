@@ -68,7 +68,8 @@ impl Keyspace {
     }
 
     /// `changes:pipelines`: a counter bumped whenever a pipeline's state is
-    /// written, which a dashboard polls to redraw on a change.
+    /// written, and the channel its new value is published on, so that a
+    /// dashboard redraws on a change (subscribed, or polling the counter).
     pub fn changes(&self) -> String {
         format!("{}changes:pipelines", self.prefix)
     }

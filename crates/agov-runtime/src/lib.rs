@@ -41,6 +41,32 @@ pub trait RuntimeStore: Send + Sync {
         Ok(None)
     }
 
+    /// Tells whoever [`RuntimeStore::listen`]s on `channel` (a name in the
+    /// keyspace, namespaced like a key) that something changed: Redis's
+    /// PUBLISH. Nothing where the backend cannot push (embedded: readers
+    /// look at [`RuntimeStore::data_version`]).
+    fn publish(&self, channel: &str, message: &[u8]) -> Result<(), RuntimeError> {
+        let _ = (channel, message);
+        Ok(())
+    }
+
+    /// Waits for changes pushed by the backend and calls `heard` at each,
+    /// until `heard` returns false: messages [`RuntimeStore::publish`]ed on
+    /// `channel`, and (where the server sends keyspace notifications,
+    /// `notify-keyspace-events`) any write of a key starting with
+    /// `key_prefix`. Uses a connection of its own. Returns `Ok(false)` at
+    /// once where the backend cannot push (embedded), an error when the
+    /// subscription fails or is lost (the caller polls instead).
+    fn listen(
+        &self,
+        channel: &str,
+        key_prefix: &str,
+        heard: &mut dyn FnMut() -> bool,
+    ) -> Result<bool, RuntimeError> {
+        let _ = (channel, key_prefix, heard);
+        Ok(false)
+    }
+
     /// Applies one write.
     fn apply(&self, op: Op) -> Result<Reply, RuntimeError>;
 

@@ -18,6 +18,8 @@ use crate::op::{Op, Reply, StreamEntry, Ttl, parse_stream_id};
 
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a subscribed connection waits for a message before it waits again.
+const LISTEN_TIMEOUT: Duration = Duration::from_secs(60);
 
 const INCR_LUA: &str = "local existed = redis.call('EXISTS', KEYS[1])
 local v = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -396,6 +398,45 @@ fn glob_escape(s: &str) -> String {
 impl RuntimeStore for RedisStore {
     fn backend(&self) -> &'static str {
         "redis"
+    }
+
+    fn publish(&self, channel: &str, message: &[u8]) -> Result<(), RuntimeError> {
+        let k = self.k(channel);
+        self.with_conn(
+            |c| redis::cmd("PUBLISH").arg(&k).arg(message).query::<i64>(c),
+            &k,
+            "channel",
+        )
+        .map(|_| ())
+    }
+
+    fn listen(
+        &self,
+        channel: &str,
+        key_prefix: &str,
+        heard: &mut dyn FnMut() -> bool,
+    ) -> Result<bool, RuntimeError> {
+        let k = self.k(channel);
+        // Keyspace notifications, when the server sends them (nothing
+        // otherwise: subscribing to them needs no configuration change).
+        let pattern = format!("__keyspace@*__:{}*", glob_escape(&self.k(key_prefix)));
+        let mut c = self.open(LISTEN_TIMEOUT)?;
+        let mut sub = c.as_pubsub();
+        sub.subscribe(&k)
+            .and_then(|()| sub.psubscribe(&pattern))
+            .map_err(|e| self.classify(e, &k, "channel"))?;
+        loop {
+            match sub.get_message() {
+                Ok(_) => {
+                    if !heard() {
+                        return Ok(true);
+                    }
+                }
+                // Quiet for a while: still subscribed.
+                Err(e) if e.is_timeout() => {}
+                Err(e) => return Err(self.classify(e, &k, "channel")),
+            }
+        }
     }
 
     fn apply(&self, op: Op) -> Result<Reply, RuntimeError> {

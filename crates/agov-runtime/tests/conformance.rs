@@ -403,6 +403,35 @@ conformance!(redis: strings_round_trip_binary, keys_expire, set_nx_only_once, co
     locks_belong_to_their_owner, only_the_lock_holder_writes_guarded_keys, one_lock_many_contenders, streams, blocking_stream_read_wakes_up, wrong_types_are_refused,
     batches_apply_every_op, scan_lists_live_keys_by_prefix);
 
+/// Redis pushes what is published on a channel to a listener on a
+/// connection of its own; the embedded store says at once it cannot push.
+#[test]
+fn redis_pushes_published_changes_to_a_listener_and_embedded_cannot() {
+    let s = embedded();
+    let mut never = || panic!("the embedded store heard something");
+    assert!(!s.listen("changes:pipelines", "t:x:", &mut never).unwrap());
+    s.publish("changes:pipelines", b"1").unwrap();
+
+    let s = redis();
+    let heard = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener = {
+        let (s, heard) = (s.clone(), heard.clone());
+        std::thread::spawn(move || {
+            s.listen("changes:pipelines", "t:x:", &mut || {
+                heard.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2
+            })
+        })
+    };
+    // Published until heard three times (the listener may subscribe late).
+    eventually("the listener hearing three messages", || {
+        s.publish("changes:pipelines", b"1").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        listener.is_finished()
+    });
+    assert!(listener.join().unwrap().unwrap(), "it stopped when told to");
+    assert_eq!(heard.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
 #[test]
 fn namespaces_keep_stores_apart() {
     let url = agov_testkit::shared_redis().url();

@@ -44,20 +44,12 @@ pub(super) struct Args {
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
-    let by = backends::decider(b.tokens.as_ref(), backends::act::DECIDE_GATE)?;
-    let seal = b.seal_key()?;
-    let containment = backends::containment(&b.settings)?;
-    let mut env = b.pipeline_env(&seal, None, &containment);
-    env.actor = by.clone();
-    let mut ledger = backends::ledger_for_write(&b.settings)?;
-    let d = agov_pipeline::gates::decide(
-        &env,
-        &mut ledger,
-        &agov_pipeline::gates::Decide {
+    let d = decide(
+        &b,
+        &Gate {
             id: &args.id,
             stage: &args.stage,
             approved: !args.reject,
-            by: &by,
             reason: args.reason.as_deref(),
             reviewed: args.digest.as_deref(),
         },
@@ -78,4 +70,40 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             args.stage, args.id, d.by, d.digest
         ))
     })
+}
+
+/// A decision on a human gate, as `pipeline approve` and the dashboard take it.
+pub(super) struct Gate<'a> {
+    pub id: &'a str,
+    pub stage: &'a str,
+    pub approved: bool,
+    pub reason: Option<&'a str>,
+    /// The digest the person reviewed: refused if what is to be approved changed since.
+    pub reviewed: Option<&'a str>,
+}
+
+/// Decides a gate: who decides is verified (Vault identity or the OS
+/// account, [`backends::act::DECIDE_GATE`]) and recorded with the decision.
+pub(super) fn decide(
+    b: &Backends,
+    g: &Gate<'_>,
+) -> Result<agov_pipeline::state::GateDecision, CliError> {
+    let by = backends::decider(b.tokens.as_ref(), backends::act::DECIDE_GATE)?;
+    let seal = b.seal_key()?;
+    let containment = backends::containment(&b.settings)?;
+    let mut env = b.pipeline_env(&seal, None, &containment);
+    env.actor = by.clone();
+    let mut ledger = backends::ledger_for_write(&b.settings)?;
+    Ok(agov_pipeline::gates::decide(
+        &env,
+        &mut ledger,
+        &agov_pipeline::gates::Decide {
+            id: g.id,
+            stage: g.stage,
+            approved: g.approved,
+            by: &by,
+            reason: g.reason,
+            reviewed: g.reviewed,
+        },
+    )?)
 }

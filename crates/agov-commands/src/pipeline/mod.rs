@@ -6,7 +6,7 @@ mod approve;
 mod artifacts;
 mod blackboard;
 mod consensus;
-mod dashboard;
+pub mod dashboard;
 mod errors;
 mod gc;
 mod handoff;

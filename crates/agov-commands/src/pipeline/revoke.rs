@@ -19,17 +19,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
-    if args.reason.trim().is_empty() {
-        return Err(CliError::usage("--reason is empty"));
-    }
     let b = Backends::open(ctx)?;
-    let by = crate::backends::decider(b.tokens.as_ref(), crate::backends::act::REVOKE)?;
-    let seal = b.seal_key()?;
-    let containment = crate::backends::containment(&b.settings)?;
-    let mut env = b.pipeline_env(&seal, None, &containment);
-    env.actor = by;
-    let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
-    let st = agov_pipeline::control::revoke(&env, &mut ledger, &args.id, &args.reason)?;
+    let st = revoke(&b, &args.id, &args.reason)?;
     if ctx.json() {
         ctx.out
             .json(&view::summary(&st, None, &super::runs_dir(&b.settings)))
@@ -39,4 +30,28 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             st.id, st.token.accessor
         ))
     }
+}
+
+/// Revokes pipeline `id`, as `pipeline revoke` and the dashboard do: who
+/// revokes is verified ([`crate::backends::act::REVOKE`]) and recorded.
+pub(super) fn revoke(
+    b: &Backends,
+    id: &str,
+    reason: &str,
+) -> Result<agov_pipeline::PipelineState, CliError> {
+    if reason.trim().is_empty() {
+        return Err(CliError::usage("--reason is empty"));
+    }
+    let by = crate::backends::decider(b.tokens.as_ref(), crate::backends::act::REVOKE)?;
+    let seal = b.seal_key()?;
+    let containment = crate::backends::containment(&b.settings)?;
+    let mut env = b.pipeline_env(&seal, None, &containment);
+    env.actor = by;
+    let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
+    Ok(agov_pipeline::control::revoke(
+        &env,
+        &mut ledger,
+        id,
+        reason,
+    )?)
 }

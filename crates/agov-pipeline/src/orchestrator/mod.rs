@@ -130,15 +130,19 @@ pub enum Progress<'p> {
     Tally(&'p Tally),
 }
 
-/// Counts a change of some pipeline's state (`changes:pipelines`), so that
-/// `pipeline dashboard` on Redis redraws without re-reading every pipeline.
-/// Best effort: a watcher also refreshes now and then.
+/// Counts a change of some pipeline's state (`changes:pipelines`) and
+/// publishes it on the channel of the same name, so that `pipeline
+/// dashboard` on Redis redraws at once (or, where it cannot subscribe, at
+/// its next look at the counter) without re-reading every pipeline. Best
+/// effort: a watcher also refreshes now and then.
 pub(crate) fn bump_changes(env: &Env<'_>) {
-    let _ = env.store.incr(
-        &keys(env).changes(),
-        1,
-        Some(env.retention.max(Duration::from_secs(3600))),
-    );
+    let key = keys(env).changes();
+    if let Ok(n) = env
+        .store
+        .incr(&key, 1, Some(env.retention.max(Duration::from_secs(3600))))
+    {
+        let _ = env.store.publish(&key, n.to_string().as_bytes());
+    }
 }
 
 fn keys(env: &Env<'_>) -> Keyspace {

@@ -5,7 +5,7 @@ mod demote;
 mod list;
 mod promote;
 mod reinstate;
-mod revoke;
+pub(super) mod revoke;
 mod show;
 
 use agov_cli::{CliError, Ctx};

@@ -23,45 +23,65 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
-    let actor = backends::decider(b.tokens.as_ref(), backends::act::REVOKE)?;
-    let tenant = b.settings.tenant.value.clone();
-    let keys = Keyspace::new(&tenant);
-    let entry = json!({
-        "reason": args.reason,
-        "by": actor,
-        "at": agov_core::time::format_us(agov_core::time::now_us()),
-    });
-    // The list first: from now on the agent cannot bootstrap, and a running
-    // governor stops it at its next check.
-    b.store.hset(
-        &keys.revocations(),
-        &args.agent,
-        entry.to_string().as_bytes(),
-    )?;
-    let accessor = b
-        .store
-        .hget(&keys.agent(&args.agent, "state"), "token_accessor")?
-        .map(|v| String::from_utf8_lossy(&v).into_owned())
-        .filter(|a| !a.is_empty());
-    if let Some(a) = &accessor {
-        b.tokens.revoke_accessor(a)?;
-    }
-    let mut event = NewEvent::new(&tenant, actor.as_str(), "agent.revoke")
-        .with("reason", args.reason.as_str())
-        .with("by_hand", true)
-        .with("token_accessor", accessor.clone().unwrap_or_default());
-    event.agent = Some(args.agent.clone());
-    b.ledger.append(&event)?;
-    let doc = json!({ "agent": args.agent, "revoked": entry, "token_revoked": accessor.is_some() });
+    let r = revoke(&mut b, &args.agent, &args.reason)?;
+    let doc =
+        json!({ "agent": args.agent, "revoked": r.entry, "token_revoked": r.accessor.is_some() });
     ctx.out.record(&doc, |out| {
         out.line(&format!(
             "{} revoked{}",
             args.agent,
-            if accessor.is_some() {
+            if r.accessor.is_some() {
                 "; its last token is revoked"
             } else {
                 ""
             }
         ))
     })
+}
+
+/// What revoking an agent did.
+pub(in super::super) struct Revoked {
+    /// Its entry on the revocation list (reason, by, at).
+    pub entry: serde_json::Value,
+    /// Its last token's accessor, revoked, when it had one.
+    pub accessor: Option<String>,
+}
+
+/// Revokes `agent`, as `pipeline agents revoke` and the dashboard do: who
+/// revokes is verified ([`backends::act::REVOKE`]) and recorded.
+pub(in super::super) fn revoke(
+    b: &mut Backends,
+    agent: &str,
+    reason: &str,
+) -> Result<Revoked, CliError> {
+    if reason.trim().is_empty() {
+        return Err(CliError::usage("--reason is empty"));
+    }
+    let actor = backends::decider(b.tokens.as_ref(), backends::act::REVOKE)?;
+    let tenant = b.settings.tenant.value.clone();
+    let keys = Keyspace::new(&tenant);
+    let entry = json!({
+        "reason": reason,
+        "by": actor,
+        "at": agov_core::time::format_us(agov_core::time::now_us()),
+    });
+    // The list first: from now on the agent cannot bootstrap, and a running
+    // governor stops it at its next check.
+    b.store
+        .hset(&keys.revocations(), agent, entry.to_string().as_bytes())?;
+    let accessor = b
+        .store
+        .hget(&keys.agent(agent, "state"), "token_accessor")?
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .filter(|a| !a.is_empty());
+    if let Some(a) = &accessor {
+        b.tokens.revoke_accessor(a)?;
+    }
+    let mut event = NewEvent::new(&tenant, actor.as_str(), "agent.revoke")
+        .with("reason", reason)
+        .with("by_hand", true)
+        .with("token_accessor", accessor.clone().unwrap_or_default());
+    event.agent = Some(agent.to_string());
+    b.ledger.append(&event)?;
+    Ok(Revoked { entry, accessor })
 }

@@ -1,8 +1,9 @@
 //! `pipeline consensus fallback`: what to do after a consensus failure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use agov_cli::{CliError, Ctx};
+use agov_pipeline::PipelineState;
 use agov_pipeline::control::Fallback;
 
 use super::super::{Backends, metrics, spawn, view};
@@ -47,61 +48,26 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     let b = Backends::open(ctx)?;
-    let seal = b.seal_key()?;
-    // Choosing a fallback is a decision; writing the log out is not.
-    let by = if action == Fallback::DownloadLog {
-        None
-    } else {
-        Some(crate::backends::decider(
-            b.tokens.as_ref(),
-            crate::backends::act::FALLBACK,
-        )?)
-    };
     if action == Fallback::DownloadLog {
         let Some(out) = args.output else {
             return Err(CliError::usage("download_log needs --output FILE"));
         };
-        let containment = crate::backends::containment(&b.settings)?;
-        let env = b.pipeline_env(&seal, None, &containment);
-        let ledger = crate::backends::ledger_for_read(ctx, &b.settings)?;
-        let doc = agov_pipeline::control::context(&env, ledger.as_ref(), &args.id)?;
-        let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-        agov_core::fsutil::write_atomic(&out, &bytes, 0o600)
-            .map_err(|e| CliError::io(&format!("cannot write {}", out.display()), e))?;
+        let bytes = download_log(ctx, &b, &args.id, &out)?;
         let written = serde_json::json!({
             "pipeline": args.id,
             "path": out,
-            "bytes": bytes.len(),
+            "bytes": bytes,
         });
         return ctx.out.record(&written, |o| {
             o.line(&format!(
                 "wrote the context of {} to {} ({} bytes)",
                 args.id,
                 out.display(),
-                bytes.len()
+                bytes
             ))
         });
     }
-    let by = by.unwrap_or_else(crate::backends::actor);
-    if action.reruns() {
-        // A rerun makes a settled pipeline run again: it counts like a spawn.
-        crate::quota::pipelines(&b.settings, b.store.as_ref())?;
-    }
-    if action == Fallback::EscalateTier {
-        // One tier up stays within the tenant's quota, like a spawn.
-        let keys = agov_runtime::keys::Keyspace::new(&b.settings.tenant.value);
-        let st = agov_pipeline::state::load(b.store.as_ref(), &keys, &args.id)?;
-        if let Some(next) = agov_core::Tier::from_number(st.tier + 1) {
-            crate::quota::tier(&b.settings, next, &format!("escalating pipeline {}", st.id))?;
-        }
-    }
-    let st = {
-        let containment = crate::backends::containment(&b.settings)?;
-        let mut env = b.pipeline_env(&seal, None, &containment);
-        env.actor = by.clone();
-        let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
-        agov_pipeline::control::fallback(&env, &mut ledger, &args.id, action)?
-    };
+    let (st, by) = choose(&b, &args.id, action)?;
     if !action.reruns() {
         return view::finish(ctx, &st);
     }
@@ -114,6 +80,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
         return spawn::detached(ctx, &st, &log, &hint);
     }
+    let seal = b.seal_key()?;
     let llm = spawn::llm_for(ctx, &b, &st.plan)?;
     let containment = crate::backends::containment(&b.settings)?;
     let mut env = b.pipeline_env(&seal, llm, &containment);
@@ -132,4 +99,59 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         agov_pipeline::drive(&env, &args.id, &mut printer)?
     };
     view::finish(ctx, &st)
+}
+
+/// Writes pipeline `id`'s whole context (JSON) to `out` (`download_log`,
+/// not a decision: nobody is asked who they are); returns its size.
+pub(in super::super) fn download_log(
+    ctx: &Ctx,
+    b: &Backends,
+    id: &str,
+    out: &Path,
+) -> Result<usize, CliError> {
+    let seal = b.seal_key()?;
+    let containment = crate::backends::containment(&b.settings)?;
+    let env = b.pipeline_env(&seal, None, &containment);
+    let ledger = crate::backends::ledger_for_read(ctx, &b.settings)?;
+    let doc = agov_pipeline::control::context(&env, ledger.as_ref(), id)?;
+    let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    agov_core::fsutil::write_atomic(out, &bytes, 0o600)
+        .map_err(|e| CliError::io(&format!("cannot write {}", out.display()), e))?;
+    Ok(bytes.len())
+}
+
+/// Chooses fallback `action` (a decision: not `download_log`) for
+/// pipeline `id`, as `pipeline consensus fallback` and the dashboard do:
+/// who decides is verified ([`crate::backends::act::FALLBACK`]) and
+/// recorded, a rerun counts against the tenant's quota like a spawn.
+/// Returns the pipeline as it now is and who decided; a rerun is left
+/// for the caller to drive (here or in the background).
+pub(in super::super) fn choose(
+    b: &Backends,
+    id: &str,
+    action: Fallback,
+) -> Result<(PipelineState, String), CliError> {
+    if action == Fallback::DownloadLog {
+        return Err(CliError::usage("download_log is not a decision"));
+    }
+    let by = crate::backends::decider(b.tokens.as_ref(), crate::backends::act::FALLBACK)?;
+    if action.reruns() {
+        // A rerun makes a settled pipeline run again: it counts like a spawn.
+        crate::quota::pipelines(&b.settings, b.store.as_ref())?;
+    }
+    if action == Fallback::EscalateTier {
+        // One tier up stays within the tenant's quota, like a spawn.
+        let keys = agov_runtime::keys::Keyspace::new(&b.settings.tenant.value);
+        let st = agov_pipeline::state::load(b.store.as_ref(), &keys, id)?;
+        if let Some(next) = agov_core::Tier::from_number(st.tier + 1) {
+            crate::quota::tier(&b.settings, next, &format!("escalating pipeline {}", st.id))?;
+        }
+    }
+    let seal = b.seal_key()?;
+    let containment = crate::backends::containment(&b.settings)?;
+    let mut env = b.pipeline_env(&seal, None, &containment);
+    env.actor = by.clone();
+    let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
+    let st = agov_pipeline::control::fallback(&env, &mut ledger, id, action)?;
+    Ok((st, by))
 }

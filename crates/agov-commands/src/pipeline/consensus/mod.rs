@@ -1,7 +1,7 @@
 //! `pipeline consensus`: the votes of a pipeline, and the fallbacks after
 //! a consensus failure.
 
-mod fallback;
+pub(super) mod fallback;
 mod status;
 
 use agov_cli::{CliError, Ctx};

@@ -1,8 +1,18 @@
 //! `pipeline dashboard`: the tenant's pipelines on one screen, following
 //! the store as it changes: alerts, pipelines, the selected pipeline's
-//! agents and votes. `--once` prints one frame as text.
+//! agents, votes and ledger events, charts, and actions by key. `--once`
+//! prints one frame as text.
 
+mod action;
+#[doc(hidden)]
+pub mod bench;
+mod changes;
+mod charts;
+mod keys;
+mod log;
+mod prompt;
 mod snapshot;
+mod stuck;
 mod term;
 mod ui;
 
@@ -15,13 +25,25 @@ use ratatui::backend::TestBackend;
 
 use super::Backends;
 
-/// A full-screen view of the tenant's pipelines, alerts, agents and votes
+/// A full-screen view of the tenant's pipelines, alerts, agents, votes, ledger events and charts, with actions by key
 ///
 /// Follows the store: a change shows within a second. Keys: up/down or
-/// j/k select a pipeline, / filters, ? shows help, q quits. `--once`
-/// prints one frame as text (the terminal's size, or 80x24 without one);
-/// --json prints the data of one frame.
+/// j/k select a pipeline, left/right or h/l an agent, Tab shows its agents,
+/// its ledger events or the charts, / filters, ? shows help, q quits.
+/// Actions, each asking y/n and each the command's own (who you are is
+/// checked and recorded as the command does): f chooses a fallback after a
+/// consensus failure (`pipeline consensus fallback`; a rerun goes on in
+/// the background), a and d approve or reject its waiting gate (`pipeline
+/// approve`, with the digest shown), R revokes the pipeline (`pipeline
+/// revoke`) and x the selected agent (`pipeline agents revoke`), both with
+/// a reason. `--once` prints one frame as text (the terminal's size, or
+/// 80x24 without one); --json prints the data of one frame.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  pipeline dashboard                                  # full screen, until q
+  pipeline dashboard --once --pane log --pipeline p-1a2b3c
+  pipeline dashboard --once --pane charts
+  pipeline dashboard --json")]
 pub(super) struct Args {
     /// Print one frame as text and exit (for scripts)
     #[arg(long)]
@@ -34,6 +56,10 @@ pub(super) struct Args {
     /// Show only the pipelines whose id, state or plan contains TEXT
     #[arg(long, value_name = "TEXT", default_value = "")]
     filter: String,
+
+    /// The pane under the pipelines at first (Tab changes it)
+    #[arg(long, value_enum, default_value_t = ui::Pane::Agents)]
+    pane: ui::Pane,
 }
 
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -43,19 +69,20 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             "`pipeline dashboard --once` prints one frame as text; `pipeline watch ID` follows one pipeline line by line",
         ));
     }
-    let b = Backends::open(ctx)?;
+    let mut b = Backends::open(ctx)?;
+    if interactive {
+        return term::run(ctx, &mut b, args);
+    }
     let tenant = b.settings.tenant.value.clone();
     let keys = Keyspace::new(&tenant);
-    if interactive {
-        return term::run(b.store.as_ref(), &keys, &tenant, args.pipeline, args.filter);
-    }
-    let snap = snapshot::gather(
-        b.store.as_ref(),
-        &keys,
-        &tenant,
-        args.pipeline.as_deref(),
-        &args.filter,
-    )?;
+    let ledger = crate::backends::existing_ledger(&b.settings)?;
+    let src = snapshot::Source {
+        store: b.store.as_ref(),
+        keys: &keys,
+        tenant: &tenant,
+        ledger: ledger.as_ref(),
+    };
+    let snap = snapshot::gather(&src, args.pipeline.as_deref(), &args.filter)?;
     if ctx.json() {
         return ctx.out.json(&snap);
     }
@@ -66,6 +93,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let view = ui::View {
         selected: snap.selected_index(),
+        pane: args.pane,
         ..ui::View::default()
     };
     let text = frame_text(&snap, &view, w, h)?;

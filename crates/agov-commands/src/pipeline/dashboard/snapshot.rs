@@ -1,11 +1,12 @@
 //! What `pipeline dashboard` shows, gathered in one pass over the runtime
-//! store: the tenant's pipelines, the selected one's agents and votes, and
-//! the alerts. It reads what `pipeline list`, `pipeline status`,
-//! `pipeline consensus status` and `checkpoint load`'s "needs you" read,
-//! through the same functions.
+//! store: the tenant's pipelines, the selected one's agents, gates, votes
+//! and ledger events, the charts, and the alerts. It reads what `pipeline
+//! list`, `pipeline status`, `pipeline consensus status`, `pipeline logs`
+//! and `checkpoint load`'s "needs you" read, through the same functions.
 
 use std::collections::BTreeMap;
 
+use agov_ledger::Ledger;
 use agov_pipeline::board::Board;
 use agov_pipeline::driver::Driver;
 use agov_pipeline::{PipelineState, Status};
@@ -13,6 +14,8 @@ use agov_runtime::RuntimeStore;
 use agov_runtime::keys::Keyspace;
 use serde::Serialize;
 
+use super::charts::{self, Charts};
+use super::log::{self, LogLine};
 use crate::checkpoint::attention::{self, Attention};
 
 /// One frame's worth of data (`schema/json/dashboard.schema.json`).
@@ -35,6 +38,8 @@ pub(crate) struct Snapshot {
     pub selected: Option<Detail>,
     /// What waits for a person, across the tenant.
     pub alerts: Vec<Attention>,
+    /// Pipelines per hour, durations, error rates.
+    pub charts: Charts,
 }
 
 /// One pipeline in the list.
@@ -63,6 +68,18 @@ pub(crate) struct Detail {
     pub votes: Vec<VoteRow>,
     /// The tally of the current round's votes, in words.
     pub tally: String,
+    /// Its human gates waiting for a person.
+    pub gates: Vec<GateRow>,
+    /// Its newest ledger events, oldest first.
+    pub log: Vec<LogLine>,
+}
+
+/// A human gate waiting for a decision.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct GateRow {
+    pub stage: String,
+    /// The digest of what is to be approved.
+    pub digest: String,
 }
 
 /// One agent (or stage) of the selected pipeline.
@@ -95,19 +112,29 @@ pub(crate) struct VoteRow {
     pub reasoning: String,
 }
 
+/// Where a snapshot is read from.
+pub(crate) struct Source<'a> {
+    pub store: &'a dyn RuntimeStore,
+    pub keys: &'a Keyspace,
+    pub tenant: &'a str,
+    /// The ledger, for the log pane (none yet: no events).
+    pub ledger: Option<&'a Ledger>,
+}
+
 /// Reads one snapshot; `select` picks the pipeline to detail (the first
 /// listed when absent or not found), `filter` keeps the pipelines whose
 /// id, status or plan contains it.
 pub(crate) fn gather(
-    store: &dyn RuntimeStore,
-    keys: &Keyspace,
-    tenant: &str,
+    src: &Source<'_>,
     select: Option<&str>,
     filter: &str,
 ) -> Result<Snapshot, agov_cli::CliError> {
+    let (store, keys, tenant) = (src.store, src.keys, src.tenant);
+    let now = agov_core::time::now_us();
     let list = agov_pipeline::state::list(store, keys)?;
     let drivers = attention::drivers(store, keys, &list)?;
     let mut alerts = attention::pipelines(&list, &drivers);
+    alerts.extend(super::stuck::alerts(store, keys, &list, now)?);
     let revoked = attention::revoked_agents(store, keys)?;
     alerts.extend(revoked.iter().cloned());
     let total = list.len();
@@ -140,18 +167,25 @@ pub(crate) fn gather(
     let revoked: BTreeMap<String, String> =
         revoked.into_iter().map(|a| (a.subject, a.what)).collect();
     let selected = match chosen {
-        Some(p) => Some(detail(store, keys, p, &revoked)?),
+        Some(p) => {
+            let mut d = detail(store, keys, p, &revoked)?;
+            if let Some(ledger) = src.ledger {
+                d.log = log::tail(ledger, tenant, &p.id)?;
+            }
+            Some(d)
+        }
         None => None,
     };
     Ok(Snapshot {
         tenant: tenant.to_string(),
         backend: store.backend(),
-        taken_us: agov_core::time::now_us(),
+        taken_us: now,
         filter: filter.to_string(),
         pipelines,
         total,
         selected,
         alerts,
+        charts: charts::gather(&list, now),
     })
 }
 
@@ -240,6 +274,18 @@ fn detail(
             })
             .collect(),
         tally,
+        gates: st
+            .pending_gates()
+            .map(|r| GateRow {
+                stage: r.name.clone(),
+                digest: r
+                    .gate
+                    .as_ref()
+                    .map(|g| g.digest.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        log: Vec::new(),
     })
 }
 
@@ -249,21 +295,6 @@ pub(crate) fn settled(status: &str) -> bool {
         .iter()
         .find(|s| s.as_str() == status)
         .is_some_and(|s| s.is_settled())
-}
-
-/// What changes when the store is written: the SQLite data version (every
-/// write, embedded store), and the pipelines' change counter (Redis).
-pub(crate) fn change_marker(
-    store: &dyn RuntimeStore,
-    keys: &Keyspace,
-) -> (Option<i64>, Option<Vec<u8>>) {
-    let version = store.data_version().ok().flatten();
-    let counter = if version.is_some() {
-        None
-    } else {
-        store.get(&keys.changes()).ok().flatten()
-    };
-    (version, counter)
 }
 
 impl Snapshot {

@@ -1,24 +1,33 @@
 //! The interactive dashboard: the alternate screen in raw mode (restored
-//! on every way out, a panic included), keys read with a timeout, and a
-//! cheap check of the store between keys so that a change shows within a
-//! second without re-reading every pipeline all the time.
+//! on every way out, a panic included), woken by a key, by a change Redis
+//! pushes, or by a tick at which it looks cheaply at the backends, so that
+//! a change shows within a second without re-reading every pipeline all
+//! the time; the actions its keys take, and their answers on screen.
 
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use agov_cli::CliError;
-use agov_runtime::RuntimeStore;
+use agov_cli::{CliError, Ctx};
+use agov_ledger::Ledger;
 use agov_runtime::keys::Keyspace;
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyEventKind};
 
-use super::snapshot::{self, Snapshot};
+use super::super::Backends;
+use super::changes::{self, Poll, Wake};
+use super::keys::{self, Outcome};
+use super::snapshot::{self, Snapshot, Source};
 use super::ui::{self, View};
+use super::{Args, action};
 
-/// How long to wait for a key before looking at the store again.
+/// How long to wait for a key or a push before looking at the backends.
 const TICK: Duration = Duration::from_millis(250);
 
+/// Pushed changes are read at most this often (a burst is read once).
+const MIN_GAP: Duration = Duration::from_millis(100);
+
 /// Redraws at least this often (ages, token time left) and re-reads the
-/// store, whatever the change check says (Redis: writes other than a
-/// pipeline's state, such as the revocation list).
+/// store, whatever the change check says (Redis without keyspace
+/// notifications: writes other than a pipeline's state or the ledger).
 const REFRESH: Duration = Duration::from_secs(5);
 
 /// Restores the terminal when dropped: on return, error or panic.
@@ -35,23 +44,35 @@ fn draw_err(e: std::io::Error) -> CliError {
 }
 
 /// Runs the dashboard until `q`.
-pub(super) fn run(
-    store: &dyn RuntimeStore,
-    keys: &Keyspace,
-    tenant: &str,
-    select: Option<String>,
-    filter: String,
-) -> Result<(), CliError> {
+pub(super) fn run(ctx: &Ctx, b: &mut Backends, args: Args) -> Result<(), CliError> {
+    let tenant = b.settings.tenant.value.clone();
+    let keys = Keyspace::new(&tenant);
+    let mut ledger = crate::backends::existing_ledger(&b.settings)?;
     // Installs a panic hook that restores the terminal too.
     let mut terminal = ratatui::try_init().map_err(draw_err)?;
     let _restore = Restore;
-    let mut view = View::default();
-    let mut filter = filter;
-    let mut select = select;
-    let mut marker = snapshot::change_marker(store, keys);
-    let mut snap = load(store, keys, tenant, select.as_deref(), &filter, &mut view)?;
+    let (tx, rx) = mpsc::channel();
+    changes::terminal(tx.clone());
+    let pushed = changes::listen(&b.settings, b.store.as_ref(), tx);
+    let mut poll = Poll::new(b.store.as_ref(), &keys, ledger.as_ref(), pushed);
+    let mut view = View {
+        pane: args.pane,
+        feed: if pushed { "pushed" } else { "polled" },
+        ..View::default()
+    };
+    let mut filter = args.filter;
+    let mut select = args.pipeline;
+    let mut snap = read(
+        b,
+        &keys,
+        &tenant,
+        ledger.as_ref(),
+        select.as_deref(),
+        &filter,
+    )?;
     view.selected = snap.selected_index();
     let mut last_read = Instant::now();
+    let mut pending = false;
     let mut dirty = true;
     loop {
         if dirty {
@@ -60,98 +81,99 @@ pub(super) fn run(
                 .map_err(draw_err)?;
             dirty = false;
         }
+        let wait = if pending {
+            MIN_GAP.saturating_sub(last_read.elapsed())
+        } else {
+            TICK
+        };
         let mut reread = false;
-        if event::poll(TICK).map_err(draw_err)? {
-            match event::read().map_err(draw_err)? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    let ctrl_c =
-                        k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-                    if ctrl_c {
-                        return Ok(());
-                    }
-                    if view.typing {
-                        match k.code {
-                            KeyCode::Enter => view.typing = false,
-                            KeyCode::Esc => {
-                                view.typing = false;
-                                filter.clear();
-                            }
-                            KeyCode::Backspace => {
-                                filter.pop();
-                            }
-                            KeyCode::Char(c) => filter.push(c),
-                            _ => {}
-                        }
-                        view.selected = 0;
-                        select = None;
+        match rx.recv_timeout(wait) {
+            Ok(Wake::Term(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                match keys::key(k, &mut view, &snap, &mut filter) {
+                    Outcome::Quit => return Ok(()),
+                    Outcome::Nothing => {}
+                    Outcome::Redraw => dirty = true,
+                    Outcome::Reread => {
+                        select = snap.pipelines.get(view.selected).map(|p| p.id.clone());
                         reread = true;
-                    } else {
-                        view.message = None;
-                        match k.code {
-                            KeyCode::Char('q') => return Ok(()),
-                            KeyCode::Esc if view.help => view.help = false,
-                            KeyCode::Esc => return Ok(()),
-                            KeyCode::Char('?') => view.help = !view.help,
-                            KeyCode::Char('/') => view.typing = true,
-                            KeyCode::Down | KeyCode::Char('j') => {
-                                view.selected =
-                                    (view.selected + 1).min(snap.pipelines.len().saturating_sub(1));
-                                reread = true;
-                            }
-                            KeyCode::Up | KeyCode::Char('k') => {
-                                view.selected = view.selected.saturating_sub(1);
-                                reread = true;
-                            }
-                            KeyCode::Home | KeyCode::Char('g') => {
-                                view.selected = 0;
-                                reread = true;
-                            }
-                            KeyCode::End | KeyCode::Char('G') => {
-                                view.selected = snap.pipelines.len().saturating_sub(1);
-                                reread = true;
-                            }
-                            _ => {}
-                        }
-                        if reread {
-                            select = snap.pipelines.get(view.selected).map(|p| p.id.clone());
-                        }
                     }
-                    dirty = true;
+                    Outcome::Take(a) => {
+                        view.message = Some(answer(ctx, b, &a));
+                        reread = true;
+                    }
                 }
-                Event::Resize(..) => dirty = true,
-                _ => {}
+            }
+            Ok(Wake::Term(Event::Resize(..))) => dirty = true,
+            Ok(Wake::Term(_)) | Err(RecvTimeoutError::Timeout) => {}
+            Ok(Wake::TermGone(why)) => {
+                return Err(CliError::failed(format!("cannot read the terminal: {why}")));
+            }
+            Ok(Wake::Changed) => pending = true,
+            Ok(Wake::Lost(why)) => {
+                poll.pushed = false;
+                view.feed = "polled";
+                view.message = Some(format!("no pushed changes ({why}): looking every 250 ms"));
+                dirty = true;
+            }
+            // The loop holds no sender; both threads' senders are gone.
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(CliError::failed("cannot read the terminal"));
             }
         }
-        let now = snapshot::change_marker(store, keys);
-        if now != marker || last_read.elapsed() >= REFRESH {
-            marker = now;
+        if ledger.is_none() && last_read.elapsed() >= REFRESH {
+            ledger = crate::backends::existing_ledger(&b.settings)?;
+        }
+        if poll.changed(b.store.as_ref(), &keys, ledger.as_ref())
+            || last_read.elapsed() >= REFRESH
+            || (pending && last_read.elapsed() >= MIN_GAP)
+        {
             reread = true;
         }
         if reread {
-            snap = load(store, keys, tenant, select.as_deref(), &filter, &mut view)?;
+            snap = read(
+                b,
+                &keys,
+                &tenant,
+                ledger.as_ref(),
+                select.as_deref(),
+                &filter,
+            )?;
             // The selected pipeline keeps its row's highlight as rows move.
             view.selected = snap.selected_index();
             last_read = Instant::now();
+            pending = false;
             dirty = true;
         }
     }
 }
 
+/// Takes a confirmed action; what it did, or why it was refused, for the
+/// status line (a refusal is shown, never the end of the dashboard).
+fn answer(ctx: &Ctx, b: &mut Backends, a: &action::Action) -> String {
+    match action::perform(ctx, b, a) {
+        Ok(done) => done,
+        Err(e) => match e.hint() {
+            Some(h) => format!("refused: {} ({h})", e.message()),
+            None => format!("refused: {}", e.message()),
+        },
+    }
+}
+
 /// A snapshot; a store that cannot be read ends the dashboard with its
 /// error (after the terminal is restored).
-fn load(
-    store: &dyn RuntimeStore,
+fn read(
+    b: &Backends,
     keys: &Keyspace,
     tenant: &str,
+    ledger: Option<&Ledger>,
     select: Option<&str>,
     filter: &str,
-    view: &mut View,
 ) -> Result<Snapshot, CliError> {
-    match snapshot::gather(store, keys, tenant, select, filter) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            view.message = Some(format!("cannot read the store: {}", e.message()));
-            Err(e)
-        }
-    }
+    let src = Source {
+        store: b.store.as_ref(),
+        keys,
+        tenant,
+        ledger,
+    };
+    snapshot::gather(&src, select, filter)
 }

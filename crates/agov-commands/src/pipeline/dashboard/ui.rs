@@ -1,6 +1,8 @@
-//! How a [`Snapshot`] is drawn: alerts at the top, the pipelines, the
-//! selected pipeline's agent cards and its consensus panel, and a line of
-//! keys; the same widgets for the terminal and for `--once`.
+//! How a [`Snapshot`] is drawn: alerts at the top, the pipelines, then one
+//! pane for the selected pipeline (its agent cards, gates and consensus
+//! panel; its ledger events; or the charts), a line of keys, and a
+//! question over it all while an action waits for its answer; the same
+//! widgets for the terminal and for `--once`.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -9,7 +11,31 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
+use super::prompt::Prompt;
 use super::snapshot::{Snapshot, settled};
+
+/// The pane under the pipelines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Pane {
+    /// The selected pipeline's agents, gates and votes.
+    #[default]
+    Agents,
+    /// The selected pipeline's ledger events.
+    Log,
+    /// Pipelines per hour, durations, error rates.
+    Charts,
+}
+
+impl Pane {
+    /// The next pane (Tab).
+    pub(crate) fn next(self) -> Pane {
+        match self {
+            Pane::Agents => Pane::Log,
+            Pane::Log => Pane::Charts,
+            Pane::Charts => Pane::Agents,
+        }
+    }
+}
 
 /// What the interactive loop adds to a snapshot: the selected row, the
 /// filter being typed, the help overlay and a message.
@@ -17,12 +43,20 @@ use super::snapshot::{Snapshot, settled};
 pub(crate) struct View {
     /// The selected row of the pipelines table.
     pub selected: usize,
+    /// The selected agent card of the selected pipeline.
+    pub agent: usize,
+    /// The pane under the pipelines.
+    pub pane: Pane,
+    /// The question of an action waiting for its answer.
+    pub prompt: Prompt,
     /// The filter is being typed.
     pub typing: bool,
     /// Show the keys.
     pub help: bool,
     /// A line for the status bar (an error, what an action did).
     pub message: Option<String>,
+    /// How changes reach the screen (`pushed`, `polled`); empty for `--once`.
+    pub feed: &'static str,
 }
 
 /// Draws `snap` over the whole frame.
@@ -30,40 +64,55 @@ pub(crate) fn draw(frame: &mut Frame<'_>, snap: &Snapshot, view: &View) {
     let area = frame.area();
     let alerts = snap.alerts.len().clamp(1, 4) as u16 + 2;
     let (agents, votes) = match &snap.selected {
-        Some(d) => (d.agents.len().max(1) as u16 + 3, d.votes.len() as u16 + 3),
+        Some(d) => (
+            (d.agents.len() + d.gates.len()).max(1) as u16 + 3,
+            d.votes.len() as u16 + 3,
+        ),
         None => (0, 0),
     };
-    let [
-        title,
-        alerts_area,
-        list_area,
-        agents_area,
-        votes_area,
-        footer,
-    ] = Layout::vertical([
+    let pane = match view.pane {
+        Pane::Agents => agents + votes,
+        Pane::Log if snap.selected.is_some() => (agents + votes).max(8),
+        Pane::Log => 0,
+        Pane::Charts => 5,
+    };
+    let [title, alerts_area, list_area, pane_area, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(alerts),
         Constraint::Min(4),
-        Constraint::Length(agents),
-        Constraint::Length(votes),
+        Constraint::Length(pane),
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(title_line(snap), title);
+    frame.render_widget(title_line(snap, view), title);
     frame.render_widget(alerts_panel(snap), alerts_area);
-    let (table, mut state) = pipelines_table(snap, view.selected);
+    // Inside its borders, under its header.
+    let visible = list_area.height.saturating_sub(3) as usize;
+    let (table, mut state) = pipelines_table(snap, view.selected, visible);
     frame.render_stateful_widget(table, list_area, &mut state);
-    if snap.selected.is_some() {
-        frame.render_widget(agents_panel(snap), agents_area);
-        frame.render_widget(votes_panel(snap), votes_area);
+    match view.pane {
+        Pane::Agents if snap.selected.is_some() => {
+            let [agents_area, votes_area] =
+                Layout::vertical([Constraint::Length(agents), Constraint::Length(votes)])
+                    .areas(pane_area);
+            let (table, mut state) = agents_panel(snap, view.agent);
+            frame.render_stateful_widget(table, agents_area, &mut state);
+            frame.render_widget(votes_panel(snap), votes_area);
+        }
+        Pane::Log => frame.render_widget(log_panel(snap, pane_area.height), pane_area),
+        Pane::Charts => frame.render_widget(charts_panel(snap), pane_area),
+        Pane::Agents => {}
     }
     frame.render_widget(footer_line(snap, view), footer);
     if view.help {
         help_overlay(frame, area);
     }
+    if view.prompt.is_open() {
+        prompt_overlay(frame, area, &view.prompt);
+    }
 }
 
-fn title_line(snap: &Snapshot) -> Paragraph<'static> {
+fn title_line(snap: &Snapshot, view: &View) -> Paragraph<'static> {
     let shown = if snap.filter.is_empty() {
         format!("{} pipelines", snap.total)
     } else {
@@ -80,8 +129,14 @@ fn title_line(snap: &Snapshot) -> Paragraph<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            " · {shown} · tenant {} · {}",
-            snap.tenant, snap.backend
+            " · {shown} · tenant {} · {}{}",
+            snap.tenant,
+            snap.backend,
+            if view.feed.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", view.feed)
+            }
         )),
     ]))
 }
@@ -100,6 +155,7 @@ fn alerts_panel(snap: &Snapshot) -> Paragraph<'static> {
                     "gate" => "GATE",
                     "driver_gone" => "NO DRIVER",
                     "revoked_agent" => "REVOKED",
+                    "stuck_agent" => "STUCK",
                     other => other,
                 };
                 Line::from(vec![
@@ -146,10 +202,22 @@ pub(crate) fn age(seconds: i64) -> String {
     }
 }
 
-fn pipelines_table(snap: &Snapshot, selected: usize) -> (Table<'static>, TableState) {
+/// The pipelines table, `visible` rows high: only the rows that can show
+/// are built (the selected one at the bottom once it is past the first
+/// screen, where the table would scroll it), so that a frame costs the
+/// same with 500 pipelines as with 10.
+fn pipelines_table(
+    snap: &Snapshot,
+    selected: usize,
+    visible: usize,
+) -> (Table<'static>, TableState) {
+    let selected = selected.min(snap.pipelines.len().saturating_sub(1));
+    let start = (selected + 1).saturating_sub(visible.max(1));
     let rows: Vec<Row<'static>> = snap
         .pipelines
         .iter()
+        .skip(start)
+        .take(visible.max(1))
         .map(|p| {
             Row::new(vec![
                 Cell::from(p.id.clone()),
@@ -185,16 +253,16 @@ fn pipelines_table(snap: &Snapshot, selected: usize) -> (Table<'static>, TableSt
     .block(Block::default().borders(Borders::ALL).title(" pipelines "));
     let mut state = TableState::default();
     if !snap.pipelines.is_empty() {
-        state.select(Some(selected.min(snap.pipelines.len() - 1)));
+        state.select(Some(selected - start));
     }
     (table, state)
 }
 
-fn agents_panel(snap: &Snapshot) -> Table<'static> {
+fn agents_panel(snap: &Snapshot, selected: usize) -> (Table<'static>, TableState) {
     let Some(d) = &snap.selected else {
-        return Table::default();
+        return (Table::default(), TableState::default());
     };
-    let rows: Vec<Row<'static>> = d
+    let mut rows: Vec<Row<'static>> = d
         .agents
         .iter()
         .map(|a| {
@@ -214,10 +282,24 @@ fn agents_panel(snap: &Snapshot) -> Table<'static> {
             ])
         })
         .collect();
-    Table::new(
+    rows.extend(d.gates.iter().map(|g| {
+        Row::new(vec![
+            Cell::from(format!("gate {}", g.stage)),
+            Cell::from("waiting").style(status_style("waiting")),
+            Cell::from("-"),
+            Cell::from("-"),
+            Cell::from("-"),
+            Cell::from("-"),
+            Cell::from(format!(
+                "digest {} · a approves, d rejects",
+                g.digest.get(..12).unwrap_or(&g.digest)
+            )),
+        ])
+    }));
+    let table = Table::new(
         rows,
         [
-            Constraint::Length(8),
+            Constraint::Length(13),
             Constraint::Length(9),
             Constraint::Length(9),
             Constraint::Length(4),
@@ -238,10 +320,44 @@ fn agents_panel(snap: &Snapshot) -> Table<'static> {
         ])
         .style(Style::new().add_modifier(Modifier::BOLD)),
     )
+    .row_highlight_style(Style::new().add_modifier(Modifier::UNDERLINED))
     .block(
         Block::default()
             .borders(Borders::ALL)
             .title(format!(" {} {} · agents ", d.id, d.status)),
+    );
+    let mut state = TableState::default();
+    if !d.agents.is_empty() {
+        state.select(Some(selected.min(d.agents.len() - 1)));
+    }
+    (table, state)
+}
+
+fn log_panel(snap: &Snapshot, height: u16) -> Paragraph<'static> {
+    let Some(d) = &snap.selected else {
+        return Paragraph::default();
+    };
+    // The newest at the bottom: the last lines that fit.
+    let fit = height.saturating_sub(2) as usize;
+    let from = d.log.len().saturating_sub(fit);
+    let lines: Vec<Line<'static>> = if d.log.is_empty() {
+        vec![Line::from("no events yet")]
+    } else {
+        d.log[from..].iter().map(|e| Line::from(e.text())).collect()
+    };
+    Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(
+        " {} · ledger events ({}) ",
+        d.id,
+        d.log.len()
+    )))
+}
+
+fn charts_panel(snap: &Snapshot) -> Paragraph<'static> {
+    let lines: Vec<Line<'static>> = snap.charts.lines().into_iter().map(Line::from).collect();
+    Paragraph::new(lines).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(" last 24 h (one bar an hour) · durations of the newest settled "),
     )
 }
 
@@ -282,35 +398,58 @@ fn footer_line(snap: &Snapshot, view: &View) -> Paragraph<'static> {
     } else if let Some(m) = &view.message {
         m.clone()
     } else {
-        "↑↓/jk select · / filter · ? help · q quit".to_string()
+        "jk pipeline · hl agent · Tab pane · f a d R x act · / filter · ? help · q quit".to_string()
     };
     Paragraph::new(text).style(Style::new().add_modifier(Modifier::DIM))
 }
 
-fn help_overlay(frame: &mut Frame<'_>, area: Rect) {
-    let w = area.width.min(60);
-    let h = area.height.min(12);
+/// A box in the middle of `area`, at most `w` by `h`, cleared.
+fn centered(frame: &mut Frame<'_>, area: Rect, w: u16, h: u16) -> Rect {
+    let w = area.width.min(w);
+    let h = area.height.min(h);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
     );
+    frame.render_widget(Clear, r);
+    r
+}
+
+fn help_overlay(frame: &mut Frame<'_>, area: Rect) {
     let text = vec![
         Line::from("up, down, j, k   select a pipeline"),
+        Line::from("left, right, h, l  select an agent"),
+        Line::from("Tab              agents · ledger events · charts"),
+        Line::from("f                choose a fallback (consensus failed)"),
+        Line::from("a, d             approve or reject its waiting gate"),
+        Line::from("R                revoke the pipeline"),
+        Line::from("x                revoke the selected agent"),
         Line::from("/                filter by id, state or plan"),
         Line::from("Enter, Esc       end the filter (Esc clears it)"),
         Line::from("?                this help"),
         Line::from("q, Ctrl-C        quit"),
         Line::from(""),
-        Line::from("The screen follows the store: a change shows within 1 s."),
-        Line::from("Decide with the commands the alerts name."),
+        Line::from("Each action asks y/n and is the command's own, checks"),
+        Line::from("of who you are included. Changes show within 1 s."),
     ];
-    frame.render_widget(Clear, r);
+    let r = centered(frame, area, 60, text.len() as u16 + 2);
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
             .block(Block::default().borders(Borders::ALL).title(" keys ")),
+        r,
+    );
+}
+
+fn prompt_overlay(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt) {
+    let lines: Vec<Line<'static>> = prompt.lines().into_iter().map(Line::from).collect();
+    let r = centered(frame, area, 76, lines.len() as u16 + 4);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" confirm ")),
         r,
     );
 }
@@ -325,4 +464,32 @@ pub(crate) fn text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::dashboard::bench;
+
+    /// Only the visible rows are built, and the selected one stays in view
+    /// as it moves past the first screen.
+    #[test]
+    fn the_selected_pipeline_stays_in_view_among_500() {
+        let snap = bench::snapshot(500);
+        for selected in [0, 5, 30, 499] {
+            let view = View {
+                selected,
+                ..View::default()
+            };
+            let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+                .expect("a test backend");
+            terminal.draw(|f| draw(f, &snap, &view)).expect("a frame");
+            let screen = text(terminal.backend().buffer());
+            let id = &snap.pipelines[selected].id;
+            assert!(
+                screen.lines().any(|l| l.contains(&format!("> {id}"))),
+                "{selected}\n{screen}"
+            );
+        }
+    }
 }
