@@ -24,6 +24,20 @@ const ROWS: &[Row] = &[
         says: "is not a bug id",
     },
     Row {
+        shown: "pipeline revoke p-x --reason ' '",
+        tool: "pipeline",
+        args: &["revoke", "p-x", "--reason", " "],
+        exit: 64,
+        says: "the reason is empty",
+    },
+    Row {
+        shown: "pipeline agents revoke a1 --reason ''",
+        tool: "pipeline",
+        args: &["agents", "revoke", "a1", "--reason", ""],
+        exit: 64,
+        says: "the reason is empty",
+    },
+    Row {
         shown: "bugs get b999",
         tool: "bugs",
         args: &["get", "b999"],

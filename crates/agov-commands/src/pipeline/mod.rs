@@ -297,6 +297,16 @@ fn duration_var(
     }
 }
 
+/// A reason (`--reason`): not blank, so that an empty one is a usage error
+/// (exit 64) before any backend is opened.
+fn reason_arg(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the reason is empty: say why (it is recorded in the ledger)".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
 /// A tier argument: `0`-`4` offered (with their roles), `t2` and `builder`
 /// accepted too.
 fn tier_arg() -> impl clap::builder::TypedValueParser<Value = agov_core::Tier> {

@@ -14,7 +14,7 @@ pub(super) struct Args {
     id: String,
 
     /// Why (recorded in the ledger)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = super::reason_arg)]
     reason: String,
 }
 

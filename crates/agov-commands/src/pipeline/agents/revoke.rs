@@ -17,7 +17,7 @@ pub(in super::super) struct Args {
     agent: String,
 
     /// Why (recorded, and shown to whoever looks at it next)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = super::super::reason_arg)]
     reason: String,
 }
 
