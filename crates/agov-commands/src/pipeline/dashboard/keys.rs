@@ -117,16 +117,24 @@ fn ask(c: char, view: &View, snap: &Snapshot) -> Result<Prompt, String> {
     Ok(match c {
         'f' => Prompt::Fallback(id),
         'a' | 'd' => {
-            let Some(g) = d.gates.first() else {
-                return Err(format!("no gate of {id} waits for a person"));
-            };
-            Prompt::ask(Action::Gate {
-                id,
-                stage: g.stage.clone(),
-                digest: g.digest.clone(),
-                approve: c == 'a',
-                reason: String::new(),
-            })
+            let mut gates: Vec<Action> = d
+                .gates
+                .iter()
+                .take(9)
+                .map(|g| Action::Gate {
+                    id: id.clone(),
+                    stage: g.stage.clone(),
+                    digest: g.digest.clone(),
+                    approve: c == 'a',
+                    reason: String::new(),
+                })
+                .collect();
+            match gates.len() {
+                0 => return Err(format!("no gate of {id} waits for a person")),
+                // One gate: no need to ask which.
+                1 => Prompt::ask(gates.remove(0)),
+                _ => Prompt::Gate(gates),
+            }
         }
         'R' => Prompt::ask(Action::RevokePipeline {
             id,

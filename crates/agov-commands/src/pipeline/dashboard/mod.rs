@@ -34,7 +34,7 @@ use super::Backends;
 /// checked and recorded as the command does): f chooses a fallback after a
 /// consensus failure (`pipeline consensus fallback`; a rerun goes on in
 /// the background), a and d approve or reject its waiting gate (`pipeline
-/// approve`, with the digest shown), R revokes the pipeline (`pipeline
+/// approve`, with the digest shown; a number chooses among several), R revokes the pipeline (`pipeline
 /// revoke`) and x the selected agent (`pipeline agents revoke`), both with
 /// a reason. `--once` prints one frame as text (the terminal's size, or
 /// 80x24 without one); --json prints the data of one frame.

@@ -1,5 +1,6 @@
-//! The questions an action asks before it is taken: which fallback (1-5),
-//! the reason (typed; a revocation needs one), then y or n. Nothing is
+//! The questions an action asks before it is taken: which fallback (1-5)
+//! or which gate (when several wait), the reason (typed; a revocation
+//! needs one), then y or n. Nothing is
 //! done until `y`; any other key at the last question cancels.
 
 use crossterm::event::KeyCode;
@@ -14,6 +15,8 @@ pub(crate) enum Prompt {
     None,
     /// Which fallback for pipeline `id`.
     Fallback(String),
+    /// Which of the waiting gates (each a gate action, by number).
+    Gate(Vec<Action>),
     /// The reason for the action, being typed.
     Reason(Action),
     /// y takes the action; anything else cancels.
@@ -56,6 +59,14 @@ impl Prompt {
                 (Prompt::ask(Action::Fallback { id, action }), Answer::Asking)
             }
             (Prompt::Fallback(_), KeyCode::Char('n' | 'q')) => (Prompt::None, Answer::Cancelled),
+            (Prompt::Gate(mut gates), KeyCode::Char(c))
+                if c.is_ascii_digit()
+                    && (1..=gates.len()).contains(&(c as usize - '0' as usize)) =>
+            {
+                let chosen = gates.swap_remove(c as usize - '1' as usize);
+                (Prompt::ask(chosen), Answer::Asking)
+            }
+            (Prompt::Gate(_), KeyCode::Char('n' | 'q')) => (Prompt::None, Answer::Cancelled),
             (Prompt::Reason(mut a), code) => {
                 if let Some((reason, needed)) = a.reason() {
                     match code {
@@ -95,6 +106,15 @@ impl Prompt {
                         .enumerate()
                         .map(|(i, f)| format!("  {}  {}", i + 1, f.as_str())),
                 );
+                l.push("Esc cancels".into());
+                l
+            }
+            Prompt::Gate(gates) => {
+                let mut l = vec!["which gate?".to_string()];
+                l.extend(gates.iter().enumerate().map(|(i, g)| match g {
+                    Action::Gate { id, stage, .. } => format!("  {}  {stage} of {id}", i + 1),
+                    _ => String::new(),
+                }));
                 l.push("Esc cancels".into());
                 l
             }
@@ -138,6 +158,24 @@ mod tests {
         p.key(KeyCode::Char('4'));
         assert_eq!(p.key(KeyCode::Char('x')), Answer::Cancelled);
         assert!(!p.is_open());
+    }
+
+    #[test]
+    fn with_several_gates_waiting_the_one_decided_is_chosen_by_number() {
+        let gate = |stage: &str| Action::Gate {
+            id: "p-1".into(),
+            stage: stage.into(),
+            digest: format!("d-{stage}"),
+            approve: true,
+            reason: String::new(),
+        };
+        let mut p = Prompt::Gate(vec![gate("review"), gate("security")]);
+        assert_eq!(p.key(KeyCode::Char('3')), Answer::Asking, "no third gate");
+        assert_eq!(p, Prompt::Gate(vec![gate("review"), gate("security")]));
+        p.key(KeyCode::Char('2'));
+        // The reason (optional for a gate), then y.
+        p.key(KeyCode::Enter);
+        assert_eq!(p.key(KeyCode::Char('y')), Answer::Take(gate("security")));
     }
 
     #[test]
