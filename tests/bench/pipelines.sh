@@ -81,14 +81,14 @@ YAML
 # shellcheck disable=SC1091
 source "$P/rows"
 # One dashboard frame over 500 pipelines (the whole `--once` process:
-# start, read every pipeline's state, render 80x24, print).
+# start, read every pipeline's state, render 80x24, print). No target: the
+# issue's ≤ 5 ms is for drawing a frame, measured by tests/bench/dashboard.sh.
 (
   export AGOV_HOME=$P/dashboard
   for _ in $(seq 1 500); do
     "$BIN/pipeline" spawn --plan "$P/trivial.yaml" -q >/dev/null 2>>"$P/dashboard.err" || true
   done
-  row "\`pipeline dashboard --once\` with 500 pipelines, embedded (whole process)" \
-    "$(median_ms "$BIN/pipeline dashboard --once" 20)" 5 ms
+  INFO+=("| \`pipeline dashboard --once\` with 500 pipelines, embedded (whole process; no target) | $(median_ms "$BIN/pipeline dashboard --once" 20) ms |")
   declare -p ROWS INFO >"$P/rows"
 )
 # shellcheck disable=SC1091
