@@ -4,7 +4,7 @@
 # folder ($AGOV_OUTPUT_DIR) and reports it. Its argument says how it
 # behaves, for demos and tests:
 #   stage.sh ok [NAME]     completes
-#   stage.sh fail          fails in EXECUTE (exit 1)
+#   stage.sh fail [SECS]   fails in EXECUTE (exit 1), after SECS seconds
 #   stage.sh flaky N       fails its first N tries, then completes
 #   stage.sh sleep SECS    takes SECS seconds in EXECUTE
 set -euo pipefail
@@ -15,7 +15,7 @@ phase PREFLIGHT
 phase PLAN
 phase EXECUTE
 case "$mode" in
-  fail) say '{"type":"log","level":"error","message":"failing as asked"}'; exit 1 ;;
+  fail) sleep "${2:-0}"; say '{"type":"log","level":"error","message":"failing as asked"}'; exit 1 ;;
   flaky)
     tries_file=$AGOV_OUTPUT_DIR/.tries
     tries=$(( $(cat "$tries_file" 2>/dev/null || echo 0) + 1 ))

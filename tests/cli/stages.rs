@@ -42,7 +42,7 @@ stages:
     command: [bash, examples/agents/stage.sh, sleep, '1']
   - name: lint
     requires: [build]
-    command: [bash, examples/agents/stage.sh, fail]
+    command: [bash, examples/agents/stage.sh, fail, '1']
   - name: docs
     requires: [lint]
     command: [bash, examples/agents/stage.sh, ok]
