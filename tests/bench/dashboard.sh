@@ -93,7 +93,7 @@ idle() {
   sleep 0.5
   tmux -S "$sock" kill-server 2>/dev/null || true
   cpu=$(python3 -c "import sys; t0, t1, s0, s1, hz = map(float, sys.argv[1:]); print(round((t1 - t0) / hz / (s1 - s0) * 100, 2))" "$t0" "$t1" "$s0" "$s1" "$ticks")
-  row "\`pipeline dashboard\` idle over 500 pipelines, $name ($(awk -F ' · ' '{print $4}' "$D/title-$name"); ${IDLE_SECONDS} s sampled): CPU of one core" "$cpu" 2 %
+  row "\`pipeline dashboard\` idle over 500 pipelines, $name ($(awk -F ' · ' '{print $2}' "$D/title-$name"); ${IDLE_SECONDS} s sampled): CPU of one core" "$cpu" 2 %
   row "\`pipeline dashboard\` idle over 500 pipelines, $name: resident memory (highest VmRSS; VmHWM $(python3 -c "print(round($hwm / 1024, 1))") MB)" "$(python3 -c "print(round($max / 1024, 1))")" 50 MB
 }
 

@@ -128,15 +128,17 @@ fn title_line(snap: &Snapshot, view: &View) -> Paragraph<'static> {
             "agov pipeline dashboard",
             Style::new().add_modifier(Modifier::BOLD),
         ),
+        // The tenant last: a long name is what 80 columns cut, not how
+        // changes arrive.
         Span::raw(format!(
-            " · {shown} · tenant {} · {}{}",
-            snap.tenant,
+            " · {}{} · {shown} · tenant {}",
             snap.backend,
             if view.feed.is_empty() {
                 String::new()
             } else {
                 format!(", {}", view.feed)
-            }
+            },
+            snap.tenant,
         )),
     ]))
 }
