@@ -656,20 +656,7 @@ fn stages_can_be_marketplace_templates() {
 }
 
 /// The pipeline DSL of the reference's architecture document, as written.
-const REFERENCE_DSL: &str = "\
-pipeline:
-  name: infrastructure-deploy
-  stages:
-    - plan:
-        agent: planner
-        artifacts: [terraform-plan]
-    - review:
-        type: human-gate
-        timeout: 30m
-    - execute:
-        agent: executor
-        requires: [plan]
-";
+const REFERENCE_DSL: &str = include_str!("../fixtures/reference/pipeline-dsl.yaml");
 
 #[test]
 fn the_reference_dsl_runs_its_agents_as_stored_templates_and_waits_at_its_gate() {

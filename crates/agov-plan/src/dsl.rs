@@ -176,19 +176,7 @@ mod tests {
     use super::*;
 
     /// The DSL example of the reference's architecture document, as written.
-    const REFERENCE: &str = "pipeline:
-  name: infrastructure-deploy
-  stages:
-    - plan:
-        agent: planner
-        artifacts: [terraform-plan]
-    - review:
-        type: human-gate
-        timeout: 30m
-    - execute:
-        agent: executor
-        requires: [plan]
-";
+    const REFERENCE: &str = include_str!("../../../tests/fixtures/reference/pipeline-dsl.yaml");
 
     #[test]
     fn the_reference_dsl_reads_as_a_staged_plan() {
