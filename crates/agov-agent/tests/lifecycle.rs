@@ -376,6 +376,8 @@ fn escalation_rules_do_what_they_say_once_each_and_every_outcome_is_ledgered() {
     run.error("slow", "the API was slow again").unwrap();
     run.error("slow", "and again").unwrap();
     assert_eq!(run.outcome(), None, "3 of 4 errors, 2 repeats of 3");
+    // A request for a higher tier raises nothing by itself.
+    assert_eq!(run.tier, Tier::Observer);
     drop(run);
     let fired: Vec<(String, String)> = e
         .ledger
