@@ -170,7 +170,11 @@ impl Profiles {
                 .iter()
                 .map(|s| Place::Shared(s.into()))
                 .collect(),
-            "{work}" => vec![Place::Shared(places.work.clone())],
+            // A linked git worktree's repository lives outside it.
+            "{work}" => std::iter::once(places.work.clone())
+                .chain(crate::worktree::linked(&places.work).into_iter().flatten())
+                .map(Place::Shared)
+                .collect(),
             // Only a real folder inside the working tree: a `sandbox` link
             // (an earlier agent may have planted one) grants nothing.
             "{sandbox}" => {

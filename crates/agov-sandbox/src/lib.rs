@@ -20,6 +20,7 @@ pub mod launcher;
 pub mod profile;
 mod seccomp;
 mod tree;
+mod worktree;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -597,3 +597,4 @@ mod bypass;
 mod kernel;
 mod pipelines;
 mod triggers;
+mod worktree;
