@@ -12,7 +12,7 @@ use crate::common::TestEnv;
 const WEEK: i64 = 7 * 24 * 3600;
 
 /// `redis-cli` beside AGOV_TEST_REDIS_SERVER, else on PATH.
-fn redis_cli(port: u16, args: &[&str]) -> String {
+pub(crate) fn redis_cli(port: u16, args: &[&str]) -> String {
     let beside = std::env::var_os("AGOV_TEST_REDIS_SERVER")
         .map(|s| std::path::PathBuf::from(s).with_file_name("redis-cli"))
         .filter(|p| p.exists());

@@ -50,8 +50,8 @@ pub trait RuntimeStore: Send + Sync {
         Ok(())
     }
 
-    /// Waits for changes pushed by the backend and calls `heard` at each,
-    /// until `heard` returns false: messages [`RuntimeStore::publish`]ed on
+    /// Waits for changes pushed by the backend and calls `heard` once
+    /// subscribed and then at each, until `heard` returns false: messages [`RuntimeStore::publish`]ed on
     /// `channel`, and (where the server sends keyspace notifications,
     /// `notify-keyspace-events`) any write of a key starting with
     /// `key_prefix`. Uses a connection of its own. Returns `Ok(false)` at

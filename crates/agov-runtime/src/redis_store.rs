@@ -425,6 +425,11 @@ impl RuntimeStore for RedisStore {
         sub.subscribe(&k)
             .and_then(|()| sub.psubscribe(&pattern))
             .map_err(|e| self.classify(e, &k, "channel"))?;
+        // Subscribed: what changed before now (while a lost subscription
+        // was taken up again, say) is worth a look.
+        if !heard() {
+            return Ok(true);
+        }
         loop {
             match sub.get_message() {
                 Ok(_) => {

@@ -8,7 +8,8 @@
 //!   notifications, to every write of the tenant's keys; each message wakes
 //!   the dashboard at once. Where subscribing is refused or the
 //!   subscription is lost, the `changes:pipelines` counter is read at each
-//!   tick instead.
+//!   tick instead, and a lost subscription is taken up again (after 1 s,
+//!   then up to every 30 s while Redis refuses).
 //! - The embedded store and the ledger are SQLite files: at each tick the
 //!   dashboard asks `PRAGMA data_version`, which moves when another
 //!   process wrote; the log pane follows the ledger this way on both
@@ -59,24 +60,41 @@ pub(crate) fn listen(settings: &Settings, store: &dyn RuntimeStore, tx: Sender<W
     let settings = settings.clone();
     let keys = Keyspace::new(&settings.tenant.value);
     std::thread::spawn(move || {
-        let outcome = crate::backends::runtime_store(&settings)
-            .map_err(|e| e.message().to_string())
-            .and_then(|store| {
-                store
-                    .listen(&keys.changes(), keys.prefix(), &mut || {
-                        tx.send(Wake::Changed).is_ok()
-                    })
-                    .map_err(|e| e.to_string())
-            });
-        let lost = match outcome {
-            Ok(true) => return,
-            Ok(false) => "the runtime store cannot push changes".to_string(),
-            Err(e) => e,
-        };
-        let _ = tx.send(Wake::Lost(lost));
+        let mut wait = RESUBSCRIBE_FIRST;
+        loop {
+            let outcome = crate::backends::runtime_store(&settings)
+                .map_err(|e| e.message().to_string())
+                .and_then(|store| {
+                    store
+                        .listen(&keys.changes(), keys.prefix(), &mut || {
+                            tx.send(Wake::Changed).is_ok()
+                        })
+                        .map_err(|e| e.to_string())
+                });
+            let lost = match outcome {
+                // The dashboard is gone.
+                Ok(true) => return,
+                Ok(false) => {
+                    let _ = tx.send(Wake::Lost("the runtime store cannot push changes".into()));
+                    return;
+                }
+                Err(e) => e,
+            };
+            // Polled meanwhile; subscribed again after a pause that grows.
+            if tx.send(Wake::Lost(lost)).is_err() {
+                return;
+            }
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(RESUBSCRIBE_MAX);
+        }
     });
     true
 }
+
+/// The pause before subscribing again after the subscription was lost,
+/// doubling up to [`RESUBSCRIBE_MAX`] while it keeps failing.
+const RESUBSCRIBE_FIRST: std::time::Duration = std::time::Duration::from_secs(1);
+const RESUBSCRIBE_MAX: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The cheap look at the backends made at each tick, when nothing was pushed.
 pub(crate) struct Poll {

@@ -108,7 +108,16 @@ pub(super) fn run(ctx: &Ctx, b: &mut Backends, args: Args) -> Result<(), CliErro
             Ok(Wake::TermGone(why)) => {
                 return Err(CliError::failed(format!("cannot read the terminal: {why}")));
             }
-            Ok(Wake::Changed) => pending = true,
+            Ok(Wake::Changed) => {
+                pending = true;
+                // Subscribed again after a loss: pushed from now on.
+                if !poll.pushed {
+                    poll.pushed = true;
+                    view.feed = "pushed";
+                    view.message = Some("pushed changes again".into());
+                    dirty = true;
+                }
+            }
             Ok(Wake::Lost(why)) => {
                 poll.pushed = false;
                 view.feed = "polled";
