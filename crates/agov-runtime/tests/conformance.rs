@@ -422,8 +422,9 @@ fn redis_pushes_published_changes_to_a_listener_and_embedded_cannot() {
             })
         })
     };
-    // Published until heard three times (the listener may subscribe late).
-    eventually("the listener hearing three messages", || {
+    // Published until heard three times: once subscribed, then at each
+    // message (the listener may subscribe late).
+    eventually("the listener hearing three times", || {
         s.publish("changes:pipelines", b"1").unwrap();
         std::thread::sleep(Duration::from_millis(20));
         listener.is_finished()
