@@ -436,3 +436,42 @@ fn an_ended_agent_shows_no_token_time_and_a_checkpoint_names_what_it_counts() {
     assert!(line.contains("completed"), "{line}");
     assert!(!line.contains("left"), "its token was given back: {line}");
 }
+
+/// A repository whose config names a program (`core.fsmonitor`, which an
+/// agent that may write the working tree may set): a checkpoint reads git
+/// without running it, outside any sandbox as it is.
+#[test]
+fn a_checkpoint_reads_git_without_running_the_repository_s_fsmonitor() {
+    let env = TestEnv::new();
+    let ran = env.dir.path().join("ran");
+    std::fs::write(
+        env.dir.path().join("mon.sh"),
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", ran.display()),
+    )
+    .unwrap();
+    env.sh(
+        "set -e; git init -q .; git config user.name a; git config user.email a@b; \
+         echo x > f; git add f; git commit -qm one; chmod +x mon.sh; \
+         git config core.fsmonitor \"$PWD/mon.sh\"",
+    )
+    .expect(0);
+    // git itself runs it.
+    env.sh("git status --porcelain").expect(0);
+    assert!(ran.exists(), "the fsmonitor did not run for git itself");
+    std::fs::remove_file(&ran).unwrap();
+    let now = env
+        .sh("\"$CHECKPOINT\" now -n git --no-sweep --json")
+        .expect(0)
+        .json();
+    let workdir = now["snapshot"]["workdir"]["path"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(
+        std::path::Path::new(workdir),
+        env.dir.path().canonicalize().unwrap(),
+        "{now}"
+    );
+    assert!(!ran.exists(), "the repository's fsmonitor ran");
+    let git = &now["snapshot"]["workdir"]["git"];
+    assert_eq!(git["head"].as_str().map(str::len), Some(40), "{now}");
+}

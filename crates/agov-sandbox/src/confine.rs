@@ -133,10 +133,9 @@ impl Profiles {
                         // The agent's own places are granted as they are,
                         // also when they lie inside agov's data folder.
                         Place::Own(p) => grants.push(resolve(&p), access),
-                        Place::Shared(p) => {
-                            let Ok(real) = p.canonicalize() else { continue };
-                            let inside: Vec<&Path> = hidden.iter().map(PathBuf::as_path).collect();
-                            carve(&real, &inside, access, &mut grants, 0);
+                        Place::Shared(p) => carve_out(&p, &hidden, access, &mut grants),
+                        Place::Repository(p) => {
+                            carve_out(&p, &hidden, access.min(Access::Read), &mut grants);
                         }
                     }
                 }
@@ -170,10 +169,17 @@ impl Profiles {
                 .iter()
                 .map(|s| Place::Shared(s.into()))
                 .collect(),
-            // A linked git worktree's repository lives outside it.
-            "{work}" => std::iter::once(places.work.clone())
-                .chain(crate::worktree::linked(&places.work).into_iter().flatten())
-                .map(Place::Shared)
+            // A linked git worktree's repository lives outside it: read
+            // only, whatever the tier may do in the working tree (its config
+            // and hooks would run code in every other worktree, and for the
+            // operator).
+            "{work}" => std::iter::once(Place::Shared(places.work.clone()))
+                .chain(
+                    crate::worktree::linked(&places.work)
+                        .into_iter()
+                        .flatten()
+                        .map(Place::Repository),
+                )
                 .collect(),
             // Only a real folder inside the working tree: a `sandbox` link
             // (an earlier agent may have planted one) grants nothing.
@@ -207,6 +213,9 @@ impl Profiles {
 enum Place {
     Own(PathBuf),
     Shared(PathBuf),
+    /// A linked worktree's folders in its repository's `.git`: never
+    /// written, whatever the root's access.
+    Repository(PathBuf),
 }
 
 /// The path with symlinks resolved when it exists, else as given.
@@ -245,6 +254,16 @@ impl Grants {
             }
         }
     }
+}
+
+/// Grants `root`, resolved, without the `hidden` paths; nothing when it
+/// does not exist.
+fn carve_out(root: &Path, hidden: &[PathBuf], access: Access, grants: &mut Grants) {
+    let Ok(real) = root.canonicalize() else {
+        return;
+    };
+    let inside: Vec<&Path> = hidden.iter().map(PathBuf::as_path).collect();
+    carve(&real, &inside, access, grants, 0);
 }
 
 /// Grants `root` (resolved) without the `hidden` paths inside it (`normal`,

@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use landlock::{
     ABI, Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath,
-    PathFd, Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, Scope,
+    Ruleset, RulesetAttr, RulesetCreated, RulesetCreatedAttr, Scope,
 };
+use rustix::fs::{Mode, OFlags, ResolveFlags};
 
 use crate::confine::{Access as Grants, Built, Confinement};
 use crate::error::SandboxError;
@@ -58,8 +59,7 @@ pub fn ruleset(c: &Confinement) -> Result<RulesetCreated, SandboxError> {
         .map_err(|e| unsupported(c, "Landlock signal and socket scoping (ABI 6)", e))?;
     let mut created = rs.create().map_err(|e| unsupported(c, "Landlock", e))?;
     for g in &c.grants {
-        let Ok(fd) = PathFd::new(&g.path) else {
-            // Gone since the confinement was made: nothing to grant.
+        let Some(fd) = open_as_checked(&g.path) else {
             continue;
         };
         let mut access: BitFlags<AccessFs> = match g.access {
@@ -85,6 +85,22 @@ pub fn ruleset(c: &Confinement) -> Result<RulesetCreated, SandboxError> {
         }
     }
     Ok(created)
+}
+
+/// `path`, a grant's resolved path (it holds no link), opened for a rule
+/// without following any link: a link put in it since it was checked (an
+/// agent swapping a folder it may write for a link to agov's data between
+/// the check and this open) makes the open fail instead of being followed.
+/// `None` for a path gone or changed so since: it is granted nothing.
+fn open_as_checked(path: &std::path::Path) -> Option<OwnedFd> {
+    rustix::fs::openat2(
+        rustix::fs::CWD,
+        path,
+        OFlags::PATH | OFlags::CLOEXEC,
+        Mode::empty(),
+        ResolveFlags::NO_SYMLINKS,
+    )
+    .ok()
 }
 
 /// The seccomp filter `c` needs besides Landlock.
@@ -119,4 +135,26 @@ pub fn restrict_self(fd: BorrowedFd<'_>) -> std::io::Result<()> {
         return Err(std::io::Error::last_os_error());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_as_checked;
+
+    #[test]
+    fn a_grant_is_opened_only_as_it_was_checked_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("f"), "x").unwrap();
+        assert!(open_as_checked(&real).is_some());
+        assert!(open_as_checked(&real.join("f")).is_some());
+        // The folder checked swapped for a link (to somewhere it may not
+        // reach): anywhere in the path, the open fails.
+        let swapped = real.with_file_name("swapped");
+        std::os::unix::fs::symlink(&real, &swapped).unwrap();
+        assert!(open_as_checked(&swapped).is_none());
+        assert!(open_as_checked(&swapped.join("f")).is_none());
+        assert!(open_as_checked(&real.with_file_name("gone")).is_none());
+    }
 }

@@ -72,10 +72,20 @@ pub(super) fn snapshot(
     })
 }
 
+/// `git -C dir ARGS`, without running a program the repository's config
+/// names: an agent that may write a working tree may write its `.git/config`,
+/// and `core.fsmonitor` there would run its code here, outside any sandbox
+/// (`-c` also reaches the git processes of submodules).
 fn run_git(dir: &Path, args: &[&str]) -> Option<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
         .args(args)
         .output()
         .ok()?;

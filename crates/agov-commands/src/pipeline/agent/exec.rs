@@ -203,8 +203,12 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         .tempdir_in(&runs)
         .map_err(|e| CliError::io(&format!("cannot create a folder in {}", runs.display()), e))?;
     let (out, home) = (scratch.path().join("out"), scratch.path().join("home"));
-    agov_core::fsutil::create_private_dir(&out)
-        .map_err(|e| CliError::io(&format!("cannot create {}", out.display()), e))?;
+    // Both exist before the sandbox is built: a folder that does not is
+    // granted nothing.
+    for dir in [&out, &home] {
+        agov_core::fsutil::create_private_dir(dir)
+            .map_err(|e| CliError::io(&format!("cannot create {}", dir.display()), e))?;
+    }
     let work = std::env::current_dir()
         .map_err(|e| CliError::io("cannot read the working directory", e))?;
     let argv: Vec<String> = std::iter::once(program.to_string_lossy().into_owned())
