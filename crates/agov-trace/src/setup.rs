@@ -48,7 +48,7 @@ impl Drop for Flush {
             && let Some(p) = PROVIDER.get()
         {
             ENABLED.store(false, Ordering::Relaxed);
-            let _ = p.force_flush();
+            // Exports what is left, waiting at most the export timeout.
             let _ = p.shutdown();
         }
     }

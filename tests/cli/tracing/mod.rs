@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::common::TestEnv;
 use crate::pipelines::{both, events, spawn};
+use crate::schemas::assert_shape;
 use receiver::{Receiver, Span};
 
 /// A stage agent that asks for one action and writes the `TRACEPARENT` it
@@ -209,6 +210,7 @@ fn a_pipeline_is_one_trace_down_to_each_action_and_backend_call() {
         let evs = all_events(&env, &id);
         assert!(evs.len() > 10, "{name}");
         for e in &evs {
+            assert_shape("ledger-event.schema.json", e);
             assert_eq!(
                 e["detail"]["trace"]["trace_id"],
                 trace.as_str(),
