@@ -7,18 +7,31 @@ use std::time::Duration;
 
 use opentelemetry::Context;
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
-use opentelemetry_otlp::{Protocol, WithExportConfig};
+use opentelemetry_otlp::{Protocol, RetryPolicy, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 
 /// How long an export may take when no `OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT`
-/// says otherwise: a receiver that does not answer costs a process at most
-/// this at its end (the SDK's own default is 10 s).
+/// (milliseconds) says otherwise: a receiver that does not answer costs a
+/// process at most this at its end (the SDK's own default is 10 s, and its
+/// shutdown waits up to 5 s).
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One retry, soon: a process exporting its last spans as it ends should
+/// not sit out the SDK's three backed-off retries (about 0.8 s) when the
+/// receiver is down.
+fn retry() -> RetryPolicy {
+    RetryPolicy::recommended()
+        .with_max_retries(1)
+        .with_initial_delay(Duration::from_millis(50))
+        .with_max_delay(Duration::from_millis(100))
+}
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
+/// The export timeout, which is also the most a process waits at its end.
+static TIMEOUT: OnceLock<Duration> = OnceLock::new();
 /// The parent from `TRACEPARENT`, when this process was started in a trace.
 static REMOTE: OnceLock<Context> = OnceLock::new();
 
@@ -49,7 +62,7 @@ impl Drop for Flush {
         {
             ENABLED.store(false, Ordering::Relaxed);
             // Exports what is left, waiting at most the export timeout.
-            let _ = p.shutdown();
+            let _ = p.shutdown_with_timeout(TIMEOUT.get().copied().unwrap_or(EXPORT_TIMEOUT));
         }
     }
 }
@@ -79,10 +92,17 @@ pub fn init(service: impl FnOnce() -> String) -> Result<Flush, String> {
     }
     let mut exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
-        .with_protocol(Protocol::HttpBinary);
-    if !set("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") && !set("OTEL_EXPORTER_OTLP_TIMEOUT") {
-        exporter = exporter.with_timeout(EXPORT_TIMEOUT);
-    }
+        .with_protocol(Protocol::HttpBinary)
+        .with_retry_policy(retry());
+    let timeout = [
+        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+        "OTEL_EXPORTER_OTLP_TIMEOUT",
+    ]
+    .iter()
+    .find_map(|v| std::env::var(v).ok()?.trim().parse().ok())
+    .map_or(EXPORT_TIMEOUT, Duration::from_millis);
+    exporter = exporter.with_timeout(timeout);
+    let _ = TIMEOUT.set(timeout);
     let exporter = exporter
         .build()
         .map_err(|e| format!("cannot start the OTLP exporter: {e}"))?;
