@@ -339,3 +339,31 @@ fn a_receiver_that_is_down_or_silent_neither_fails_nor_holds_the_pipeline() {
         assert!(took < Duration::from_millis(3500), "{case}: took {took:?}");
     }
 }
+
+#[test]
+fn a_process_started_with_traceparent_joins_that_trace() {
+    // As an agent that is an agov process does, given the exporter's variables.
+    let receiver = Receiver::start();
+    let mut env = TestEnv::new();
+    let (trace, parent) = ("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+    env.set("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
+        .set("OTEL_SERVICE_NAME", "my-agent")
+        .set("TRACEPARENT", &format!("00-{trace}-{parent}-01"));
+    let noted = env
+        .run("ledger", &["note", "--message", "hello", "--json"])
+        .expect(0)
+        .json();
+    let spans = receiver.spans();
+    let command = one(&spans, "command", |s| s.name == "ledger note");
+    assert_eq!((command.trace_id.as_str(), command.parent.as_str()), (trace, parent));
+    assert_eq!(command.service, "my-agent");
+    assert_eq!(noted["detail"]["trace"]["trace_id"], trace, "{noted}");
+    assert_eq!(noted["detail"]["trace"]["span_id"], command.span_id.as_str());
+    assert_shape("ledger-event.schema.json", &noted);
+    // Not sampled upstream: nothing is recorded here either.
+    let receiver = Receiver::start();
+    env.set("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
+        .set("TRACEPARENT", &format!("00-{trace}-{parent}-00"));
+    env.run("ledger", &["note", "--message", "quiet"]).expect(0);
+    assert_eq!(receiver.requests(), 0);
+}
