@@ -355,10 +355,16 @@ fn a_process_started_with_traceparent_joins_that_trace() {
         .json();
     let spans = receiver.spans();
     let command = one(&spans, "command", |s| s.name == "ledger note");
-    assert_eq!((command.trace_id.as_str(), command.parent.as_str()), (trace, parent));
+    assert_eq!(
+        (command.trace_id.as_str(), command.parent.as_str()),
+        (trace, parent)
+    );
     assert_eq!(command.service, "my-agent");
     assert_eq!(noted["detail"]["trace"]["trace_id"], trace, "{noted}");
-    assert_eq!(noted["detail"]["trace"]["span_id"], command.span_id.as_str());
+    assert_eq!(
+        noted["detail"]["trace"]["span_id"],
+        command.span_id.as_str()
+    );
     assert_shape("ledger-event.schema.json", &noted);
     // Not sampled upstream: nothing is recorded here either.
     let receiver = Receiver::start();
