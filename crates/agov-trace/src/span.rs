@@ -60,6 +60,16 @@ impl Span {
         }
     }
 
+    /// [`Span::child`] with a name made only when this span records.
+    #[inline]
+    pub fn child_with<N: Into<Cow<'static, str>>>(&self, name: impl FnOnce() -> N) -> Span {
+        if self.0.is_some() {
+            self.child(name())
+        } else {
+            Span(None)
+        }
+    }
+
     /// Whether this span records anything.
     #[inline]
     pub fn is_recording(&self) -> bool {

@@ -24,7 +24,7 @@ pub(super) fn agent_thread(
     tx: Sender<FromAgent>,
 ) {
     let seat = job.seat;
-    let span = crew.trace.child(format!("agent {}", job.label));
+    let span = crew.trace.child_with(|| format!("agent {}", job.label));
     span.set_with("agov.agent.id", || job.packet.agent_id.clone());
     span.set_with("agov.agent.role", || job.role.to_string());
     span.set_with("agov.pipeline.id", || job.packet.task_id.clone());
