@@ -82,6 +82,30 @@ fn wanted() -> bool {
         && !is("OTEL_TRACES_EXPORTER", "none")
 }
 
+/// Whether the receiver is reached over plain HTTP (no TLS).
+fn plain_http() -> bool {
+    [
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+    ]
+    .iter()
+    .find_map(|v| std::env::var(v).ok().filter(|e| !e.is_empty()))
+    .is_some_and(|e| e.trim().to_ascii_lowercase().starts_with("http://"))
+}
+
+/// A client for a plain-HTTP receiver. The SDK's own loads every CA
+/// certificate of the system for TLS when it is built (most of what
+/// tracing costs a short command); a receiver on `http://` needs none.
+/// Built on this thread, before any async runtime, as reqwest's blocking
+/// client requires.
+fn plain_client(timeout: Duration) -> Result<reqwest::blocking::Client, String> {
+    reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .tls_certs_only([])
+        .build()
+        .map_err(|e| format!("cannot build the OTLP HTTP client: {e}"))
+}
+
 /// Installs the OTLP/HTTP exporter when the standard variables ask for it,
 /// with `service()` as `service.name` unless `OTEL_SERVICE_NAME` (or
 /// `OTEL_RESOURCE_ATTRIBUTES`) names one. Returns what flushes it at the
@@ -103,6 +127,9 @@ pub fn init(service: impl FnOnce() -> String) -> Result<Flush, String> {
     .map_or(EXPORT_TIMEOUT, Duration::from_millis);
     exporter = exporter.with_timeout(timeout);
     let _ = TIMEOUT.set(timeout);
+    if plain_http() {
+        exporter = exporter.with_http_client(plain_client(timeout)?);
+    }
     let exporter = exporter
         .build()
         .map_err(|e| format!("cannot start the OTLP exporter: {e}"))?;
