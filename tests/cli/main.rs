@@ -33,4 +33,5 @@ mod status;
 mod templates;
 mod tenants;
 mod tenants_vault;
+mod tracing;
 mod validate;

@@ -258,6 +258,10 @@ fn spawn(
         .env("AGOV_PACKET", &spec.packet_path)
         .env("AGOV_TOKEN", token);
     cmd.envs(spec.extra_env.iter().map(|(k, v)| (k, v)));
+    // With tracing on, the agent's own telemetry joins its span's trace.
+    if let Some(parent) = agov_trace::current_traceparent() {
+        cmd.env("TRACEPARENT", parent);
+    }
     if let Some(c) = collab {
         cmd.envs(c.env());
     }

@@ -63,9 +63,21 @@ where
         }
     };
     let mut ctx = Ctx::new(cli.global_args().clone(), agov_config::Env::from_process());
-    let result = logging::init(&ctx.global, &ctx.env, ctx.style().enabled())
+    let logging = logging::init(&ctx.global, &ctx.env, ctx.style().enabled());
+    // Spans are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set;
+    // otherwise this reads the variable and nothing more.
+    let flush = agov_trace::init(binary_name).unwrap_or_else(|e| {
+        tracing::warn!("tracing is off: {e}");
+        agov_trace::Flush::default()
+    });
+    let span = agov_trace::Span::start_with(|| name.clone());
+    let entered = span.enter();
+    let result = logging
         .and_then(|()| command(cli, &mut ctx))
         .and_then(|()| ctx.out.flush());
+    if let Err(e) = &result {
+        span.fail(&e.message());
+    }
     let exit = match result {
         Ok(()) => Exit::Ok,
         Err(e) if e.is_broken_pipe() => Exit::Ok,
@@ -80,7 +92,20 @@ where
     if let Some(data_dir) = ctx.data_dir() {
         latency::record(data_dir, &name, exit as u8, took);
     }
+    span.set("process.exit.code", exit as u8 as i64);
+    drop(entered);
+    drop(span);
+    drop(flush);
     exit.into()
+}
+
+/// The program's name (`pipeline`), as the traces' `service.name`.
+fn binary_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "agov".into())
 }
 
 /// The binary and its subcommands, e.g. `pipeline token issue`.

@@ -258,7 +258,8 @@ pub fn token_authority(settings: &Settings) -> Result<Box<dyn TokenAuthority>, C
 /// Vault KV `runtime.password_secret` when set), else the embedded one.
 pub fn runtime_store(settings: &Settings) -> Result<Box<dyn RuntimeStore>, CliError> {
     let ns = &settings.runtime_namespace;
-    Ok(match &settings.runtime.value {
+    // With tracing on, each call of the store is a span.
+    Ok(agov_runtime::traced(match &settings.runtime.value {
         RuntimeTarget::Embedded => Box::new(EmbeddedStore::open(
             &settings.data_dir.value.join("runtime.db"),
             ns,
@@ -282,7 +283,7 @@ pub fn runtime_store(settings: &Settings) -> Result<Box<dyn RuntimeStore>, CliEr
             };
             Box::new(RedisStore::connect(url, password, ns)?)
         }
-    })
+    }))
 }
 
 /// A failure reading the Redis password, said to be Vault's.

@@ -16,6 +16,7 @@ mod event;
 pub mod hmac;
 pub mod seal;
 mod store;
+pub mod trace;
 mod verify;
 
 pub use error::LedgerError;

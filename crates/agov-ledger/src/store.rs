@@ -194,11 +194,17 @@ fn head(conn: &Connection) -> rusqlite::Result<Option<(u64, [u8; 32])>> {
 /// have been started with [`agov_sqlite::write_tx`] (IMMEDIATE), or two
 /// writers could read the same head.
 pub fn append_in(tx: &Transaction<'_>, event: &NewEvent) -> rusqlite::Result<Event> {
+    let span = agov_trace::Span::start_with(|| format!("ledger {}", event.action));
+    span.set("db.system.name", "sqlite");
+    span.set("db.operation.name", "append");
     let (prev_seq, prev_hash) = head(tx)?.unwrap_or((0, chain::GENESIS));
     let seq = prev_seq + 1;
     let ts_us = agov_core::time::now_us();
+    // In a traced context, the event names its trace (inside the hashed detail).
+    let traced = crate::trace::stamp(&event.detail);
+    let detail_value = traced.as_ref().unwrap_or(&event.detail);
     // serde_json's default map is ordered by key, so this text is canonical.
-    let detail = event.detail.to_string();
+    let detail = detail_value.to_string();
     let fields = Fields {
         seq,
         ts_us,
@@ -227,6 +233,7 @@ pub fn append_in(tx: &Transaction<'_>, event: &NewEvent) -> rusqlite::Result<Eve
         detail,
         &hash[..],
     ])?;
+    span.set("agov.ledger.seq", seq as i64);
     tracing::info!(
         seq,
         tenant = %event.tenant,
@@ -247,7 +254,7 @@ pub fn append_in(tx: &Transaction<'_>, event: &NewEvent) -> rusqlite::Result<Eve
         agent: event.agent.clone(),
         pipeline: event.pipeline.clone(),
         subject: event.subject.clone(),
-        detail: event.detail.clone(),
+        detail: traced.unwrap_or_else(|| event.detail.clone()),
         hash: hex::encode(hash),
     })
 }

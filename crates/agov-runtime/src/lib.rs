@@ -17,11 +17,13 @@ mod error;
 pub mod keys;
 mod op;
 mod redis_store;
+mod traced;
 
 pub use embedded::EmbeddedStore;
 pub use error::RuntimeError;
 pub use op::{Op, Reply, StreamEntry, Ttl};
 pub use redis_store::RedisStore;
+pub use traced::traced;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

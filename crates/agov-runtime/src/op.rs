@@ -138,6 +138,27 @@ pub enum Op {
 }
 
 impl Op {
+    /// The op's name in spans (`set`, `lock_extend`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Set { .. } => "set",
+            Op::SetNx { .. } => "set_nx",
+            Op::Del { .. } => "del",
+            Op::Expire { .. } => "expire",
+            Op::Incr { .. } => "incr",
+            Op::CompareAndSet { .. } => "compare_and_set",
+            Op::HSet { .. } => "hset",
+            Op::HDel { .. } => "hdel",
+            Op::HIncr { .. } => "hincr",
+            Op::RPush { .. } => "rpush",
+            Op::LockAcquire { .. } => "lock_acquire",
+            Op::LockExtend { .. } => "lock_extend",
+            Op::LockRelease { .. } => "lock_release",
+            Op::SetIfLocked { .. } => "set_if_locked",
+            Op::XAdd { .. } => "xadd",
+        }
+    }
+
     /// The same op on `namespace` + its key.
     pub fn prefixed(mut self, namespace: &str) -> Op {
         let key = self.key_mut();

@@ -324,11 +324,20 @@ impl Vault {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, VaultError> {
+        let span = agov_trace::Span::start_with(|| format!("vault {what}"));
+        span.set_with("http.request.method", || method.to_string());
+        span.set_with("url.path", || format!("/v1/{path}"));
+        span.set("agov.vault.call", what.to_string());
         let call = self.request(method, path, body, Some(token));
-        self.rt
+        let result = self
+            .rt
             .block_on(call)
             .map(|(_, answer)| answer)
-            .map_err(|e| rename(e, what))
+            .map_err(|e| rename(e, what));
+        if let Err(e) = &result {
+            span.fail(e);
+        }
+        result
     }
 
     /// Starts a read that this process will make later (the same method,

@@ -2,6 +2,7 @@
 //! heartbeats, steps, artifacts, errors against its budget, action
 //! requests against its tier, and model calls against the rate limit.
 
+use super::phase_span;
 use super::*;
 use agov_governance::Reason;
 use agov_governance::escalation::{Action, Condition, Escalation};
@@ -13,6 +14,7 @@ impl Run<'_> {
     pub fn enter(&mut self, to: Phase) -> Result<(), AgentError> {
         self.ended()?;
         if to == Phase::Exit {
+            self.phase_span = agov_trace::Span::none();
             return self.finish();
         }
         if let Err(v) = self.phase.check_move(to) {
@@ -54,12 +56,16 @@ impl Run<'_> {
         }
         let from = self.phase;
         self.phase = to;
+        // The span of the phase left ends before the next one starts.
+        self.phase_span = agov_trace::Span::none();
+        self.phase_span = phase_span(to);
         self.watch.progress(agov_core::time::now_us());
         self.remember(format!("entered {to}"));
         let event = self
             .event("agent.phase")
             .with("from", from.as_str())
             .with("to", to.as_str());
+        let _in_phase = self.phase_span.enter();
         self.transition(event)
     }
 
@@ -249,6 +255,9 @@ impl Run<'_> {
     /// are answered by the tier rules. Every request is ledgered.
     pub fn request(&mut self, action: &str) -> Result<Decision, AgentError> {
         self.ended()?;
+        let span = self.phase_span.child("action");
+        span.set_with("agov.action", || action.to_string());
+        let _in_action = span.enter();
         let c = &self.packet.constraints;
         // Judged as the agent would run it: from its folder, with its PATH.
         let ctx = agov_governance::action::Context::new(
@@ -305,6 +314,7 @@ impl Run<'_> {
             .with("decision", word)
             .with("reason", reason.as_str())
             .with("tier", self.tier.number());
+        span.set("agov.decision", word);
         if !digest.is_empty() {
             event = event.with("digest", digest.as_str());
         }

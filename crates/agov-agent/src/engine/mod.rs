@@ -108,6 +108,8 @@ pub struct Run<'a> {
     /// This run's id.
     pub run_id: String,
     phase: Phase,
+    /// The span of the phase it is in (empty when tracing is off).
+    phase_span: agov_trace::Span,
     budget: BudgetState,
     steps: Vec<String>,
     artifacts: Vec<String>,
@@ -216,6 +218,7 @@ impl<'a> Run<'a> {
             tier,
             run_id,
             phase: Phase::Bootstrap,
+            phase_span: phase_span(Phase::Bootstrap),
             budget: BudgetState::default(),
             steps: Vec::new(),
             artifacts: Vec::new(),
@@ -411,6 +414,13 @@ impl<'a> Run<'a> {
             None => Ok(()),
         }
     }
+}
+
+/// A span for the phase `p`, under the thread's current span (the agent's).
+fn phase_span(p: Phase) -> agov_trace::Span {
+    let span = agov_trace::Span::start_with(|| format!("phase {p}"));
+    span.set("agov.phase", p.as_str());
+    span
 }
 
 /// Whether a transition's batch found the lock held by someone else (its

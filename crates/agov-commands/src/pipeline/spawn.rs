@@ -111,6 +111,10 @@ pub(super) fn detach(
             .map_err(|e| CliError::io("cannot resolve --metrics-file", e))?;
         continue_cmd.arg("--metrics-file").arg(path);
     }
+    // The background driver continues this process's trace.
+    if let Some(parent) = agov_trace::current_traceparent() {
+        continue_cmd.env("TRACEPARENT", parent);
+    }
     continue_cmd
         .stdin(std::process::Stdio::null())
         .stdout(log)
@@ -155,6 +159,12 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(t) => t,
         None => Tier::from_number(plan.tier.unwrap_or(0)).unwrap_or(Tier::Observer),
     };
+    // The pipeline's trace: its creation, its driver (here or in the
+    // background) and its agents.
+    let span = agov_trace::Span::start("pipeline");
+    span.set_with("agov.plan", || plan.name.clone());
+    span.set("agov.tier", i64::from(tier.number()));
+    let _entered = span.enter();
     let b = Backends::open(ctx)?;
     crate::quota::tier(&b.settings, tier, "a pipeline")?;
     crate::quota::pipelines(&b.settings, b.store.as_ref())?;
@@ -178,6 +188,8 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     )?;
     drop(ledger);
     let id = st.id.clone();
+    span.set_with("agov.pipeline.id", || id.clone());
+    span.set_with("agov.tenant", || st.tenant.clone());
     if args.detach {
         drop(metrics_file);
         let log = detach(&b, &ctx.global, &id, &args.metrics)?;

@@ -12,6 +12,8 @@ pub(super) struct Crew<'c, 'a> {
     pub(super) signals: &'c Mutex<Signals>,
     /// The pipeline's token, which agent tokens are issued under.
     pub(super) token: &'c Secret,
+    /// The driver's span, which each agent's is under.
+    pub(super) trace: &'c agov_trace::Span,
 }
 
 /// Runs one agent to its end on this thread; tells the driver as it goes.
@@ -22,6 +24,14 @@ pub(super) fn agent_thread(
     tx: Sender<FromAgent>,
 ) {
     let seat = job.seat;
+    let span = crew.trace.child_with(|| format!("agent {}", job.label));
+    span.set_with("agov.agent.id", || job.packet.agent_id.clone());
+    span.set_with("agov.agent.role", || job.role.to_string());
+    span.set_with("agov.pipeline.id", || job.packet.task_id.clone());
+    span.set("agov.round", i64::from(job.round));
+    span.set("agov.tier", i64::from(job.tier.number()));
+    // Ledger events, store calls and the agent's process are in its span.
+    let entered = span.enter();
     // An agent runs once at a time: while another pipeline's run holds it,
     // wait (until this pipeline is stopped) rather than fail.
     let mut told = false;
@@ -47,6 +57,12 @@ pub(super) fn agent_thread(
         Ok(v) => v,
         Err(e) => (SlotStatus::Failed, Some(e.to_string())),
     };
+    span.set("agov.agent.status", status.as_str());
+    if let Some(r) = &reason {
+        span.fail(r);
+    }
+    drop(entered);
+    drop(span);
     let _ = tx.send(FromAgent::Ended(seat, status, reason));
 }
 
@@ -61,6 +77,7 @@ pub(super) fn run_agent(
         board,
         signals,
         token,
+        trace: _,
     } = crew;
     let role = job.role;
     let seat = job.seat;

@@ -297,6 +297,10 @@ pub fn drive(
     }
     let lease = Lease::take(env, &k, id)?;
     let accessor = st.token.accessor.clone();
+    let span = agov_trace::Span::start("pipeline.drive");
+    span.set_with("agov.pipeline.id", || id.to_string());
+    span.set_with("agov.driver", || lease.owner().to_string());
+    let entered = span.enter();
     let result = (|| {
         let st = state::load(env.store, &k, id)?;
         let ledger = Ledger::open(&env.ledger_path, true)?;
@@ -306,6 +310,7 @@ pub fn drive(
             state: st,
             ledger,
             lease: &lease,
+            trace: &span,
             last_extend: Instant::now(),
             last_renew: Instant::now(),
             dirty: false,
@@ -314,9 +319,14 @@ pub fn drive(
         Ok(book.state)
     })();
     lease.release(env);
-    if let Err(e) = &result {
-        revoke_after_failure(env, id, &accessor, &format!("its driver failed: {e}"));
+    match &result {
+        Ok(st) => span.set("agov.pipeline.status", st.status.as_str()),
+        Err(e) => {
+            span.fail(e);
+            revoke_after_failure(env, id, &accessor, &format!("its driver failed: {e}"));
+        }
     }
+    drop(entered);
     result
 }
 
@@ -390,6 +400,8 @@ struct Book<'e, 'a> {
     state: PipelineState,
     ledger: Ledger,
     lease: &'e Lease,
+    /// The span of this drive, which the agents' spans are under.
+    trace: &'e agov_trace::Span,
     last_extend: Instant,
     last_renew: Instant,
     dirty: bool,

@@ -69,6 +69,7 @@ impl Book<'_, '_> {
         let interrupted = watch_interruptions()?;
         let mut was_running: Vec<Role> = Vec::new();
         let env = self.env;
+        let trace = self.trace;
         let mut stopped: Option<(String, Option<String>)> = None;
         let mut lost: Option<PipelineError> = None;
         std::thread::scope(|scope| -> Result<(), PipelineError> {
@@ -82,6 +83,7 @@ impl Book<'_, '_> {
                     board,
                     signals,
                     token,
+                    trace,
                 };
                 scope.spawn(move || agent_thread(crew, job, stop, tx));
             };

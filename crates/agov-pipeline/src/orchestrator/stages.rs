@@ -368,6 +368,7 @@ impl Book<'_, '_> {
     ) -> Result<bool, PipelineError> {
         let interrupted = watch_interruptions()?;
         let env = self.env;
+        let trace = self.trace;
         let n = self.state.stages.len();
         let mut stops: Vec<Option<Arc<AtomicBool>>> = vec![None; n];
         let mut timed_out = vec![false; n];
@@ -384,6 +385,7 @@ impl Book<'_, '_> {
                     board,
                     signals,
                     token,
+                    trace,
                 };
                 scope.spawn(move || agent_thread(crew, job, stop, tx));
             };
