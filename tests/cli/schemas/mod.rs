@@ -1,4 +1,5 @@
-//! Every `--json` output matches its documented shape in schema/json/,
+//! Every `--json` output matches its documented shape in schema/json/
+//! (generated from the types: see [`generated`]),
 //! checked by the `jsonschema` crate: the whole of Draft 2020-12, formats
 //! included, with `$ref`s to sibling files read from schema/json/.
 
@@ -454,4 +455,5 @@ fn packets_handoffs_and_protocol_lines_match_their_schemas() {
     }
 }
 
+mod generated;
 mod pipeline;

@@ -14,6 +14,8 @@ use crate::plan::{MAX_PLAN_BYTES, Plan};
 use crate::yaml::{self, Node, Pos, Value};
 
 mod shape;
+#[cfg(test)]
+mod shape_schema;
 
 use shape::{plan_json, shape_problems};
 
