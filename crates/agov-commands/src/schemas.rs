@@ -5,6 +5,7 @@
 //! (`UPDATE_ASSETS=1 cargo test -p agov --test cli schemas::generated`)
 //! and fail when a committed file differs from its type.
 
+use agov_plan::plan::schema::input_schema;
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema};
@@ -68,11 +69,6 @@ pub const HAND_WRITTEN: &[(&str, &str)] = &[
     ("plan-validate.schema.json", NOT_YET),
     ("plans.schema.json", NOT_YET),
     ("revocations.schema.json", NOT_YET),
-    ("template-add.schema.json", NOT_YET),
-    ("template-hits.schema.json", NOT_YET),
-    ("template-rm.schema.json", NOT_YET),
-    ("template-stored.schema.json", NOT_YET),
-    ("template.schema.json", NOT_YET),
     ("templates.schema.json", LIST),
     ("validate-phases.schema.json", NOT_YET),
 ];
@@ -87,6 +83,18 @@ pub fn generated() -> Vec<(&'static str, Value)> {
     use crate::ledger;
     let mut out = vec![
         ("plan.schema.json", agov_plan::plan::schema::plan_schema()),
+        (
+            "template.schema.json",
+            input_schema::<agov_templates::Template>("template.schema.json"),
+        ),
+        output::<agov_templates::Stored>("template-stored.schema.json"),
+        output::<crate::pipeline::templates::add::Added>("template-add.schema.json"),
+        output::<crate::pipeline::templates::rm::Removed>("template-rm.schema.json"),
+        list::<agov_templates::Hit>(
+            "template-hits.schema.json",
+            "Template search hits",
+            "`pipeline templates search --json`, best match first.",
+        ),
         output::<agov_ledger::Event>("ledger-event.schema.json"),
         output::<ledger::export::Exported>("ledger-export.schema.json"),
         output::<ledger::hmac::Signed>("ledger-hmac.schema.json"),

@@ -21,7 +21,7 @@ mod revocations;
 mod revoke;
 mod spawn;
 mod status;
-mod templates;
+pub(crate) mod templates;
 mod token;
 mod validate;
 mod view;

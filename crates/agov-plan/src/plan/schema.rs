@@ -4,20 +4,26 @@
 
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
-use schemars::{Schema, SchemaGenerator, json_schema};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
 
 use super::{AgentSpec, Plan};
 
-/// The schema of a plan: what it may hold as a reader sees it (an absent
-/// key, never a `null`, is how an optional value is left out).
+/// The schema of a plan: what it may hold as a reader sees it.
 pub fn plan_schema() -> Value {
+    input_schema::<Plan>("plan.schema.json")
+}
+
+/// The schema of a file that agov reads as `T` (a plan, a template), as
+/// the file `name`: an absent key, never a `null`, is how an optional
+/// value is left out.
+pub fn input_schema<T: JsonSchema>(name: &str) -> Value {
     let mut schema = SchemaSettings::draft2020_12()
         .for_deserialize()
         .with_transform(RecursiveTransform(no_null))
         .into_generator()
-        .into_root_schema_for::<Plan>();
-    schema.insert("$id".into(), "agov/plan.schema.json".into());
+        .into_root_schema_for::<T>();
+    schema.insert("$id".into(), format!("agov/{name}").into());
     schema.to_value()
 }
 
