@@ -63,3 +63,24 @@ fn a_changed_type_makes_its_schema_stale() {
     schema["properties"]["surprise"] = serde_json::json!({"type": "string"});
     assert_ne!(committed, text(&schema));
 }
+
+/// A type with a flattened enum (a check and its outcome) refuses a key
+/// neither knows, and each outcome keeps its own keys.
+#[test]
+fn a_flattened_enum_is_closed_too() {
+    let schema = super::load("validate-phases.schema.json");
+    let report = |check: serde_json::Value| {
+        serde_json::json!({"applied": [], "scratch_tenant": "t", "scratch_events": 0,
+            "passed": 1, "failed": 0, "not_checked": 0, "checks": [check]})
+    };
+    let passed = serde_json::json!({"phase": 1, "name": "n", "outcome": "passed"});
+    assert!(super::check(&schema, &report(passed.clone())).is_ok());
+    let mut extra = passed.clone();
+    extra["surprise"] = true.into();
+    assert!(super::check(&schema, &report(extra)).is_err());
+    let failed = serde_json::json!({"phase": 1, "name": "n", "outcome": "failed"});
+    assert!(super::check(&schema, &report(failed.clone())).is_err(), "detail is required");
+    let mut failed = failed;
+    failed["detail"] = "why".into();
+    assert!(super::check(&schema, &report(failed)).is_ok());
+}

@@ -14,7 +14,7 @@ mod list;
 mod logs;
 mod messages;
 pub(crate) mod metrics;
-mod plan;
+pub(crate) mod plan;
 mod report;
 mod resume;
 mod revocations;
@@ -23,7 +23,7 @@ mod spawn;
 mod status;
 pub(crate) mod templates;
 mod token;
-mod validate;
+pub(crate) mod validate;
 mod view;
 mod watch;
 
