@@ -79,7 +79,10 @@ fn a_flattened_enum_is_closed_too() {
     extra["surprise"] = true.into();
     assert!(super::check(&schema, &report(extra)).is_err());
     let failed = serde_json::json!({"phase": 1, "name": "n", "outcome": "failed"});
-    assert!(super::check(&schema, &report(failed.clone())).is_err(), "detail is required");
+    assert!(
+        super::check(&schema, &report(failed.clone())).is_err(),
+        "detail is required"
+    );
     let mut failed = failed;
     failed["detail"] = "why".into();
     assert!(super::check(&schema, &report(failed)).is_ok());

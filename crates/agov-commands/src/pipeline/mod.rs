@@ -2,7 +2,7 @@
 
 mod agent;
 mod agents;
-mod approve;
+pub(crate) mod approve;
 mod artifacts;
 mod blackboard;
 mod consensus;
@@ -17,12 +17,12 @@ pub(crate) mod metrics;
 pub(crate) mod plan;
 mod report;
 mod resume;
-mod revocations;
+pub(crate) mod revocations;
 mod revoke;
 mod spawn;
 mod status;
 pub(crate) mod templates;
-mod token;
+pub(crate) mod token;
 pub(crate) mod validate;
 mod view;
 mod watch;
