@@ -6,7 +6,7 @@ mod diff;
 mod handoff;
 mod load;
 mod now;
-mod prune;
+pub(crate) mod prune;
 mod render;
 mod report;
 mod show;
