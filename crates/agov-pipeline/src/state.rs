@@ -14,7 +14,7 @@ use crate::plan::{Plan, Role};
 use agov_plan::stage::Outcome;
 
 /// Where a pipeline is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     /// Created; its token is being issued.
