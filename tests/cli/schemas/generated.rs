@@ -59,7 +59,11 @@ fn schemas_are_generated_from_the_types_and_current() {
 fn a_changed_type_makes_its_schema_stale() {
     let (name, mut schema) = generated().swap_remove(0);
     let committed = std::fs::read_to_string(dir().join(name)).unwrap();
-    assert_eq!(committed, text(&schema), "{name}: run `{REGENERATE}`");
+    // (While the test above rewrites the files, the committed one may be
+    // the stale one.)
+    if std::env::var("UPDATE_ASSETS").is_err() {
+        assert_eq!(committed, text(&schema), "{name}: run `{REGENERATE}`");
+    }
     schema["properties"]["surprise"] = serde_json::json!({"type": "string"});
     assert_ne!(committed, text(&schema));
 }
