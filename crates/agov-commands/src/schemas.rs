@@ -15,10 +15,8 @@ pub const REGENERATE: &str = "UPDATE_ASSETS=1 cargo test -p agov --test cli sche
 
 /// The schemas not (yet) derived from a type, each with why.
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
-    ("agent-approve.schema.json", NOT_YET),
     ("agent-errors.schema.json", NOT_YET),
     ("agent-protocol.schema.json", NOT_YET),
-    ("agent-revoke.schema.json", NOT_YET),
     ("agent-run.schema.json", NOT_YET),
     ("agent-show.schema.json", NOT_YET),
     ("agents.schema.json", LIST),
@@ -101,6 +99,8 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "Tokens collected",
             "`pipeline gc --json`: each pipeline whose token had to go (settled, or its driver gone), whether the token authority revoked it, and whether its keys were deleted.",
         ),
+        output::<crate::pipeline::agents::approve::Approved>("agent-approve.schema.json"),
+        output::<crate::pipeline::agents::revoke::Changed>("agent-revoke.schema.json"),
         output::<agov_templates::Stored>("template-stored.schema.json"),
         output::<crate::pipeline::templates::add::Added>("template-add.schema.json"),
         output::<crate::pipeline::templates::rm::Removed>("template-rm.schema.json"),

@@ -1,7 +1,7 @@
 //! `pipeline`: governed agents (and, as they land, multi-agent pipelines).
 
 mod agent;
-mod agents;
+pub(crate) mod agents;
 pub(crate) mod approve;
 mod artifacts;
 mod blackboard;

@@ -1,11 +1,11 @@
 //! `pipeline agents`: agents' trust state, and approvals of their T3/T4 actions.
 
-mod approve;
+pub(crate) mod approve;
 mod demote;
 mod list;
 mod promote;
 mod reinstate;
-pub(super) mod revoke;
+pub(crate) mod revoke;
 mod show;
 
 use agov_cli::{CliError, Ctx};
