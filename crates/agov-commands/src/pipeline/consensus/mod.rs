@@ -1,7 +1,7 @@
 //! `pipeline consensus`: the votes of a pipeline, and the fallbacks after
 //! a consensus failure.
 
-pub(super) mod fallback;
+pub(crate) mod fallback;
 mod status;
 
 use agov_cli::{CliError, Ctx};
