@@ -15,7 +15,6 @@ pub const REGENERATE: &str = "UPDATE_ASSETS=1 cargo test -p agov --test cli sche
 
 /// The schemas not (yet) derived from a type, each with why.
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
-    ("agent-errors.schema.json", NOT_YET),
     ("agent-protocol.schema.json", NOT_YET),
     ("agent-run.schema.json", NOT_YET),
     ("agent-show.schema.json", NOT_YET),
@@ -103,6 +102,11 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "pipeline-download-log.schema.json",
         ),
         output::<agov_pipeline::artifacts::Artifact>("pipeline-artifact.schema.json"),
+        list::<crate::pipeline::errors::AgentErrors>(
+            "agent-errors.schema.json",
+            "Errors by agent",
+            "`pipeline errors --json`: from the ledger's agent.error, agent.violation, agent.revoke and agent.fail events since --since; agents with revocations or failures first.",
+        ),
         output::<agov_templates::Stored>("template-stored.schema.json"),
         output::<crate::pipeline::templates::add::Added>("template-add.schema.json"),
         output::<crate::pipeline::templates::rm::Removed>("template-rm.schema.json"),

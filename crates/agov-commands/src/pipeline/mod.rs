@@ -7,7 +7,7 @@ mod artifacts;
 mod blackboard;
 pub(crate) mod consensus;
 pub mod dashboard;
-mod errors;
+pub(crate) mod errors;
 mod gc;
 mod handoff;
 mod list;
