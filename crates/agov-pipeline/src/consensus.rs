@@ -37,7 +37,7 @@ pub struct Vote {
 }
 
 /// The result of counting.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tally {
     /// The round counted.
     pub round: u32,

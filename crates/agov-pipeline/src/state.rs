@@ -74,7 +74,7 @@ impl std::fmt::Display for Status {
 }
 
 /// Where one agent of the pipeline is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SlotStatus {
     /// Not started (or to be started again).

@@ -10,7 +10,7 @@ pub mod dashboard;
 pub(crate) mod errors;
 mod gc;
 mod handoff;
-mod list;
+pub(crate) mod list;
 mod logs;
 mod messages;
 pub(crate) mod metrics;

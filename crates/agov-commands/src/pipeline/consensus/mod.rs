@@ -2,7 +2,7 @@
 //! a consensus failure.
 
 pub(crate) mod fallback;
-mod status;
+pub(crate) mod status;
 
 use agov_cli::{CliError, Ctx};
 use clap::Subcommand;
