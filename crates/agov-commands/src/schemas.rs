@@ -34,9 +34,7 @@ pub const HAND_WRITTEN: &[(&str, &str)] = &[
     ),
     ("pipeline-artifacts.schema.json", LIST),
     ("pipeline-dashboard.schema.json", NOT_YET),
-    ("pipeline-event.schema.json", NOT_YET),
     ("pipeline-report.schema.json", NOT_YET),
-    ("pipeline.schema.json", NOT_YET),
     ("plan-stored.schema.json", STORED_PLAN),
     ("plans.schema.json", STORED_PLAN),
     ("templates.schema.json", LIST),
@@ -102,6 +100,8 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "Errors by agent",
             "`pipeline errors --json`: from the ledger's agent.error, agent.violation, agent.revoke and agent.fail events since --since; agents with revocations or failures first.",
         ),
+        output::<crate::pipeline::view::Summary>("pipeline.schema.json"),
+        output::<crate::pipeline::view::EventLine>("pipeline-event.schema.json"),
         output::<agov_pipeline::board::Posted>("pipeline-entry.schema.json"),
         output::<agov_pipeline::board::Snapshot>("pipeline-blackboard.schema.json"),
         list::<agov_pipeline::board::Mail>(

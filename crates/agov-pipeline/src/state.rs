@@ -128,7 +128,7 @@ impl SlotStatus {
 }
 
 /// One agent of the pipeline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Slot {
     /// Its agent id.
     pub agent_id: String,
@@ -232,8 +232,8 @@ pub struct GateDecision {
     pub digest: String,
 }
 
-/// Why and when GAMMA was spawned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Why and when GAMMA was spawned in this round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GammaSpawn {
     /// The trigger, in words.
     pub reason: String,

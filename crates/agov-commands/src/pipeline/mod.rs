@@ -24,7 +24,7 @@ mod status;
 pub(crate) mod templates;
 pub(crate) mod token;
 pub(crate) mod validate;
-mod view;
+pub(crate) mod view;
 mod watch;
 
 use std::process::ExitCode;

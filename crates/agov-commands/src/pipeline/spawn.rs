@@ -192,9 +192,13 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     if ctx.json() {
-        ctx.out.json_line(&serde_json::json!({
-            "event": "spawned", "pipeline": id, "plan": st.plan.name, "tier": tier.number(),
-        }))?;
+        ctx.out.json_line(&view::event_json(
+            view::Subject::Id(id.clone()),
+            view::Event::Spawned {
+                plan: st.plan.name.clone(),
+                tier: tier.number(),
+            },
+        ))?;
         ctx.out.flush()?;
     } else if !ctx.global.quiet {
         agov_cli::stderr_line(&format!(
