@@ -16,8 +16,6 @@ pub const REGENERATE: &str = "UPDATE_ASSETS=1 cargo test -p agov --test cli sche
 /// The schemas not (yet) derived from a type, each with why.
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
     ("agent-protocol.schema.json", NOT_YET),
-    ("agent-run.schema.json", NOT_YET),
-    ("agent-show.schema.json", NOT_YET),
     ("agents.schema.json", LIST),
     ("bugs.schema.json", LIST),
     ("checkpoint-diff.schema.json", NOT_YET),
@@ -89,6 +87,8 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "`pipeline gc --json`: each pipeline whose token had to go (settled, or its driver gone), whether the token authority revoked it, and whether its keys were deleted.",
         ),
         output::<crate::pipeline::agents::approve::Approved>("agent-approve.schema.json"),
+        output::<crate::pipeline::agent::run::Ended>("agent-run.schema.json"),
+        output::<crate::pipeline::agents::show::Shown>("agent-show.schema.json"),
         output::<crate::pipeline::agents::revoke::Changed>("agent-revoke.schema.json"),
         output::<crate::pipeline::spawn::Detached>("pipeline-detached.schema.json"),
         output::<crate::pipeline::consensus::fallback::Written>(

@@ -1,6 +1,6 @@
 //! `pipeline`: governed agents (and, as they land, multi-agent pipelines).
 
-mod agent;
+pub(crate) mod agent;
 pub(crate) mod agents;
 pub(crate) mod approve;
 mod artifacts;

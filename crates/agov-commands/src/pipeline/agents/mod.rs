@@ -6,7 +6,7 @@ mod list;
 mod promote;
 mod reinstate;
 pub(crate) mod revoke;
-mod show;
+pub(crate) mod show;
 
 use agov_cli::{CliError, Ctx};
 
