@@ -15,7 +15,6 @@ pub const REGENERATE: &str = "UPDATE_ASSETS=1 cargo test -p agov --test cli sche
 
 /// The schemas not (yet) derived from a type, each with why.
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
-    ("agent-protocol.schema.json", NOT_YET),
     ("agents.schema.json", LIST),
     ("bugs.schema.json", LIST),
     ("checkpoint-diff.schema.json", NOT_YET),
@@ -56,6 +55,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             input_schema::<agov_templates::Template>("template.schema.json"),
         ),
         output::<agov_cli::ErrorLine>("error.schema.json"),
+        input::<agov_governance::protocol::Message>("agent-protocol.schema.json"),
         output::<crate::validate::Report>("validate-phases.schema.json"),
         output::<crate::pipeline::plan::add::Added>("plan-add.schema.json"),
         output::<crate::pipeline::plan::rm::Removed>("plan-rm.schema.json"),
@@ -168,6 +168,18 @@ fn output<T: JsonSchema>(name: &'static str) -> (&'static str, Value) {
     let mut schema = schema.to_value();
     closed(&mut schema, false);
     (name, schema)
+}
+
+/// The schema of the lines agov reads as `T` (what an agent writes), as
+/// the file `name`: what serde accepts, `null` for an absent value
+/// included.
+fn input<T: JsonSchema>(name: &'static str) -> (&'static str, Value) {
+    let mut schema = SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator()
+        .into_root_schema_for::<T>();
+    schema.insert("$id".into(), format!("agov/{name}").into());
+    (name, schema.to_value())
 }
 
 /// The schema of a list of `T`s, as the file `name`.
