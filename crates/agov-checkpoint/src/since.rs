@@ -30,7 +30,7 @@ pub struct Item {
 }
 
 /// Everything after a ledger sequence number, grouped.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Since {
     /// Events after this sequence number…
     pub after_seq: u64,
@@ -52,7 +52,7 @@ pub struct Since {
     pub pipelines: Vec<Item>,
     /// Operator notes.
     pub notes: Vec<Item>,
-    /// Memory entries stored or removed.
+    /// Memory entries stored or removed: memory.log and memory.rm events.
     pub memory: Vec<Item>,
     /// True when some groups hold only their newest items.
     pub truncated: bool,

@@ -17,8 +17,6 @@ pub const REGENERATE: &str = "UPDATE_ASSETS=1 cargo test -p agov --test cli sche
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
     ("agents.schema.json", LIST),
     ("bugs.schema.json", LIST),
-    ("checkpoint-diff.schema.json", NOT_YET),
-    ("checkpoint-load.schema.json", NOT_YET),
     ("ledger-events.schema.json", LIST),
     ("memory-entries.schema.json", LIST),
     (
@@ -75,6 +73,8 @@ pub fn generated() -> Vec<(&'static str, Value)> {
         output::<agov_checkpoint::Checkpoint>("checkpoint.schema.json"),
         output::<agov_checkpoint::Snapshot>("checkpoint-snapshot.schema.json"),
         output::<crate::checkpoint::prune::Pruned>("checkpoint-prune.schema.json"),
+        output::<agov_checkpoint::Diff>("checkpoint-diff.schema.json"),
+        output::<crate::checkpoint::load::Briefing>("checkpoint-load.schema.json"),
         list::<agov_checkpoint::Summary>(
             "checkpoint-timeline.schema.json",
             "Checkpoints, newest first",

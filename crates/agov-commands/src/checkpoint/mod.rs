@@ -1,10 +1,10 @@
 //! `checkpoint`: snapshots of the governance state, and the recovery briefing.
 
 pub(crate) mod attention;
-mod collect;
+pub(crate) mod collect;
 mod diff;
 mod handoff;
-mod load;
+pub(crate) mod load;
 mod now;
 pub(crate) mod prune;
 mod render;
