@@ -15,7 +15,7 @@ mod logs;
 mod messages;
 pub(crate) mod metrics;
 pub(crate) mod plan;
-mod report;
+pub(crate) mod report;
 mod resume;
 pub(crate) mod revocations;
 mod revoke;
