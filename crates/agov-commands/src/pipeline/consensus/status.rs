@@ -44,13 +44,17 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let votes = board.votes(st.round)?;
     let t = tally(st.round, &st.required_voters(), &votes);
     if ctx.json() {
-        return ctx.out.json(&Votes {
+        let doc = Votes {
             pipeline: st.id,
             status: st.status,
             round: st.round,
             votes: votes.into_values().collect(),
             tally: t,
-        });
+        };
+        // Through a `Value`: its keys in order, as before.
+        return ctx
+            .out
+            .json(&serde_json::to_value(&doc).unwrap_or_default());
     }
     ctx.out
         .line(&format!("{} {} round {}", st.id, st.status, st.round))?;
