@@ -12,11 +12,15 @@ use serde_json::json;
 use crate::error::AgentError;
 
 /// An agent's trust state. JSON shape: `schema/json/agent.schema.json`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(
+    title = "An agent's trust state",
+    description = "`pipeline agents promote|demote --json`, each element of `pipeline agents list --json`, and `agent` in `pipeline agents show --json`."
+)]
 pub struct Metrics {
     /// The agent.
     pub agent_id: String,
-    /// The tier it has earned.
+    /// The tier it has earned, 0-4.
     pub tier: Tier,
     /// Runs finished (completed, revoked or failed).
     pub runs: u64,
@@ -24,17 +28,19 @@ pub struct Metrics {
     pub compliant_runs: u64,
     /// Consecutive compliant runs at this tier.
     pub streak: u64,
-    /// Compliant runs needed for the next tier (`null` at T4).
+    /// Runs needed for the next tier (policies/tiers.toml); null at tier 4.
     pub streak_needed: Option<u64>,
-    /// True when the streak is reached and the next tier needs `--approve`.
+    /// The streak is reached and the next tier (3 or 4) needs `--approve`.
     pub awaiting_approval: bool,
     /// Times revoked.
     pub revocations: u64,
     /// Errors over all runs.
     pub errors: u64,
     /// completed, revoked or failed.
+    #[schemars(extend("enum" = ["completed", "revoked", "failed", null]))]
     pub last_outcome: Option<String>,
     /// When it last ran, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub last_run: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A bug's id, shown as `b42`. Accepts `b42`, `B42`, `b-42`, `#42` and `42`.
@@ -31,7 +32,7 @@ impl FromStr for BugId {
 }
 
 /// How bad a bug is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Cosmetic.
@@ -86,7 +87,7 @@ impl fmt::Display for Severity {
 }
 
 /// Where a bug is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Reported, nobody on it.
@@ -164,9 +165,14 @@ impl fmt::Display for Status {
 }
 
 /// A bug as read back. JSON shape: `schema/json/bug.schema.json`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, JsonSchema)]
+#[schemars(
+    title = "A bug",
+    description = "`bugs log|get|update|claim --json`, and each element of `bugs list --json`."
+)]
 pub struct Bug {
-    /// `b42`.
+    /// b<number>, e.g. b42.
+    #[schemars(regex(pattern = "^b[0-9]+$"))]
     pub id: String,
     /// One line.
     pub title: String,
@@ -187,10 +193,13 @@ pub struct Bug {
     /// Who reported it.
     pub reporter: String,
     /// RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub created: String,
     /// RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub updated: String,
     /// When the status last changed, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub status_changed: String,
     /// Microseconds, for computing ages.
     #[serde(skip)]

@@ -26,9 +26,10 @@ pub struct ScanOptions {
 }
 
 /// One anomaly.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Anomaly {
     /// `error_spike`, `revocation`, `stuck`, `duplicate`.
+    #[schemars(extend("enum" = ["error_spike", "revocation", "stuck", "duplicate"]))]
     pub kind: String,
     /// What was found, as a bug title.
     pub title: String,

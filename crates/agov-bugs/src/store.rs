@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use agov_ledger::{Event, Ledger, NewEvent, Query, append_in};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
 
@@ -93,18 +94,22 @@ pub struct ListQuery {
 }
 
 /// A search result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Hit {
     /// The bug.
     pub bug: Bug,
-    /// Relevance (BM25; lower is better).
+    /// BM25 relevance; lower is better.
     pub rank: f64,
     /// The matching text with the matches in [brackets].
     pub snippet: String,
 }
 
 /// Bug counts by status and severity.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, JsonSchema)]
+#[schemars(
+    title = "Bug counts",
+    description = "`bugs status --json`: counts by status, then severity (zeros included)."
+)]
 pub struct Counts {
     /// Every bug of the tenant.
     pub total: u64,

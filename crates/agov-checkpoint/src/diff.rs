@@ -7,17 +7,25 @@ use serde::Serialize;
 use crate::store::Checkpoint;
 
 /// The differences between checkpoint `from` and checkpoint `to`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(
+    title = "What changed between two checkpoints",
+    description = "`checkpoint diff A B --json`. Each change is a pair: [before, after]."
+)]
 pub struct Diff {
     /// The earlier checkpoint.
+    #[schemars(regex(pattern = "^c[0-9]+$"))]
     pub from: String,
     /// The later one.
+    #[schemars(regex(pattern = "^c[0-9]+$"))]
     pub to: String,
     /// Ledger events between them.
     pub ledger_events: u64,
     /// Active bugs: before, after.
     pub bugs_active: (u64, u64),
-    /// Open bugs by severity whose count changed: before, after.
+    /// Open bugs by severity, only those whose count changed: before,
+    /// after.
+    #[schemars(extend("propertyNames" = {"enum": ["low", "medium", "high", "critical"]}))]
     pub open_by_severity: BTreeMap<String, (u64, u64)>,
     /// Git HEAD: before, after (when either is a repository).
     pub git_head: Option<(Option<String>, Option<String>)>,

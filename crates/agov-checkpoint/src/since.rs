@@ -7,11 +7,13 @@ use agov_ledger::{Event, Ledger, LedgerError, Query};
 use serde::{Deserialize, Serialize};
 
 /// One event, in a sentence.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Item {
     /// Ledger sequence number.
+    #[schemars(range(min = 1))]
     pub seq: u64,
     /// When, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub ts: String,
     /// Who.
     pub actor: String,
@@ -21,13 +23,14 @@ pub struct Item {
     pub subject: Option<String>,
     /// The pipeline it belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub pipeline: Option<String>,
     /// In words.
     pub summary: String,
 }
 
 /// Everything after a ledger sequence number, grouped.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Since {
     /// Events after this sequence number…
     pub after_seq: u64,
@@ -49,7 +52,7 @@ pub struct Since {
     pub pipelines: Vec<Item>,
     /// Operator notes.
     pub notes: Vec<Item>,
-    /// Memory entries stored or removed.
+    /// Memory entries stored or removed: memory.log and memory.rm events.
     pub memory: Vec<Item>,
     /// True when some groups hold only their newest items.
     pub truncated: bool,

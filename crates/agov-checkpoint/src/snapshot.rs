@@ -4,11 +4,16 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Everything captured at one moment.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(default)]
+#[schemars(
+    title = "A snapshot of the governance state",
+    description = "What a checkpoint captures; also `checkpoint report --json`."
+)]
 pub struct Snapshot {
     /// The directory the checkpoint was taken in.
     pub workdir: Option<Workdir>,
@@ -18,14 +23,14 @@ pub struct Snapshot {
     pub status: Option<StatusPart>,
     /// Agents and pipelines in the runtime store.
     pub runtime: RuntimePart,
-    /// The memory store.
+    /// The memory store: entry count, total size, the 5 newest entries.
     pub memory: MemoryPart,
     /// The newest ledger events (newest last).
     pub recent: Vec<crate::since::Item>,
 }
 
 /// The working directory.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct Workdir {
     /// Its path.
@@ -35,7 +40,7 @@ pub struct Workdir {
 }
 
 /// A repository's state.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct Git {
     /// Current branch (`HEAD` when detached).
@@ -47,7 +52,7 @@ pub struct Git {
 }
 
 /// The bug log, summarised.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct BugsPart {
     /// Open and in-progress bugs.
@@ -61,7 +66,7 @@ pub struct BugsPart {
 }
 
 /// One bug, briefly.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct BugBrief {
     /// Id.
@@ -75,7 +80,7 @@ pub struct BugBrief {
 }
 
 /// The memory store, summarised.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct MemoryPart {
     /// Entries of the tenant.
@@ -87,7 +92,7 @@ pub struct MemoryPart {
 }
 
 /// One memory entry, briefly.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct MemoryBrief {
     /// Id (`m42`).
@@ -101,11 +106,12 @@ pub struct MemoryBrief {
     /// Tags.
     pub tags: Vec<String>,
     /// When it was logged, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub created: String,
 }
 
 /// STATUS.md files, summarised.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct StatusPart {
     /// The swept root.
@@ -115,7 +121,7 @@ pub struct StatusPart {
 }
 
 /// One directory's status, briefly.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct DirBrief {
     /// Relative path.
@@ -131,7 +137,7 @@ pub struct DirBrief {
 }
 
 /// The runtime store, as far as agents and pipelines go.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct RuntimePart {
     /// `embedded` or `redis`.
@@ -145,7 +151,7 @@ pub struct RuntimePart {
 }
 
 /// One agent's or pipeline's state, as stored.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
 pub struct RuntimeEntry {
     /// The agent or pipeline id.

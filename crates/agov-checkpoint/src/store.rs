@@ -37,11 +37,13 @@ impl FromStr for CheckpointId {
 }
 
 /// A checkpoint without its snapshot, for listings.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Summary {
-    /// `c12`.
+    /// c<number>, e.g. c12.
+    #[schemars(regex(pattern = "^c[0-9]+$"))]
     pub id: String,
     /// When, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub created: String,
     /// Who took it.
     pub actor: String,
@@ -55,7 +57,11 @@ pub struct Summary {
 }
 
 /// A whole checkpoint.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(
+    title = "A checkpoint",
+    description = "`checkpoint now|show --json`. `snapshot` alone is `checkpoint report --json`."
+)]
 pub struct Checkpoint {
     /// Id, time, author, notes, ledger head.
     #[serde(flatten)]

@@ -112,14 +112,14 @@ impl CliError {
     /// The one-line JSON object `--json` prints on stderr
     /// (schema/json/error.schema.json).
     pub fn to_json(&self) -> String {
-        serde_json::json!({
-            "error": {
-                "message": self.message,
-                "hint": self.hint,
-                "exit_code": self.exit() as u8,
-            }
-        })
-        .to_string()
+        let line = ErrorLine {
+            error: ErrorBody {
+                message: self.message.clone(),
+                hint: self.hint.clone(),
+                exit_code: self.exit() as u8,
+            },
+        };
+        serde_json::to_string(&line).unwrap_or_default()
     }
 
     /// True when stdout was closed by the reader: not an error.
@@ -137,4 +137,36 @@ impl<E: Classify> From<E> for CliError {
             broken_pipe: false,
         }
     }
+}
+
+/// What `--json` prints on stderr for an error: `schema/json/error.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "An error",
+    description = "What every agov tool prints on stderr, as one line, when it fails with --json."
+)]
+pub struct ErrorLine {
+    error: ErrorBody,
+}
+
+/// The error itself.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct ErrorBody {
+    /// What went wrong.
+    message: String,
+    /// What to do about it.
+    hint: Option<String>,
+    /// The exit status the tool ends with.
+    #[schemars(schema_with = "failure_codes")]
+    exit_code: u8,
+}
+
+/// Every exit status but success.
+fn failure_codes(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let codes: Vec<u8> = Exit::ALL
+        .into_iter()
+        .filter(|e| !matches!(e, Exit::Ok))
+        .map(|e| e as u8)
+        .collect();
+    schemars::json_schema!({ "type": "integer", "enum": codes })
 }

@@ -20,7 +20,7 @@ mod values;
 
 pub use args::{ColorChoice, GlobalArgs, HasGlobalArgs};
 pub use ctx::{Ctx, SettingsCheck};
-pub use error::CliError;
+pub use error::{CliError, ErrorLine};
 pub use exit::Exit;
 pub use logging::LogFormat;
 pub use output::{Output, Tabular, stderr_line};

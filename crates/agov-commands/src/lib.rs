@@ -16,6 +16,7 @@ pub mod memory;
 pub mod pipeline;
 pub mod quota;
 pub mod render;
+pub mod schemas;
 pub mod status;
 pub mod tenancy;
 pub mod validate;

@@ -10,35 +10,42 @@ use crate::error::InputError;
 use crate::phase::Phase;
 
 /// A handoff object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "Wire")]
+#[schemars(
+    title = "A handoff",
+    description = "What a revoked (or failed) agent leaves for the next one (`pipeline handoff TASK`), in the reference system's shape plus `created`. Handoffs stored by earlier versions are shown in this shape."
+)]
 pub struct Handoff {
     /// The task.
     pub task_id: String,
     /// The agent that left it.
     pub previous_agent_id: String,
-    /// Whether it was revoked (false: it failed, or stopped by itself).
+    /// True when agov revoked it; false when it failed (stopped before
+    /// EXIT).
     pub revoked: bool,
-    /// Why it stopped (`null` when it ended normally).
+    /// Why it stopped; null when it ended normally.
     pub revocation_reason: Option<Reason>,
     /// Where it was.
     pub last_known_state: LastKnownState,
-    /// What it tried (steps and errors, newest last).
+    /// Steps and errors, newest last.
     pub what_was_tried: Vec<String>,
     /// What stopped it.
     pub blocking_issue: Option<String>,
     /// What the next agent must do first.
     pub required_next_actions: Vec<String>,
-    /// The bounds it worked in, for the next agent to keep.
+    /// The bounds it worked in: scope, forbidden actions, required steps,
+    /// deliverables.
     pub constraints_reminder: Vec<String>,
     /// Artifacts it produced (names).
     pub artifacts: Vec<String>,
     /// When, RFC 3339 (agov's addition).
+    #[schemars(extend("format" = "date-time"))]
     pub created: String,
 }
 
 /// Why an agent stopped: a kind and the details.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     /// `procedure`, `budget`, `forbidden`, `trigger`, `failure`, …
@@ -49,7 +56,7 @@ pub struct Reason {
 }
 
 /// The phase and step it reached.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LastKnownState {
     /// The last phase reached.
@@ -67,7 +74,7 @@ impl Handoff {
 }
 
 /// A reason as written: the reference's object, or earlier agov's text.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum WireReason {
     Object(Reason),
@@ -76,7 +83,7 @@ enum WireReason {
 
 /// What a handoff may look like on the wire: the reference's fields, and
 /// the names earlier agov versions wrote.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Wire {
     task_id: String,

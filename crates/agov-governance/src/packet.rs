@@ -11,7 +11,7 @@ use crate::error::InputError;
 pub const MAX_PACKET_BYTES: usize = 1 << 20;
 
 /// The bounds an agent works in.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Constraints {
     /// Targets it may touch (glob patterns, e.g. `sandbox/*`); empty: what its tier allows.
@@ -24,17 +24,17 @@ pub struct Constraints {
 
 /// What to do when something happens: agov's `{when, then}`, or the
 /// reference's rule in words (`"after 2 failed attempts, hand off"`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum EscalationRule {
     /// A condition and what to do.
     Rule(Rule),
     /// The rule in words, as the reference writes it.
-    Text(String),
+    Text(#[schemars(length(min = 1))] String),
 }
 
 /// A condition and what to do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// The condition, in words or a trigger name (`budget_half_spent`, `blocked`).
@@ -44,12 +44,18 @@ pub struct Rule {
 }
 
 /// An instruction packet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "An instruction packet",
+    description = "What one governed agent is asked to do and within which bounds (`pipeline agent run --packet FILE`). Unknown fields are refused; errors name the field."
+)]
 pub struct Packet {
-    /// The agent's id (letters, digits, `-`, `_`, `.`).
+    /// 1-64 letters, digits, -, _ or ., not starting with . ([`valid_id`]).
+    #[schemars(regex(pattern = "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"))]
     pub agent_id: String,
-    /// The task it works on (the same rules).
+    /// The task it works on: the same rules as agent_id.
+    #[schemars(regex(pattern = "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"))]
     pub task_id: String,
     /// Its role (`alpha`, `beta`, `gamma`, or any name).
     #[serde(default)]
@@ -68,7 +74,8 @@ pub struct Packet {
     /// How success is judged.
     #[serde(default)]
     pub success_criteria: Vec<String>,
-    /// Its error budget (defaults: 8 / 2 / 1).
+    /// Counts at which it is revoked; defaults 8 / 2 / 1. A limit of 0
+    /// is reached by the first error (or violation).
     #[serde(default)]
     pub error_budget: Budget,
     /// What to do when things go wrong.
@@ -79,11 +86,13 @@ pub struct Packet {
     pub tier: Option<Tier>,
     /// When it was created, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date-time"))]
     pub created_at: Option<String>,
     /// How the round before ended, when an operator ran it again (a
     /// fallback): its round, the fallback, why it failed, the tally and
     /// each agent's outcome. Set by the pipeline; agov's addition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub previous_attempt: Option<serde_json::Value>,
 }
 
@@ -154,15 +163,8 @@ impl Packet {
         {
             return err("created_at", "not an RFC 3339 time (2026-11-22T10:00:00Z)");
         }
-        if self.error_budget.max_total_errors == 0 {
-            return err("error_budget.max_total_errors", "must be at least 1");
-        }
-        if self.error_budget.max_procedure_violations == 0 {
-            return err(
-                "error_budget.max_procedure_violations",
-                "must be at least 1",
-            );
-        }
+        // A limit of 0 is allowed (a plan may say so): the first error
+        // (or violation) reaches it.
         Ok(())
     }
 }
@@ -299,11 +301,6 @@ mod tests {
                 "deliverables[1]",
                 "must not be empty",
             ),
-            (
-                r#"{"agent_id":"a","task_id":"t","objective":"x","error_budget":{"max_total_errors":0}}"#,
-                "error_budget.max_total_errors",
-                "at least 1",
-            ),
             ("not json", "(document)", "expected"),
         ];
         for (text, field, problem) in cases {
@@ -311,5 +308,20 @@ mod tests {
             assert_eq!(e.field, field, "{text}: {e}");
             assert!(e.problem.contains(problem), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn a_budget_of_0_is_reached_by_the_first_error() {
+        let p = Packet::parse(
+            "packet",
+            r#"{"agent_id":"a","task_id":"t","objective":"x","error_budget":{"max_total_errors":0,"max_same_error_repeats":0,"max_procedure_violations":0}}"#,
+        )
+        .unwrap();
+        let b = p.error_budget;
+        assert_eq!((b.max_total_errors, b.max_procedure_violations), (0, 0));
+        let mut used = crate::budget::BudgetState::default();
+        assert_eq!(used.remaining(&b).errors, 0);
+        assert!(used.error("k", &b).is_some());
+        assert!(used.violation(&b).is_some());
     }
 }

@@ -12,8 +12,12 @@ use crate::phase::Phase;
 pub const MAX_LINE: usize = 64 * 1024;
 
 /// A message from the agent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(
+    title = "A line of the command-agent protocol",
+    description = "One JSON object per line on a `command` agent's stdout. A line that is not one of these counts as an error (key `protocol`) against the agent's budget. The governor answers each `action` with one line on the agent's stdin: {\"type\":\"decision\",\"id\":…,\"decision\":\"allow|deny|needs_approval\",\"reason\":…}. In a pipeline, agents also write `post` (a blackboard section), `send` (a direct message), `vote`, `conflict`, `resolve` and `complexity`; an agent that is not in a pipeline gets an error for them. They get AGOV_PIPELINE_ID, AGOV_ROLE, AGOV_ROUND and AGOV_OUTPUT_DIR, and read the board or their messages with `read` (what: blackboard or messages; for the board optionally a section), answered on stdin with {\"type\":\"answer\",\"id\":…,\"data\":…} in the shape of `pipeline blackboard --json` or `pipeline messages --json`; reads count as calls (above 100 a minute the answers are throttled)."
+)]
 pub enum Message {
     /// It enters a phase.
     Phase {
@@ -58,6 +62,7 @@ pub enum Message {
     Log {
         /// debug, info, warn or error.
         #[serde(default = "info")]
+        #[schemars(extend("enum" = ["debug", "info", "warn", "error"]))]
         level: String,
         /// The text.
         message: String,
@@ -111,6 +116,7 @@ pub enum Message {
     /// (above the plan's threshold, 0.8 by default, GAMMA is spawned).
     Complexity {
         /// The estimate.
+        #[schemars(range(min = 0.0, max = 1.0))]
         score: f64,
     },
     /// Pipelines only: asks for the current round's blackboard or its own
@@ -125,12 +131,13 @@ pub enum Message {
         /// Blackboard only: just this section (problem, solutions, progress,
         /// conflicts, consensus).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(extend("enum" = ["problem", "solutions", "progress", "conflicts", "consensus"]))]
         section: Option<String>,
     },
 }
 
 /// What an agent may read of its pipeline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadWhat {
     /// The current round's blackboard, as `pipeline blackboard --json` shows it.
@@ -153,7 +160,7 @@ pub struct Answer {
 
 /// A blackboard section an agent may write (the consensus section holds
 /// votes, written only through [`Message::Vote`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     /// The problem as understood, open questions.
@@ -176,7 +183,7 @@ impl Section {
 }
 
 /// The kind of a direct message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageKind {
     /// A proposed solution or change.
@@ -199,7 +206,19 @@ impl MessageKind {
 }
 
 /// A vote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum VoteChoice {
     /// For.

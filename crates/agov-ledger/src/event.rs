@@ -1,5 +1,6 @@
 //! Events as they are written and as they are read back.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// An event to append. The ledger assigns its sequence number, time and hash.
@@ -56,20 +57,26 @@ impl NewEvent {
 
 /// An event read back from the ledger. Its JSON form is documented in
 /// `schema/json/ledger-event.schema.json`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, JsonSchema)]
+#[schemars(
+    title = "A ledger event",
+    description = "One event of the audit ledger, as printed by `ledger note|show --json`, as an element of `ledger query --json`, and as one line of `ledger tail --json` and `ledger export`."
+)]
 pub struct Event {
-    /// Sequence number, from 1.
+    /// Sequence number, from 1, with no gaps.
+    #[schemars(range(min = 1))]
     pub seq: u64,
-    /// Time, RFC 3339 UTC.
+    /// When, RFC 3339 UTC with microseconds.
+    #[schemars(extend("format" = "date-time"))]
     pub ts: String,
     /// Time in microseconds since the epoch.
     #[serde(skip)]
     pub ts_us: i64,
     /// Tenant.
     pub tenant: String,
-    /// Who acted.
+    /// Who acted: `user:NAME` or an agent id.
     pub actor: String,
-    /// What happened.
+    /// Dotted name, e.g. ledger.note, token.revoke.
     pub action: String,
     /// The agent concerned.
     pub agent: Option<String>,
@@ -77,9 +84,24 @@ pub struct Event {
     pub pipeline: Option<String>,
     /// The object acted on.
     pub subject: Option<String>,
-    /// Details.
+    /// Details; secrets appear only as `hmac-sha256:…`.
+    #[schemars(extend(
+        "type" = "object",
+        "properties" = {
+            "trace": {
+                "type": "object",
+                "description": "With tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), the OpenTelemetry span the event was written in; covered by the hash like all of detail.",
+                "required": ["trace_id", "span_id"],
+                "properties": {
+                    "trace_id": { "type": "string", "pattern": "^[0-9a-f]{32}$" },
+                    "span_id": { "type": "string", "pattern": "^[0-9a-f]{16}$" }
+                }
+            }
+        }
+    ))]
     pub detail: serde_json::Value,
-    /// This event's chain hash, hex.
+    /// SHA-256 chain hash, 64 hex digits.
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     pub hash: String,
 }
 

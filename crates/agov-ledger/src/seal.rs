@@ -14,6 +14,7 @@
 
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::LedgerError;
@@ -23,17 +24,20 @@ use crate::store::Ledger;
 const ID_LEN: usize = 16;
 
 /// The head of the chain at one point in time.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct Seal {
     /// Sequence number of the head event.
+    #[schemars(range(min = 1))]
     pub seq: u64,
     /// Its hash, hex.
     pub hash: String,
     /// Hash of the ledger's first event, hex: which ledger this seal is of.
     /// Absent in seals taken by older versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub genesis: Option<String>,
     /// When the seal was taken, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub sealed_at: String,
     /// Who took it.
     pub sealed_by: String,

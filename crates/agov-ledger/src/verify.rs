@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::chain::{self, Fields};
@@ -15,17 +16,22 @@ use crate::seal::Seal;
 use crate::store::Ledger;
 
 /// The result of [`Ledger::verify`]. JSON shape: `schema/json/ledger-verify.schema.json`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, JsonSchema)]
+#[schemars(
+    title = "Ledger verification",
+    description = "`ledger verify --json` (exit 0 when ok, 1 otherwise; with `--strict` warnings also make it not ok)."
+)]
 pub struct VerifyReport {
     /// True when every event and every seal checked out.
     pub ok: bool,
-    /// Events walked.
+    /// Events that checked out.
     pub events: u64,
     /// Sequence number of the last event (0 when empty).
     pub head_seq: u64,
     /// Hash of the last event, hex.
     pub head_hash: Option<String>,
-    /// Seals compared with the chain.
+    /// Seals compared with the chain (every retained one, also several for
+    /// one event).
     pub seals_checked: usize,
     /// The first problem found.
     pub problem: Option<Problem>,
@@ -35,9 +41,9 @@ pub struct VerifyReport {
 }
 
 /// The first bad row, and why.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, JsonSchema)]
 pub struct Problem {
-    /// Sequence number of the first event that does not check out.
+    /// The first event that does not check out.
     pub seq: u64,
     /// What is wrong with it.
     pub reason: String,

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// An entry's id, shown as `m42`. Accepts `m42`, `M42`, `m-42` and `42`.
@@ -32,25 +33,34 @@ impl FromStr for MemoryId {
 
 /// A stored entry (without its content). JSON form:
 /// `schema/json/memory-entry.schema.json`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, JsonSchema)]
+#[schemars(
+    title = "A memory entry",
+    description = "`memory log --json`, and each element of `memory list --json`. The content itself comes from `memory fetch`."
+)]
 pub struct Entry {
-    /// `m42`.
+    /// m<number>, e.g. m42.
+    #[schemars(regex(pattern = "^m[0-9]+$"))]
     pub id: String,
     /// One line.
     pub title: String,
     /// `stdin` or the file it was read from.
     pub source: String,
     /// Size of the content.
+    #[schemars(range(min = 1))]
     pub bytes: u64,
     /// Number of lines (a last line without a newline counts).
     pub lines: u64,
-    /// A rough token count (bytes / 4), for budgeting an agent's context.
+    /// A rough token count (bytes / 4, rounded up), for budgeting an
+    /// agent's context.
     pub tokens_estimate: u64,
-    /// Number of chunks (`memory fetch --chunk N`, from 1).
+    /// Number of chunks: `memory fetch --chunk N` takes 1 to this.
+    #[schemars(range(min = 1))]
     pub chunks: u64,
     /// Compressed size of its chunks (chunks shared with other entries count in each).
     pub stored_bytes: u64,
-    /// SHA-256 of the content, hex.
+    /// SHA-256 of the content, hex: compare with `sha256sum`.
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     pub sha256: String,
     /// Valid UTF-8 without NUL bytes.
     pub text: bool,
@@ -59,6 +69,7 @@ pub struct Entry {
     /// Who logged it.
     pub actor: String,
     /// RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub created: String,
     /// Microseconds, for ages.
     #[serde(skip)]
@@ -66,9 +77,11 @@ pub struct Entry {
 }
 
 /// One line picked out of the content, with its number (from 1).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[schemars(title = "A line picked out of a memory entry")]
 pub struct Line {
     /// Line number, from 1.
+    #[schemars(range(min = 1))]
     pub line: u64,
     /// The line, cut to 240 characters.
     pub text: String,
@@ -76,20 +89,26 @@ pub struct Line {
 
 /// An extractive summary, made while the content streams in. JSON form:
 /// `schema/json/memory-summary.schema.json`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(default)]
+#[schemars(
+    title = "An extractive summary of a memory entry",
+    description = "`memory fetch ID --summary --json`: made while the content was logged. Lines are cut to 240 characters; binary entries have no lines."
+)]
 pub struct Summary {
     /// The entry.
     pub id: String,
     /// Its title.
     pub title: String,
     /// Size.
+    #[schemars(range(min = 1))]
     pub bytes: u64,
     /// Lines.
     pub lines: u64,
     /// bytes / 4.
     pub tokens_estimate: u64,
     /// Chunks.
+    #[schemars(range(min = 1))]
     pub chunks: u64,
     /// Valid UTF-8 without NUL bytes.
     pub text: bool,
@@ -99,7 +118,8 @@ pub struct Summary {
     pub first_lines: Vec<Line>,
     /// The last lines (not already among the first), at most 10.
     pub last_lines: Vec<Line>,
-    /// Lines that look like errors (error, failed, panic, exception, …), at most 20.
+    /// Lines with error, failed, fatal, panic, exception, traceback,
+    /// denied, refused, timed out or critical as a word; at most 20.
     pub error_lines: Vec<Line>,
     /// How many lines look like errors in all.
     pub error_line_count: u64,

@@ -10,7 +10,11 @@ use serde::Serialize;
 use crate::state::PipelineState;
 
 /// One file an agent left, or a deliverable it was asked for.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(
+    title = "A file a pipeline's agent left",
+    description = "One file in an agent's output folder (`<data>/pipelines/ID/ROLE/` or `stage-NAME/`), or a deliverable the plan asked for."
+)]
 pub struct Artifact {
     /// Whose folder: the role (`beta`), or `stage-NAME`.
     pub agent: String,
@@ -18,7 +22,7 @@ pub struct Artifact {
     pub name: String,
     /// Its full path.
     pub path: String,
-    /// Its size; `None` for a deliverable that is not there.
+    /// Its size; null for a deliverable that is not there.
     pub bytes: Option<u64>,
     /// True when the plan names it among the agent's deliverables.
     pub deliverable: bool,

@@ -32,20 +32,76 @@ use crate::plan::Role;
 pub const SECTIONS: [&str; 4] = ["problem", "solutions", "progress", "final"];
 
 /// One blackboard item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entry {
     /// The section.
+    #[schemars(extend("enum" = ["problem", "solutions", "progress", "final"]))]
     pub section: String,
     /// Who wrote it.
     pub by: Role,
     /// The round.
     pub round: u32,
-    /// The author's count in this section and round, from 1.
+    /// The author's count in this section and round (0: the
+    /// orchestrator's note).
     pub n: u32,
     /// When (µs).
     pub at_us: i64,
-    /// What.
+    /// Text or any JSON, as the agent posted it.
     pub content: Value,
+}
+
+/// A blackboard item as shown: the entry and its id.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A blackboard entry",
+    description = "One blackboard post. `final` holds the orchestrator's record of how a round ended: outcome, reason, tally and the best-supported proposal."
+)]
+pub struct Posted {
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// `{by}-r{round}-{n}`, e.g. alpha-r1-1: what a vote names as the
+    /// proposal it judges (for solutions).
+    pub id: String,
+}
+
+/// One round of the board (`pipeline blackboard --json`, and an agent's
+/// read): only the sections asked for are present.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A pipeline's blackboard, one round",
+    description = "`pipeline blackboard ID [--section S] [--round N] --json`; only the sections asked for are present."
+)]
+pub struct Snapshot {
+    /// The pipeline.
+    pub pipeline: String,
+    /// The round.
+    #[schemars(range(min = 1))]
+    pub round: u32,
+    /// The problem section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Posted>")]
+    pub problem: Option<Vec<Posted>>,
+    /// The solutions section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Posted>")]
+    pub solutions: Option<Vec<Posted>>,
+    /// The progress section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Posted>")]
+    pub progress: Option<Vec<Posted>>,
+    /// How the round ended (written by the orchestrator when it settles).
+    #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Posted>")]
+    pub final_: Option<Vec<Posted>>,
+    /// The round's conflicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Conflict>")]
+    pub conflicts: Option<Vec<Conflict>>,
+    /// The round's votes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Vote>")]
+    pub consensus: Option<Vec<Vote>>,
 }
 
 impl Entry {
@@ -57,7 +113,7 @@ impl Entry {
 }
 
 /// One direct message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Mail {
     /// From.
     pub from: Role,
@@ -71,14 +127,14 @@ pub struct Mail {
     pub n: u32,
     /// When (µs).
     pub at_us: i64,
-    /// What.
+    /// Text or any JSON.
     pub body: Value,
 }
 
 /// A disagreement to be mediated.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Conflict {
-    /// `alpha-1`: the raiser's role and count in the round.
+    /// role-n, e.g. alpha-1: the raiser's role and count in the round.
     pub id: String,
     /// The round.
     pub round: u32,
@@ -227,40 +283,45 @@ impl<'a> Board<'a> {
     /// `round`'s board as JSON (`pipeline blackboard --json`, and an agent's
     /// read): `pipeline`, `round` and each section wanted (all with `None`).
     pub fn snapshot(&self, round: u32, section: Option<&str>) -> Result<Value, PipelineError> {
+        Ok(serde_json::to_value(self.round_of(round, section)?).unwrap_or_default())
+    }
+
+    /// `round`'s board: each section wanted (all with `None`).
+    pub fn round_of(&self, round: u32, section: Option<&str>) -> Result<Snapshot, PipelineError> {
         let wanted = |s: &str| section.is_none_or(|w| w == s);
-        let mut doc = serde_json::Map::new();
-        doc.insert("pipeline".into(), Value::from(self.id.as_str()));
-        doc.insert("round".into(), Value::from(round));
-        for s in SECTIONS {
-            if wanted(s) {
-                let entries: Vec<Value> = self
-                    .entries(s)?
+        let posts = |s: &str| -> Result<Option<Vec<Posted>>, PipelineError> {
+            if !wanted(s) {
+                return Ok(None);
+            }
+            Ok(Some(
+                self.entries(s)?
                     .into_iter()
                     .filter(|e| e.round == round)
-                    .map(|e| {
-                        let mut v = serde_json::to_value(&e).unwrap_or_default();
-                        v["id"] = Value::from(e.id());
-                        v
+                    .map(|e| Posted {
+                        id: e.id(),
+                        entry: e,
                     })
-                    .collect();
-                doc.insert(s.into(), Value::Array(entries));
-            }
-        }
-        if wanted("conflicts") {
-            let c = self.conflicts(Some(round))?;
-            doc.insert(
-                "conflicts".into(),
-                serde_json::to_value(c).unwrap_or_default(),
-            );
-        }
-        if wanted("consensus") {
-            let votes: Vec<Vote> = self.votes(round)?.into_values().collect();
-            doc.insert(
-                "consensus".into(),
-                serde_json::to_value(votes).unwrap_or_default(),
-            );
-        }
-        Ok(Value::Object(doc))
+                    .collect(),
+            ))
+        };
+        Ok(Snapshot {
+            pipeline: self.id.clone(),
+            round,
+            problem: posts("problem")?,
+            solutions: posts("solutions")?,
+            progress: posts("progress")?,
+            final_: posts("final")?,
+            conflicts: if wanted("conflicts") {
+                Some(self.conflicts(Some(round))?)
+            } else {
+                None
+            },
+            consensus: if wanted("consensus") {
+                Some(self.votes(round)?.into_values().collect())
+            } else {
+                None
+            },
+        })
     }
 
     /// The pipeline's objective and what the board holds, as text for a

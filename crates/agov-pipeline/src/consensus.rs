@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::plan::Role;
 
 /// One vote, as stored in the blackboard's consensus section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(title = "A vote")]
 pub struct Vote {
     /// The voter's role.
     pub role: Role,
@@ -24,17 +25,19 @@ pub struct Vote {
     pub token_accessor: String,
     /// The run that voted.
     pub run_id: String,
-    /// The pipeline round (fallbacks that rerun start a new one).
+    /// The pipeline round, from 1 (fallbacks that rerun start a new one).
+    #[schemars(range(min = 1))]
     pub round: u32,
     /// When (µs).
     pub at_us: i64,
-    /// The proposal it judges (a `solutions` post's id), if it names one.
+    /// The proposal it judges: a solutions post's id (alpha-r1-1), if it
+    /// names one.
     #[serde(default)]
     pub proposal: Option<String>,
 }
 
 /// The result of counting.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tally {
     /// The round counted.
     pub round: u32,

@@ -122,19 +122,20 @@ pub fn revoke_for_critical(
 }
 
 /// What [`gc`] did with one pipeline's token.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct Collected {
     /// The pipeline.
     pub pipeline: String,
     /// Its status.
+    #[schemars(with = "crate::state::Status")]
     pub status: String,
     /// Why its token had to go.
     pub reason: String,
-    /// Whether the token authority revoked it (false: it did not answer;
-    /// the next `gc` tries again); true too when it was no longer valid.
+    /// The token authority revoked its token (or it was no longer valid);
+    /// false: it did not answer, the next `gc` tries again.
     pub revoked: bool,
-    /// Whether its keys were deleted: its driver is gone and nobody drove
-    /// it for the retention ([`crate::retention::forget`]).
+    /// Its driver is gone and nobody drove it for the retention
+    /// (AGOV_RETENTION): its runtime keys were deleted.
     pub forgotten: bool,
 }
 

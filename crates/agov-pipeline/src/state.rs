@@ -14,7 +14,7 @@ use crate::plan::{Plan, Role};
 use agov_plan::stage::Outcome;
 
 /// Where a pipeline is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     /// Created; its token is being issued.
@@ -74,7 +74,7 @@ impl std::fmt::Display for Status {
 }
 
 /// Where one agent of the pipeline is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SlotStatus {
     /// Not started (or to be started again).
@@ -128,7 +128,7 @@ impl SlotStatus {
 }
 
 /// One agent of the pipeline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Slot {
     /// Its agent id.
     pub agent_id: String,
@@ -232,8 +232,8 @@ pub struct GateDecision {
     pub digest: String,
 }
 
-/// Why and when GAMMA was spawned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Why and when GAMMA was spawned in this round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GammaSpawn {
     /// The trigger, in words.
     pub reason: String,

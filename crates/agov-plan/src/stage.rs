@@ -29,6 +29,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::AgentSpec;
@@ -40,7 +41,7 @@ pub const MAX_STAGES: usize = 2000;
 pub const MAX_RETRIES: u32 = 10;
 
 /// What a stage is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StageKind {
     /// One governed agent.
@@ -51,10 +52,12 @@ pub enum StageKind {
 }
 
 /// How a failed stage is tried again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Retry {
-    /// Tries after the first (0 to [`MAX_RETRIES`]).
+    /// Tries after the first (0 to 10), for a try that failed or timed out
+    /// (a revoked agent is not retried).
+    #[schemars(range(max = MAX_RETRIES))]
     pub max: u32,
     /// The wait before the first retry, doubled before each next (`1s`).
     pub backoff: String,
@@ -78,29 +81,41 @@ impl Retry {
 }
 
 /// One stage of a plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+// Unknown keys are refused by the flattened agent's `deny_unknown_fields`.
+#[schemars(extend("additionalProperties" = false))]
 pub struct Stage {
-    /// Its name, unique in the plan (letters, digits, `-`, `_`, `.`).
+    /// Unique in the plan; `requires`, `when` and `pipeline approve
+    /// --stage` name it.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,64}$"))]
     pub name: String,
-    /// `agent` (default) or `human-gate`.
+    /// agent: one governed agent (the agent fields). human-gate: waits for
+    /// `pipeline approve ID --stage NAME` (or --reject) until `timeout`
+    /// (default 24h); runs nothing.
     #[serde(rename = "type", default)]
     pub kind: StageKind,
     /// The role it takes on the blackboard (default: its template's, else alpha).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
-    /// The stages that must end before it starts.
+    /// Stages that must end first. A requirement that failed fails this
+    /// stage (one that was skipped skips it) unless `when` names it. Cycles
+    /// are errors.
     #[serde(default)]
     pub requires: Vec<String>,
-    /// Runs only if this holds (`build == completed and lint != failed`).
+    /// Runs only if this holds, else skipped: `STAGE ==
+    /// completed|failed|skipped` (or `!=`), joined by `and`; the stages
+    /// named must be in `requires`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
     /// How a failure is tried again.
     #[serde(default)]
     pub retry: Retry,
-    /// How long one try (or a gate's wait) may take.
+    /// How long one try may run before it is stopped and counts as failed;
+    /// for a gate, how long it waits for a decision (default 24h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
-    /// Who may approve a gate (OS users or Vault identities); empty: anyone.
+    /// A gate's: who may decide it (OS user names, or Vault display names);
+    /// empty: anyone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvers: Vec<String>,
     /// The agent, for an agent stage (its fields sit beside the stage's).

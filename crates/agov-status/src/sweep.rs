@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
 use ignore::{WalkBuilder, WalkState};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::file::{FILE_NAME, Phase, StatusFile};
@@ -19,15 +20,21 @@ pub struct SweepOptions {
 }
 
 /// One directory's status.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, JsonSchema)]
+#[schemars(
+    title = "One directory's status",
+    description = "`status update --json`, and each element of `dirs` in `status sweep --json`."
+)]
 pub struct DirStatus {
     /// Relative to the root (`.` for the root itself).
     pub path: String,
     /// `ok`, `stale`, `missing` (no STATUS.md) or `invalid` (unreadable or malformed).
+    #[schemars(extend("enum" = ["ok", "stale", "missing", "invalid"]))]
     pub state: String,
     /// The phase, when the file has a valid one.
     pub phase: Option<Phase>,
     /// The `updated` value, else the file's modification time (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     pub updated: Option<String>,
     /// The owner.
     pub owner: Option<String>,
@@ -40,7 +47,11 @@ pub struct DirStatus {
 }
 
 /// A whole sweep. JSON shape: `schema/json/status-sweep.schema.json`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[schemars(
+    title = "A sweep",
+    description = "`status sweep --json`: every directory under the root (ignored and hidden ones excepted)."
+)]
 pub struct Sweep {
     /// The root, as given.
     pub root: String,

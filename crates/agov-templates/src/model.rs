@@ -121,27 +121,38 @@ impl fmt::Display for Reference {
 }
 
 /// A reusable agent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "Agent template",
+    description = "A template file for `pipeline templates add` (YAML or JSON). Plans name templates as `template: NAME@VERSION`."
+)]
 pub struct Template {
-    /// Its name (letters, digits, `-`, `_`).
+    /// 1-64 letters, digits, - and _, starting with a letter or digit.
     pub name: String,
-    /// Its version (`1.2.0`); a stored version never changes.
+    /// 1 to 3 numbers: 1, 1.2 or 1.2.3; compared numerically. A stored
+    /// version never changes.
+    #[schemars(regex(pattern = r"^[0-9]{1,9}(\.[0-9]{1,9}){0,2}$"))]
     pub version: String,
-    /// What it does, for people and for search.
+    /// What it does, for people and for search (at most 4000 bytes).
     pub description: String,
-    /// The part it plays in a pipeline.
+    /// The part it plays: alpha research, beta synthesis, gamma mediator.
     pub role: Role,
-    /// How it runs.
+    /// command: a program speaking schema/json/agent-protocol.schema.json;
+    /// llm: a model behind an OpenAI-compatible API. Default command.
     #[serde(default)]
     pub driver: Driver,
-    /// The command driver's program and arguments.
+    /// The command driver's program and arguments (required for command,
+    /// refused for llm).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
-    /// The llm driver's instructions.
+    /// The llm driver's instructions (required for llm, refused for
+    /// command).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub prompt: Option<String>,
-    /// The highest tier it needs (0-4).
+    /// The highest tier it needs, 0-4.
+    #[schemars(range(max = 4))]
     pub tier: u8,
     /// Artifacts it must produce by the end of EXECUTE.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -152,7 +163,7 @@ pub struct Template {
     /// Actions it must never request (globs over `kind:target`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbidden: Vec<String>,
-    /// Words to find it by.
+    /// Words to find it by (1-64 characters, no spaces).
     #[serde(default)]
     pub tags: Vec<String>,
 }

@@ -8,39 +8,45 @@ use crate::error::TemplateError;
 use crate::model::{Reference, Template};
 
 /// A stored template.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Stored template",
+    description = "`pipeline templates show --json`: a template as stored."
+)]
 pub struct Stored {
-    /// `NAME@VERSION`.
+    /// NAME@VERSION.
     pub reference: String,
     /// The template.
     #[serde(flatten)]
     pub template: Template,
-    /// SHA-256 of its canonical JSON, hex: what a plan pins.
+    /// SHA-256 of the template's canonical JSON, hex: what a plan pins.
     pub digest: String,
-    /// Who added it.
+    /// Who added it (user:NAME).
     pub added_by: String,
-    /// When (RFC 3339).
+    /// When, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub added: String,
 }
 
 /// A search result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Hit {
     /// The template.
     #[serde(flatten)]
     pub stored: Stored,
     /// Where the words matched, matches in [brackets].
     pub snippet: String,
-    /// Relevance (BM25; lower is better).
+    /// BM25 relevance; lower is better.
     pub rank: f64,
 }
 
 /// What adding one template did.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Installed {
-    /// `NAME@VERSION`.
+    /// NAME@VERSION.
     pub reference: String,
     /// `added`, or `unchanged` when the same content was already stored.
+    #[schemars(extend("enum" = ["added", "unchanged"]))]
     pub status: &'static str,
 }
 

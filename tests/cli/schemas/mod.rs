@@ -1,4 +1,5 @@
-//! Every `--json` output matches its documented shape in schema/json/,
+//! Every `--json` output matches its documented shape in schema/json/
+//! (generated from the types: see [`generated`]),
 //! checked by the `jsonschema` crate: the whole of Draft 2020-12, formats
 //! included, with `$ref`s to sibling files read from schema/json/.
 
@@ -414,6 +415,15 @@ fn packets_handoffs_and_protocol_lines_match_their_schemas() {
         seen += 1;
     }
     assert!(seen > 0, "no example packets in {}", dir.display());
+    // A budget of 0 (a plan may say so) is a packet like any other: the
+    // first error reaches it.
+    let zero = r#"{"agent_id":"a","task_id":"t","objective":"x","error_budget":{"max_total_errors":0,"max_same_error_repeats":0,"max_procedure_violations":0}}"#;
+    let packet = agov_governance::Packet::parse("zero", zero).unwrap_or_else(|e| panic!("{e}"));
+    assert_shape("packet.schema.json", &serde_json::from_str(zero).unwrap());
+    assert_shape(
+        "packet.schema.json",
+        &serde_json::to_value(&packet).unwrap(),
+    );
     let handoff = agov_governance::Handoff {
         task_id: "t".into(),
         previous_agent_id: "alpha-1".into(),
@@ -454,4 +464,5 @@ fn packets_handoffs_and_protocol_lines_match_their_schemas() {
     }
 }
 
+mod generated;
 mod pipeline;

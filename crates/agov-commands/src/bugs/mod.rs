@@ -6,7 +6,7 @@ mod history;
 mod list;
 mod log;
 mod render;
-mod scan;
+pub(crate) mod scan;
 mod search;
 mod status;
 mod update;

@@ -23,7 +23,7 @@ pub(super) struct Args {
     stuck_after: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 struct AnomalyRow(Anomaly);
 
@@ -42,9 +42,13 @@ impl Tabular for AnomalyRow {
     }
 }
 
-#[derive(Serialize)]
-struct Report {
+/// `bugs scan --json`: `schema/json/bug-scan.schema.json`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(title = "Anomaly scan", description = "`bugs scan --json`.")]
+pub(crate) struct Report {
+    /// What was found.
     anomalies: Vec<AnomalyRow>,
+    /// New bugs logged by --apply.
     logged: usize,
 }
 

@@ -17,9 +17,10 @@ use serde::Serialize;
 use crate::backends;
 
 /// One thing that waits for a person, and the command that settles it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Attention {
     /// `fallback`, `gate`, `driver_gone`, `revoked_agent` or `critical_bug`.
+    #[schemars(extend("enum" = ["fallback", "gate", "driver_gone", "revoked_agent", "critical_bug"]))]
     pub kind: &'static str,
     /// The pipeline, agent or bug.
     pub subject: String,

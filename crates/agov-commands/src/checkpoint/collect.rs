@@ -189,9 +189,28 @@ fn status_part(ctx: &Ctx, cwd: &Path) -> Option<StatusPart> {
     })
 }
 
+/// A human gate waiting for `pipeline approve`; its keys in the order
+/// they always had (alphabetical).
+#[derive(Clone, Debug, serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct PendingGate {
+    /// Who may approve (empty: anyone).
+    pub(crate) approvers: Vec<String>,
+    /// When it times out.
+    #[schemars(extend("format" = "date-time"))]
+    pub(crate) deadline: String,
+    /// The command that approves it (add --reject to reject).
+    pub(crate) decide: String,
+    /// Of what is to be approved now.
+    pub(crate) digest: String,
+    /// Its pipeline.
+    pub(crate) pipeline: String,
+    /// Its stage.
+    pub(crate) stage: String,
+}
+
 /// Human gates waiting for a decision, in the tenant's unsettled
 /// pipelines, each with the command that decides it.
-pub(super) fn pending_gates(settings: &Settings) -> Result<Vec<serde_json::Value>, String> {
+pub(super) fn pending_gates(settings: &Settings) -> Result<Vec<PendingGate>, String> {
     let store = backends::runtime_store(settings).map_err(|e| e.message().to_string())?;
     let ks = Keyspace::new(&settings.tenant.value);
     let all = agov_pipeline::state::list(store.as_ref(), &ks).map_err(|e| e.to_string())?;
@@ -201,14 +220,17 @@ pub(super) fn pending_gates(settings: &Settings) -> Result<Vec<serde_json::Value
         .flat_map(|p| {
             p.pending_gates().filter_map(|r| {
                 let g = r.gate.as_ref()?;
-                Some(serde_json::json!({
-                    "pipeline": p.id,
-                    "stage": r.name,
-                    "digest": g.digest,
-                    "approvers": g.approvers,
-                    "deadline": agov_core::time::format_us(g.deadline_us),
-                    "decide": format!("pipeline approve {} --stage {} --digest {}", p.id, r.name, g.digest),
-                }))
+                Some(PendingGate {
+                    pipeline: p.id.clone(),
+                    stage: r.name.clone(),
+                    digest: g.digest.clone(),
+                    approvers: g.approvers.clone(),
+                    deadline: agov_core::time::format_us(g.deadline_us),
+                    decide: format!(
+                        "pipeline approve {} --stage {} --digest {}",
+                        p.id, r.name, g.digest
+                    ),
+                })
             })
         })
         .collect())

@@ -5,6 +5,7 @@ use agov_cli::{CliError, Ctx};
 use serde::Serialize;
 
 use super::attention::{self, Attention};
+use super::collect::PendingGate;
 use super::{checkpoint_id, collect, render, with_checkpoints};
 
 /// The last checkpoint (or ID) and everything that changed since: the briefing after a reset
@@ -18,25 +19,41 @@ pub(super) struct Args {
     per_group: usize,
 }
 
-#[derive(Serialize)]
-struct Briefing {
-    /// What waits for a person, always in full.
+/// The recovery briefing (`checkpoint load --json`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "The recovery briefing",
+    description = "`checkpoint load --json`: what waits for a person (always in full), STATUS.md files edited by hand since the checkpoint, the checkpoint (null when none exists yet), what the ledger recorded after it, the bug log now, and the human gates of the tenant's pipelines that wait for a person."
+)]
+pub(crate) struct Briefing {
+    /// Everything that waits for a person, whatever --per-group says:
+    /// pipelines waiting for a fallback or a gate, pipelines nobody drives,
+    /// revoked agents, open critical bugs.
     needs_you: Vec<Attention>,
-    /// Why some of it could not be read (the runtime store is down).
+    /// Why pipelines and revocations could not be read (the runtime store
+    /// is down); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     needs_you_error: Option<String>,
     /// STATUS.md files changed since the checkpoint other than through
     /// `status update`.
     edited_status: Vec<String>,
+    /// The checkpoint (null when none exists yet).
     checkpoint: Option<Checkpoint>,
+    /// What the ledger recorded after it.
     since: Since,
+    /// The bug log now.
     now: BugsPart,
-    /// Human gates waiting for a person (`pipeline approve`).
-    pending_gates: Vec<serde_json::Value>,
-    /// Why the gates could not be read (the runtime store is down).
+    /// Gates waiting for `pipeline approve` in unsettled pipelines (read
+    /// from the runtime store).
+    pending_gates: Vec<PendingGate>,
+    /// Why the gates could not be read (the runtime store is down); absent
+    /// otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pending_gates_error: Option<String>,
-    /// What weakens governance right now (agents running unconfined).
+    /// What weakens governance right now, e.g. agents running with sandbox
+    /// = "off" or "best-effort".
     warnings: Vec<String>,
 }
 
@@ -139,9 +156,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     for g in &briefing.pending_gates {
         ctx.out.line(&format!(
             "now: gate {} of {} waits for a person: {}",
-            g["stage"].as_str().unwrap_or_default(),
-            g["pipeline"].as_str().unwrap_or_default(),
-            g["decide"].as_str().unwrap_or_default()
+            g.stage, g.pipeline, g.decide
         ))?;
     }
     if let Some(e) = &briefing.pending_gates_error {

@@ -1,12 +1,12 @@
 //! `checkpoint`: snapshots of the governance state, and the recovery briefing.
 
 pub(crate) mod attention;
-mod collect;
+pub(crate) mod collect;
 mod diff;
 mod handoff;
-mod load;
+pub(crate) mod load;
 mod now;
-mod prune;
+pub(crate) mod prune;
 mod render;
 mod report;
 mod show;

@@ -18,8 +18,14 @@ pub(super) struct Args {
     older_than: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Pruned {
+/// `checkpoint prune --json`: `schema/json/checkpoint-prune.schema.json`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Checkpoints deleted",
+    description = "`checkpoint prune --keep N | --older-than D --json`. The ledger's record of them stays."
+)]
+pub(crate) struct Pruned {
+    /// How many were deleted.
     deleted: u64,
 }
 

@@ -78,9 +78,7 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     agov_core::fsutil::write_atomic(&path, &buf, 0o600)
         .map_err(|e| CliError::io(&format!("cannot write {}", path.display()), e))?;
     if ctx.json() {
-        return ctx
-            .out
-            .json(&serde_json::json!({ "path": path, "events": count }));
+        return ctx.out.json(&Exported::new(&path, count));
     }
     ctx.note(&format!("exported {count} events to {}", path.display()));
     Ok(())
@@ -111,13 +109,34 @@ fn copy(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     ledger.copy_to(&path)?;
     let events = ledger.count()?;
     if ctx.json() {
-        return ctx
-            .out
-            .json(&serde_json::json!({ "path": path, "events": events }));
+        return ctx.out.json(&Exported::new(&path, events));
     }
     ctx.note(&format!(
         "copied the ledger ({events} events) to {}",
         path.display()
     ));
     Ok(())
+}
+
+/// `ledger export --output FILE --json`: `schema/json/ledger-export.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A ledger export to a file",
+    description = "`ledger export --output FILE --json` (without --output the events themselves are printed, one ledger-event per line)."
+)]
+pub(crate) struct Exported {
+    /// FILE, as given.
+    #[schemars(length(min = 1))]
+    path: String,
+    /// Events written.
+    events: u64,
+}
+
+impl Exported {
+    fn new(path: &std::path::Path, events: u64) -> Exported {
+        Exported {
+            path: path.display().to_string(),
+            events,
+        }
+    }
 }

@@ -23,8 +23,15 @@ pub(super) struct Args {
     value: String,
 }
 
-#[derive(Serialize)]
-struct Signed {
+/// `ledger hmac --json`: `schema/json/ledger-hmac.schema.json`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "The HMAC of a token accessor",
+    description = "`ledger hmac ACCESSOR --json`: the form in which events hold that accessor."
+)]
+pub(crate) struct Signed {
+    /// `hmac-sha256:` and 64 hex digits, keyed by the ledger's HMAC key.
+    #[schemars(regex(pattern = "^hmac-sha256:[0-9a-f]{64}$"))]
     hmac: String,
 }
 

@@ -1,10 +1,10 @@
 //! `ledger`: note, query, tail, export, seal and verify the audit ledger.
 
-mod export;
-mod hmac;
+pub(crate) mod export;
+pub(crate) mod hmac;
 mod note;
 mod query;
-mod seal;
+pub(crate) mod seal;
 pub mod seals;
 mod show;
 mod tail;

@@ -28,15 +28,20 @@ pub(super) struct Args {
 }
 
 /// `ledger seal --json`: `schema/json/ledger-seal.schema.json`.
-#[derive(Serialize)]
-struct Sealed {
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A seal taken, or why none was",
+    description = "`ledger seal --json` (exit 0). `sealed` is false when nothing new was sealed: the head was already sealed (`seal` is that seal) or the ledger is empty (`seal` is null); `note` says which."
+)]
+pub(crate) struct Sealed {
     /// True when a new seal was recorded.
     sealed: bool,
     /// The head's seal (new or already recorded); `null` for an empty ledger.
     seal: Option<Seal>,
-    /// Where it is kept.
+    /// `file PATH` or `Vault ADDR/MOUNT/agov/ledger-seals/ID/SEQ`; null for
+    /// an empty ledger.
     stored_in: Option<String>,
-    /// Why nothing new was sealed.
+    /// Why nothing new was sealed; null when a seal was recorded.
     note: Option<String>,
 }
 

@@ -7,7 +7,7 @@ mod list;
 mod log;
 mod prune;
 mod render;
-mod rm;
+pub(crate) mod rm;
 mod search;
 
 use std::process::ExitCode;

@@ -14,9 +14,16 @@ pub(super) struct Args {
     id: String,
 }
 
-#[derive(Serialize)]
-struct Removed {
+/// `memory rm --json`: `schema/json/memory-rm.schema.json`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A removed memory entry",
+    description = "`memory rm ID --json`."
+)]
+pub(crate) struct Removed {
+    /// The entry as it was.
     entry: Entry,
+    /// Compressed bytes of chunks no other entry shares.
     bytes_freed: u64,
 }
 

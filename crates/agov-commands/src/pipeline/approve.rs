@@ -1,7 +1,6 @@
 //! `pipeline approve`: a person decides a human gate of a staged pipeline.
 
 use agov_cli::{CliError, Ctx};
-use serde_json::json;
 
 use super::Backends;
 use crate::backends;
@@ -55,15 +54,15 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         },
     )?;
     let word = if d.approved { "approved" } else { "rejected" };
-    let doc = json!({
-        "pipeline": args.id,
-        "stage": args.stage,
-        "decision": word,
-        "by": d.by,
-        "at": agov_core::time::format_us(d.at_us),
-        "reason": d.reason,
-        "digest": d.digest,
-    });
+    let doc = Decided {
+        pipeline: args.id.clone(),
+        stage: args.stage.clone(),
+        decision: word,
+        by: d.by.clone(),
+        at: agov_core::time::format_us(d.at_us),
+        reason: d.reason.clone(),
+        digest: d.digest.clone(),
+    };
     ctx.out.record(&doc, |out| {
         out.line(&format!(
             "{word} gate {} of {} as {} (digest {}); its driver takes it within a second",
@@ -106,4 +105,29 @@ pub(super) fn decide(
             reviewed: g.reviewed,
         },
     )?)
+}
+
+/// `pipeline approve --json`: `schema/json/pipeline-approve.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A decision on a human gate",
+    description = "`pipeline approve ID --stage S [--reject] --json`: what was decided, by whom, when, on exactly what (the digest). The pipeline's driver takes it within a second, if the digest still holds."
+)]
+pub(crate) struct Decided {
+    /// The pipeline.
+    pipeline: String,
+    /// The gate's stage.
+    stage: String,
+    /// approved or rejected.
+    #[schemars(extend("enum" = ["approved", "rejected"]))]
+    decision: &'static str,
+    /// Who decided (`vault:NAME` or `user:NAME`).
+    by: String,
+    /// When.
+    #[schemars(extend("format" = "date-time"))]
+    at: String,
+    /// Why, if they said.
+    reason: Option<String>,
+    /// The digest of what they decided on.
+    digest: String,
 }

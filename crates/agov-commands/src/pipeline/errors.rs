@@ -16,16 +16,25 @@ pub(super) struct Args {
     since: String,
 }
 
-#[derive(Default, Serialize)]
-struct AgentErrors {
+/// One agent's line of `pipeline errors --json`
+/// (`schema/json/agent-errors.schema.json`).
+#[derive(Default, Serialize, schemars::JsonSchema)]
+pub(crate) struct AgentErrors {
+    /// The agent.
     agent: String,
+    /// Errors it reported or was charged with.
     errors: u64,
-    /// Error key → count, most frequent first (at most 5).
+    /// [error key, count] pairs, most frequent first, at most 5.
     top_errors: Vec<(String, u64)>,
+    /// Procedure violations.
     violations: u64,
+    /// Times it was revoked.
     revocations: u64,
+    /// Runs that failed.
     failed_runs: u64,
+    /// RFC 3339 time of the newest of these events.
     last: String,
+    /// What the newest of these events said.
     last_detail: String,
     #[serde(skip)]
     by_key: BTreeMap<String, u64>,

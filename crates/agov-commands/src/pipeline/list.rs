@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use agov_cli::{CliError, Ctx, Tabular};
+use agov_pipeline::Status;
+use agov_pipeline::state::SlotStatus;
 use agov_runtime::keys::Keyspace;
 use serde::Serialize;
 
@@ -16,16 +18,25 @@ pub(super) struct Args {
     all: bool,
 }
 
-#[derive(Serialize)]
-struct Row {
+/// One pipeline of `pipeline list --json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Row {
+    /// Its id.
     id: String,
-    status: String,
+    /// Where it is.
+    status: Status,
+    /// Its plan's name.
     plan: String,
+    /// Its tier.
     tier: u8,
+    /// Its round.
+    #[schemars(range(min = 1))]
     round: u32,
+    /// When it was created.
+    #[schemars(extend("format" = "date-time"))]
     created: String,
-    /// Each agent's status, by role.
-    agents: BTreeMap<String, String>,
+    /// Each agent's status, by role (or stage name).
+    agents: BTreeMap<String, SlotStatus>,
 }
 
 impl Tabular for Row {
@@ -36,14 +47,14 @@ impl Tabular for Row {
     fn row(&self) -> Vec<String> {
         vec![
             self.id.clone(),
-            self.status.clone(),
+            self.status.as_str().to_string(),
             self.plan.clone(),
             self.tier.to_string(),
             self.round.to_string(),
             self.created.clone(),
             self.agents
                 .iter()
-                .map(|(r, s)| format!("{r}:{s}"))
+                .map(|(r, s)| format!("{r}:{}", s.as_str()))
                 .collect::<Vec<_>>()
                 .join(" "),
         ]
@@ -55,17 +66,15 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let keys = Keyspace::new(&b.settings.tenant.value);
     let rows: Vec<Row> = agov_pipeline::state::list(b.store.as_ref(), &keys)?
         .into_iter()
-        .filter(|p| {
-            args.all || !p.status.is_settled() || p.status == agov_pipeline::Status::ConsensusFailed
-        })
+        .filter(|p| args.all || !p.status.is_settled() || p.status == Status::ConsensusFailed)
         .map(|p| Row {
             agents: p
                 .agents
                 .iter()
-                .map(|(r, s)| (r.to_string(), s.status.as_str().to_string()))
+                .map(|(r, s)| (r.to_string(), s.status))
                 .collect(),
             id: p.id,
-            status: p.status.as_str().into(),
+            status: p.status,
             plan: p.plan.name,
             tier: p.tier,
             round: p.round,

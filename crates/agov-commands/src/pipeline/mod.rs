@@ -1,30 +1,30 @@
 //! `pipeline`: governed agents (and, as they land, multi-agent pipelines).
 
-mod agent;
-mod agents;
-mod approve;
+pub(crate) mod agent;
+pub(crate) mod agents;
+pub(crate) mod approve;
 mod artifacts;
 mod blackboard;
-mod consensus;
+pub(crate) mod consensus;
 pub mod dashboard;
-mod errors;
+pub(crate) mod errors;
 mod gc;
 mod handoff;
-mod list;
+pub(crate) mod list;
 mod logs;
 mod messages;
 pub(crate) mod metrics;
-mod plan;
-mod report;
+pub(crate) mod plan;
+pub(crate) mod report;
 mod resume;
-mod revocations;
+pub(crate) mod revocations;
 mod revoke;
-mod spawn;
+pub(crate) mod spawn;
 mod status;
-mod templates;
-mod token;
-mod validate;
-mod view;
+pub(crate) mod templates;
+pub(crate) mod token;
+pub(crate) mod validate;
+pub(crate) mod view;
 mod watch;
 
 use std::process::ExitCode;

@@ -11,11 +11,17 @@ use super::Backends;
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {}
 
-#[derive(Serialize)]
-struct Row {
+/// One entry of the revocation list.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Row {
+    /// The agent.
     agent: String,
+    /// Why it was revoked.
     reason: String,
+    /// When, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     at: String,
+    /// The task it was on.
     task: Option<String>,
 }
 

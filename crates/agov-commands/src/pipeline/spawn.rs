@@ -135,12 +135,12 @@ pub(super) fn detached(
     hint: &str,
 ) -> Result<(), CliError> {
     if ctx.json() {
-        return ctx.out.json(&serde_json::json!({
-            "id": st.id,
-            "status": st.status.as_str(),
-            "round": st.round,
-            "log": log,
-        }));
+        return ctx.out.json(&Detached {
+            id: st.id.clone(),
+            status: st.status,
+            round: st.round,
+            log: log.display().to_string(),
+        });
     }
     ctx.out.line(&st.id)?;
     ctx.hint(hint);
@@ -204,9 +204,13 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     if ctx.json() {
-        ctx.out.json_line(&serde_json::json!({
-            "event": "spawned", "pipeline": id, "plan": st.plan.name, "tier": tier.number(),
-        }))?;
+        ctx.out.json_line(&view::event_json(
+            view::Subject::Id(id.clone()),
+            view::Event::Spawned {
+                plan: st.plan.name.clone(),
+                tier: tier.number(),
+            },
+        ))?;
         ctx.out.flush()?;
     } else if !ctx.global.quiet {
         agov_cli::stderr_line(&format!(
@@ -220,4 +224,24 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         agov_pipeline::drive(&env, &id, &mut printer)?
     };
     view::finish(ctx, &st)
+}
+
+/// `--detach --json`: `schema/json/pipeline-detached.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A pipeline left to a background driver",
+    description = "`pipeline spawn --detach --json`, `pipeline continue --detach --json` and `pipeline consensus fallback --action rerun_* --detach --json`: the command returns at once; `pipeline watch ID` follows it."
+)]
+pub(crate) struct Detached {
+    /// The pipeline.
+    #[schemars(regex(pattern = "^p-[0-9a-f]+$"))]
+    id: String,
+    /// When it was handed over.
+    status: agov_pipeline::Status,
+    /// Its round, from 1.
+    #[schemars(range(min = 1))]
+    round: u32,
+    /// The background driver's stdout and stderr.
+    #[schemars(length(min = 1))]
+    log: String,
 }

@@ -2,7 +2,6 @@
 
 use agov_cli::{CliError, Ctx};
 use agov_core::Tier;
-use serde_json::json;
 
 use super::tier_arg;
 
@@ -37,13 +36,18 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         Ok(_) => Vec::new(),
         Err(p) => p,
     };
-    let value = json!({ "plan": label, "valid": problems.is_empty(), "problems": problems });
+    let value = Checked {
+        plan: label.clone(),
+        valid: problems.is_empty(),
+        problems,
+    };
+    let (label, problems) = (&value.plan, &value.problems);
     ctx.out.record(&value, |out| {
         if problems.is_empty() {
             return out.line(&format!("{label}: valid"));
         }
-        for p in &problems {
-            out.line(&super::plan::problem_line(&label, p))?;
+        for p in problems {
+            out.line(&super::plan::problem_line(label, p))?;
         }
         Ok(())
     })?;
@@ -59,4 +63,19 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             "schema/json/plan.schema.json describes plans; examples/plans/ has working ones",
         ))
     }
+}
+
+/// `pipeline validate --json`: `schema/json/plan-validate.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Plan check",
+    description = "`pipeline validate FILE|ID --json`: every problem of the plan, in the order they appear (exit 0 when valid, 64 when not)."
+)]
+pub(crate) struct Checked {
+    /// The file, or the stored plan's id.
+    plan: String,
+    /// True when there is no problem.
+    valid: bool,
+    /// Every problem, where it is.
+    problems: Vec<agov_pipeline::validate::Problem>,
 }

@@ -20,22 +20,37 @@ pub(super) struct Args {
     stale_days: u64,
 }
 
-#[derive(Default, Serialize)]
+/// One phase's line of the dashboard.
+#[derive(Default, Serialize, schemars::JsonSchema)]
 struct PhaseSummary {
+    /// Directories in this phase.
     dirs: usize,
+    /// Their ticked tasks.
     tasks_done: usize,
+    /// Their tasks.
     tasks_total: usize,
 }
 
-#[derive(Serialize)]
-struct Dashboard {
+/// `status dashboard --json`: `schema/json/status-dashboard.schema.json`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(title = "A dashboard", description = "`status dashboard --json`.")]
+pub(crate) struct Dashboard {
+    /// The root, as given.
     root: String,
+    /// phase → {dirs, tasks_done, tasks_total}, every phase present.
+    #[schemars(with = "BTreeMap<agov_status::Phase, PhaseSummary>")]
     phases: BTreeMap<&'static str, PhaseSummary>,
+    /// Directories with a STATUS.md.
     with_status: usize,
+    /// Directories whose STATUS.md was not updated for --stale-days.
     stale: usize,
+    /// Directories whose STATUS.md is unreadable or malformed.
     invalid: usize,
+    /// Directories without a STATUS.md.
     missing: usize,
+    /// Ticked tasks.
     tasks_done: usize,
+    /// All tasks.
     tasks_total: usize,
 }
 

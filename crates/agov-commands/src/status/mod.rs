@@ -1,6 +1,6 @@
 //! `status`: the per-directory STATUS.md protocol: sweep, update, dashboard.
 
-mod dashboard;
+pub(crate) mod dashboard;
 mod sweep;
 mod update;
 

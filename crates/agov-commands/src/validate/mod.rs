@@ -60,7 +60,7 @@ impl HasGlobalArgs for Cli {
 }
 
 /// The outcome of one check.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "outcome", content = "detail")]
 pub(crate) enum Outcome {
     /// It holds.
@@ -72,10 +72,14 @@ pub(crate) enum Outcome {
 }
 
 /// One check.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Check {
+    /// The phase it belongs to, from 1.
+    #[schemars(range(min = 1))]
     phase: u8,
+    /// What it checks.
     name: String,
+    /// How it went; `detail` says why it failed or was not checked.
     #[serde(flatten)]
     outcome: Outcome,
 }
@@ -200,16 +204,27 @@ const NAMES: [&str; 12] = [
     "Observability",
 ];
 
-#[derive(Serialize)]
-struct Report {
+/// `validate-phases --json`: `schema/json/validate-phases.schema.json`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A validation report",
+    description = "`validate-phases --json` (exit 0 only when `failed` is 0)."
+)]
+pub(crate) struct Report {
+    /// Changes made by --apply.
     applied: Vec<String>,
-    /// The tenant its checks wrote under (their ledger events stay).
+    /// The tenant the checks wrote under (`validate-…`); its runtime keys
+    /// are removed, its ledger events stay.
     scratch_tenant: String,
     /// How many ledger events that tenant holds.
     scratch_events: usize,
+    /// Every check, in order.
     checks: Vec<Check>,
+    /// Checks that passed.
     passed: usize,
+    /// Checks that failed.
     failed: usize,
+    /// Checks not made (e.g. Vault is not configured).
     not_checked: usize,
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use agov_ledger::{Ledger, NewEvent, append_in};
 use agov_sqlite::{Durability, Migration, OpenMode};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -73,22 +74,29 @@ pub struct ListQuery {
 }
 
 /// A search result: the best-matching place in one entry.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Hit {
     /// The entry.
     pub entry: Entry,
     /// The chunk that matched best (from 1).
+    #[schemars(range(min = 1))]
     pub chunk: u64,
-    /// The line of the snippet (from 1).
+    /// The line of the snippet (from 1): `memory fetch ID --lines N:M`
+    /// around it.
+    #[schemars(range(min = 1))]
     pub line: u64,
     /// The line around the first match, matches in [brackets].
     pub snippet: String,
-    /// Relevance (BM25; lower is better).
+    /// BM25 relevance; lower is better.
     pub rank: f64,
 }
 
 /// What indexing did.
-#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq, JsonSchema)]
+#[schemars(
+    title = "What memory index did",
+    description = "`memory index --json`."
+)]
 pub struct IndexReport {
     /// Chunks added to the search index.
     pub chunks: u64,
@@ -108,15 +116,19 @@ pub struct PruneRule {
 }
 
 /// What pruning removed (or would).
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, JsonSchema)]
+#[schemars(
+    title = "What memory prune removed",
+    description = "`memory prune --json`."
+)]
 pub struct PruneReport {
-    /// Entries removed.
+    /// Ids of removed entries.
     pub removed: Vec<String>,
     /// Chunks deleted (of removed entries, or left by interrupted logs).
     pub chunks_deleted: u64,
     /// Their compressed size.
     pub bytes_freed: u64,
-    /// Nothing was changed.
+    /// True when nothing was changed.
     pub dry_run: bool,
 }
 

@@ -20,6 +20,7 @@ use agov_core::Tier;
 use agov_governance::Packet;
 use agov_governance::budget::Budget;
 use agov_governance::packet::{Constraints, valid_id};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use agov_templates::Template;
@@ -28,6 +29,7 @@ use crate::error::PlanError;
 use crate::stage::{MAX_RETRIES, MAX_STAGES, Stage, StageKind};
 
 mod checks;
+pub mod schema;
 mod templates;
 mod variables;
 
@@ -37,37 +39,44 @@ pub const MAX_PLAN_BYTES: usize = 1 << 20;
 pub use agov_core::role::{Driver, Role};
 
 /// One agent of a plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentSpec {
-    /// A template from the marketplace (`NAME` or `NAME@VERSION`) that
-    /// supplies the driver, command or prompt, tier and required artifacts;
-    /// pinned to `NAME@VERSION` when the pipeline is created.
+    /// A marketplace template, NAME or NAME@VERSION (the newest when no
+    /// version is given): it supplies the driver, command or prompt (as the
+    /// agent's objective), tier and its deliverables, required steps and
+    /// forbidden actions, to which the plan's own are added. `command` must
+    /// not be given with it. Pinned to NAME@VERSION when the pipeline is
+    /// created; `pipeline templates list` shows the stored ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// Its agent id (its trust record); default `{plan name}-{role}`.
+    /// Its agent id (its trust record); default `{name}-{role}` (for a
+    /// stage, `{name}-{stage name}`).
     #[serde(default)]
     pub id: Option<String>,
-    /// How it runs (default: the template's, else `command`).
+    /// command (default, or the template's): a program speaking the
+    /// JSON-lines protocol; llm: a model behind an OpenAI-compatible API
+    /// (AGOV_LLM_*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<Driver>,
     /// The command driver's program and arguments, run in the folder the
     /// pipeline was spawned from.
     #[serde(default)]
     pub command: Vec<String>,
-    /// Its own objective, added to the pipeline's.
+    /// Its own part, added to the pipeline's objective.
     #[serde(default)]
     pub objective: Option<String>,
-    /// The tier it runs at (default: the pipeline's; never above it).
+    /// The tier it runs at. Default: the pipeline's; never above it.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 4))]
     pub tier: Option<u8>,
-    /// Artifacts it must produce by the end of EXECUTE.
+    /// Artifacts it must report by the end of EXECUTE.
     #[serde(default)]
     pub deliverables: Vec<String>,
     /// Steps it must report before VERIFY.
     #[serde(default)]
     pub required_steps: Vec<String>,
-    /// Actions it must never request (globs over `kind:target`).
+    /// Globs over `kind:target` it must never request.
     #[serde(default)]
     pub forbidden: Vec<String>,
     /// How success is judged.
@@ -86,16 +95,18 @@ impl AgentSpec {
 }
 
 /// When GAMMA is spawned.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GammaRules {
-    /// An agent without progress this long (`30s`).
+    /// An agent without progress this long (default 30s).
     pub stuck_after: String,
-    /// This many unresolved conflicts.
+    /// This many unresolved conflicts (default 3).
     pub conflicts: u32,
-    /// A complexity estimate above this.
+    /// A reported complexity above this (default 0.8).
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub complexity: f64,
-    /// Also to validate a consensus before the pipeline completes.
+    /// Also spawn GAMMA to validate a consensus before the pipeline
+    /// completes (default false).
     pub validate_success: bool,
 }
 
@@ -111,10 +122,11 @@ impl Default for GammaRules {
 }
 
 /// Who must vote.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ConsensusRules {
-    /// The roles whose votes are required (GAMMA's too, once it is spawned).
+    /// Roles whose votes are required (default alpha and beta; GAMMA's
+    /// too once spawned).
     pub required: Vec<Role>,
 }
 
@@ -127,45 +139,59 @@ impl Default for ConsensusRules {
 }
 
 /// A plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "A pipeline plan", description = PLAN_DESCRIPTION)]
 pub struct Plan {
     /// Its name (letters, digits, `-`, `_`, `.`).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"))]
     pub name: String,
     /// What it is for, for people.
     #[serde(default)]
     pub description: Option<String>,
     /// What the pipeline is to achieve.
+    #[schemars(length(min = 1))]
     pub objective: String,
     /// Values the plan refers to as `${NAME}` in objectives, commands,
-    /// deliverables, steps and success criteria; `spawn --var NAME=VALUE`
-    /// replaces one.
+    /// deliverables, required steps and success criteria (`$${` is a
+    /// literal `${`); `pipeline spawn --var NAME=VALUE` (and `validate
+    /// --var`) replaces a declared one. An undeclared `${NAME}` is an error.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "schema::variables")]
     pub variables: BTreeMap<String, String>,
-    /// The tier to spawn at when `--tier` is not given.
+    /// The tier to spawn at when --tier is not given (default 0).
     #[serde(default)]
+    #[schemars(range(min = 0, max = 4))]
     pub tier: Option<u8>,
-    /// The plan author's estimate of the complexity, 0 to 1.
+    /// The author's estimate, 0 to 1; above gamma.complexity GAMMA is
+    /// spawned at once.
     #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub complexity: Option<f64>,
-    /// How long the whole run may take (`10m`).
+    /// How long the whole run may take (default 30m).
     #[serde(default = "default_timeout")]
     pub timeout: String,
-    /// The agents by role: alpha and beta, and gamma if it may be spawned
-    /// (with `stages`: only gamma, the mediator).
+    /// The agents by role: alpha (research) and beta (synthesis), and gamma
+    /// (the mediator, spawned on its triggers). Required without `stages`;
+    /// with `stages`, only gamma may be given.
     #[serde(default)]
+    #[schemars(schema_with = "schema::agents")]
     pub agents: BTreeMap<Role, AgentSpec>,
-    /// Stages, a DAG run in dependency order (instead of alpha and beta).
+    /// The plan as a DAG of stages instead of alpha and beta.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 2000))]
     pub stages: Vec<Stage>,
     /// When GAMMA is spawned.
     #[serde(default)]
     pub gamma: GammaRules,
-    /// Who must vote (default: alpha and beta; with `stages`: nobody, the
+    /// Who must vote. Default: alpha and beta; with `stages`: nobody (the
     /// stages' outcomes decide).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consensus: Option<ConsensusRules>,
 }
+
+/// The description of `schema/json/plan.schema.json`.
+const PLAN_DESCRIPTION: &str = "What `pipeline spawn --plan FILE` runs (or `pipeline plan add FILE` stores, for `spawn --plan ID`): YAML or JSON. Unknown keys and duplicate keys are errors. Either `agents` (ALPHA and BETA run in parallel; GAMMA, if given, is spawned on its triggers; the pipeline completes only on consensus of the required roles) or `stages` (a DAG: each stage starts once the stages it requires have ended, independent ones in parallel; the pipeline completes when every stage completed or was skipped, and the required roles, if `consensus` names any, voted for it).";
 
 fn default_timeout() -> String {
     "30m".into()

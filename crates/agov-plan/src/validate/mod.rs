@@ -14,17 +14,22 @@ use crate::plan::{MAX_PLAN_BYTES, Plan};
 use crate::yaml::{self, Node, Pos, Value};
 
 mod shape;
+#[cfg(test)]
+mod shape_schema;
 
 use shape::{plan_json, shape_problems};
 
 /// One problem, where it is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     /// Line, from 1.
+    #[schemars(range(min = 1))]
     pub line: usize,
     /// Column, from 1.
+    #[schemars(range(min = 1))]
     pub column: usize,
-    /// The dotted path of the key (`agents.alpha.tier`); empty for the document.
+    /// The dotted key (agents.alpha.tier; list items by index); empty for
+    /// the document as a whole.
     pub path: String,
     /// What is wrong.
     pub message: String,

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The kind of value a key takes.
-enum Shape {
+pub(super) enum Shape {
     Str,
     Int(i64, i64),
     Num(f64, f64),
@@ -23,10 +23,10 @@ enum Shape {
     MapOf(&'static [&'static str], &'static Shape),
 }
 
-struct Field {
-    name: &'static str,
-    shape: Shape,
-    required: bool,
+pub(super) struct Field {
+    pub(super) name: &'static str,
+    pub(super) shape: Shape,
+    pub(super) required: bool,
 }
 
 const fn opt(name: &'static str, shape: Shape) -> Field {
@@ -96,7 +96,7 @@ static GAMMA: Shape = Shape::Record(&[
 
 static CONSENSUS: Shape = Shape::Record(&[opt("required", Shape::EnumList(ROLES))]);
 
-static PLAN: Shape = Shape::Record(&[
+pub(super) static PLAN: Shape = Shape::Record(&[
     req("name", Shape::Str),
     opt("description", Shape::Str),
     req("objective", Shape::Str),
@@ -294,7 +294,7 @@ fn walk(shape: &Shape, node: &Node, path: &str, out: &mut Vec<Problem>) {
 }
 
 /// The fields of a record shape at `path`.
-fn fields_of(shape: &Shape, path: &str) -> Vec<&'static Field> {
+pub(super) fn fields_of(shape: &Shape, path: &str) -> Vec<&'static Field> {
     match (shape, nested(path)) {
         (Shape::Record([]), Some(Shape::Record(f))) => f.iter().collect(),
         (Shape::Record(f), _) => f.iter().collect(),

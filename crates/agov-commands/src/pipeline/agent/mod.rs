@@ -1,7 +1,7 @@
 //! `pipeline agent`: run one governed agent, or one governed command.
 
 mod exec;
-mod run;
+pub(crate) mod run;
 
 use agov_cli::{CliError, Ctx};
 

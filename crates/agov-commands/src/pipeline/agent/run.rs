@@ -9,7 +9,7 @@ use agov_cli::{CliError, Ctx};
 use agov_core::{FailureClass, Tier};
 use agov_governance::Packet;
 use agov_governance::packet::MAX_PACKET_BYTES;
-use serde_json::json;
+use serde::Serialize;
 
 use super::super::{Backends, tier_arg};
 
@@ -55,6 +55,34 @@ fn read_packet(path: &std::path::Path) -> Result<Packet, CliError> {
     let what = format!("packet {}", path.display());
     let text = crate::args::read_document(path, MAX_PACKET_BYTES, &what)?;
     Ok(Packet::parse(&what, &text)?)
+}
+
+/// How a governed agent run ended (`pipeline agent run --json`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "How a governed agent run ended",
+    description = "`pipeline agent run --json` (exit 0 completed, 3 revoked, 1 failed)."
+)]
+pub(crate) struct Ended {
+    /// The agent.
+    agent_id: String,
+    /// Its task.
+    task_id: String,
+    /// The run.
+    run_id: String,
+    /// The tier it ran at.
+    tier: u8,
+    /// How it ended.
+    #[schemars(extend("enum" = ["completed", "revoked", "failed"]))]
+    outcome: String,
+    /// Why it was revoked or failed.
+    reason: Option<String>,
+    /// The errors it made.
+    errors: u32,
+    /// The tier this run earned, if any.
+    promoted_to: Option<u8>,
+    /// What it left for the next agent, when revoked or failed.
+    handoff: Option<Box<agov_governance::Handoff>>,
 }
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -193,19 +221,21 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             None,
         ),
     };
-    let doc = json!({
-        "agent_id": agent,
-        "task_id": task,
-        "run_id": run_id,
-        "tier": tier.number(),
-        "outcome": word,
-        "reason": reason,
-        "errors": errors,
-        "promoted_to": promoted.map(|t| t.number()),
-        "handoff": handoff,
-    });
+    let ended = Ended {
+        agent_id: agent.clone(),
+        task_id: task.clone(),
+        run_id: run_id.clone(),
+        tier: tier.number(),
+        outcome: word.into(),
+        reason: reason.clone(),
+        errors,
+        promoted_to: promoted.map(|t| t.number()),
+        handoff,
+    };
     if json_mode {
-        ctx.out.json(&doc)?;
+        // Through a `Value`: its keys in order, as before.
+        ctx.out
+            .json(&serde_json::to_value(&ended).unwrap_or_default())?;
     } else {
         let mut line = format!("{agent} {word} (run {run_id}, tier {})", tier.number());
         if let Some(t) = promoted {

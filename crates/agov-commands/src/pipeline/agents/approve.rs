@@ -3,7 +3,6 @@
 use agov_agent::records::{self, Writer};
 use agov_cli::{CliError, Ctx};
 use agov_core::FailureClass;
-use serde_json::json;
 
 use super::super::Backends;
 use super::agent_arg;
@@ -54,11 +53,37 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         &action,
         args.reason.as_deref(),
     )?;
-    let doc = json!({ "agent": args.agent, "digest": args.digest, "action": action, "approved_by": actor });
+    let doc = Approved {
+        agent: args.agent.clone(),
+        digest: args.digest.clone(),
+        action: action.clone(),
+        approved_by: actor.clone(),
+    };
     ctx.out.record(&doc, |out| {
         out.line(&format!(
             "approved for {}: `{action}` (once; its next request of exactly this goes ahead)",
             args.agent
         ))
     })
+}
+
+/// `pipeline agents approve --json`: `schema/json/agent-approve.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "An approved agent action",
+    description = "`pipeline agents approve AGENT DIGEST --json`: the one T3/T4 action a person approved; the agent's next request of exactly this goes ahead."
+)]
+pub(crate) struct Approved {
+    /// The agent.
+    #[schemars(length(min = 1))]
+    agent: String,
+    /// From the agent's needs_approval answer.
+    #[schemars(length(min = 1))]
+    digest: String,
+    /// What it asked for, e.g. cmd:terraform apply.
+    #[schemars(length(min = 1))]
+    action: String,
+    /// The verified identity that approved (ledgered).
+    #[schemars(length(min = 1))]
+    approved_by: String,
 }

@@ -1,12 +1,12 @@
 //! `pipeline agents`: agents' trust state, and approvals of their T3/T4 actions.
 
-mod approve;
+pub(crate) mod approve;
 mod demote;
 mod list;
 mod promote;
 mod reinstate;
-pub(super) mod revoke;
-mod show;
+pub(crate) mod revoke;
+pub(crate) mod show;
 
 use agov_cli::{CliError, Ctx};
 

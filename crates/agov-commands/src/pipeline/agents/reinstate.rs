@@ -3,7 +3,6 @@
 use agov_cli::{CliError, Ctx};
 use agov_ledger::NewEvent;
 use agov_runtime::keys::Keyspace;
-use serde_json::json;
 
 use super::super::Backends;
 use super::agent_arg;
@@ -32,8 +31,13 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut event = NewEvent::new(&tenant, actor, "agent.reinstate");
     event.agent = Some(args.agent.clone());
     b.ledger.append(&event)?;
-    ctx.out
-        .record(&json!({ "agent": args.agent, "reinstated": true }), |out| {
-            out.line(&format!("{} may run again", args.agent))
-        })
+    ctx.out.record(
+        &super::revoke::Changed {
+            agent: args.agent.clone(),
+            revoked: None,
+            token_revoked: None,
+            reinstated: Some(true),
+        },
+        |out| out.line(&format!("{} may run again", args.agent)),
+    )
 }

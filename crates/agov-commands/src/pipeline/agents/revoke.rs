@@ -24,8 +24,12 @@ pub(in super::super) struct Args {
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut b = Backends::open(ctx)?;
     let r = revoke(&mut b, &args.agent, &args.reason)?;
-    let doc =
-        json!({ "agent": args.agent, "revoked": r.entry, "token_revoked": r.accessor.is_some() });
+    let doc = Changed {
+        agent: args.agent.clone(),
+        revoked: Some(r.entry.clone()),
+        token_revoked: Some(r.accessor.is_some()),
+        reinstated: None,
+    };
     ctx.out.record(&doc, |out| {
         out.line(&format!(
             "{} revoked{}",
@@ -84,4 +88,28 @@ pub(in super::super) fn revoke(
     event.agent = Some(agent.to_string());
     b.ledger.append(&event)?;
     Ok(Revoked { entry, accessor })
+}
+
+/// `pipeline agents revoke|reinstate --json`:
+/// `schema/json/agent-revoke.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "An agent revoked or reinstated by hand",
+    description = "`pipeline agents revoke --json` (agent, revoked, token_revoked) and `pipeline agents reinstate --json` (agent, reinstated)."
+)]
+pub(crate) struct Changed {
+    /// The agent.
+    pub agent: String,
+    /// The revocation-list entry: reason, by, at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
+    pub revoked: Option<serde_json::Value>,
+    /// Its last token was found and revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "bool")]
+    pub token_revoked: Option<bool>,
+    /// Always true when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "bool")]
+    pub reinstated: Option<bool>,
 }

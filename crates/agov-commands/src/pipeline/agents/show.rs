@@ -4,7 +4,8 @@ use agov_agent::records;
 use agov_cli::{CliError, Ctx};
 use agov_runtime::Ttl;
 use agov_runtime::keys::Keyspace;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::super::Backends;
 use super::agent_arg;
@@ -19,11 +20,7 @@ pub(in super::super) struct Args {
 
 /// What the runtime state says, in words: a run that stopped heartbeating
 /// and whose lock expired has died.
-fn explain(
-    state: &serde_json::Map<String, Value>,
-    lock_held: bool,
-    heartbeat_age_s: Option<i64>,
-) -> String {
+fn explain(state: &Map<String, Value>, lock_held: bool, heartbeat_age_s: Option<i64>) -> String {
     let status = state.get("status").and_then(Value::as_str).unwrap_or("");
     let phase = state.get("phase").and_then(Value::as_str).unwrap_or("?");
     let run = state.get("run_id").and_then(Value::as_str).unwrap_or("?");
@@ -38,6 +35,43 @@ fn explain(
     }
 }
 
+/// One agent, in full (`pipeline agents show ID --json`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "One agent, in full",
+    description = "`pipeline agents show ID --json`."
+)]
+pub(crate) struct Shown {
+    /// Its trust state.
+    agent: records::Metrics,
+    /// The runtime store's agent:{id}:state fields (phase, status, run_id,
+    /// task, tier, updated_us, errors, budget_remaining, token_expires_us,
+    /// token_accessor, pid, …), as strings.
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
+    state: Map<String, Value>,
+    /// Its execution lock.
+    lock: Lock,
+    /// Seconds since its last heartbeat.
+    heartbeat_age_s: Option<i64>,
+    /// Its revocation-list entry: reason, at, …
+    #[schemars(with = "Option<Map<String, Value>>")]
+    revoked: Option<Value>,
+    /// What the state means, in words (e.g. a run that died in EXECUTE).
+    explanation: String,
+    /// The newest five.
+    #[schemars(with = "Vec<Map<String, Value>>")]
+    violations: Vec<Value>,
+}
+
+/// An agent's execution lock.
+#[derive(Serialize, schemars::JsonSchema)]
+struct Lock {
+    /// The run holding the execution lock.
+    held_by: Option<String>,
+    /// When it expires, in seconds.
+    expires_in_s: Option<u64>,
+}
+
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let b = Backends::open(ctx)?;
     let tenant = b.settings.tenant.value.clone();
@@ -50,7 +84,7 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         .with_hint("`pipeline agents list` shows the agents"));
     };
     let keys = Keyspace::new(&tenant);
-    let state: serde_json::Map<String, Value> = b
+    let state: Map<String, Value> = b
         .store
         .hgetall(&keys.agent(&args.agent, "state"))?
         .into_iter()
@@ -72,15 +106,20 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         .hget(&keys.revocations(), &args.agent)?
         .and_then(|v| serde_json::from_slice::<Value>(&v).ok());
     let explanation = explain(&state, lock_owner.is_some(), heartbeat_age_s);
-    let doc = json!({
-        "agent": metrics,
-        "state": state,
-        "lock": { "held_by": lock_owner, "expires_in_s": lock_ttl },
-        "heartbeat_age_s": heartbeat_age_s,
-        "revoked": revoked,
-        "explanation": explanation,
-        "violations": records::violations(&b.ledger, &tenant, &args.agent, 5)?,
-    });
+    let shown = Shown {
+        agent: metrics.clone(),
+        state: state.clone(),
+        lock: Lock {
+            held_by: lock_owner,
+            expires_in_s: lock_ttl,
+        },
+        heartbeat_age_s,
+        revoked: revoked.clone(),
+        explanation: explanation.clone(),
+        violations: records::violations(&b.ledger, &tenant, &args.agent, 5)?,
+    };
+    // Through a `Value`: its keys in order, as before.
+    let doc = serde_json::to_value(&shown).unwrap_or_default();
     ctx.out.record(&doc, |out| {
         let m = &metrics;
         out.line(&format!(

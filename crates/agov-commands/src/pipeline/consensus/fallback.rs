@@ -53,11 +53,11 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             return Err(CliError::usage("download_log needs --output FILE"));
         };
         let bytes = download_log(ctx, &b, &args.id, &out)?;
-        let written = serde_json::json!({
-            "pipeline": args.id,
-            "path": out,
-            "bytes": bytes,
-        });
+        let written = Written {
+            pipeline: args.id.clone(),
+            path: out.display().to_string(),
+            bytes,
+        };
         return ctx.out.record(&written, |o| {
             o.line(&format!(
                 "wrote the context of {} to {} ({} bytes)",
@@ -154,4 +154,21 @@ pub(in super::super) fn choose(
     let mut ledger = crate::backends::ledger_for_write(&b.settings)?;
     let st = agov_pipeline::control::fallback(&env, &mut ledger, id, action)?;
     Ok((st, by))
+}
+
+/// `--action download_log --json`: `schema/json/pipeline-download-log.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A pipeline's context written to a file",
+    description = "`pipeline consensus fallback ID --action download_log --output FILE --json`."
+)]
+pub(crate) struct Written {
+    /// The pipeline.
+    pipeline: String,
+    /// FILE, as given.
+    #[schemars(length(min = 1))]
+    path: String,
+    /// Bytes written.
+    #[schemars(range(min = 1))]
+    bytes: usize,
 }

@@ -1,8 +1,8 @@
 //! `pipeline consensus`: the votes of a pipeline, and the fallbacks after
 //! a consensus failure.
 
-pub(super) mod fallback;
-mod status;
+pub(crate) mod fallback;
+pub(crate) mod status;
 
 use agov_cli::{CliError, Ctx};
 use clap::Subcommand;

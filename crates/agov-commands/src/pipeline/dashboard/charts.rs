@@ -12,17 +12,23 @@ pub(crate) const HOURS: usize = 24;
 /// How many of the newest settled pipelines the durations chart shows.
 pub(crate) const DURATIONS: usize = 24;
 
-/// The charts' data (`charts` in `pipeline dashboard --json`).
-#[derive(Clone, Debug, Default, Serialize)]
+/// The charts' data (`charts` in `pipeline dashboard --json`): the last 24
+/// hours, one value an hour, oldest first; and the durations of the
+/// newest settled pipelines.
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub(crate) struct Charts {
     /// Pipelines started in each of the last 24 hours, oldest first.
+    #[schemars(length(min = 24, max = 24))]
     pub started_per_hour: Vec<u64>,
     /// Seconds each of the newest settled pipelines took, oldest first.
+    #[schemars(length(max = 24))]
     pub durations_s: Vec<u64>,
     /// Of the pipelines that settled in each of the last 24 hours, oldest
     /// first: how many ended FAILED or CONSENSUS_FAILED.
+    #[schemars(length(min = 24, max = 24))]
     pub errors_per_hour: Vec<u64>,
     /// How many settled in each of those hours.
+    #[schemars(length(min = 24, max = 24))]
     pub settled_per_hour: Vec<u64>,
 }
 

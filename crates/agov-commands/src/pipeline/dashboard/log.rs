@@ -9,14 +9,21 @@ use serde::Serialize;
 pub(crate) const KEEP: u64 = 100;
 
 /// One event of the log pane.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct LogLine {
+    /// Its ledger sequence number.
+    #[schemars(range(min = 1))]
     pub seq: u64,
+    /// When.
+    #[schemars(extend("format" = "date-time"))]
     pub ts: String,
+    /// Who.
     pub actor: String,
+    /// What.
     pub action: String,
+    /// The agent it is about, if any.
     pub agent: Option<String>,
-    /// The event's detail, `key=value` pairs.
+    /// The event's detail as key=value pairs.
     pub detail: String,
 }
 

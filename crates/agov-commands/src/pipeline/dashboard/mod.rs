@@ -11,7 +11,7 @@ mod charts;
 mod keys;
 mod log;
 mod prompt;
-mod snapshot;
+pub(crate) mod snapshot;
 mod stuck;
 mod term;
 mod ui;

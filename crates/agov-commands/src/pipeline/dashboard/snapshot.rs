@@ -18,98 +18,162 @@ use super::charts::{self, Charts};
 use super::log::{self, LogLine};
 use crate::checkpoint::attention::{self, Attention};
 
-/// One frame's worth of data (`schema/json/dashboard.schema.json`).
-#[derive(Clone, Debug, Serialize)]
+/// One frame's worth of data (`schema/json/pipeline-dashboard.schema.json`).
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "One frame of the pipeline dashboard, as data",
+    description = "`pipeline dashboard --json`: the tenant's pipelines (filtered), the selected one's agents, gates, votes and ledger events, the charts, and what waits for a person."
+)]
 pub(crate) struct Snapshot {
     /// The tenant shown.
     pub tenant: String,
     /// The runtime backend read (`embedded` or `redis`).
+    #[schemars(extend("enum" = ["embedded", "redis"]))]
     pub backend: &'static str,
     /// When it was taken (µs).
     #[serde(skip)]
     pub taken_us: i64,
-    /// The filter applied to the pipelines (empty: none).
+    /// Pipelines whose id, state or plan contain it (empty: all).
     pub filter: String,
     /// The tenant's pipelines (those matching the filter), newest first.
     pub pipelines: Vec<PipelineRow>,
-    /// How many pipelines the tenant has, filter or not.
+    /// The tenant's pipelines, filter or not.
     pub total: usize,
-    /// The selected pipeline's detail.
+    /// The selected pipeline (--pipeline, else the newest shown); null when
+    /// none is shown.
     pub selected: Option<Detail>,
-    /// What waits for a person, across the tenant.
+    /// What waits for a person, as `checkpoint load` lists it.
+    #[schemars(schema_with = "alerts_schema")]
     pub alerts: Vec<Attention>,
     /// Pipelines per hour, durations, error rates.
     pub charts: Charts,
 }
 
 /// One pipeline in the list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct PipelineRow {
+    /// Its id.
     pub id: String,
+    /// Where it is.
+    #[schemars(extend("enum" = ["SPAWN", "RUNNING", "REPORT", "ORCHESTRATING", "COMPLETED", "FAILED", "CONSENSUS_FAILED"]))]
     pub status: String,
+    /// Its plan's name.
     pub plan: String,
+    /// Its tier.
+    #[schemars(range(max = 4))]
     pub tier: u8,
+    /// Its round.
+    #[schemars(range(min = 1))]
     pub round: u32,
+    /// When it was created.
+    #[schemars(extend("format" = "date-time"))]
     pub created: String,
     #[serde(skip)]
     pub created_us: i64,
-    /// `alive`, `gone` or `none` (a settled pipeline: `none`).
+    /// Whether the process holding its lease still runs; `none` for a
+    /// settled pipeline.
+    #[schemars(extend("enum" = ["alive", "gone", "none"]))]
     pub driver: &'static str,
 }
 
 /// The selected pipeline: its agents and the consensus panel.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Detail {
+    /// Its id.
     pub id: String,
+    /// Where it is.
     pub status: String,
+    /// What it is to achieve.
     pub objective: String,
+    /// Why it failed.
     pub failure: Option<String>,
+    /// Its agents (or stages).
     pub agents: Vec<AgentCard>,
+    /// The current round's votes.
     pub votes: Vec<VoteRow>,
-    /// The tally of the current round's votes, in words.
+    /// The current round's votes counted, in words.
     pub tally: String,
     /// Its human gates waiting for a person.
     pub gates: Vec<GateRow>,
-    /// Its newest ledger events, oldest first.
+    /// Its newest ledger events (at most 100), oldest first.
     pub log: Vec<LogLine>,
 }
 
 /// A human gate waiting for a decision.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct GateRow {
+    /// The gate's stage.
     pub stage: String,
-    /// The digest of what is to be approved.
+    /// What is to be approved (`pipeline approve --digest`).
     pub digest: String,
 }
 
 /// One agent (or stage) of the selected pipeline.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct AgentCard {
-    /// The role, or `stage NAME`.
+    /// alpha, beta, gamma, or `stage NAME`.
     pub role: String,
+    /// Its agent.
     pub agent_id: String,
-    /// pending, running, completed, revoked, failed, waiting, skipped.
+    /// Where it is.
+    #[schemars(extend("enum" = ["pending", "running", "completed", "revoked", "failed", "waiting", "skipped"]))]
     pub status: String,
     /// Its lifecycle phase.
     pub phase: Option<String>,
-    /// Errors left before its budget revokes it.
+    /// Errors before its error budget revokes it.
     pub errors_left: Option<u64>,
-    /// Seconds its token has left (as of its last renewal).
+    /// Seconds its token has left (a running agent; as of its last
+    /// renewal).
+    #[schemars(range(min = 0))]
     pub token_ttl_s: Option<i64>,
-    /// The last thing it said (its heartbeat note), or why it stopped.
+    /// Its last heartbeat note, or why it stopped.
     pub last_line: Option<String>,
     /// Why it is on the revocation list, if it is.
     pub revoked: Option<String>,
 }
 
 /// One vote of the current round.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct VoteRow {
+    /// The voter's role.
+    #[schemars(extend("enum" = ["alpha", "beta", "gamma"]))]
     pub role: String,
+    /// The voter.
     pub agent_id: String,
+    /// Its vote.
+    #[schemars(extend("enum" = ["ACCEPT", "REJECT", "ABSTAIN"]))]
     pub vote: String,
+    /// The proposal it judges.
     pub proposal: Option<String>,
+    /// Why.
     pub reasoning: String,
+}
+
+/// `alerts`: [`Attention`]s whose kinds are the pipelines' and
+/// `stuck_agent` (the dashboard leaves bugs to `checkpoint load`).
+fn alerts_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut item = <Attention as schemars::JsonSchema>::json_schema(generator);
+    if let Some(kind) = item
+        .get_mut("properties")
+        .and_then(|p| p.get_mut("kind"))
+        .and_then(|k| k.as_object_mut())
+    {
+        kind.insert(
+            "enum".into(),
+            serde_json::json!([
+                "fallback",
+                "gate",
+                "driver_gone",
+                "revoked_agent",
+                "stuck_agent"
+            ]),
+        );
+        kind.insert(
+            "description".into(),
+            "stuck_agent: a running agent whose state was not refreshed for its plan's gamma.stuck_after (30 s by default).".into(),
+        );
+    }
+    schemars::json_schema!({ "type": "array", "items": item })
 }
 
 /// Where a snapshot is read from.

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use agov_cli::{CliError, Ctx};
 use agov_pipeline::plans::Plans;
-use serde_json::json;
 
 use crate::backends;
 
@@ -31,6 +30,25 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     if !created {
         ctx.note(&format!("this plan was already stored as {}", stored.id));
     }
-    let value = json!({ "id": stored.id, "name": stored.name, "digest": stored.digest, "created": created });
+    let value = Added {
+        id: stored.id.clone(),
+        name: stored.name.clone(),
+        digest: stored.digest.clone(),
+        created,
+    };
     ctx.out.record(&value, |out| out.line(&stored.id))
+}
+
+/// `pipeline plan add --json`: `schema/json/plan-add.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(title = "Plan stored", description = "`pipeline plan add --json`.")]
+pub(crate) struct Added {
+    /// pl<num>: what `pipeline spawn --plan` takes.
+    id: String,
+    /// The plan's name.
+    name: String,
+    /// SHA-256 of its text, hex.
+    digest: String,
+    /// false when the same text was already stored (id is that plan's).
+    created: bool,
 }

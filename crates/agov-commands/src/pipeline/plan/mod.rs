@@ -2,9 +2,9 @@
 //! argument (a file, a stored plan's id or name) becomes a checked plan with
 //! its templates filled in.
 
-mod add;
+pub(crate) mod add;
 mod list;
-mod rm;
+pub(crate) mod rm;
 mod show;
 
 use std::path::Path;

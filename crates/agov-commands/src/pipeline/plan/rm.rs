@@ -2,7 +2,6 @@
 
 use agov_cli::{CliError, Ctx};
 use agov_pipeline::plans::Plans;
-use serde_json::json;
 
 use crate::backends;
 
@@ -25,8 +24,21 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         backends::actor(),
     )
     .remove(&args.plan)?;
-    let value = json!({ "removed": removed.id, "name": removed.name });
+    let value = Removed {
+        removed: removed.id.clone(),
+        name: removed.name.clone(),
+    };
     ctx.out.record(&value, |out| {
         out.line(&format!("removed {} ({})", removed.id, removed.name))
     })
+}
+
+/// `pipeline plan rm --json`: `schema/json/plan-rm.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(title = "Plan removed", description = "`pipeline plan rm --json`.")]
+pub(crate) struct Removed {
+    /// The id of the plan removed.
+    removed: String,
+    /// Its name.
+    name: String,
 }

@@ -7,7 +7,7 @@ mod timeline;
 use std::path::PathBuf;
 
 use agov_cli::{CliError, Ctx};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::backends;
 
@@ -33,6 +33,28 @@ pub(super) struct Args {
     html: PathBuf,
 }
 
+/// Where a pipeline's report was written (`pipeline report ID --html FILE
+/// --json`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A pipeline's report written to an HTML file",
+    description = "`pipeline report ID --html FILE --json`: where the self-contained page was written, its size, and how many ledger events of the pipeline it lists."
+)]
+pub(crate) struct Written {
+    /// The pipeline's id.
+    #[schemars(length(min = 1))]
+    pipeline: String,
+    /// FILE, as given.
+    #[schemars(length(min = 1))]
+    path: PathBuf,
+    /// The page's size.
+    #[schemars(range(min = 1))]
+    bytes: usize,
+    /// The pipeline's ledger events (its own and its agents') listed with
+    /// their hashes.
+    events: usize,
+}
+
 pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let settings = ctx.settings()?;
     let store = backends::runtime_store(&settings)?;
@@ -47,12 +69,14 @@ pub(super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     agov_core::fsutil::write_atomic(&args.html, html.as_bytes(), 0o600)
         .map_err(|e| CliError::io(&format!("cannot write {}", args.html.display()), e))?;
     let events = dossier.ledger.len();
-    let written = json!({
-        "pipeline": dossier.state.id,
-        "path": args.html,
-        "bytes": html.len(),
-        "events": events,
-    });
+    let written = Written {
+        pipeline: dossier.state.id.clone(),
+        path: args.html.clone(),
+        bytes: html.len(),
+        events,
+    };
+    // Through a `Value`: its keys in order, as before.
+    let written = serde_json::to_value(&written).unwrap_or_default();
     ctx.out.record(&written, |o| {
         o.line(&format!(
             "wrote the report of {} to {} ({} bytes, {events} ledger event{})",

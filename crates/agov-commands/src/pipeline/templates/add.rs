@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use agov_cli::{CliError, Ctx};
 use agov_templates::Template;
 use agov_templates::model::MAX_TEMPLATE_BYTES;
-use serde_json::json;
 
 use super::writing;
 
@@ -50,7 +49,12 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     let done = writing(ctx, |reg| Ok(reg.add(&templates)?))?;
     let added = done.iter().filter(|d| d.status == "added").count();
-    let value = json!({ "templates": done, "added": added, "unchanged": done.len() - added });
+    let value = Added {
+        unchanged: done.len() - added,
+        templates: done,
+        added,
+    };
+    let done = &value.templates;
     ctx.out.record(&value, |out| {
         // A folder of thousands is summed up after the first few.
         const SHOWN: usize = 20;
@@ -112,4 +116,19 @@ fn read(path: &Path) -> Result<Template, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{what}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{what}: not UTF-8 text"))?;
     Template::parse(&what, &text)
+}
+
+/// `pipeline templates add --json`: `schema/json/template-add.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Templates added",
+    description = "`pipeline templates add --json`."
+)]
+pub(crate) struct Added {
+    /// What adding each template did.
+    templates: Vec<agov_templates::Installed>,
+    /// Templates stored now.
+    added: usize,
+    /// Templates already stored with the same content.
+    unchanged: usize,
 }

@@ -1,8 +1,8 @@
 //! `pipeline templates`: the agent-template marketplace: list, search, show, add, rm.
 
-mod add;
+pub(crate) mod add;
 mod list;
-mod rm;
+pub(crate) mod rm;
 mod search;
 mod show;
 

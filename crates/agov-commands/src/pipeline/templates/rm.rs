@@ -2,7 +2,6 @@
 
 use agov_cli::{CliError, Ctx};
 use agov_templates::Reference;
-use serde_json::json;
 
 use super::{reference, writing};
 
@@ -16,11 +15,23 @@ pub(in super::super) struct Args {
 
 pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
     let removed = writing(ctx, |reg| Ok(reg.remove(&args.template)?))?;
-    let value = json!({ "removed": removed });
+    let value = Removed { removed };
+    let removed = &value.removed;
     ctx.out.record(&value, |out| {
-        for r in &removed {
+        for r in removed {
             out.line(&format!("removed {r}"))?;
         }
         Ok(())
     })
+}
+
+/// `pipeline templates rm --json`: `schema/json/template-rm.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Templates removed",
+    description = "`pipeline templates rm --json`."
+)]
+pub(crate) struct Removed {
+    /// NAME@VERSION of each version removed.
+    removed: Vec<String>,
 }

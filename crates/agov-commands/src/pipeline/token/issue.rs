@@ -4,7 +4,6 @@ use agov_cli::{CliError, Ctx};
 use agov_core::Tier;
 use agov_ledger::NewEvent;
 use agov_tokens::IssueRequest;
-use serde_json::json;
 
 use super::super::tier_arg;
 use super::Tokens;
@@ -54,14 +53,12 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         let _ = b.tokens.revoke_accessor(&issued.accessor);
         return Err(e.into());
     }
-    let mut doc = json!({
-        "accessor": issued.accessor,
-        "tier": args.tier.number(),
-        "ttl_secs": issued.ttl.as_secs(),
-    });
-    if args.reveal {
-        doc["token"] = json!(issued.token.expose());
-    }
+    let doc = Issued {
+        accessor: issued.accessor.clone(),
+        tier: args.tier,
+        ttl_secs: issued.ttl.as_secs(),
+        token: args.reveal.then(|| issued.token.expose().to_string()),
+    };
     ctx.out.record(&doc, |out| {
         if args.reveal {
             out.line(issued.token.expose())
@@ -69,4 +66,25 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
             out.line(&issued.accessor)
         }
     })
+}
+
+/// `pipeline token issue --json`: `schema/json/pipeline-token-issued.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A token issued by hand",
+    description = "`pipeline token issue --tier N [--reveal] --json`. The token itself only with --reveal."
+)]
+pub(crate) struct Issued {
+    /// Its accessor.
+    #[schemars(length(min = 1))]
+    accessor: String,
+    /// Its tier.
+    tier: Tier,
+    /// Its life, from its tier (policies/tiers.toml).
+    #[schemars(range(min = 1))]
+    ttl_secs: u64,
+    /// Only with --reveal: a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
+    token: Option<String>,
 }

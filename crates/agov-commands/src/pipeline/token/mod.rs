@@ -2,11 +2,11 @@
 //! Every change is ledgered by accessor; a token itself is printed only
 //! with `--reveal`.
 
-mod issue;
+pub(crate) mod issue;
 mod lookup;
-mod pipeline;
+pub(crate) mod pipeline;
 mod renew;
-mod revoke;
+pub(crate) mod revoke;
 
 use agov_cli::{CliError, Ctx};
 use agov_core::Secret;
@@ -123,12 +123,23 @@ fn own_token(ctx: &Ctx) -> Result<Secret, CliError> {
     }
 }
 
-/// A token's public facts, for output.
-#[derive(Serialize)]
-struct Info {
+/// A token's public facts, for output
+/// (`schema/json/pipeline-token-info.schema.json`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A token's public facts",
+    description = "`pipeline token lookup [ACCESSOR] --json` and `pipeline token renew --json` (after the renewal)."
+)]
+pub(crate) struct Info {
+    /// Its accessor.
+    #[schemars(length(min = 1))]
     accessor: String,
+    /// Its tier.
+    #[schemars(range(max = 4))]
     tier: u8,
+    /// The name it was issued with (--name).
     display_name: String,
+    /// Seconds it has left.
     ttl_secs: u64,
 }
 

@@ -4,7 +4,6 @@
 use agov_cli::{CliError, Ctx};
 use agov_ledger::NewEvent;
 use agov_runtime::keys::Keyspace;
-use serde_json::json;
 
 use super::super::Backends;
 
@@ -31,17 +30,18 @@ pub(super) fn run(args: ShowArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         Ok(info) => (true, Some(info.ttl_secs)),
         Err(_) => (false, None),
     };
-    let mut doc = json!({
-        "pipeline": id,
-        "accessor": st.token.accessor,
-        "backend": st.token.backend,
-        "tier": st.tier,
-        "valid": valid,
-        "ttl_secs": ttl_secs,
-        "renewals": st.token.renewals,
-        "renewed": st.token.renewed_us.map(agov_core::time::format_us),
-        "revoked": st.token.revoked_us.map(agov_core::time::format_us),
-    });
+    let mut doc = Token {
+        pipeline: id.clone(),
+        accessor: st.token.accessor.clone(),
+        backend: st.token.backend.clone(),
+        tier: st.tier,
+        valid,
+        ttl_secs,
+        renewals: st.token.renewals,
+        renewed: st.token.renewed_us.map(agov_core::time::format_us),
+        revoked: st.token.revoked_us.map(agov_core::time::format_us),
+        token: None,
+    };
     if args.reveal {
         let by = crate::backends::decider(b.tokens.as_ref(), crate::backends::act::REVEAL)?;
         let seal = b.seal_key()?;
@@ -65,7 +65,7 @@ pub(super) fn run(args: ShowArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             .with("token_accessor", st.token.accessor.as_str());
         e.pipeline = Some(id.clone());
         ledger.append(&e)?;
-        doc["token"] = json!(token.expose());
+        doc.token = Some(token.expose().to_string());
     }
     if ctx.json() {
         return ctx.out.json(&doc);
@@ -81,8 +81,43 @@ pub(super) fn run(args: ShowArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         ))?,
         None => ctx.out.line("  not valid (revoked or expired)")?,
     }
-    if let Some(t) = doc["token"].as_str() {
+    if let Some(t) = doc.token.as_deref() {
         ctx.out.line(&format!("  token: {t}"))?;
     }
     Ok(())
+}
+
+/// `pipeline token ID --json`: `schema/json/pipeline-token.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A pipeline's token",
+    description = "`pipeline token ID [--reveal] --json`. The token itself only with --reveal, which is ledgered."
+)]
+pub(crate) struct Token {
+    /// The pipeline.
+    pipeline: String,
+    /// Its token's accessor.
+    accessor: String,
+    /// Who issued it.
+    #[schemars(extend("enum" = ["vault", "embedded"]))]
+    backend: String,
+    /// The pipeline's tier.
+    #[schemars(range(max = 4))]
+    tier: u8,
+    /// True while the token authority knows it.
+    valid: bool,
+    /// Seconds it has left; null when not valid.
+    ttl_secs: Option<u64>,
+    /// Times it was renewed.
+    renewals: u32,
+    /// When it was last renewed.
+    #[schemars(extend("format" = "date-time"))]
+    renewed: Option<String>,
+    /// When it was revoked.
+    #[schemars(extend("format" = "date-time"))]
+    revoked: Option<String>,
+    /// Only with --reveal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    token: Option<String>,
 }

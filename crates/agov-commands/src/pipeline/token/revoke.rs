@@ -2,7 +2,6 @@
 
 use agov_cli::{CliError, Ctx};
 use agov_ledger::NewEvent;
-use serde_json::json;
 
 use super::Tokens;
 use crate::backends;
@@ -33,7 +32,25 @@ pub(in super::super) fn run(args: Args, ctx: &mut Ctx) -> Result<(), CliError> {
         .with("accessor", args.accessor.as_str());
     ledger.append(&event)?;
     ctx.out.record(
-        &json!({ "accessor": args.accessor, "revoked": true }),
+        &Revoked {
+            accessor: args.accessor.clone(),
+            revoked: true,
+        },
         |out| out.line(&format!("{} revoked", args.accessor)),
     )
+}
+
+/// `pipeline token revoke --json`: `schema/json/pipeline-token-revoked.schema.json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "A token revoked by hand",
+    description = "`pipeline token revoke ACCESSOR --json`: revoking is idempotent, so `revoked` is always true."
+)]
+pub(crate) struct Revoked {
+    /// The accessor.
+    #[schemars(length(min = 1))]
+    accessor: String,
+    /// Always true.
+    #[schemars(extend("const" = true))]
+    revoked: bool,
 }
