@@ -87,6 +87,7 @@ pub struct Event {
     /// Details; secrets appear only as `hmac-sha256:…`.
     #[schemars(extend(
         "type" = "object",
+        "additionalProperties" = true,
         "properties" = {
             "trace": {
                 "type": "object",
